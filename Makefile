@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0
+# hostgeom: host IOMMU geometry tool, library, test module and test VMs.
+#
+#   make            library, the hostgeom command and the selftests (build/)
+#   make check      set up, then every test: unit (ASan/UBSan), valgrind, VMs
+#   make demo       boot a VM with an emulated VT-d and show hostgeom inside
+#   make bench      benchmarks (sysfs walk against a shell loop, ...)
+#   make module     the test kernel module (KDIR= a kernel build tree)
+#   make install    PREFIX=/usr/local, DESTDIR= honoured
+
+B        ?= build
+PREFIX   ?= /usr/local
+SANITIZE ?= 0
+
+KSRC := $(shell scripts/kernel-tree src 2>/dev/null)
+UAPI := $(shell scripts/kernel-tree uapi 2>/dev/null)
+PKGS := json-c libnl-genl-3.0 libkmod
+
+CC       ?= gcc
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
+CPPFLAGS += -Ilib/include -isystem $(UAPI) \
+	    $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ifeq ($(SANITIZE),1)
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=address,undefined
+endif
+# The kernel tree's own harness: its macros compare int literals with
+# unsigned values and take unused parameters, hence two exceptions.
+TEST_CPPFLAGS := -I$(KSRC)/tools/testing/selftests
+TEST_CFLAGS   := -Wno-unused-parameter -Wno-sign-compare
+
+LIB_SRCS  := $(wildcard lib/*.c)
+TOOL_SRCS := $(wildcard tools/hostgeom/*.c)
+TEST_SRCS := $(wildcard selftests/*_test.c)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
+TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
+TESTS     := $(TEST_SRCS:selftests/%.c=$(B)/selftests/%)
+TEST_HELPERS := $(filter-out %_test.c,$(wildcard selftests/*.c))
+
+all: $(B)/hostgeom $(TESTS)
+
+.PHONY: all check demo bench module install clean setup prereq repro
+
+prereq:
+	@test -n "$(UAPI)" -a -f "$(UAPI)/linux/iommufd.h" || { \
+	  echo "hostgeom: kernel UAPI headers missing; run scripts/setup" >&2; exit 2; }
+	@pkg-config --exists $(PKGS) || { \
+	  echo "hostgeom: missing $(PKGS) development packages; run scripts/setup" >&2; exit 2; }
+
+$(B)/%.o: %.c | prereq
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libhostgeom.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(B)/hostgeom: $(TOOL_OBJS) $(B)/libhostgeom.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/selftests/%: selftests/%.c $(TEST_HELPERS) $(B)/libhostgeom.a | prereq
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) \
+		-o $@ $< $(TEST_HELPERS) $(B)/libhostgeom.a $(LDLIBS)
+
+-include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)
+
+setup:
+	scripts/setup
+
+check:
+	scripts/check
+
+demo:
+	scripts/setup
+	scripts/demo
+
+bench: all
+	scripts/bench
+
+module:
+	$(MAKE) -C kmod
+
+repro:
+	scripts/setup
+	scripts/repro
+
+install: all
+	install -D -m 755 $(B)/hostgeom $(DESTDIR)$(PREFIX)/bin/hostgeom
+	install -D -m 644 Documentation/hostgeom.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/hostgeom.1
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The QEMU vIOMMU options that match a host geometry: virtio-iommu-pci
+ * (aw-bits, granule, reserved-regions), intel-iommu aw-bits, and the
+ * libvirt <iommu> element.
+ */
+#ifndef HOSTGEOM_QEMU_H
+#define HOSTGEOM_QEMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hostgeom/err.h>
+#include <hostgeom/range.h>
+#include <hostgeom/sysfs.h>
+
+enum hg_machine { HG_MACHINE_Q35, HG_MACHINE_VIRT };
+
+struct hg_qemu_input {
+	enum hg_machine machine;
+	struct hg_ranges usable;	/* host usable IOVA ranges (intersection) */
+	uint64_t pgsizes;		/* host page-size bitmap, 0 if unknown */
+	const char *source;		/* "type1", "iommufd" or "sysfs" */
+	const struct hg_resv *resv;	/* the groups' reserved regions, to */
+	size_t n_resv;			/* tell MSI holes from others */
+};
+
+#define HG_QEMU_NOTE_MAX 8
+
+struct hg_qemu_opts {
+	enum hg_machine machine;
+	unsigned int aw_bits;		/* virtio-iommu aw-bits */
+	const char *granule;		/* "4k", "8k", "16k", "64k" */
+	struct hg_ranges reserved;	/* holes below 2^aw_bits, for reserved-regions */
+	uint8_t *reserved_type;		/* per hole: 0 reserved, 1 MSI (QEMU's codes) */
+	bool emit_reserved;		/* false on q35: QEMU sets the property itself */
+	unsigned int intel_aw_bits;	/* 39 or 48; 0 when none fits */
+	char notes[HG_QEMU_NOTE_MAX][200];	/* why each value is what it is */
+	size_t n_notes;
+};
+
+int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
+		   struct hg_err *err);
+void hg_qemu_opts_free(struct hg_qemu_opts *opts);
+const char *hg_machine_name(enum hg_machine machine);
+
+/* Malloc'd strings; NULL on allocation failure. */
+char *hg_qemu_virtio_device_json(const struct hg_qemu_opts *opts);
+char *hg_qemu_intel_device(const struct hg_qemu_opts *opts);
+char *hg_qemu_libvirt_xml(const struct hg_qemu_opts *opts);
+
+#endif

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The IOMMU groups as sysfs shows them: /sys/kernel/iommu_groups/N/{type,
+ * reserved_regions,devices/}. The root is a parameter so that tests can
+ * point the reader at a synthetic tree.
+ */
+#ifndef HOSTGEOM_SYSFS_H
+#define HOSTGEOM_SYSFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hostgeom/ctx.h>
+#include <hostgeom/err.h>
+
+enum hg_resv_type {
+	HG_RESV_DIRECT,
+	HG_RESV_DIRECT_RELAXABLE,
+	HG_RESV_RESERVED,
+	HG_RESV_MSI,
+	HG_RESV_UNKNOWN,
+};
+
+struct hg_resv {
+	uint64_t start;
+	uint64_t last;		/* inclusive, as sysfs prints it */
+	enum hg_resv_type type;
+};
+
+/* "direct", "direct-relaxable", "reserved", "msi", "unknown" */
+const char *hg_resv_type_name(enum hg_resv_type type);
+/* HG_RESV_UNKNOWN for a name sysfs does not print. */
+enum hg_resv_type hg_resv_type_parse(const char *name);
+
+struct hg_device {
+	char name[64];		/* sysfs name: a PCI BDF "0000:00:01.0" or other */
+	bool is_pci;
+	uint16_t vendor, device;	/* PCI only */
+	uint32_t class_code;		/* PCI only, 24 bits */
+	char driver[64];	/* bound driver, "" when none */
+	char vfio_cdev[32];	/* "vfio0" when the iommufd cdev exists, else "" */
+};
+
+struct hg_group {
+	unsigned int id;
+	char type[24];		/* blocked|identity|unmanaged|DMA|DMA-FQ|unknown,
+				 * other names verbatim, "" without a type file */
+	struct hg_device *members;
+	size_t n_members;
+	struct hg_resv *resv;
+	size_t n_resv;
+};
+
+struct hg_topology {
+	struct hg_group *groups;	/* sorted by id */
+	size_t n_groups;
+};
+
+/*
+ * Reads every group under SYSFS/kernel/iommu_groups. A machine without an
+ * IOMMU has no such directory: that is 0 groups, not an error. Malformed
+ * files fail with -EINVAL and a message naming the file and line.
+ */
+int hg_sysfs_read_topology(const struct hg_ctx *ctx, struct hg_topology *out,
+			   struct hg_err *err);
+/* True when SYSFS/kernel/iommu_groups exists. */
+bool hg_sysfs_has_iommu(const struct hg_ctx *ctx);
+void hg_topology_free(struct hg_topology *topo);
+
+/* Parses one reserved_regions file body; @what names it in errors. */
+int hg_resv_parse(const char *text, const char *what, struct hg_resv **out,
+		  size_t *n, struct hg_err *err);
+
+const struct hg_group *hg_topology_group(const struct hg_topology *topo,
+					 unsigned int id);
+/* The group that holds device @name (a BDF, "00:01.0" short form accepted). */
+const struct hg_group *hg_topology_find_device(const struct hg_topology *topo,
+					       const char *name,
+					       const struct hg_device **dev);
+
+/*
+ * Members bound to a driver that does not leave DMA ownership to VFIO
+ * (anything but vfio-pci and the other vfio drivers, pci-stub, pcieport;
+ * unbound members are fine): the reason VFIO calls the group "not viable".
+ * Returns how many there are and writes their names, comma separated, into
+ * @buf (truncated to @len like snprintf).
+ */
+size_t hg_group_non_vfio_members(const struct hg_group *group, char *buf,
+				 size_t len);
+
+/*
+ * Normalizes a PCI address to the sysfs form: "00:01.0" to "0000:00:01.0",
+ * hex digits to lower case; copies other names unchanged.
+ */
+void hg_bdf_normalize(const char *in, char *out, size_t len);
+
+#endif

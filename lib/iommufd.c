@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iommufd: bind the VFIO device cdevs of a group to a new iommufd, attach
+ * them all to one IOAS, and read what the IOAS can map. The ranges depend
+ * on what is attached (each device's reserved regions and its domain's
+ * aperture), so they are read only after every device is attached.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+
+#include <hostgeom/iommufd.h>
+
+/* As for type1: the count only grows when something else attaches. */
+#define IOVA_RANGES_TRIES	4
+#define IOVA_RANGES_MAX		(1u << 16)
+
+struct iommufd {
+	const struct hg_ctx *ctx;
+	int fd;
+	uint32_t ioas;
+	bool have_ioas;
+	int *devs;		/* cdev fds, -1 when not open */
+	uint32_t first_devid;
+	size_t n;
+};
+
+void hg_iommufd_info_free(struct hg_iommufd_info *info)
+{
+	hg_ranges_free(&info->iova);
+	memset(info, 0, sizeof(*info));
+}
+
+static int open_error(const char *path, int e, struct hg_err *err)
+{
+	if (e == EACCES || e == EPERM)
+		return hg_err_set(err, -EACCES,
+				  "cannot open %s: permission denied; run as root",
+				  path);
+	return hg_err_set(err, -e, "cannot open %s: %s", path, strerror(e));
+}
+
+static int open_iommufd(const struct hg_ctx *ctx, struct hg_err *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/iommu", hg_ctx_dev(ctx));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT)
+		return hg_err_set(err, -ENODEV,
+				  "no %s: this kernel has no iommufd (CONFIG_IOMMUFD) or the module is not loaded (modprobe iommufd)",
+				  path);
+	return open_error(path, errno, err);
+}
+
+int hg_iommufd_available(const struct hg_ctx *ctx, struct hg_err *err)
+{
+	int fd = open_iommufd(ctx, err);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/* The driver a PCI device is bound to, "" when none. */
+static void pci_driver(const struct hg_ctx *ctx, const char *bdf, char *buf,
+		       size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	const char *slash;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/driver",
+		 hg_ctx_sysfs(ctx), bdf);
+	n = readlink(path, target, sizeof(target) - 1);
+	buf[0] = '\0';
+	if (n < 0)
+		return;
+	target[n] = '\0';
+	slash = strrchr(target, '/');
+	snprintf(buf, len, "%s", slash ? slash + 1 : target);
+}
+
+/* The cdev name ("vfio3") under SYSFS/bus/pci/devices/BDF/vfio-dev. */
+static int find_cdev(const struct hg_ctx *ctx, const char *bdf, char *name,
+		     size_t len, struct hg_err *err)
+{
+	char path[PATH_MAX], driver[64];
+	struct dirent *de;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/vfio-dev",
+		 hg_ctx_sysfs(ctx), bdf);
+	dir = opendir(path);
+	if (!dir) {
+		snprintf(path, sizeof(path), "%s/bus/pci/devices/%s",
+			 hg_ctx_sysfs(ctx), bdf);
+		if (access(path, F_OK))
+			return hg_err_set(err, -ENOENT, "no PCI device %s",
+					  bdf);
+		pci_driver(ctx, bdf, driver, sizeof(driver));
+		if (strcmp(driver, "vfio-pci"))
+			return hg_err_set(err, -ENODEV,
+					  "%s is bound to %s, not vfio-pci; bind it to vfio-pci",
+					  bdf, driver[0] ? driver : "no driver");
+		return hg_err_set(err, -ENODEV,
+				  "%s is bound to vfio-pci but has no vfio cdev: this kernel lacks CONFIG_VFIO_DEVICE_CDEV",
+				  bdf);
+	}
+	name[0] = '\0';
+	while ((de = readdir(dir)))
+		if (!strncmp(de->d_name, "vfio", 4)) {
+			snprintf(name, len, "%s", de->d_name);
+			break;
+		}
+	closedir(dir);
+	if (!name[0])
+		return hg_err_set(err, -ENODEV, "%s has an empty vfio-dev directory",
+				  bdf);
+	return 0;
+}
+
+static int bind_device(struct iommufd *f, size_t i, const char *bdf,
+		       struct hg_err *err)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = {
+		.argsz = sizeof(attach), .pt_id = f->ioas,
+	};
+	char cdev[32], path[PATH_MAX];
+	int ret;
+
+	ret = find_cdev(f->ctx, bdf, cdev, sizeof(cdev), err);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/vfio/devices/%s", hg_ctx_dev(f->ctx),
+		 cdev);
+	f->devs[i] = open(path, O_RDWR | O_CLOEXEC);
+	if (f->devs[i] < 0) {
+		if (errno == EBUSY)
+			return hg_err_set(err, -EBUSY,
+					  "%s (%s) is in use by another process (QEMU?)",
+					  bdf, path);
+		return open_error(path, errno, err);
+	}
+	bind.iommufd = f->fd;
+	if (hg_ctx_ioctl(f->ctx, f->devs[i], VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
+		if (errno == EBUSY)
+			return hg_err_set(err, -EBUSY,
+					  "VFIO_DEVICE_BIND_IOMMUFD on %s: busy; its group is open elsewhere (QEMU?) or a group member is bound to a driver other than vfio-pci",
+					  bdf);
+		return hg_err_set(err, -errno,
+				  "VFIO_DEVICE_BIND_IOMMUFD on %s: %s", bdf,
+				  strerror(errno));
+	}
+	if (i == 0)
+		f->first_devid = bind.out_devid;
+	if (hg_ctx_ioctl(f->ctx, f->devs[i], VFIO_DEVICE_ATTACH_IOMMUFD_PT,
+			 &attach))
+		return hg_err_set(err, -errno,
+				  "VFIO_DEVICE_ATTACH_IOMMUFD_PT of %s to IOAS %u: %s",
+				  bdf, f->ioas, strerror(errno));
+	return 0;
+}
+
+static int read_ranges(struct iommufd *f, struct hg_iommufd_info *out,
+		       struct hg_err *err)
+{
+	struct iommu_ioas_iova_ranges cmd = {
+		.size = sizeof(cmd), .ioas_id = f->ioas,
+	};
+	struct iommu_iova_range *v = NULL, *grown;
+	uint32_t room = 0, i;
+	int tries, ret = 0;
+
+	for (tries = 1;; tries++) {
+		cmd.num_iovas = room;
+		cmd.allowed_iovas = (uintptr_t)v;
+		if (!hg_ctx_ioctl(f->ctx, f->fd, IOMMU_IOAS_IOVA_RANGES, &cmd))
+			break;
+		if (errno != EMSGSIZE) {
+			ret = hg_err_set(err, -errno,
+					 "IOMMU_IOAS_IOVA_RANGES: %s",
+					 strerror(errno));
+			goto out;
+		}
+		if (tries == IOVA_RANGES_TRIES ||
+		    cmd.num_iovas > IOVA_RANGES_MAX || cmd.num_iovas <= room) {
+			ret = hg_err_set(err, -EPROTO,
+					 "IOMMU_IOAS_IOVA_RANGES still asks for room for %u ranges (had %u) after %d calls; the ranges keep changing or the kernel answers wrongly",
+					 cmd.num_iovas, room, tries);
+			goto out;
+		}
+		room = cmd.num_iovas;
+		grown = realloc(v, room * sizeof(*v));
+		if (!grown) {
+			ret = hg_err_set(err, -ENOMEM, "out of memory");
+			goto out;
+		}
+		v = grown;
+	}
+	if (cmd.num_iovas > room) {
+		ret = hg_err_set(err, -EPROTO,
+				 "IOMMU_IOAS_IOVA_RANGES succeeded with %u ranges but there was room for %u",
+				 cmd.num_iovas, room);
+		goto out;
+	}
+	for (i = 0; i < cmd.num_iovas; i++) {
+		if (v[i].start > v[i].last) {
+			ret = hg_err_set(err, -EPROTO,
+					 "IOMMU_IOAS_IOVA_RANGES: range %u starts at 0x%llx after its last 0x%llx",
+					 i, (unsigned long long)v[i].start,
+					 (unsigned long long)v[i].last);
+			goto out;
+		}
+		ret = hg_ranges_add(&out->iova, v[i].start, v[i].last);
+		if (ret) {
+			ret = hg_err_set(err, ret, "out of memory");
+			goto out;
+		}
+	}
+	out->iova_alignment = cmd.out_iova_alignment;
+out:
+	free(v);
+	return ret;
+}
+
+/* Vendor data is a bonus: a kernel or IOMMU without it is no error. */
+static void read_hw_info(struct iommufd *f, struct hg_iommufd_info *out)
+{
+	struct iommu_hw_info_vtd vtd = { 0 };
+	struct iommu_hw_info hw = {
+		.size = sizeof(hw),
+		.dev_id = f->first_devid,
+		.data_len = sizeof(vtd),
+		.data_uptr = (uintptr_t)&vtd,
+	};
+
+	if (hg_ctx_ioctl(f->ctx, f->fd, IOMMU_GET_HW_INFO, &hw))
+		return;
+	out->have_hw_info = true;
+	out->hw_type = hw.out_data_type;
+	out->hw_caps = hw.out_capabilities;
+	out->max_pasid_log2 = hw.out_max_pasid_log2;
+	if (hw.out_data_type == IOMMU_HW_INFO_TYPE_INTEL_VTD)
+		hg_vtd_decode(vtd.cap_reg, vtd.ecap_reg, &out->vtd);
+}
+
+/* Device fds first (that detaches them), then the IOAS, then iommufd. */
+static void iommufd_close(struct iommufd *f)
+{
+	struct iommu_destroy destroy = { .size = sizeof(destroy) };
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->devs[i] >= 0)
+			close(f->devs[i]);
+	if (f->have_ioas) {
+		destroy.id = f->ioas;
+		hg_ctx_ioctl(f->ctx, f->fd, IOMMU_DESTROY, &destroy);
+	}
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->devs);
+}
+
+int hg_iommufd_query(const struct hg_ctx *ctx, const char *const *bdfs,
+		     size_t n_bdfs, struct hg_iommufd_info *out,
+		     struct hg_err *err)
+{
+	struct iommufd f = { .ctx = ctx, .n = n_bdfs };
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	size_t i;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!n_bdfs)
+		return hg_err_set(err, -EINVAL, "no device to query");
+	f.devs = malloc(n_bdfs * sizeof(*f.devs));
+	if (!f.devs)
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	for (i = 0; i < n_bdfs; i++)
+		f.devs[i] = -1;
+	f.fd = open_iommufd(ctx, err);
+	if (f.fd < 0) {
+		ret = f.fd;
+		goto out;
+	}
+	if (hg_ctx_ioctl(ctx, f.fd, IOMMU_IOAS_ALLOC, &alloc)) {
+		ret = hg_err_set(err, -errno, "IOMMU_IOAS_ALLOC: %s",
+				 strerror(errno));
+		goto out;
+	}
+	f.ioas = alloc.out_ioas_id;
+	f.have_ioas = true;
+	for (i = 0, ret = 0; !ret && i < n_bdfs; i++)
+		ret = bind_device(&f, i, bdfs[i], err);
+	if (!ret)
+		ret = read_ranges(&f, out, err);
+	if (!ret)
+		read_hw_info(&f, out);
+out:
+	iommufd_close(&f);
+	if (ret)
+		hg_iommufd_info_free(out);
+	return ret;
+}

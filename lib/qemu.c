@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From a host geometry to QEMU vIOMMU options. The rules, and where they
+ * come from:
+ *  - virtio-iommu aw-bits: the width of the highest usable host IOVA, so the
+ *    guest never allocates above what the host IOMMU can map (QEMU accepts
+ *    32..64).
+ *  - granule: the smallest host IOMMU page; a granule larger than the guest
+ *    page size (64k on x86) makes the guest WARN and vfio-pci fail.
+ *  - reserved-regions: the holes in the usable ranges below 2^aw-bits.
+ *    QEMU 10 on q35 sets this property itself (the IOAPIC MSI window) and
+ *    refuses a second list, so it is emitted on "virt" only; QEMU conveys
+ *    each assigned device's host ranges to the guest per endpoint anyway.
+ *  - intel-iommu aw-bits: 39 or 48, never wider than the host (QEMU refuses).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include <hostgeom/geometry.h>
+#include <hostgeom/qemu.h>
+
+#define QEMU_AW_MIN 32
+#define QEMU_RESV_RESERVED 0
+#define QEMU_RESV_MSI 1
+
+const char *hg_machine_name(enum hg_machine machine)
+{
+	return machine == HG_MACHINE_VIRT ? "virt" : "q35";
+}
+
+static void note(struct hg_qemu_opts *opts, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void note(struct hg_qemu_opts *opts, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (opts->n_notes >= HG_QEMU_NOTE_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(opts->notes[opts->n_notes++], sizeof(opts->notes[0]), fmt,
+		  ap);
+	va_end(ap);
+}
+
+static const char *granule_for(uint64_t pgsize)
+{
+	switch (pgsize) {
+	case 0x1000:
+		return "4k";
+	case 0x2000:
+		return "8k";
+	case 0x4000:
+		return "16k";
+	case 0x10000:
+		return "64k";
+	}
+	return NULL;
+}
+
+/* A hole is an MSI window when it overlaps a region sysfs calls "msi". */
+static uint8_t hole_type(const struct hg_qemu_input *in,
+			 const struct hg_range *hole)
+{
+	size_t i;
+
+	for (i = 0; i < in->n_resv; i++) {
+		const struct hg_resv *r = &in->resv[i];
+
+		if (r->type == HG_RESV_MSI && r->start <= hole->last &&
+		    hole->start <= r->last)
+			return QEMU_RESV_MSI;
+	}
+	return QEMU_RESV_RESERVED;
+}
+
+static int derive_reserved(const struct hg_qemu_input *in,
+			   struct hg_qemu_opts *out, struct hg_err *err)
+{
+	size_t i;
+	int ret;
+
+	ret = hg_ranges_complement(&in->usable, 0, hg_mask_bits(out->aw_bits),
+				   &out->reserved);
+	if (ret)
+		return hg_err_set(err, ret, "out of memory");
+	if (!out->reserved.n)
+		return 0;
+	out->reserved_type = calloc(out->reserved.n, 1);
+	if (!out->reserved_type)
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	for (i = 0; i < out->reserved.n; i++)
+		out->reserved_type[i] = hole_type(in, &out->reserved.v[i]);
+	return 0;
+}
+
+int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
+		   struct hg_err *err)
+{
+	uint64_t pgsize;
+	unsigned int aw;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	out->machine = in->machine;
+	if (!in->usable.n)
+		return hg_err_set(err, -EINVAL,
+				  "no usable IOVA range to derive QEMU options from");
+
+	aw = hg_aw_bits_of(&in->usable);
+	if (aw < QEMU_AW_MIN) {
+		note(out, "aw-bits %u: the host maps only below 0x%" PRIx64
+		     ", QEMU's virtio-iommu accepts 32..64, so 32 is the closest",
+		     QEMU_AW_MIN, in->usable.v[in->usable.n - 1].last);
+		aw = QEMU_AW_MIN;
+	} else {
+		note(out, "aw-bits %u: highest usable host IOVA is 0x%" PRIx64
+		     " (%s)", aw, in->usable.v[in->usable.n - 1].last,
+		     in->source ? in->source : "host");
+	}
+	out->aw_bits = aw;
+
+	pgsize = hg_min_pgsize(in->pgsizes);
+	out->granule = granule_for(pgsize);
+	if (!pgsize) {
+		out->granule = "4k";
+		note(out, "granule 4k: the host page sizes are unknown, 4k is the smallest QEMU offers");
+	} else if (!out->granule) {
+		out->granule = "host";
+		note(out, "granule host: the smallest host IOMMU page 0x%" PRIx64
+		     " is none of 4k/8k/16k/64k", pgsize);
+	} else {
+		note(out, "granule %s: smallest host IOMMU page size (pgsizes 0x%"
+		     PRIx64 ")", out->granule, in->pgsizes);
+	}
+	if (in->machine == HG_MACHINE_Q35 && pgsize > 0x1000)
+		note(out, "warning: an x86 guest uses 4k pages; granule %s makes its virtio-iommu driver fail",
+		     out->granule);
+
+	ret = derive_reserved(in, out, err);
+	if (ret) {
+		hg_qemu_opts_free(out);
+		return ret;
+	}
+	out->emit_reserved = in->machine == HG_MACHINE_VIRT &&
+			     out->reserved.n > 0;
+	if (in->machine == HG_MACHINE_Q35 && out->reserved.n)
+		note(out, "reserved-regions omitted: QEMU 10 on q35 sets them itself (IOAPIC MSI window) and refuses a user list; it conveys the host holes of each assigned device per endpoint");
+	else if (out->emit_reserved)
+		note(out, "reserved-regions: the %zu hole(s) in the host usable ranges below 2^%u",
+		     out->reserved.n, aw);
+
+	if (aw >= 48)
+		out->intel_aw_bits = 48;
+	else if (aw >= 39)
+		out->intel_aw_bits = 39;
+	if (out->intel_aw_bits)
+		note(out, "intel-iommu aw-bits %u: the widest of 39/48 not wider than the host's %u bits",
+		     out->intel_aw_bits, aw);
+	else
+		note(out, "intel-iommu: no aw-bits (39 or 48) fits a %u-bit host; use virtio-iommu",
+		     aw);
+	return 0;
+}
+
+void hg_qemu_opts_free(struct hg_qemu_opts *opts)
+{
+	hg_ranges_free(&opts->reserved);
+	free(opts->reserved_type);
+	opts->reserved_type = NULL;
+}
+
+static char *dup_json(json_object *obj)
+{
+	char *s = strdup(json_object_to_json_string_ext(obj,
+				JSON_C_TO_STRING_PLAIN |
+				JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(obj);
+	return s;
+}
+
+char *hg_qemu_virtio_device_json(const struct hg_qemu_opts *opts)
+{
+	json_object *dev = json_object_new_object();
+	char buf[64];
+	size_t i;
+
+	json_object_object_add(dev, "driver",
+			       json_object_new_string("virtio-iommu-pci"));
+	json_object_object_add(dev, "aw-bits",
+			       json_object_new_int((int)opts->aw_bits));
+	json_object_object_add(dev, "granule",
+			       json_object_new_string(opts->granule));
+	if (opts->emit_reserved) {
+		json_object *list = json_object_new_array();
+
+		for (i = 0; i < opts->reserved.n; i++) {
+			/* QEMU's "LOW:HIGH:TYPE", HIGH inclusive */
+			snprintf(buf, sizeof(buf), "0x%" PRIx64 ":0x%" PRIx64 ":%u",
+				 opts->reserved.v[i].start,
+				 opts->reserved.v[i].last,
+				 opts->reserved_type[i]);
+			json_object_array_add(list, json_object_new_string(buf));
+		}
+		json_object_object_add(dev, "reserved-regions", list);
+	}
+	return dup_json(dev);
+}
+
+char *hg_qemu_intel_device(const struct hg_qemu_opts *opts)
+{
+	char *s;
+
+	if (!opts->intel_aw_bits)
+		return NULL;
+	/* caching-mode: VFIO needs map notifications; intremap: MSI isolation */
+	if (asprintf(&s, "intel-iommu,intremap=on,caching-mode=on,aw-bits=%u",
+		     opts->intel_aw_bits) < 0)
+		return NULL;
+	return s;
+}
+
+/* libvirt names the granule by size in KiB, or mode='host'. */
+static const char *libvirt_granule(const char *granule, char *buf, size_t len)
+{
+	if (!strcmp(granule, "host"))
+		return "mode='host'";
+	snprintf(buf, len, "size='%lu' unit='KiB'", strtoul(granule, NULL, 10));
+	return buf;
+}
+
+char *hg_qemu_libvirt_xml(const struct hg_qemu_opts *opts)
+{
+	char granule[48];
+	char *s;
+
+	if (asprintf(&s,
+		     "<iommu model='virtio'>\n"
+		     "  <driver aw_bits='%u'>\n"
+		     "    <granule %s/>\n"
+		     "  </driver>\n"
+		     "</iommu>",
+		     opts->aw_bits,
+		     libvirt_granule(opts->granule, granule,
+				     sizeof(granule))) < 0)
+		return NULL;
+	return s;
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Group viability as VFIO sees it: a group may be used when no member is
+ * driven by a kernel driver that does its own DMA (sysfs.c knows which
+ * drivers leave DMA to VFIO) and at least one member is vfio-bound.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <hostgeom/vfio.h>
+
+/* vfio-pci, the other vfio bus drivers and variants (mlx5_vfio_pci). */
+static bool is_vfio_driver(const char *driver)
+{
+	size_t len = strlen(driver);
+
+	return !strncmp(driver, "vfio-", 5) ||
+	       (len > 9 && !strcmp(driver + len - 9, "_vfio_pci"));
+}
+
+size_t hg_group_vfio_members(const struct hg_group *group,
+			     const char **names, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < group->n_members; i++)
+		if (is_vfio_driver(group->members[i].driver)) {
+			if (n < max)
+				names[n] = group->members[i].name;
+			n++;
+		}
+	return n;
+}
+
+bool hg_group_vfio_ready(const struct hg_group *group, char *why, size_t len)
+{
+	char names[200];
+	size_t blockers;
+
+	blockers = hg_group_non_vfio_members(group, names, sizeof(names));
+	if (blockers) {
+		if (why)
+			snprintf(why, len, "%s %s bound to %s", names,
+				 blockers > 1 ? "are" : "is",
+				 blockers > 1 ? "kernel drivers"
+					      : "a kernel driver");
+		return false;
+	}
+	if (!hg_group_vfio_members(group, NULL, 0)) {
+		if (why)
+			snprintf(why, len, "no member is bound to vfio-pci");
+		return false;
+	}
+	if (why && len)
+		why[0] = '\0';
+	return true;
+}

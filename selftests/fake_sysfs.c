@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Synthetic sysfs trees for tests; see fake_sysfs.h for the layout. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fake_sysfs.h"
+
+struct fake_entry {
+	char *name;
+	char *path;		/* device directory, relative to the root */
+};
+
+struct fake_sysfs {
+	char root[PATH_MAX];
+	struct fake_entry *devs;
+	size_t n_devs, cap_devs;
+};
+
+struct fake_sysfs *fake_sysfs_create(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct fake_sysfs *fs = calloc(1, sizeof(*fs));
+
+	if (!fs)
+		return NULL;
+	snprintf(fs->root, sizeof(fs->root), "%s/hostgeom-sysfs.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(fs->root)) {
+		free(fs);
+		return NULL;
+	}
+	return fs;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) ? -1 : 0;
+}
+
+void fake_sysfs_destroy(struct fake_sysfs *fs)
+{
+	size_t i;
+
+	if (!fs)
+		return;
+	nftw(fs->root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	for (i = 0; i < fs->n_devs; i++) {
+		free(fs->devs[i].name);
+		free(fs->devs[i].path);
+	}
+	free(fs->devs);
+	free(fs);
+}
+
+const char *fake_sysfs_root(const struct fake_sysfs *fs)
+{
+	return fs->root;
+}
+
+static int full_path(const struct fake_sysfs *fs, const char *path,
+		     char *out)
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s", fs->root, path);
+
+	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+/* mkdir -p of @path's directory part (@with_last: of @path itself). */
+static int make_dirs(const struct fake_sysfs *fs, const char *path,
+		     bool with_last)
+{
+	char full[PATH_MAX], *p;
+	size_t root_len = strlen(fs->root);
+	int ret = full_path(fs, path, full);
+
+	if (ret)
+		return ret;
+	for (p = full + root_len + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(full, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (with_last && mkdir(full, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int fake_sysfs_mkdir(struct fake_sysfs *fs, const char *path)
+{
+	return make_dirs(fs, path, true);
+}
+
+int fake_sysfs_write(struct fake_sysfs *fs, const char *path,
+		     const void *data, size_t len)
+{
+	char full[PATH_MAX];
+	int fd, ret;
+	ssize_t w;
+
+	ret = make_dirs(fs, path, false);
+	if (!ret)
+		ret = full_path(fs, path, full);
+	if (ret)
+		return ret;
+	fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	w = write(fd, data, len);
+	ret = w < 0 ? -errno : (size_t)w != len ? -EIO : 0;
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+int fake_sysfs_printf(struct fake_sysfs *fs, const char *path,
+		      const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int len, ret;
+
+	va_start(ap, fmt);
+	len = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return -ENOMEM;
+	ret = fake_sysfs_write(fs, path, text, len);
+	free(text);
+	return ret;
+}
+
+int fake_sysfs_symlink(struct fake_sysfs *fs, const char *path,
+		       const char *target)
+{
+	char full[PATH_MAX], rel[PATH_MAX];
+	size_t used = 0;
+	const char *p;
+	int ret;
+
+	ret = make_dirs(fs, path, false);
+	if (!ret)
+		ret = full_path(fs, path, full);
+	if (ret)
+		return ret;
+	/* One "../" per directory between the root and the link. */
+	for (p = path; (p = strchr(p, '/')); p++) {
+		if (used + 3 >= sizeof(rel))
+			return -ENAMETOOLONG;
+		memcpy(rel + used, "../", 3);
+		used += 3;
+	}
+	if (used + strlen(target) >= sizeof(rel))
+		return -ENAMETOOLONG;
+	strcpy(rel + used, target);
+	return symlink(rel, full) ? -errno : 0;
+}
+
+int fake_sysfs_add_group(struct fake_sysfs *fs, unsigned int id,
+			 const char *type, const char *resv)
+{
+	char path[64];
+	int ret;
+
+	snprintf(path, sizeof(path), "kernel/iommu_groups/%u/devices", id);
+	ret = fake_sysfs_mkdir(fs, path);
+	snprintf(path, sizeof(path), "kernel/iommu_groups/%u/type", id);
+	if (!ret && type)
+		ret = fake_sysfs_printf(fs, path, "%s\n", type);
+	snprintf(path, sizeof(path), "kernel/iommu_groups/%u/reserved_regions",
+		 id);
+	if (!ret && resv)
+		ret = fake_sysfs_write(fs, path, resv, strlen(resv));
+	return ret;
+}
+
+const char *fake_sysfs_dev_path(const struct fake_sysfs *fs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n_devs; i++)
+		if (!strcmp(fs->devs[i].name, name))
+			return fs->devs[i].path;
+	return NULL;
+}
+
+static int remember(struct fake_sysfs *fs, const char *name, const char *path)
+{
+	struct fake_entry *v;
+
+	if (fs->n_devs == fs->cap_devs) {
+		size_t cap = fs->cap_devs ? fs->cap_devs * 2 : 16;
+
+		v = realloc(fs->devs, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		fs->devs = v;
+		fs->cap_devs = cap;
+	}
+	v = &fs->devs[fs->n_devs];
+	v->name = strdup(name);
+	v->path = strdup(path);
+	if (!v->name || !v->path) {
+		free(v->name);
+		free(v->path);
+		return -ENOMEM;
+	}
+	fs->n_devs++;
+	return 0;
+}
+
+/* Where @dev's directory goes, relative to the root. */
+static int dev_dir(const struct fake_sysfs *fs, const struct fake_dev *dev,
+		   char *out, size_t len)
+{
+	const char *parent;
+	int n;
+
+	if (dev->parent) {
+		parent = fake_sysfs_dev_path(fs, dev->parent);
+		if (!parent)
+			return -ENOENT;
+		n = snprintf(out, len, "%s/%s", parent, dev->name);
+	} else if (dev->pci && strlen(dev->name) == 12) {
+		/* "DDDD:BB:dd.f" sits below host bridge "pciDDDD:BB". */
+		n = snprintf(out, len, "devices/pci%.7s/%s", dev->name,
+			     dev->name);
+	} else {
+		n = snprintf(out, len, "devices/%s/%s",
+			     dev->pci ? "pci0000:00" : "platform", dev->name);
+	}
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Writes @dev's attribute @attr; @dir is the device directory. */
+static int dev_attr(struct fake_sysfs *fs, const char *dir, const char *attr,
+		    const char *fmt, unsigned int value)
+{
+	char path[PATH_MAX], text[32];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, attr);
+	snprintf(text, sizeof(text), fmt, value);
+	return fake_sysfs_write(fs, path, text, strlen(text));
+}
+
+static int dev_link(struct fake_sysfs *fs, const char *dir, const char *link,
+		    const char *target)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, link);
+	return fake_sysfs_symlink(fs, path, target);
+}
+
+int fake_sysfs_add_dev(struct fake_sysfs *fs, const struct fake_dev *dev)
+{
+	const char *bus = dev->pci ? "pci" : "platform";
+	char dir[PATH_MAX], path[PATH_MAX];
+	int ret;
+
+	ret = dev_dir(fs, dev, dir, sizeof(dir));
+	if (!ret)
+		ret = fake_sysfs_mkdir(fs, dir);
+	if (!ret && dev->pci)
+		ret = dev_attr(fs, dir, "vendor", "0x%04x\n", dev->vendor) ?:
+		      dev_attr(fs, dir, "device", "0x%04x\n", dev->device) ?:
+		      dev_attr(fs, dir, "class", "0x%06x\n", dev->class_code);
+	snprintf(path, sizeof(path), "bus/%s", bus);
+	if (!ret)
+		ret = dev_link(fs, dir, "subsystem", path);
+	snprintf(path, sizeof(path), "bus/%s/devices/%s", bus, dev->name);
+	if (!ret)
+		ret = fake_sysfs_symlink(fs, path, dir);
+	snprintf(path, sizeof(path), "bus/%s/drivers/%s", bus,
+		 dev->driver ? dev->driver : "");
+	if (!ret && dev->driver)
+		ret = fake_sysfs_mkdir(fs, path) ?:
+		      dev_link(fs, dir, "driver", path);
+	snprintf(path, sizeof(path), "%s/vfio-dev/%s", dir,
+		 dev->vfio_cdev ? dev->vfio_cdev : "");
+	if (!ret && dev->vfio_cdev)
+		ret = fake_sysfs_mkdir(fs, path);
+	snprintf(path, sizeof(path), "kernel/iommu_groups/%d", dev->group);
+	if (!ret && dev->group >= 0)
+		ret = dev_link(fs, dir, "iommu_group", path);
+	snprintf(path, sizeof(path), "kernel/iommu_groups/%d/devices/%s",
+		 dev->group, dev->name);
+	if (!ret && dev->group >= 0)
+		ret = fake_sysfs_symlink(fs, path, dir);
+	return ret ?: remember(fs, dev->name, dir);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Synthetic sysfs trees for tests: IOMMU groups and the devices in them,
+ * laid out as the kernel lays them out, in a fresh mkdtemp directory.
+ *
+ *   ROOT/kernel/iommu_groups/N/{type,reserved_regions,devices/NAME}
+ *   ROOT/devices/pciDDDD:BB/NAME/              a PCI device at the top
+ *   ROOT/devices/.../PARENT/NAME/              one below a bridge
+ *   ROOT/devices/platform/NAME/                a non-PCI device
+ *   ROOT/bus/pci/devices/NAME                  -> the device directory
+ *
+ * A device directory holds vendor, device, class (PCI), the symlinks
+ * subsystem, driver and iommu_group, and vfio-dev/vfioN/ when it has a
+ * cdev. Every symlink is relative, as in sysfs. Paths given to the
+ * functions below are relative to ROOT. All return 0 or a negative errno.
+ */
+#ifndef HOSTGEOM_FAKE_SYSFS_H
+#define HOSTGEOM_FAKE_SYSFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fake_sysfs;
+
+struct fake_dev {
+	const char *name;	/* "0000:00:01.0", or a non-PCI name */
+	const char *parent;	/* an added device it sits below, NULL: top */
+	int group;		/* IOMMU group id, -1: in no group */
+	bool pci;		/* vendor, device, class; subsystem is pci */
+	uint16_t vendor, device;
+	uint32_t class_code;
+	const char *driver;	/* bound driver, NULL: unbound */
+	const char *vfio_cdev;	/* "vfio0" makes vfio-dev/vfio0/, NULL: none */
+};
+
+/* An empty tree (no kernel/iommu_groups yet); NULL with errno on failure. */
+struct fake_sysfs *fake_sysfs_create(void);
+/* Removes the tree and frees @fs (NULL is fine). */
+void fake_sysfs_destroy(struct fake_sysfs *fs);
+const char *fake_sysfs_root(const struct fake_sysfs *fs);
+
+/*
+ * Group @id: @type is the type file's line (NULL: no type file), @resv the
+ * reserved_regions body as is (NULL: no such file).
+ */
+int fake_sysfs_add_group(struct fake_sysfs *fs, unsigned int id,
+			 const char *type, const char *resv);
+/* A device, linked into its group's devices/ (made when missing). */
+int fake_sysfs_add_dev(struct fake_sysfs *fs, const struct fake_dev *dev);
+/* The directory of added device @name, relative to the root; NULL if none. */
+const char *fake_sysfs_dev_path(const struct fake_sysfs *fs, const char *name);
+
+/* Files, directories and links anywhere, parents made as needed. */
+int fake_sysfs_write(struct fake_sysfs *fs, const char *path,
+		     const void *data, size_t len);
+int fake_sysfs_printf(struct fake_sysfs *fs, const char *path,
+		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int fake_sysfs_mkdir(struct fake_sysfs *fs, const char *path);
+/* @target is relative to the root too; the link is written relative. */
+int fake_sysfs_symlink(struct fake_sysfs *fs, const char *path,
+		       const char *target);
+
+#endif

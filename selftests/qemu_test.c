@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The QEMU option emitters: derived values and the exact strings, for the
+ * host geometries the kit meets (VT-d 39/48 bits, 64-bit, narrow hosts,
+ * 64k pages) on q35 and virt.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hostgeom/qemu.h>
+
+#include "kselftest_harness.h"
+
+#define MSI_START 0xfee00000ull
+#define MSI_LAST 0xfeefffffull
+
+FIXTURE(qemu) {
+	struct hg_qemu_input in;
+	struct hg_qemu_opts opts;
+	struct hg_resv resv[2];
+	struct hg_err err;
+};
+
+FIXTURE_SETUP(qemu)
+{
+	memset(self, 0, sizeof(*self));
+	self->resv[0] = (struct hg_resv){ MSI_START, MSI_LAST, HG_RESV_MSI };
+	self->resv[1] = (struct hg_resv){ 0x100000000ull, 0x1000fffffull,
+					  HG_RESV_RESERVED };
+	self->in.resv = self->resv;
+	self->in.n_resv = 2;
+	self->in.source = "type1";
+	self->in.pgsizes = 0x40201000;
+}
+
+FIXTURE_TEARDOWN(qemu)
+{
+	hg_qemu_opts_free(&self->opts);
+	hg_ranges_free(&self->in.usable);
+}
+
+/* [0, 2^bits-1] with the x86 MSI window cut out, as VT-d hosts report it */
+static void vtd_host(struct hg_qemu_input *in, unsigned int bits)
+{
+	hg_ranges_add(&in->usable, 0, MSI_START - 1);
+	hg_ranges_add(&in->usable, MSI_LAST + 1, hg_mask_bits(bits));
+}
+
+static bool has_note(const struct hg_qemu_opts *opts, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < opts->n_notes; i++)
+		if (strstr(opts->notes[i], needle))
+			return true;
+	return false;
+}
+
+TEST_F(qemu, vtd39_q35)
+{
+	char *s;
+
+	vtd_host(&self->in, 39);
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_EQ(39, self->opts.aw_bits);
+	EXPECT_STREQ("4k", self->opts.granule);
+	EXPECT_EQ(39, self->opts.intel_aw_bits);
+	ASSERT_EQ(1, self->opts.reserved.n);
+	EXPECT_EQ(MSI_START, self->opts.reserved.v[0].start);
+	EXPECT_EQ(MSI_LAST, self->opts.reserved.v[0].last);
+	EXPECT_FALSE(self->opts.emit_reserved);
+	EXPECT_TRUE(has_note(&self->opts, "reserved-regions omitted"));
+
+	s = hg_qemu_virtio_device_json(&self->opts);
+	ASSERT_NE(NULL, s);
+	EXPECT_STREQ("{\"driver\":\"virtio-iommu-pci\",\"aw-bits\":39,\"granule\":\"4k\"}", s);
+	free(s);
+	s = hg_qemu_intel_device(&self->opts);
+	ASSERT_NE(NULL, s);
+	EXPECT_STREQ("intel-iommu,intremap=on,caching-mode=on,aw-bits=39", s);
+	free(s);
+	s = hg_qemu_libvirt_xml(&self->opts);
+	ASSERT_NE(NULL, s);
+	EXPECT_STREQ("<iommu model='virtio'>\n  <driver aw_bits='39'>\n"
+		     "    <granule size='4' unit='KiB'/>\n  </driver>\n</iommu>", s);
+	free(s);
+}
+
+TEST_F(qemu, vtd48_virt_emits_typed_holes)
+{
+	char *s;
+
+	vtd_host(&self->in, 48);
+	/* a second hole, not MSI: type 0 */
+	hg_ranges_reset(&self->in.usable);
+	hg_ranges_add(&self->in.usable, 0, MSI_START - 1);
+	hg_ranges_add(&self->in.usable, MSI_LAST + 1, 0xffffffffull);
+	hg_ranges_add(&self->in.usable, 0x100100000ull, 0xffffffffffffull);
+	self->in.machine = HG_MACHINE_VIRT;
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_EQ(48, self->opts.aw_bits);
+	EXPECT_EQ(48, self->opts.intel_aw_bits);
+	EXPECT_TRUE(self->opts.emit_reserved);
+	s = hg_qemu_virtio_device_json(&self->opts);
+	ASSERT_NE(NULL, s);
+	EXPECT_STREQ("{\"driver\":\"virtio-iommu-pci\",\"aw-bits\":48,\"granule\":\"4k\","
+		     "\"reserved-regions\":[\"0xfee00000:0xfeefffff:1\","
+		     "\"0x100000000:0x1000fffff:0\"]}", s);
+	free(s);
+}
+
+TEST_F(qemu, full_64bit_space_has_no_holes)
+{
+	char *s;
+
+	hg_ranges_add(&self->in.usable, 0, UINT64_MAX);
+	self->in.machine = HG_MACHINE_VIRT;
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_EQ(64, self->opts.aw_bits);
+	EXPECT_EQ(48, self->opts.intel_aw_bits);
+	EXPECT_EQ(0, self->opts.reserved.n);
+	EXPECT_FALSE(self->opts.emit_reserved);
+	s = hg_qemu_virtio_device_json(&self->opts);
+	EXPECT_STREQ("{\"driver\":\"virtio-iommu-pci\",\"aw-bits\":64,\"granule\":\"4k\"}", s);
+	free(s);
+}
+
+TEST_F(qemu, narrow_host_has_no_intel_width)
+{
+	char *s;
+
+	hg_ranges_add(&self->in.usable, 0, hg_mask_bits(36));
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_EQ(36, self->opts.aw_bits);
+	EXPECT_EQ(0, self->opts.intel_aw_bits);
+	EXPECT_EQ(NULL, hg_qemu_intel_device(&self->opts));
+	EXPECT_TRUE(has_note(&self->opts, "use virtio-iommu"));
+	s = hg_qemu_virtio_device_json(&self->opts);
+	EXPECT_STREQ("{\"driver\":\"virtio-iommu-pci\",\"aw-bits\":36,\"granule\":\"4k\"}", s);
+	free(s);
+}
+
+TEST_F(qemu, below_32_bits_clamps_to_qemu_minimum)
+{
+	hg_ranges_add(&self->in.usable, 0, 0xfffffff);
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_EQ(32, self->opts.aw_bits);
+	EXPECT_TRUE(has_note(&self->opts, "accepts 32..64"));
+}
+
+TEST_F(qemu, granule_64k_warns_on_q35)
+{
+	char *s;
+
+	vtd_host(&self->in, 48);
+	self->in.pgsizes = 0x20010000;	/* 64K and 512M: an arm64 64K host */
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_STREQ("64k", self->opts.granule);
+	EXPECT_TRUE(has_note(&self->opts, "warning: an x86 guest uses 4k pages"));
+	s = hg_qemu_libvirt_xml(&self->opts);
+	EXPECT_NE(NULL, strstr(s, "<granule size='64' unit='KiB'/>"));
+	free(s);
+}
+
+TEST_F(qemu, odd_pgsize_uses_host_granule)
+{
+	char *s;
+
+	vtd_host(&self->in, 39);
+	self->in.pgsizes = 0x200000;
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_STREQ("host", self->opts.granule);
+	s = hg_qemu_libvirt_xml(&self->opts);
+	EXPECT_NE(NULL, strstr(s, "<granule mode='host'/>"));
+	free(s);
+}
+
+TEST_F(qemu, unknown_pgsizes_default_to_4k)
+{
+	vtd_host(&self->in, 39);
+	self->in.pgsizes = 0;
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_STREQ("4k", self->opts.granule);
+	EXPECT_TRUE(has_note(&self->opts, "page sizes are unknown"));
+}
+
+TEST_F(qemu, empty_geometry_is_an_error)
+{
+	EXPECT_GT(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_NE(NULL, strstr(self->err.msg, "no usable IOVA range"));
+}
+
+TEST_HARNESS_MAIN

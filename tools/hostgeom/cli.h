@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The hostgeom front end: argument parsing and printing, nothing else. */
+#ifndef HOSTGEOM_CLI_H
+#define HOSTGEOM_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include <json-c/json.h>
+
+#include <hostgeom/ctx.h>
+#include <hostgeom/err.h>
+
+enum {
+	EXIT_OK = 0,
+	EXIT_PROBLEM = 1,	/* ran, and found something wrong */
+	EXIT_CANNOT = 2,	/* could not run */
+};
+
+struct cli {
+	struct hg_ctx ctx;
+	bool json;
+	bool pretty;
+};
+
+/* Options every subcommand takes; end a subcommand's table with these. */
+#define CLI_COMMON_OPTS \
+	{ "json", no_argument, NULL, 'j' }, \
+	{ "pretty", no_argument, NULL, 'p' }, \
+	{ "sysfs-root", required_argument, NULL, 0x100 }, \
+	{ "dev-root", required_argument, NULL, 0x101 }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ NULL, 0, NULL, 0 }
+#define CLI_COMMON_SHORT "jph"
+
+/*
+ * Handles a common option. Returns 1 when handled, 0 when @c is not one,
+ * -1 for --help (caller prints its usage and exits 0).
+ */
+int cli_common_opt(struct cli *cli, int c, const char *arg);
+
+/* "hostgeom: <msg>" on stderr; returns EXIT_CANNOT. */
+int cli_fail(const struct hg_err *err);
+int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Unknown option or argument: a hint to --help, EXIT_CANNOT. */
+int cli_usage_error(const char *cmd);
+
+/* Prints @obj (pretty when asked) and drops the reference. */
+void cli_print_json(const struct cli *cli, json_object *obj);
+/* Wraps @payload as {"schema": N, "command": cmd, <key>: payload}. */
+json_object *cli_envelope(const char *cmd);
+
+typedef int (*cli_cmd_fn)(struct cli *cli, int argc, char **argv);
+
+int cmd_groups(struct cli *cli, int argc, char **argv);
+int cmd_ranges(struct cli *cli, int argc, char **argv);
+int cmd_qemu(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_explain(struct cli *cli, int argc, char **argv);
+int cmd_resv(struct cli *cli, int argc, char **argv);
+int cmd_carve(struct cli *cli, int argc, char **argv);
+
+#endif
