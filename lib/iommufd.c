@@ -74,6 +74,17 @@ int hg_iommufd_available(const struct hg_ctx *ctx, struct hg_err *err)
 	return 0;
 }
 
+/* Names from sysfs are short; a longer one is cut, not overflowed. */
+static void copy_name(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* The driver a PCI device is bound to, "" when none. */
 static void pci_driver(const struct hg_ctx *ctx, const char *bdf, char *buf,
 		       size_t len)
@@ -90,7 +101,7 @@ static void pci_driver(const struct hg_ctx *ctx, const char *bdf, char *buf,
 		return;
 	target[n] = '\0';
 	slash = strrchr(target, '/');
-	snprintf(buf, len, "%s", slash ? slash + 1 : target);
+	copy_name(buf, len, slash ? slash + 1 : target);
 }
 
 /* The cdev name ("vfio3") under SYSFS/bus/pci/devices/BDF/vfio-dev. */
@@ -112,23 +123,23 @@ static int find_cdev(const struct hg_ctx *ctx, const char *bdf, char *name,
 					  bdf);
 		pci_driver(ctx, bdf, driver, sizeof(driver));
 		if (strcmp(driver, "vfio-pci"))
-			return hg_err_set(err, -ENODEV,
+			return hg_err_set(err, -EINVAL,
 					  "%s is bound to %s, not vfio-pci; bind it to vfio-pci",
 					  bdf, driver[0] ? driver : "no driver");
-		return hg_err_set(err, -ENODEV,
-				  "%s is bound to vfio-pci but has no vfio cdev: this kernel lacks CONFIG_VFIO_DEVICE_CDEV",
+		return hg_err_set(err, -EOPNOTSUPP,
+				  "%s is bound to vfio-pci but has no vfio-dev directory: this kernel predates VFIO device cdevs",
 				  bdf);
 	}
 	name[0] = '\0';
 	while ((de = readdir(dir)))
 		if (!strncmp(de->d_name, "vfio", 4)) {
-			snprintf(name, len, "%s", de->d_name);
+			copy_name(name, len, de->d_name);
 			break;
 		}
 	closedir(dir);
 	if (!name[0])
-		return hg_err_set(err, -ENODEV, "%s has an empty vfio-dev directory",
-				  bdf);
+		return hg_err_set(err, -EPROTO,
+				  "%s has an empty vfio-dev directory", bdf);
 	return 0;
 }
 
@@ -153,13 +164,21 @@ static int bind_device(struct iommufd *f, size_t i, const char *bdf,
 			return hg_err_set(err, -EBUSY,
 					  "%s (%s) is in use by another process (QEMU?)",
 					  bdf, path);
+		if (errno == ENOENT)
+			return hg_err_set(err, -EOPNOTSUPP,
+					  "no %s: this kernel lacks CONFIG_VFIO_DEVICE_CDEV (or devtmpfs did not make the node)",
+					  path);
 		return open_error(path, errno, err);
 	}
 	bind.iommufd = f->fd;
 	if (hg_ctx_ioctl(f->ctx, f->devs[i], VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
 		if (errno == EBUSY)
 			return hg_err_set(err, -EBUSY,
-					  "VFIO_DEVICE_BIND_IOMMUFD on %s: busy; its group is open elsewhere (QEMU?) or a group member is bound to a driver other than vfio-pci",
+					  "VFIO_DEVICE_BIND_IOMMUFD on %s: busy; its group is in use by another process (QEMU?)",
+					  bdf);
+		if (errno == EPERM)
+			return hg_err_set(err, -EPERM,
+					  "VFIO_DEVICE_BIND_IOMMUFD on %s refused (EPERM): another member of its group is bound to a kernel driver; bind every member of the group to vfio-pci",
 					  bdf);
 		return hg_err_set(err, -errno,
 				  "VFIO_DEVICE_BIND_IOMMUFD on %s: %s", bdf,

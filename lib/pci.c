@@ -143,6 +143,11 @@ int hg_pci_parse_config(const uint8_t *cfg, size_t len, struct hg_pci_hop *hop,
 		return hg_err_set(err, -EINVAL,
 				  "%s: config space is %zu bytes, the header alone is 64",
 				  hop->bdf, len);
+	/* sysfs gives others the 64-byte header only, capabilities to root */
+	if (len <= 64 && rd16(cfg, CFG_STATUS) & CFG_STATUS_CAP_LIST)
+		return hg_err_set(err, -EACCES,
+				  "%s: only %zu bytes of config space readable; its capabilities (PCIe, ACS) are shown to root only: run as root",
+				  hop->bdf, len);
 	hop->vendor = rd16(cfg, CFG_VENDOR);
 	hop->device = rd16(cfg, CFG_DEVICE);
 	hop->multifunction = cfg[CFG_HEADER_TYPE] & CFG_HEADER_MFD;
@@ -154,10 +159,6 @@ int hg_pci_parse_config(const uint8_t *cfg, size_t len, struct hg_pci_hop *hop,
 	hop->aliases = hop->role == HG_PCI_PCIE_TO_PCI_BRIDGE ||
 		       hop->role == HG_PCI_PCI_BRIDGE;
 
-	if (hop->is_pcie && len <= EXT_CAP_START)
-		return hg_err_set(err, -EACCES,
-				  "%s: only %zu bytes of config space readable; the ACS capability is in extended config space, which sysfs shows to root only: run as root",
-				  hop->bdf, len);
 	acs = hop->is_pcie ? find_ext_cap(cfg, len, EXT_CAP_ID_ACS) : 0;
 	hop->has_acs = acs && acs + 8 <= len;
 	if (hop->has_acs) {

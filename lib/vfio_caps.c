@@ -34,7 +34,7 @@ static int cap_fetch(const unsigned char *buf, size_t len, size_t off,
 static int parse_iova_range(const unsigned char *buf, size_t len, size_t off,
 			    struct hg_type1_info *out, struct hg_err *err)
 {
-	struct vfio_iommu_type1_info_cap_iova_range cap;
+	struct vfio_iommu_type1_info_cap_iova_range cap = { 0 };
 	struct vfio_iova_range r;
 	size_t i, room;
 	int ret;

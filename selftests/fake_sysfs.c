@@ -69,12 +69,23 @@ const char *fake_sysfs_root(const struct fake_sysfs *fs)
 	return fs->root;
 }
 
+/* snprintf into a PATH_MAX buffer; -ENAMETOOLONG when it does not fit. */
+static int __attribute__((format(printf, 2, 3)))
+pathf(char *out, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, PATH_MAX, fmt, ap);
+	va_end(ap);
+	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
 static int full_path(const struct fake_sysfs *fs, const char *path,
 		     char *out)
 {
-	int n = snprintf(out, PATH_MAX, "%s/%s", fs->root, path);
-
-	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
+	return pathf(out, "%s/%s", fs->root, path);
 }
 
 /* mkdir -p of @path's directory part (@with_last: of @path itself). */
@@ -171,18 +182,18 @@ int fake_sysfs_symlink(struct fake_sysfs *fs, const char *path,
 int fake_sysfs_add_group(struct fake_sysfs *fs, unsigned int id,
 			 const char *type, const char *resv)
 {
-	char path[64];
+	char path[PATH_MAX];
 	int ret;
 
-	snprintf(path, sizeof(path), "kernel/iommu_groups/%u/devices", id);
-	ret = fake_sysfs_mkdir(fs, path);
-	snprintf(path, sizeof(path), "kernel/iommu_groups/%u/type", id);
+	ret = pathf(path, "kernel/iommu_groups/%u/devices", id) ?:
+	      fake_sysfs_mkdir(fs, path);
 	if (!ret && type)
-		ret = fake_sysfs_printf(fs, path, "%s\n", type);
-	snprintf(path, sizeof(path), "kernel/iommu_groups/%u/reserved_regions",
-		 id);
+		ret = pathf(path, "kernel/iommu_groups/%u/type", id) ?:
+		      fake_sysfs_printf(fs, path, "%s\n", type);
 	if (!ret && resv)
-		ret = fake_sysfs_write(fs, path, resv, strlen(resv));
+		ret = pathf(path, "kernel/iommu_groups/%u/reserved_regions",
+			    id) ?:
+		      fake_sysfs_write(fs, path, resv, strlen(resv));
 	return ret;
 }
 
@@ -223,36 +234,32 @@ static int remember(struct fake_sysfs *fs, const char *name, const char *path)
 
 /* Where @dev's directory goes, relative to the root. */
 static int dev_dir(const struct fake_sysfs *fs, const struct fake_dev *dev,
-		   char *out, size_t len)
+		   char *out)
 {
 	const char *parent;
-	int n;
 
 	if (dev->parent) {
 		parent = fake_sysfs_dev_path(fs, dev->parent);
 		if (!parent)
 			return -ENOENT;
-		n = snprintf(out, len, "%s/%s", parent, dev->name);
-	} else if (dev->pci && strlen(dev->name) == 12) {
-		/* "DDDD:BB:dd.f" sits below host bridge "pciDDDD:BB". */
-		n = snprintf(out, len, "devices/pci%.7s/%s", dev->name,
-			     dev->name);
-	} else {
-		n = snprintf(out, len, "devices/%s/%s",
-			     dev->pci ? "pci0000:00" : "platform", dev->name);
+		return pathf(out, "%s/%s", parent, dev->name);
 	}
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+	/* "DDDD:BB:dd.f" sits below host bridge "pciDDDD:BB". */
+	if (dev->pci && strlen(dev->name) == 12)
+		return pathf(out, "devices/pci%.7s/%s", dev->name, dev->name);
+	return pathf(out, "devices/%s/%s", dev->pci ? "pci0000:00" : "platform",
+		     dev->name);
 }
 
-/* Writes @dev's attribute @attr; @dir is the device directory. */
+/* Writes attribute @attr, "@fmt" of @value, of the device in @dir. */
 static int dev_attr(struct fake_sysfs *fs, const char *dir, const char *attr,
 		    const char *fmt, unsigned int value)
 {
 	char path[PATH_MAX], text[32];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, attr);
 	snprintf(text, sizeof(text), fmt, value);
-	return fake_sysfs_write(fs, path, text, strlen(text));
+	return pathf(path, "%s/%s", dir, attr) ?:
+	       fake_sysfs_write(fs, path, text, strlen(text));
 }
 
 static int dev_link(struct fake_sysfs *fs, const char *dir, const char *link,
@@ -260,8 +267,8 @@ static int dev_link(struct fake_sysfs *fs, const char *dir, const char *link,
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, link);
-	return fake_sysfs_symlink(fs, path, target);
+	return pathf(path, "%s/%s", dir, link) ?:
+	       fake_sysfs_symlink(fs, path, target);
 }
 
 int fake_sysfs_add_dev(struct fake_sysfs *fs, const struct fake_dev *dev)
@@ -270,34 +277,28 @@ int fake_sysfs_add_dev(struct fake_sysfs *fs, const struct fake_dev *dev)
 	char dir[PATH_MAX], path[PATH_MAX];
 	int ret;
 
-	ret = dev_dir(fs, dev, dir, sizeof(dir));
-	if (!ret)
-		ret = fake_sysfs_mkdir(fs, dir);
+	ret = dev_dir(fs, dev, dir) ?: fake_sysfs_mkdir(fs, dir);
 	if (!ret && dev->pci)
 		ret = dev_attr(fs, dir, "vendor", "0x%04x\n", dev->vendor) ?:
 		      dev_attr(fs, dir, "device", "0x%04x\n", dev->device) ?:
 		      dev_attr(fs, dir, "class", "0x%06x\n", dev->class_code);
-	snprintf(path, sizeof(path), "bus/%s", bus);
 	if (!ret)
-		ret = dev_link(fs, dir, "subsystem", path);
-	snprintf(path, sizeof(path), "bus/%s/devices/%s", bus, dev->name);
-	if (!ret)
-		ret = fake_sysfs_symlink(fs, path, dir);
-	snprintf(path, sizeof(path), "bus/%s/drivers/%s", bus,
-		 dev->driver ? dev->driver : "");
+		ret = pathf(path, "bus/%s", bus) ?:
+		      dev_link(fs, dir, "subsystem", path) ?:
+		      pathf(path, "bus/%s/devices/%s", bus, dev->name) ?:
+		      fake_sysfs_symlink(fs, path, dir);
 	if (!ret && dev->driver)
-		ret = fake_sysfs_mkdir(fs, path) ?:
+		ret = pathf(path, "bus/%s/drivers/%s", bus, dev->driver) ?:
+		      fake_sysfs_mkdir(fs, path) ?:
 		      dev_link(fs, dir, "driver", path);
-	snprintf(path, sizeof(path), "%s/vfio-dev/%s", dir,
-		 dev->vfio_cdev ? dev->vfio_cdev : "");
 	if (!ret && dev->vfio_cdev)
-		ret = fake_sysfs_mkdir(fs, path);
-	snprintf(path, sizeof(path), "kernel/iommu_groups/%d", dev->group);
+		ret = pathf(path, "%s/vfio-dev/%s", dir, dev->vfio_cdev) ?:
+		      fake_sysfs_mkdir(fs, path);
 	if (!ret && dev->group >= 0)
-		ret = dev_link(fs, dir, "iommu_group", path);
-	snprintf(path, sizeof(path), "kernel/iommu_groups/%d/devices/%s",
-		 dev->group, dev->name);
-	if (!ret && dev->group >= 0)
-		ret = fake_sysfs_symlink(fs, path, dir);
+		ret = pathf(path, "kernel/iommu_groups/%d", dev->group) ?:
+		      dev_link(fs, dir, "iommu_group", path) ?:
+		      pathf(path, "kernel/iommu_groups/%d/devices/%s",
+			    dev->group, dev->name) ?:
+		      fake_sysfs_symlink(fs, path, dir);
 	return ret ?: remember(fs, dev->name, dir);
 }

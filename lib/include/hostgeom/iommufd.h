@@ -51,7 +51,9 @@ int hg_iommufd_available(const struct hg_ctx *ctx, struct hg_err *err);
  * Binds the vfio cdevs of @bdfs (PCI devices bound to vfio-pci) to a new
  * iommufd, attaches them to one IOAS, reads IOMMU_IOAS_IOVA_RANGES
  * (retrying when the count grows between calls) and IOMMU_GET_HW_INFO of
- * the first device, then closes everything.
+ * the first device, then closes everything. -ENODEV (no /dev/iommu) and
+ * -EOPNOTSUPP (no VFIO device cdevs) mean this kernel cannot do it at
+ * all; other errors are failures.
  */
 int hg_iommufd_query(const struct hg_ctx *ctx, const char *const *bdfs,
 		     size_t n_bdfs, struct hg_iommufd_info *out,

@@ -40,6 +40,28 @@ struct hg_qemu_opts {
 	size_t n_notes;
 };
 
+struct hg_geom_query;
+struct hg_topology;
+struct hg_ctx;
+
+/*
+ * The host geometry of the groups VFIO answered for in @query: the
+ * intersection of their usable ranges (type1's, else iommufd's) and of
+ * their page sizes. @in points into @query's memory (reserved regions).
+ */
+int hg_qemu_input_from_query(const struct hg_geom_query *query,
+			     struct hg_qemu_input *in, struct hg_err *err);
+/*
+ * Without VFIO: each group's usable set from its sysfs reserved regions
+ * within the address width of its members' VT-d unit. @ids empty: every
+ * group. @in points into @topo.
+ */
+int hg_qemu_input_from_sysfs(const struct hg_ctx *ctx,
+			     const struct hg_topology *topo,
+			     const unsigned int *ids, size_t n_ids,
+			     struct hg_qemu_input *in, struct hg_err *err);
+void hg_qemu_input_free(struct hg_qemu_input *in);
+
 int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
 		   struct hg_err *err);
 void hg_qemu_opts_free(struct hg_qemu_opts *opts);

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Three views of what a group can map: the complement of its reserved
+ * regions in sysfs, type1's answer and iommufd's. sysfs knows nothing of
+ * the aperture (the IOMMU domain's address width), so that width comes
+ * from the backends.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hostgeom/query.h>
+
+const char *hg_source_name(enum hg_source src)
+{
+	switch (src) {
+	case HG_SRC_SYSFS:
+		return "sysfs";
+	case HG_SRC_TYPE1:
+		return "type1";
+	case HG_SRC_IOMMUFD:
+	case HG_SRC_COUNT:
+		break;
+	}
+	return "iommufd";
+}
+
+/* A backend's answer as a source, or why there is none. */
+static int take_backend(struct hg_group_check *out, enum hg_source src,
+			enum hg_status status, const struct hg_err *why,
+			bool have_ranges, const struct hg_ranges *ranges)
+{
+	char *msg = out->why_not[src];
+
+	switch (status) {
+	case HG_STATUS_NOT_ASKED:
+		snprintf(msg, sizeof(out->why_not[0]), "not asked");
+		return 0;
+	case HG_STATUS_UNAVAILABLE:
+	case HG_STATUS_FAILED:
+		snprintf(msg, sizeof(out->why_not[0]), "%s", why->msg);
+		return 0;
+	case HG_STATUS_OK:
+		break;
+	}
+	if (!have_ranges) {
+		snprintf(msg, sizeof(out->why_not[0]),
+			 "the kernel reported no IOVA ranges (type1 before Linux 5.4)");
+		return 0;
+	}
+	out->have[src] = true;
+	return hg_ranges_copy(&out->usable[src], ranges);
+}
+
+/* The width sysfs lacks: the backends' highest range, else VT-d MGAW. */
+static void pick_width(const struct hg_group_geom *geom,
+		       struct hg_group_check *out)
+{
+	if (out->have[HG_SRC_TYPE1]) {
+		out->aw_bits = hg_aw_bits_of(&out->usable[HG_SRC_TYPE1]);
+		out->aw_source = "type1";
+	}
+	if (!out->aw_bits && out->have[HG_SRC_IOMMUFD]) {
+		out->aw_bits = hg_aw_bits_of(&out->usable[HG_SRC_IOMMUFD]);
+		out->aw_source = "iommufd";
+	}
+	if (!out->aw_bits && geom->iommufd.have_hw_info &&
+	    geom->iommufd.vtd.mgaw) {
+		out->aw_bits = geom->iommufd.vtd.mgaw;
+		out->aw_source = "vt-d";
+	}
+	if (!out->aw_bits)
+		out->aw_source = NULL;
+}
+
+static void find_unattached(const struct hg_group *group,
+			    struct hg_group_check *out)
+{
+	const char **vfio;
+	size_t i, j, n, used = 0;
+
+	n = hg_group_vfio_members(group, NULL, 0);
+	vfio = calloc(n ? n : 1, sizeof(*vfio));
+	if (!vfio)
+		return;
+	hg_group_vfio_members(group, vfio, n);
+	for (i = 0; i < group->n_members; i++) {
+		for (j = 0; j < n; j++)
+			if (vfio[j] == group->members[i].name)
+				break;
+		if (j < n || used >= sizeof(out->unattached))
+			continue;
+		used += snprintf(out->unattached + used,
+				 sizeof(out->unattached) - used, "%s%s",
+				 used ? "," : "", group->members[i].name);
+	}
+	free(vfio);
+}
+
+static int compare(struct hg_group_check *out, enum hg_source a,
+		   enum hg_source b)
+{
+	struct hg_compare *c = &out->cmp[out->n_cmp];
+	int ret;
+
+	if (!out->have[a] || !out->have[b])
+		return 0;
+	c->a = a;
+	c->b = b;
+	ret = hg_ranges_diff(&out->usable[a], &out->usable[b], &c->diffs,
+			     &c->n_diffs);
+	if (!ret)
+		out->n_cmp++;
+	return ret;
+}
+
+int hg_group_check(const struct hg_group_geom *geom,
+		   struct hg_group_check *out, struct hg_err *err)
+{
+	const struct hg_group *group = geom->group;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	out->id = group->id;
+	ret = take_backend(out, HG_SRC_TYPE1, geom->type1_status,
+			   &geom->type1_err, geom->type1.have_iova_ranges,
+			   &geom->type1.iova);
+	if (!ret)
+		ret = take_backend(out, HG_SRC_IOMMUFD, geom->iommufd_status,
+				   &geom->iommufd_err, true,
+				   &geom->iommufd.iova);
+	if (ret)
+		goto fail;
+	pick_width(geom, out);
+	if (out->aw_bits) {
+		ret = hg_usable_from_resv(group->resv, group->n_resv,
+					  out->aw_bits,
+					  &out->usable[HG_SRC_SYSFS]);
+		if (ret)
+			goto fail;
+		out->have[HG_SRC_SYSFS] = true;
+	} else {
+		snprintf(out->why_not[HG_SRC_SYSFS],
+			 sizeof(out->why_not[0]),
+			 "no address width: sysfs does not give one and no backend answered");
+	}
+	if (out->have[HG_SRC_IOMMUFD])
+		find_unattached(group, out);
+	ret = compare(out, HG_SRC_SYSFS, HG_SRC_TYPE1);
+	if (!ret)
+		ret = compare(out, HG_SRC_SYSFS, HG_SRC_IOMMUFD);
+	if (!ret)
+		ret = compare(out, HG_SRC_TYPE1, HG_SRC_IOMMUFD);
+	if (!ret)
+		return 0;
+fail:
+	hg_group_check_free(out);
+	return hg_err_set(err, ret, "group %u: cannot compare: %s", group->id,
+			  strerror(-ret));
+}
+
+void hg_group_check_free(struct hg_group_check *check)
+{
+	size_t i;
+
+	for (i = 0; i < HG_SRC_COUNT; i++) {
+		hg_ranges_free(&check->usable[i]);
+		free(check->cmp[i].diffs);
+		check->cmp[i].diffs = NULL;
+	}
+	check->n_cmp = 0;
+}
+
+bool hg_group_checked(const struct hg_group_check *check)
+{
+	return check->n_cmp > 0;
+}
+
+bool hg_group_agrees(const struct hg_group_check *check)
+{
+	size_t i;
+
+	for (i = 0; i < check->n_cmp; i++)
+		if (check->cmp[i].n_diffs)
+			return false;
+	return true;
+}

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sysfs reader against synthetic trees: ordering, members, odd and
+ * missing files, and malformed reserved_regions with the file and line
+ * named in the error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hostgeom/sysfs.h>
+
+#include "fake_sysfs.h"
+#include "kselftest_harness.h"
+
+#define MSI "0x00000000fee00000 0x00000000feefffff msi\n"
+
+FIXTURE(tree) {
+	struct fake_sysfs *fs;
+	struct hg_ctx ctx;
+	struct hg_topology topo;
+	struct hg_err err;
+};
+
+FIXTURE_SETUP(tree)
+{
+	self->fs = fake_sysfs_create();
+	ASSERT_NE(NULL, self->fs);
+	self->ctx = (struct hg_ctx){ .sysfs = fake_sysfs_root(self->fs) };
+	self->topo = (struct hg_topology){ 0 };
+	hg_err_clear(&self->err);
+}
+
+FIXTURE_TEARDOWN(tree)
+{
+	hg_topology_free(&self->topo);
+	fake_sysfs_destroy(self->fs);
+}
+
+static int read_topo(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(tree) *self)
+{
+	hg_topology_free(&self->topo);
+	hg_err_clear(&self->err);
+	return hg_sysfs_read_topology(&self->ctx, &self->topo, &self->err);
+}
+#define READ() read_topo(_metadata, self)
+
+static int add_pci(struct fake_sysfs *fs, int group, const char *bdf,
+		   uint16_t vendor, uint16_t device, uint32_t class_code,
+		   const char *driver, const char *cdev)
+{
+	struct fake_dev d = {
+		.name = bdf, .group = group, .pci = true, .vendor = vendor,
+		.device = device, .class_code = class_code, .driver = driver,
+		.vfio_cdev = cdev,
+	};
+
+	return fake_sysfs_add_dev(fs, &d);
+}
+
+TEST_F(tree, no_iommu_is_zero_groups)
+{
+	ASSERT_FALSE(hg_sysfs_has_iommu(&self->ctx));
+	ASSERT_EQ(0, READ());
+	ASSERT_EQ(0U, self->topo.n_groups);
+	ASSERT_EQ(NULL, self->topo.groups);
+	ASSERT_EQ(0, self->err.code);
+}
+
+TEST_F(tree, empty_groups_dir)
+{
+	ASSERT_EQ(0, fake_sysfs_mkdir(self->fs, "kernel/iommu_groups"));
+	ASSERT_TRUE(hg_sysfs_has_iommu(&self->ctx));
+	ASSERT_EQ(0, READ());
+	ASSERT_EQ(0U, self->topo.n_groups);
+}
+
+TEST_F(tree, groups_sorted_numerically_non_numbers_ignored)
+{
+	static const unsigned int ids[] = { 10, 2, 100, 0, 9, 4294967295U, 11 };
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		ASSERT_EQ(0, fake_sysfs_add_group(self->fs, ids[i], "DMA", ""));
+	/* Not group names: words, leading zeros, beyond 32 bits. */
+	ASSERT_EQ(0, fake_sysfs_mkdir(self->fs, "kernel/iommu_groups/foo"));
+	ASSERT_EQ(0, fake_sysfs_mkdir(self->fs, "kernel/iommu_groups/07"));
+	ASSERT_EQ(0, fake_sysfs_mkdir(self->fs, "kernel/iommu_groups/4294967296"));
+	ASSERT_EQ(0, fake_sysfs_mkdir(self->fs, "kernel/iommu_groups/-1"));
+	ASSERT_EQ(0, READ());
+	ASSERT_EQ(7U, self->topo.n_groups);
+	ASSERT_EQ(0U, self->topo.groups[0].id);
+	ASSERT_EQ(2U, self->topo.groups[1].id);
+	ASSERT_EQ(9U, self->topo.groups[2].id);
+	ASSERT_EQ(10U, self->topo.groups[3].id);
+	ASSERT_EQ(11U, self->topo.groups[4].id);
+	ASSERT_EQ(100U, self->topo.groups[5].id);
+	ASSERT_EQ(4294967295U, self->topo.groups[6].id);
+
+	ASSERT_EQ(&self->topo.groups[5], hg_topology_group(&self->topo, 100));
+	ASSERT_EQ(&self->topo.groups[0], hg_topology_group(&self->topo, 0));
+	ASSERT_EQ(&self->topo.groups[6],
+		  hg_topology_group(&self->topo, 4294967295U));
+	ASSERT_EQ(NULL, hg_topology_group(&self->topo, 1));
+	ASSERT_EQ(NULL, hg_topology_group(&self->topo, 101));
+}
+
+TEST_F(tree, many_groups)
+{
+	unsigned int id;
+	char bdf[16];
+
+	/* Created in a scrambled order, two members each. */
+	for (id = 0; id < 500; id++) {
+		unsigned int g = (id * 7919) % 500;
+
+		ASSERT_EQ(0, fake_sysfs_add_group(self->fs, g, "DMA-FQ", MSI));
+		snprintf(bdf, sizeof(bdf), "0000:%02x:%02x.1", g / 32, g % 32);
+		ASSERT_EQ(0, add_pci(self->fs, g, bdf, 0x8086, g, 0x010802,
+				     "nvme", NULL));
+		bdf[11] = '0';
+		ASSERT_EQ(0, add_pci(self->fs, g, bdf, 0x8086, g, 0x060400,
+				     "pcieport", NULL));
+	}
+	ASSERT_EQ(0, READ());
+	ASSERT_EQ(500U, self->topo.n_groups);
+	for (id = 0; id < 500; id++) {
+		const struct hg_group *g = &self->topo.groups[id];
+
+		ASSERT_EQ(id, g->id);
+		ASSERT_EQ(2U, g->n_members);
+		ASSERT_EQ(id, g->members[0].device);
+		ASSERT_STREQ("pcieport", g->members[0].driver);
+		ASSERT_STREQ("nvme", g->members[1].driver);
+		ASSERT_EQ(1U, g->n_resv);
+	}
+}
+
+TEST_F(tree, multi_member_group)
+{
+	const struct hg_group *g;
+	const struct hg_device *d;
+	struct fake_dev plat = { .name = "ff000000.dma", .group = 3,
+				 .driver = "pl330" };
+
+	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 3, "DMA",
+		  "0x0000000000000000 0x0000000000000fff direct\n"
+		  "0x00000000fee00000 0x00000000feefffff msi\n"
+		  "0x0000008000000000 0xffffffffffffffff reserved\n"));
+	/* Added out of order; 0000:00:1f.0 > 0000:00:02.0 as strings too. */
+	ASSERT_EQ(0, add_pci(self->fs, 3, "0000:00:1f.0", 0x8086, 0x2918,
+			     0x060100, "lpc_ich", NULL));
+	ASSERT_EQ(0, add_pci(self->fs, 3, "0000:00:02.0", 0x1b36, 0x0005,
+			     0x00ff00, "vfio-pci", "vfio7"));
+	ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &plat));
+	ASSERT_EQ(0, add_pci(self->fs, 3, "0000:00:0a.0", 0xffff, 0xffff,
+			     0xffffff, NULL, NULL));
+	ASSERT_EQ(0, READ());
+	ASSERT_EQ(1U, self->topo.n_groups);
+	g = &self->topo.groups[0];
+	ASSERT_EQ(3U, g->id);
+	ASSERT_STREQ("DMA", g->type);
+	ASSERT_EQ(4U, g->n_members);
+
+	d = &g->members[0];
+	ASSERT_STREQ("0000:00:02.0", d->name);
+	ASSERT_TRUE(d->is_pci);
+	ASSERT_EQ(0x1b36, d->vendor);
+	ASSERT_EQ(0x0005, d->device);
+	ASSERT_EQ(0x00ff00U, d->class_code);
+	ASSERT_STREQ("vfio-pci", d->driver);
+	ASSERT_STREQ("vfio7", d->vfio_cdev);
+
+	d = &g->members[1];
+	ASSERT_STREQ("0000:00:0a.0", d->name);
+	ASSERT_EQ(0xffff, d->vendor);
+	ASSERT_EQ(0xffffffU, d->class_code);
+	ASSERT_STREQ("", d->driver);
+	ASSERT_STREQ("", d->vfio_cdev);
+
+	d = &g->members[2];
+	ASSERT_STREQ("0000:00:1f.0", d->name);
+	ASSERT_EQ(0x8086, d->vendor);
+	ASSERT_EQ(0x2918, d->device);
+	ASSERT_EQ(0x060100U, d->class_code);
+	ASSERT_STREQ("lpc_ich", d->driver);
+
+	d = &g->members[3];
+	ASSERT_STREQ("ff000000.dma", d->name);
+	ASSERT_FALSE(d->is_pci);
+	ASSERT_STREQ("pl330", d->driver);
+
+	ASSERT_EQ(3U, g->n_resv);
+	ASSERT_EQ(HG_RESV_DIRECT, (int)g->resv[0].type);
+	ASSERT_EQ(0U, g->resv[0].start);
+	ASSERT_EQ(0xfffU, g->resv[0].last);
+	ASSERT_EQ(HG_RESV_MSI, (int)g->resv[1].type);
+	ASSERT_EQ(0xfee00000U, g->resv[1].start);
+	ASSERT_EQ(HG_RESV_RESERVED, (int)g->resv[2].type);
+	ASSERT_EQ(0x8000000000ULL, g->resv[2].start);
+	ASSERT_EQ(UINT64_MAX, g->resv[2].last);
+}
+
+TEST_F(tree, pci_identity)
+{
+	const struct hg_group *g;
+	struct fake_dev plat = { .name = "virtio0", .group = 1 };
+
+	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 1, "DMA", ""));
+	/* IDs but a non-PCI subsystem: not PCI (virtio has vendor/device). */
+	ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &plat));
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "devices/platform/virtio0/vendor", "0x1af4\n"));
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "devices/platform/virtio0/device", "0x0001\n"));
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "devices/platform/virtio0/class", "0x000000\n"));
+	/* A plain directory (no symlinks at all) with the three IDs: PCI. */
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "kernel/iommu_groups/1/devices/0000:05:00.0/vendor", "0x10de\n"));
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "kernel/iommu_groups/1/devices/0000:05:00.0/device", "0x2204\n"));
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "kernel/iommu_groups/1/devices/0000:05:00.0/class", "0x030000\n"));
+	/* vendor and device but no class: not PCI. */
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "kernel/iommu_groups/1/devices/odd/vendor", "0x10de\n"));
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "kernel/iommu_groups/1/devices/odd/device", "0x2204\n"));
+	ASSERT_EQ(0, READ());
+	g = &self->topo.groups[0];
+	ASSERT_EQ(3U, g->n_members);
+	ASSERT_STREQ("0000:05:00.0", g->members[0].name);
+	ASSERT_TRUE(g->members[0].is_pci);
+	ASSERT_EQ(0x10de, g->members[0].vendor);
+	ASSERT_EQ(0x030000U, g->members[0].class_code);
+	ASSERT_STREQ("odd", g->members[1].name);
+	ASSERT_FALSE(g->members[1].is_pci);
+	ASSERT_STREQ("virtio0", g->members[2].name);
+	ASSERT_FALSE(g->members[2].is_pci);
+	ASSERT_EQ(0, g->members[2].vendor);
+}
+
+TEST_F(tree, empty_groups_odd_and_missing_types)
+{
+	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 1, "DMA", ""));
+	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 2, NULL, NULL));
+	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 3, "some-future-type", ""));
+	ASSERT_EQ(0, fake_sysfs_mkdir(self->fs, "kernel/iommu_groups/4"));
+	ASSERT_EQ(0, READ());
+	ASSERT_EQ(4U, self->topo.n_groups);
+	ASSERT_STREQ("DMA", self->topo.groups[0].type);
+	ASSERT_EQ(0U, self->topo.groups[0].n_members);
+	ASSERT_EQ(0U, self->topo.groups[0].n_resv);
+	ASSERT_STREQ("", self->topo.groups[1].type);
+	ASSERT_EQ(0U, self->topo.groups[1].n_resv);
+	ASSERT_STREQ("some-future-type", self->topo.groups[2].type);
+	/* No devices/ directory at all. */
+	ASSERT_EQ(0U, self->topo.groups[3].n_members);
+}
+
+TEST_F(tree, type_longer_than_any_kernel_type)
+{
+	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 1,
+					  "a-type-name-far-too-long-to-be-real", ""));
+	ASSERT_EQ(-EFBIG, READ());
+	ASSERT_NE(NULL, strstr(self->err.msg, "kernel/iommu_groups/1/type"));
+}
+
+TEST_F(tree, malformed_id_attribute_names_the_file)
+{
+	char want[256];
+
+	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 6, "DMA", ""));
+	ASSERT_EQ(0, add_pci(self->fs, 6, "0000:00:03.0", 0x8086, 0x1234,
+			     0x020000, NULL, NULL));
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "devices/pci0000:00/0000:00:03.0/device", "zz\n"));
+	ASSERT_EQ(-EINVAL, READ());
+	ASSERT_EQ(-EINVAL, self->err.code);
+	snprintf(want, sizeof(want),
+		 "%s/kernel/iommu_groups/6/devices/0000:00:03.0/device: ",
+		 fake_sysfs_root(self->fs));
+	ASSERT_EQ(0, strncmp(want, self->err.msg, strlen(want)))
+		TH_LOG("message: %s", self->err.msg);
+	ASSERT_EQ(0U, self->topo.n_groups);
+}
+
+TEST(resv_parse_edges)
+{
+	struct hg_err err = { 0 };
+	struct hg_resv *r;
+	size_t n;
+
+	ASSERT_EQ(0, hg_resv_parse("", "F", &r, &n, &err));
+	ASSERT_EQ(0U, n);
+	ASSERT_EQ(NULL, r);
+
+	ASSERT_EQ(0, hg_resv_parse(
+		"0x0000000000000000 0x0000000000000000 direct-relaxable\n"
+		"0xffffffffffffffff 0xffffffffffffffff msi\n"
+		"0x1 0xF\tsomething-new\n", "F", &r, &n, &err));
+	ASSERT_EQ(3U, n);
+	ASSERT_EQ(0U, r[0].start);
+	ASSERT_EQ(0U, r[0].last);
+	ASSERT_EQ(HG_RESV_DIRECT_RELAXABLE, (int)r[0].type);
+	ASSERT_EQ(UINT64_MAX, r[1].start);
+	ASSERT_EQ(UINT64_MAX, r[1].last);
+	ASSERT_EQ(HG_RESV_MSI, (int)r[1].type);
+	ASSERT_EQ(1U, r[2].start);
+	ASSERT_EQ(15U, r[2].last);
+	ASSERT_EQ(HG_RESV_UNKNOWN, (int)r[2].type);
+	free(r);
+	ASSERT_EQ(0, err.code);
+}
+
+TEST(resv_type_names)
+{
+	enum hg_resv_type t;
+
+	for (t = HG_RESV_DIRECT; t < HG_RESV_UNKNOWN; t++)
+		ASSERT_EQ((int)t, (int)hg_resv_type_parse(hg_resv_type_name(t)));
+	ASSERT_STREQ("direct-relaxable",
+		     hg_resv_type_name(HG_RESV_DIRECT_RELAXABLE));
+	ASSERT_EQ(HG_RESV_UNKNOWN, (int)hg_resv_type_parse("unknown"));
+	ASSERT_EQ(HG_RESV_UNKNOWN, (int)hg_resv_type_parse("MSI"));
+	ASSERT_EQ(HG_RESV_UNKNOWN, (int)hg_resv_type_parse(""));
+	ASSERT_STREQ("unknown", hg_resv_type_name((enum hg_resv_type)42));
+}
+
+TEST(bdf_normalize)
+{
+	char out[64];
+
+	hg_bdf_normalize("00:01.0", out, sizeof(out));
+	ASSERT_STREQ("0000:00:01.0", out);
+	hg_bdf_normalize("0000:00:1F.7", out, sizeof(out));
+	ASSERT_STREQ("0000:00:1f.7", out);
+	hg_bdf_normalize("AB:CD.3", out, sizeof(out));
+	ASSERT_STREQ("0000:ab:cd.3", out);
+	hg_bdf_normalize("10000:e1:00.0", out, sizeof(out));
+	ASSERT_STREQ("10000:e1:00.0", out);
+	/* Not addresses: copied as they are. */
+	hg_bdf_normalize("00:01.8", out, sizeof(out));
+	ASSERT_STREQ("00:01.8", out);
+	hg_bdf_normalize("ff000000.DMA", out, sizeof(out));
+	ASSERT_STREQ("ff000000.DMA", out);
+	hg_bdf_normalize("000:00:01.0", out, sizeof(out));
+	ASSERT_STREQ("000:00:01.0", out);
+	hg_bdf_normalize("00:01.0x", out, sizeof(out));
+	ASSERT_STREQ("00:01.0x", out);
+	hg_bdf_normalize("", out, sizeof(out));
+	ASSERT_STREQ("", out);
+	/* Truncated to the buffer, terminated. */
+	hg_bdf_normalize("00:01.0", out, 6);
+	ASSERT_STREQ("0000:", out);
+}
+
+TEST_F(tree, find_device)
+{
+	const struct hg_device *d = NULL;
+	const struct hg_group *g;
+	struct fake_dev plat = { .name = "ff000000.dma", .group = 9 };
+
+	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 4, "DMA", ""));
+	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 9, "DMA", ""));
+	ASSERT_EQ(0, add_pci(self->fs, 4, "0000:00:1f.2", 0x8086, 0x2922,
+			     0x010601, "ahci", NULL));
+	ASSERT_EQ(0, add_pci(self->fs, 9, "0000:01:00.0", 0x1234, 0x11e8,
+			     0x00ff00, "vfio-pci", "vfio0"));
+	ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &plat));
+	ASSERT_EQ(0, READ());
+
+	g = hg_topology_find_device(&self->topo, "00:1F.2", &d);
+	ASSERT_NE(NULL, g);
+	ASSERT_EQ(4U, g->id);
+	ASSERT_STREQ("0000:00:1f.2", d->name);
+	g = hg_topology_find_device(&self->topo, "0000:01:00.0", NULL);
+	ASSERT_NE(NULL, g);
+	ASSERT_EQ(9U, g->id);
+	g = hg_topology_find_device(&self->topo, "ff000000.dma", &d);
+	ASSERT_NE(NULL, g);
+	ASSERT_EQ(9U, g->id);
+	ASSERT_FALSE(d->is_pci);
+	ASSERT_EQ(NULL, hg_topology_find_device(&self->topo, "00:1f.3", &d));
+	ASSERT_EQ(NULL, d);
+	ASSERT_EQ(NULL, hg_topology_find_device(&self->topo, "", &d));
+}
+
+TEST(non_vfio_members)
+{
+	struct hg_device m[] = {
+		{ .name = "0000:00:1c.0", .driver = "pcieport" },
+		{ .name = "0000:01:00.0", .driver = "vfio-pci" },
+		{ .name = "0000:01:00.1", .driver = "snd_hda_intel" },
+		{ .name = "0000:01:00.2", .driver = "" },
+		{ .name = "0000:01:00.3", .driver = "mlx5_vfio_pci" },
+		{ .name = "0000:01:00.4", .driver = "pci-stub" },
+		{ .name = "0000:01:00.5", .driver = "xhci_hcd" },
+		{ .name = "0000:01:00.6", .driver = "vfio" },
+	};
+	struct hg_group g = { .members = m, .n_members = 8 };
+	char buf[64];
+
+	ASSERT_EQ(3U, hg_group_non_vfio_members(&g, buf, sizeof(buf)));
+	ASSERT_STREQ("0000:01:00.1,0000:01:00.5,0000:01:00.6", buf);
+	/* Truncated like snprintf, the count still right. */
+	ASSERT_EQ(3U, hg_group_non_vfio_members(&g, buf, 16));
+	ASSERT_STREQ("0000:01:00.1,00", buf);
+	g.n_members = 2;
+	ASSERT_EQ(0U, hg_group_non_vfio_members(&g, buf, sizeof(buf)));
+	ASSERT_STREQ("", buf);
+}
+
+TEST_HARNESS_MAIN
