@@ -7,10 +7,11 @@
  *    32..64).
  *  - granule: the smallest host IOMMU page; a granule larger than the guest
  *    page size (64k on x86) makes the guest WARN and vfio-pci fail.
- *  - reserved-regions: the holes in the usable ranges below 2^aw-bits.
- *    QEMU 10 on q35 sets this property itself (the IOAPIC MSI window) and
- *    refuses a second list, so it is emitted on "virt" only; QEMU conveys
- *    each assigned device's host ranges to the guest per endpoint anyway.
+ *  - reserved-regions: the holes in the usable ranges below 2^aw-bits are
+ *    reported, not emitted: QEMU 10's pc, q35 and virt machines set this
+ *    property themselves and refuse a user list ("may not be set more than
+ *    once", measured); QEMU conveys each assigned device's host holes to
+ *    the guest per endpoint itself.
  *  - intel-iommu aw-bits: 39 or 48, never wider than the host (QEMU refuses).
  */
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include <hostgeom/qemu.h>
 
 #define QEMU_AW_MIN 32
+/* QEMU's reserved-region type codes */
 #define QEMU_RESV_RESERVED 0
 #define QEMU_RESV_MSI 1
 
@@ -148,13 +150,9 @@ int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
 		hg_qemu_opts_free(out);
 		return ret;
 	}
-	out->emit_reserved = in->machine == HG_MACHINE_VIRT &&
-			     out->reserved.n > 0;
-	if (in->machine == HG_MACHINE_Q35 && out->reserved.n)
-		note(out, "reserved-regions omitted: QEMU 10 on q35 sets them itself (IOAPIC MSI window) and refuses a user list; it conveys the host holes of each assigned device per endpoint");
-	else if (out->emit_reserved)
-		note(out, "reserved-regions: the %zu hole(s) in the host usable ranges below 2^%u",
-		     out->reserved.n, aw);
+	if (out->reserved.n)
+		note(out, "reserved-regions not set: QEMU 10 on %s sets them itself and refuses a user list; it conveys the %zu host hole(s) below 2^%u per assigned device",
+		     hg_machine_name(in->machine), out->reserved.n, aw);
 
 	if (aw >= 48)
 		out->intel_aw_bits = 48;
@@ -189,8 +187,6 @@ static char *dup_json(json_object *obj)
 char *hg_qemu_virtio_device_json(const struct hg_qemu_opts *opts)
 {
 	json_object *dev = json_object_new_object();
-	char buf[64];
-	size_t i;
 
 	json_object_object_add(dev, "driver",
 			       json_object_new_string("virtio-iommu-pci"));
@@ -198,19 +194,6 @@ char *hg_qemu_virtio_device_json(const struct hg_qemu_opts *opts)
 			       json_object_new_int((int)opts->aw_bits));
 	json_object_object_add(dev, "granule",
 			       json_object_new_string(opts->granule));
-	if (opts->emit_reserved) {
-		json_object *list = json_object_new_array();
-
-		for (i = 0; i < opts->reserved.n; i++) {
-			/* QEMU's "LOW:HIGH:TYPE", HIGH inclusive */
-			snprintf(buf, sizeof(buf), "0x%" PRIx64 ":0x%" PRIx64 ":%u",
-				 opts->reserved.v[i].start,
-				 opts->reserved.v[i].last,
-				 opts->reserved_type[i]);
-			json_object_array_add(list, json_object_new_string(buf));
-		}
-		json_object_object_add(dev, "reserved-regions", list);
-	}
 	return dup_json(dev);
 }
 

@@ -170,9 +170,31 @@ TEST_F(accept, virtio_iommu_device)
 	EXPECT_EQ(0, run_qemu(argv, self->errbuf, sizeof(self->errbuf))) {
 		TH_LOG("-device %s refused: %s", dev, self->errbuf);
 	}
-	if (variant->kind == HG_MACHINE_VIRT && variant->msi_hole)
-		EXPECT_NE(NULL, strstr(dev, "reserved-regions"));
 	free(dev);
+}
+
+/*
+ * Why hostgeom reports the holes instead of setting reserved-regions: the
+ * machine sets that list itself and QEMU 10 refuses a second one. When a
+ * QEMU accepts it, this fails, and the emitter should set it again.
+ */
+TEST_F(accept, user_reserved_regions_refused)
+{
+	const char *dev = variant->kind == HG_MACHINE_Q35 ?
+		"{\"driver\":\"virtio-iommu-pci\",\"reserved-regions\":[\"0xfee00000:0xfeefffff:1\"]}" :
+		"{\"driver\":\"virtio-iommu-pci\",\"reserved-regions\":[\"0x8000000:0x80fffff:1\"]}";
+	char machine[128];
+	char *argv[] = {
+		(char *)variant->binary, "-machine", machine, "-accel", "tcg",
+		"-display", "none", "-nodefaults", "-S", "-qmp", "stdio",
+		"-device", (char *)dev, NULL
+	};
+
+	snprintf(machine, sizeof(machine), "%s", variant->machine);
+	EXPECT_NE(0, run_qemu(argv, self->errbuf, sizeof(self->errbuf)));
+	EXPECT_NE(NULL, strstr(self->errbuf, "may not be set more than once")) {
+		TH_LOG("QEMU said: %s", self->errbuf);
+	}
 }
 
 TEST_F(accept, intel_iommu_device)

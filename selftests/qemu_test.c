@@ -68,8 +68,8 @@ TEST_F(qemu, vtd39_q35)
 	ASSERT_EQ(1, self->opts.reserved.n);
 	EXPECT_EQ(MSI_START, self->opts.reserved.v[0].start);
 	EXPECT_EQ(MSI_LAST, self->opts.reserved.v[0].last);
-	EXPECT_FALSE(self->opts.emit_reserved);
-	EXPECT_TRUE(has_note(&self->opts, "reserved-regions omitted"));
+	EXPECT_EQ(1, self->opts.reserved_type[0]);	/* MSI */
+	EXPECT_TRUE(has_note(&self->opts, "reserved-regions not set: QEMU 10 on q35"));
 
 	s = hg_qemu_virtio_device_json(&self->opts);
 	ASSERT_NE(NULL, s);
@@ -86,7 +86,7 @@ TEST_F(qemu, vtd39_q35)
 	free(s);
 }
 
-TEST_F(qemu, vtd48_virt_emits_typed_holes)
+TEST_F(qemu, vtd48_virt_types_holes_but_never_sets_them)
 {
 	char *s;
 
@@ -100,12 +100,16 @@ TEST_F(qemu, vtd48_virt_emits_typed_holes)
 	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
 	EXPECT_EQ(48, self->opts.aw_bits);
 	EXPECT_EQ(48, self->opts.intel_aw_bits);
-	EXPECT_TRUE(self->opts.emit_reserved);
+	ASSERT_EQ(2, self->opts.reserved.n);
+	EXPECT_EQ(MSI_START, self->opts.reserved.v[0].start);
+	EXPECT_EQ(1, self->opts.reserved_type[0]);
+	EXPECT_EQ(0x100000000ull, self->opts.reserved.v[1].start);
+	EXPECT_EQ(0x1000fffffull, self->opts.reserved.v[1].last);
+	EXPECT_EQ(0, self->opts.reserved_type[1]);
+	EXPECT_TRUE(has_note(&self->opts, "on virt sets them itself"));
 	s = hg_qemu_virtio_device_json(&self->opts);
 	ASSERT_NE(NULL, s);
-	EXPECT_STREQ("{\"driver\":\"virtio-iommu-pci\",\"aw-bits\":48,\"granule\":\"4k\","
-		     "\"reserved-regions\":[\"0xfee00000:0xfeefffff:1\","
-		     "\"0x100000000:0x1000fffff:0\"]}", s);
+	EXPECT_STREQ("{\"driver\":\"virtio-iommu-pci\",\"aw-bits\":48,\"granule\":\"4k\"}", s);
 	free(s);
 }
 
@@ -119,7 +123,6 @@ TEST_F(qemu, full_64bit_space_has_no_holes)
 	EXPECT_EQ(64, self->opts.aw_bits);
 	EXPECT_EQ(48, self->opts.intel_aw_bits);
 	EXPECT_EQ(0, self->opts.reserved.n);
-	EXPECT_FALSE(self->opts.emit_reserved);
 	s = hg_qemu_virtio_device_json(&self->opts);
 	EXPECT_STREQ("{\"driver\":\"virtio-iommu-pci\",\"aw-bits\":64,\"granule\":\"4k\"}", s);
 	free(s);

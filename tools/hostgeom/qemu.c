@@ -21,8 +21,7 @@ static void usage(void)
 	       "intel-iommu aw-bits that fits, and a libvirt <iommu> element.\n"
 	       "Comment lines say what each value came from.\n"
 	       "\n"
-	       "  -m, --machine q35|virt   guest machine type (default q35; on q35\n"
-	       "                           QEMU sets reserved-regions itself)\n"
+	       "  -m, --machine q35|virt   guest machine type (default q35)\n"
 	       "  -s, --source vfio|sysfs  geometry from VFIO (default; devices\n"
 	       "                           bound to vfio-pci, root) or from sysfs\n"
 	       "                           (reserved regions and the VT-d width)\n"
@@ -64,9 +63,8 @@ static int print_json(struct cli *cli, const struct hg_qemu_input *in,
 	v = json_object_new_object();
 	json_object_object_add(v, "aw-bits", json_object_new_int((int)o->aw_bits));
 	json_object_object_add(v, "granule", json_object_new_string(o->granule));
-	json_object_object_add(v, "reserved-regions", ranges_with_types(o));
-	json_object_object_add(v, "reserved-regions-emitted",
-			       json_object_new_boolean(o->emit_reserved));
+	/* reported, not set: QEMU 10 sets reserved-regions itself */
+	json_object_object_add(v, "holes", ranges_with_types(o));
 	json_object_object_add(v, "device", json_object_new_string(virtio));
 	json_object_object_add(root, "virtio-iommu", v);
 

@@ -32,9 +32,8 @@ struct hg_qemu_opts {
 	enum hg_machine machine;
 	unsigned int aw_bits;		/* virtio-iommu aw-bits */
 	const char *granule;		/* "4k", "8k", "16k", "64k" */
-	struct hg_ranges reserved;	/* holes below 2^aw_bits, for reserved-regions */
+	struct hg_ranges reserved;	/* holes below 2^aw_bits (reported only) */
 	uint8_t *reserved_type;		/* per hole: 0 reserved, 1 MSI (QEMU's codes) */
-	bool emit_reserved;		/* false on q35: QEMU sets the property itself */
 	unsigned int intel_aw_bits;	/* 39 or 48; 0 when none fits */
 	char notes[HG_QEMU_NOTE_MAX][200];	/* why each value is what it is */
 	size_t n_notes;
