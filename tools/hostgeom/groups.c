@@ -117,9 +117,9 @@ static int print_json(const struct cli *cli, const struct hg_topology *topo,
 int cmd_groups(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_OPTS };
-	const char *root = hg_ctx_sysfs(&cli->ctx);
 	struct hg_topology topo;
 	struct hg_err err = { 0 };
+	const char *root;
 	bool filtered;
 	bool *want;
 	size_t i;
@@ -137,6 +137,7 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
 			return cli_usage_error("groups ");
 		}
 	}
+	root = hg_ctx_sysfs(&cli->ctx);
 	if (hg_sysfs_read_topology(&cli->ctx, &topo, &err))
 		return cli_fail(&err);
 	filtered = optind < argc;
@@ -146,13 +147,14 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
 		return cli_failf("out of memory");
 	}
 	if (!topo.n_groups) {
-		/* No IOMMU is a finding about the machine, not a failure to run. */
-		if (hg_sysfs_has_iommu(&cli->ctx))
-			fprintf(stderr, "hostgeom: %s/kernel/iommu_groups is empty: no device is behind an IOMMU\n",
-				root);
-		else
-			fprintf(stderr, "hostgeom: no IOMMU groups under %s/kernel/iommu_groups: is an IOMMU enabled (intel_iommu=on or amd_iommu=on on the host's kernel command line, a vIOMMU in a VM)?\n",
-				root);
+		/*
+		 * No IOMMU is a finding about the machine, not a failure to
+		 * run. The kernel makes the directory whenever it is built
+		 * with IOMMU support, so it is usually there and empty.
+		 */
+		fprintf(stderr, "hostgeom: no IOMMU groups under %s/kernel/iommu_groups: is an IOMMU enabled (intel_iommu=on or amd_iommu=on on the kernel command line, VT-d/AMD-Vi in the firmware, a vIOMMU for a VM)?%s\n",
+			root, hg_sysfs_has_iommu(&cli->ctx) ? "" :
+			" The directory does not exist: a kernel without IOMMU support, or not a sysfs tree.");
 		ret = EXIT_PROBLEM;
 		if (cli->json && print_json(cli, &topo, want, filtered))
 			ret = EXIT_CANNOT;
