@@ -19,7 +19,7 @@ PKGS := json-c libnl-genl-3.0 libkmod
 CC       ?= gcc
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
-CPPFLAGS += -Ilib/include -isystem $(UAPI) \
+CPPFLAGS += -Ilib/include -Ikmod/uapi -isystem $(UAPI) \
 	    $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ifeq ($(SANITIZE),1)

@@ -7,7 +7,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,8 @@
 #include <linux/vfio.h>
 
 #include <hostgeom/iommufd.h>
+#include <hostgeom/sysfs.h>
+#include <hostgeom/vfio.h>
 
 /* As for type1: the count only grows when something else attaches. */
 #define IOVA_RANGES_TRIES	4
@@ -39,29 +40,19 @@ void hg_iommufd_info_free(struct hg_iommufd_info *info)
 	memset(info, 0, sizeof(*info));
 }
 
-static int open_error(const char *path, int e, struct hg_err *err)
-{
-	if (e == EACCES || e == EPERM)
-		return hg_err_set(err, -EACCES,
-				  "cannot open %s: permission denied; run as root",
-				  path);
-	return hg_err_set(err, -e, "cannot open %s: %s", path, strerror(e));
-}
-
 static int open_iommufd(const struct hg_ctx *ctx, struct hg_err *err)
 {
 	char path[PATH_MAX];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/iommu", hg_ctx_dev(ctx));
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd >= 0)
-		return fd;
-	if (errno == ENOENT)
+	fd = hg_vfio_open(ctx, path, sizeof(path), "iommu");
+	if (fd == -ENOENT)
 		return hg_err_set(err, -ENODEV,
 				  "no %s: this kernel has no iommufd (CONFIG_IOMMUFD) or the module is not loaded (modprobe iommufd)",
 				  path);
-	return open_error(path, errno, err);
+	if (fd < 0)
+		return hg_vfio_open_error(path, fd, err);
+	return fd;
 }
 
 int hg_iommufd_available(const struct hg_ctx *ctx, struct hg_err *err)
@@ -143,6 +134,33 @@ static int find_cdev(const struct hg_ctx *ctx, const char *bdf, char *name,
 	return 0;
 }
 
+/*
+ * EPERM from VFIO_DEVICE_BIND_IOMMUFD has two causes: a group member
+ * driven by a kernel driver (sysfs shows it), or no MSI isolation.
+ */
+static int bind_refused(const struct hg_ctx *ctx, const char *bdf,
+			struct hg_err *err)
+{
+	struct hg_topology topo = { 0 };
+	const struct hg_group *group;
+	struct hg_err serr = { 0 };
+	char why[256] = "";
+
+	if (!hg_sysfs_read_topology(ctx, &topo, &serr)) {
+		group = hg_topology_find_device(&topo, bdf, NULL);
+		if (group && hg_group_vfio_ready(group, why, sizeof(why)))
+			why[0] = '\0';
+		hg_topology_free(&topo);
+	}
+	if (why[0])
+		return hg_err_set(err, -EPERM,
+				  "VFIO_DEVICE_BIND_IOMMUFD on %s refused (EPERM): %s; bind every member of the group to vfio-pci",
+				  bdf, why);
+	return hg_err_set(err, -EPERM,
+			  "VFIO_DEVICE_BIND_IOMMUFD on %s refused (EPERM): the host IOMMU offers no interrupt remapping (MSI isolation), so the device could forge interrupts; to accept that risk set iommufd.allow_unsafe_interrupts=1 (kernel command line or modprobe option; writable at run time in /sys/module/iommufd/parameters/)",
+			  bdf);
+}
+
 static int bind_device(struct iommufd *f, size_t i, const char *bdf,
 		       struct hg_err *err)
 {
@@ -156,20 +174,18 @@ static int bind_device(struct iommufd *f, size_t i, const char *bdf,
 	ret = find_cdev(f->ctx, bdf, cdev, sizeof(cdev), err);
 	if (ret)
 		return ret;
-	snprintf(path, sizeof(path), "%s/vfio/devices/%s", hg_ctx_dev(f->ctx),
-		 cdev);
-	f->devs[i] = open(path, O_RDWR | O_CLOEXEC);
-	if (f->devs[i] < 0) {
-		if (errno == EBUSY)
-			return hg_err_set(err, -EBUSY,
-					  "%s (%s) is in use by another process (QEMU?)",
-					  bdf, path);
-		if (errno == ENOENT)
-			return hg_err_set(err, -EOPNOTSUPP,
-					  "no %s: this kernel lacks CONFIG_VFIO_DEVICE_CDEV (or devtmpfs did not make the node)",
-					  path);
-		return open_error(path, errno, err);
-	}
+	f->devs[i] = hg_vfio_open(f->ctx, path, sizeof(path),
+				  "vfio/devices/%s", cdev);
+	if (f->devs[i] == -EBUSY)
+		return hg_err_set(err, -EBUSY,
+				  "%s (%s) is in use by another process (QEMU?)",
+				  bdf, path);
+	if (f->devs[i] == -ENOENT)
+		return hg_err_set(err, -EOPNOTSUPP,
+				  "no %s: this kernel lacks CONFIG_VFIO_DEVICE_CDEV (or devtmpfs did not make the node)",
+				  path);
+	if (f->devs[i] < 0)
+		return hg_vfio_open_error(path, f->devs[i], err);
 	bind.iommufd = f->fd;
 	if (hg_ctx_ioctl(f->ctx, f->devs[i], VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
 		if (errno == EBUSY)
@@ -177,9 +193,7 @@ static int bind_device(struct iommufd *f, size_t i, const char *bdf,
 					  "VFIO_DEVICE_BIND_IOMMUFD on %s: busy; its group is in use by another process (QEMU?)",
 					  bdf);
 		if (errno == EPERM)
-			return hg_err_set(err, -EPERM,
-					  "VFIO_DEVICE_BIND_IOMMUFD on %s refused (EPERM): another member of its group is bound to a kernel driver; bind every member of the group to vfio-pci",
-					  bdf);
+			return bind_refused(f->ctx, bdf, err);
 		return hg_err_set(err, -errno,
 				  "VFIO_DEVICE_BIND_IOMMUFD on %s: %s", bdf,
 				  strerror(errno));

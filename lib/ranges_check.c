@@ -33,6 +33,7 @@ static int take_backend(struct hg_group_check *out, enum hg_source src,
 {
 	char *msg = out->why_not[src];
 
+	out->status[src] = status;
 	switch (status) {
 	case HG_STATUS_NOT_ASKED:
 		snprintf(msg, sizeof(out->why_not[0]), "not asked");
@@ -45,6 +46,7 @@ static int take_backend(struct hg_group_check *out, enum hg_source src,
 		break;
 	}
 	if (!have_ranges) {
+		out->status[src] = HG_STATUS_UNAVAILABLE;
 		snprintf(msg, sizeof(out->why_not[0]),
 			 "the kernel reported no IOVA ranges (type1 before Linux 5.4)");
 		return 0;
@@ -140,7 +142,9 @@ int hg_group_check(const struct hg_group_geom *geom,
 		if (ret)
 			goto fail;
 		out->have[HG_SRC_SYSFS] = true;
+		out->status[HG_SRC_SYSFS] = HG_STATUS_OK;
 	} else {
+		out->status[HG_SRC_SYSFS] = HG_STATUS_UNAVAILABLE;
 		snprintf(out->why_not[HG_SRC_SYSFS],
 			 sizeof(out->why_not[0]),
 			 "no address width: sysfs does not give one and no backend answered");

@@ -208,10 +208,11 @@ int hg_geom_query(const struct hg_ctx *ctx, char *const *args, size_t n_args,
 	if (ret)
 		return ret;
 	if (!out->topo.n_groups)
-		return hg_err_set(err, -ENOENT,
-				  "no IOMMU groups in %s/kernel/iommu_groups: no IOMMU, or it is off (intel_iommu=on, amd_iommu=on)",
-				  hg_ctx_sysfs(ctx));
-	ret = select_groups(out, args, n_args, err);
+		ret = hg_err_set(err, -ENOENT,
+				 "no IOMMU groups in %s/kernel/iommu_groups: no IOMMU, or it is off (intel_iommu=on, amd_iommu=on)",
+				 hg_ctx_sysfs(ctx));
+	else
+		ret = select_groups(out, args, n_args, err);
 	if (ret) {
 		hg_geom_query_free(out);
 		return ret;

@@ -32,18 +32,40 @@ size_t hg_group_vfio_members(const struct hg_group *group,
 	return n;
 }
 
+/* "A (drv), B (drv)": the members @names lists, with their drivers. */
+static void with_drivers(const struct hg_group *group, char *names,
+			 char *buf, size_t len)
+{
+	const struct hg_device *dev;
+	size_t i, used = 0;
+	char *name, *save;
+
+	buf[0] = '\0';
+	for (name = strtok_r(names, ",", &save); name && used < len;
+	     name = strtok_r(NULL, ",", &save)) {
+		for (i = 0, dev = NULL; i < group->n_members; i++)
+			if (!strcmp(group->members[i].name, name))
+				dev = &group->members[i];
+		used += snprintf(buf + used, len - used, "%s%s (%s)",
+				 used ? ", " : "", name,
+				 dev && dev->driver[0] ? dev->driver : "?");
+	}
+}
+
 bool hg_group_vfio_ready(const struct hg_group *group, char *why, size_t len)
 {
-	char names[200];
+	char names[200], listed[256];
 	size_t blockers;
 
 	blockers = hg_group_non_vfio_members(group, names, sizeof(names));
 	if (blockers) {
-		if (why)
-			snprintf(why, len, "%s %s bound to %s", names,
+		if (why) {
+			with_drivers(group, names, listed, sizeof(listed));
+			snprintf(why, len, "%s %s bound to %s", listed,
 				 blockers > 1 ? "are" : "is",
 				 blockers > 1 ? "kernel drivers"
 					      : "a kernel driver");
+		}
 		return false;
 	}
 	if (!hg_group_vfio_members(group, NULL, 0)) {

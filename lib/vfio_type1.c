@@ -5,7 +5,6 @@
  * failure the kernel can give here has a usual cause; the messages say it.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,29 +32,18 @@ struct type1 {
 	size_t n;
 };
 
-static int open_error(const char *path, int e, struct hg_err *err)
-{
-	if (e == EACCES || e == EPERM)
-		return hg_err_set(err, -EACCES,
-				  "cannot open %s: permission denied; run as root",
-				  path);
-	return hg_err_set(err, -e, "cannot open %s: %s", path, strerror(e));
-}
-
 static int open_container(struct type1 *t, struct hg_err *err)
 {
 	char path[4096];
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/vfio/vfio", hg_ctx_dev(t->ctx));
-	t->container = open(path, O_RDWR | O_CLOEXEC);
-	if (t->container < 0) {
-		if (errno == ENOENT)
-			return hg_err_set(err, -ENOENT,
-					  "no %s: the vfio module is not loaded; modprobe vfio-pci",
-					  path);
-		return open_error(path, errno, err);
-	}
+	t->container = hg_vfio_open(t->ctx, path, sizeof(path), "vfio/vfio");
+	if (t->container == -ENOENT)
+		return hg_err_set(err, -ENOENT,
+				  "no %s: the vfio module is not loaded; modprobe vfio-pci",
+				  path);
+	if (t->container < 0)
+		return hg_vfio_open_error(path, t->container, err);
 	ret = hg_ctx_ioctl(t->ctx, t->container, VFIO_GET_API_VERSION, NULL);
 	if (ret < 0)
 		return hg_err_set(err, -errno, "VFIO_GET_API_VERSION on %s: %s",
@@ -108,17 +96,15 @@ static int add_group(struct type1 *t, size_t i, unsigned int id,
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[4096];
 
-	snprintf(path, sizeof(path), "%s/vfio/%u", hg_ctx_dev(t->ctx), id);
-	t->groups[i] = open(path, O_RDWR | O_CLOEXEC);
-	if (t->groups[i] < 0) {
-		if (errno == ENOENT)
-			return hg_err_set(err, -ENOENT,
-					  "no %s: group %u does not exist or has no device bound to vfio-pci",
-					  path, id);
-		if (errno == EBUSY)
-			return busy(id, err);
-		return open_error(path, errno, err);
-	}
+	t->groups[i] = hg_vfio_open(t->ctx, path, sizeof(path), "vfio/%u", id);
+	if (t->groups[i] == -ENOENT)
+		return hg_err_set(err, -ENOENT,
+				  "no %s: group %u does not exist or has no device bound to vfio-pci",
+				  path, id);
+	if (t->groups[i] == -EBUSY)
+		return busy(id, err);
+	if (t->groups[i] < 0)
+		return hg_vfio_open_error(path, t->groups[i], err);
 	if (hg_ctx_ioctl(t->ctx, t->groups[i], VFIO_GROUP_GET_STATUS,
 			 &status))
 		return hg_err_set(err, -errno,
@@ -145,7 +131,7 @@ static int set_iommu(struct type1 *t, struct hg_err *err)
 		return 0;
 	if (errno == EPERM)
 		return hg_err_set(err, -EPERM,
-				  "VFIO_SET_IOMMU refused (EPERM): the host IOMMU offers no interrupt remapping (MSI isolation), so an assigned device could forge interrupts; to accept that risk load vfio_iommu_type1 with allow_unsafe_interrupts=1");
+				  "VFIO_SET_IOMMU refused (EPERM): the host IOMMU offers no interrupt remapping (MSI isolation), so an assigned device could forge interrupts; to accept that risk set vfio_iommu_type1.allow_unsafe_interrupts=1 (kernel command line or modprobe option; writable at run time in /sys/module/vfio_iommu_type1/parameters/)");
 	return hg_err_set(err, -errno, "VFIO_SET_IOMMU(type1v2): %s",
 			  strerror(errno));
 }

@@ -87,9 +87,9 @@ TEST_F(vtd_host, sysfs_source_json_q35_and_virt)
 	ASSERT_EQ(0, cli_run(&self->res, q35));
 	doc = json_tokener_parse(self->res.out);
 	ASSERT_NE(NULL, doc);
-	EXPECT_EQ(39, json_object_get_int(get(doc, "virtio-iommu", "aw-bits")));
-	EXPECT_EQ(39, json_object_get_int(get(doc, "intel-iommu", "aw-bits")));
-	v = get(doc, "virtio-iommu", "holes");
+	EXPECT_EQ(39, json_object_get_int(get(doc, "virtio_iommu", "aw_bits")));
+	EXPECT_EQ(39, json_object_get_int(get(doc, "intel_iommu", "aw_bits")));
+	v = get(doc, "virtio_iommu", "holes");
 	ASSERT_EQ(1, json_object_array_length(v));
 	r = json_object_array_get_idx(v, 0);
 	EXPECT_STREQ("0xfee00000", json_object_get_string(get(r, "start", NULL)));
@@ -102,10 +102,10 @@ TEST_F(vtd_host, sysfs_source_json_q35_and_virt)
 	doc = json_tokener_parse(self->res.out);
 	ASSERT_NE(NULL, doc);
 	EXPECT_STREQ("virt", json_object_get_string(get(doc, "machine", NULL)));
-	EXPECT_EQ(NULL, strstr(json_object_get_string(get(doc, "virtio-iommu", "device")),
+	EXPECT_EQ(NULL, strstr(json_object_get_string(get(doc, "virtio_iommu", "device")),
 			       "reserved-regions"));
-	EXPECT_EQ(1, json_object_array_length(get(doc, "virtio-iommu", "holes")));
-	EXPECT_EQ(NULL, get(doc, "intel-iommu", "aw-bits"));
+	EXPECT_EQ(1, json_object_array_length(get(doc, "virtio_iommu", "holes")));
+	EXPECT_EQ(NULL, get(doc, "intel_iommu", "aw_bits"));
 	json_object_put(doc);
 }
 

@@ -24,15 +24,29 @@ struct fake_sysfs {
 	size_t n_devs, cap_devs;
 };
 
-struct fake_sysfs *fake_sysfs_create(void)
+/*
+ * $TMPDIR, else /dev/shm: a tmpfs, in memory like sysfs and many times
+ * faster to fill than a disk file system; else /tmp.
+ */
+static const char *tree_parent(void)
 {
 	const char *tmp = getenv("TMPDIR");
+
+	if (tmp && *tmp)
+		return tmp;
+	if (!access("/dev/shm", W_OK | X_OK))
+		return "/dev/shm";
+	return "/tmp";
+}
+
+struct fake_sysfs *fake_sysfs_create(void)
+{
 	struct fake_sysfs *fs = calloc(1, sizeof(*fs));
 
 	if (!fs)
 		return NULL;
 	snprintf(fs->root, sizeof(fs->root), "%s/hostgeom-sysfs.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
+		 tree_parent());
 	if (!mkdtemp(fs->root)) {
 		free(fs);
 		return NULL;
@@ -271,6 +285,22 @@ static int dev_link(struct fake_sysfs *fs, const char *dir, const char *link,
 	       fake_sysfs_symlink(fs, path, target);
 }
 
+/* What the kernel's uevent file shows: the driver, then the bus's keys. */
+static int dev_uevent(struct fake_sysfs *fs, const char *dir,
+		      const struct fake_dev *dev)
+{
+	char path[PATH_MAX], drv[80] = "", pci[160] = "";
+
+	if (dev->driver)
+		snprintf(drv, sizeof(drv), "DRIVER=%s\n", dev->driver);
+	if (dev->pci)
+		snprintf(pci, sizeof(pci),
+			 "PCI_CLASS=%X\nPCI_ID=%04X:%04X\nPCI_SLOT_NAME=%s\n",
+			 dev->class_code, dev->vendor, dev->device, dev->name);
+	return pathf(path, "%s/uevent", dir) ?:
+	       fake_sysfs_printf(fs, path, "%s%s", drv, pci);
+}
+
 int fake_sysfs_add_dev(struct fake_sysfs *fs, const struct fake_dev *dev)
 {
 	const char *bus = dev->pci ? "pci" : "platform";
@@ -278,6 +308,8 @@ int fake_sysfs_add_dev(struct fake_sysfs *fs, const struct fake_dev *dev)
 	int ret;
 
 	ret = dev_dir(fs, dev, dir) ?: fake_sysfs_mkdir(fs, dir);
+	if (!ret && !dev->no_uevent)
+		ret = dev_uevent(fs, dir, dev);
 	if (!ret && dev->pci)
 		ret = dev_attr(fs, dir, "vendor", "0x%04x\n", dev->vendor) ?:
 		      dev_attr(fs, dir, "device", "0x%04x\n", dev->device) ?:

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Synthetic sysfs trees for tests: IOMMU groups and the devices in them,
- * laid out as the kernel lays them out, in a fresh mkdtemp directory.
+ * laid out as the kernel lays them out, in a fresh mkdtemp directory under
+ * $TMPDIR, else /dev/shm, else /tmp.
  *
  *   ROOT/kernel/iommu_groups/N/{type,reserved_regions,devices/NAME}
  *   ROOT/devices/pciDDDD:BB/NAME/              a PCI device at the top
@@ -9,7 +10,8 @@
  *   ROOT/devices/platform/NAME/                a non-PCI device
  *   ROOT/bus/pci/devices/NAME                  -> the device directory
  *
- * A device directory holds vendor, device, class (PCI), the symlinks
+ * A device directory holds uevent (DRIVER=, and PCI_CLASS=, PCI_ID=,
+ * PCI_SLOT_NAME= for PCI), vendor, device, class (PCI), the symlinks
  * subsystem, driver and iommu_group, and vfio-dev/vfioN/ when it has a
  * cdev. Every symlink is relative, as in sysfs. Paths given to the
  * functions below are relative to ROOT. All return 0 or a negative errno.
@@ -32,6 +34,7 @@ struct fake_dev {
 	uint32_t class_code;
 	const char *driver;	/* bound driver, NULL: unbound */
 	const char *vfio_cdev;	/* "vfio0" makes vfio-dev/vfio0/, NULL: none */
+	bool no_uevent;		/* attribute files only, like hand-made trees */
 };
 
 /* An empty tree (no kernel/iommu_groups yet); NULL with errno on failure. */

@@ -13,6 +13,7 @@
 
 #include <linux/iommufd.h>
 
+#include "fake_sysfs.h"
 #include "fake_vfio.h"
 
 struct fake_kernel fake_kernel;
@@ -167,7 +168,7 @@ static void node_of(int fd, char *buf, size_t len)
 /* Whether any fd of ours is open on a node starting with @prefix. */
 static bool node_open(const char *prefix)
 {
-	char node[PATH_MAX];
+	char node[48];
 	struct dirent *de;
 	bool found = false;
 	DIR *dir;
@@ -253,6 +254,12 @@ static int get_info(struct vfio_iommu_type1_info *info)
 	if (i >= fake_kernel.n_answers)
 		i = fake_kernel.n_answers - 1;
 	a = &fake_kernel.answers[i];
+	if (fake_kernel.claim_argsz) {
+		memcpy(info, a->b, sizeof(*info));
+		info->argsz = fake_kernel.claim_argsz;
+		info->cap_offset = 0;
+		return 0;
+	}
 	if (argsz < a->len) {
 		/* As the kernel does: the fixed part, and the size needed. */
 		memcpy(info, a->b, sizeof(*info));
@@ -291,7 +298,7 @@ static int container_ioctl(unsigned long request, void *arg)
 static int group_ioctl(const char *node, unsigned long request, void *arg)
 {
 	struct vfio_group_status *status = arg;
-	char other[PATH_MAX];
+	char other[48];
 
 	switch (request) {
 	case VFIO_GROUP_GET_STATUS:
@@ -388,7 +395,7 @@ static int device_ioctl(const char *node, unsigned long request, void *arg)
 {
 	struct vfio_device_attach_iommufd_pt *attach = arg;
 	struct vfio_device_bind_iommufd *bind = arg;
-	char other[PATH_MAX];
+	char other[48];
 
 	switch (request) {
 	case VFIO_DEVICE_BIND_IOMMUFD:
@@ -412,7 +419,7 @@ static int device_ioctl(const char *node, unsigned long request, void *arg)
 
 int fake_ioctl(int fd, unsigned long request, void *arg)
 {
-	char node[PATH_MAX];
+	char node[48];
 
 	node_of(fd, node, sizeof(node));
 	if (!strcmp(node, "vfio/vfio"))
@@ -424,4 +431,73 @@ int fake_ioctl(int fd, unsigned long request, void *arg)
 	if (!strncmp(node, "vfio/", 5))
 		return group_ioctl(node, request, arg);
 	return fail(ENOTTY);
+}
+
+void fake_vfio_ctx(struct hg_ctx *ctx, const char *sysfs_root)
+{
+	ctx->sysfs = sysfs_root;
+	ctx->dev = fake_kernel.dev_root;
+	ctx->ioctl = fake_ioctl;
+}
+
+int fake_vfio_default_machine(struct fake_sysfs *fs)
+{
+	static const struct fake_dev devs[] = {
+		{ .name = "0000:01:00.0", .group = 6, .pci = true,
+		  .vendor = 0x1234, .device = 0x11e8, .class_code = 0xff0000,
+		  .driver = "vfio-pci", .vfio_cdev = "vfio0" },
+		{ .name = "0000:02:00.0", .group = 7, .pci = true,
+		  .vendor = 0x1b36, .device = 0x000e, .class_code = 0x060400 },
+		{ .name = "0000:03:01.0", .parent = "0000:02:00.0",
+		  .group = 7, .pci = true, .vendor = 0x1234, .device = 0x11e8,
+		  .class_code = 0xff0000, .driver = "vfio-pci",
+		  .vfio_cdev = "vfio1" },
+		{ .name = "0000:03:02.0", .parent = "0000:02:00.0",
+		  .group = 7, .pci = true, .vendor = 0x1234, .device = 0x11e8,
+		  .class_code = 0xff0000, .driver = "vfio-pci",
+		  .vfio_cdev = "vfio2" },
+	};
+	static const char *const nodes[] = {
+		"vfio/vfio", "vfio/6", "vfio/7", "iommu", "vfio/devices/vfio0",
+		"vfio/devices/vfio1", "vfio/devices/vfio2",
+	};
+	static const char msi[] = "0x00000000fee00000 0x00000000feefffff msi\n";
+	struct fake_answer *a = &fake_kernel.answers[0];
+	size_t i;
+	int ret;
+
+	ret = fake_sysfs_add_group(fs, 6, "DMA", msi) ?:
+	      fake_sysfs_add_group(fs, 7, "DMA", msi);
+	for (i = 0; !ret && i < sizeof(devs) / sizeof(devs[0]); i++)
+		ret = fake_sysfs_add_dev(fs, &devs[i]);
+	for (i = 0; !ret && i < sizeof(nodes) / sizeof(nodes[0]); i++)
+		ret = fake_vfio_node(nodes[i]);
+	fake_answer_init(a, FAKE_VTD39_PGSIZES);
+	fake_answer_dma_avail(a, 65535);
+	fake_answer_iova(a, 2, fake_vtd39, 2);
+	fake_kernel.n_answers = 1;
+	for (i = 0; i < 2; i++) {
+		fake_kernel.ranges[i].start = fake_vtd39[i].start;
+		fake_kernel.ranges[i].last = fake_vtd39[i].end;
+	}
+	fake_kernel.range_counts[0] = 2;
+	fake_kernel.n_range_counts = 1;
+	fake_kernel.hw_type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
+	fake_kernel.cap_reg = FAKE_VTD39_CAP;
+	fake_kernel.ecap_reg = FAKE_VTD39_ECAP;
+	return ret;
+}
+
+const char *fake_vfio_leaks(int fds_before)
+{
+	static char why[64];
+
+	if (fake_kernel.violation[0])
+		return fake_kernel.violation;
+	if (fake_open_fds() != fds_before) {
+		snprintf(why, sizeof(why), "%d fds open, %d before",
+			 fake_open_fds(), fds_before);
+		return why;
+	}
+	return "";
 }

@@ -14,7 +14,10 @@
 
 #include <linux/vfio.h>
 
+#include <hostgeom/ctx.h>
 #include <hostgeom/range.h>
+
+struct fake_sysfs;
 
 /* A VFIO_IOMMU_GET_INFO answer; capabilities are chained as added. */
 struct fake_answer {
@@ -55,6 +58,7 @@ struct fake_kernel {
 	int get_info_errno;
 	struct fake_answer answers[FAKE_MAX_ANSWERS];	/* one per call, */
 	size_t n_answers;				/* the last repeats */
+	uint32_t claim_argsz;	/* nonzero: always ask for this much */
 	int get_info_calls;
 
 	/* iommufd */
@@ -70,7 +74,7 @@ struct fake_kernel {
 	uint32_t ioas_id;
 
 	/* "NODE REQUEST" per call, e.g. "vfio/7 SET_CONTAINER" */
-	char log[FAKE_LOG_MAX][64];
+	char log[FAKE_LOG_MAX][96];
 	size_t n_log;
 	/* What the fake saw go wrong (a device open at IOMMU_DESTROY, ...) */
 	char violation[256];
@@ -89,6 +93,22 @@ void fake_vfio_teardown(void);
 int fake_vfio_node(const char *path);
 
 int fake_ioctl(int fd, unsigned long request, void *arg);
+
+/* Points @ctx at @sysfs_root, the fake /dev and fake_ioctl. */
+void fake_vfio_ctx(struct hg_ctx *ctx, const char *sysfs_root);
+
+/*
+ * The vfio-pci devices of scripts/vm-topology's default preset: group 6
+ * is 0000:01:00.0 (vfio0) alone; group 7 a driverless PCIe-to-PCI bridge
+ * 0000:02:00.0 with 0000:03:01.0 (vfio1) and 0000:03:02.0 (vfio2) behind
+ * it; both have the x86 MSI window reserved. Makes their /dev nodes (and
+ * vfio/vfio, iommu), and sets both backends to answer what a VT-d
+ * aw-bits=39 guest answers.
+ */
+int fake_vfio_default_machine(struct fake_sysfs *fs);
+
+/* "" when every fd opened since @fds_before is closed and in order. */
+const char *fake_vfio_leaks(int fds_before);
 
 /* Position of @entry in the log, -1 when absent. */
 int fake_log_find(const char *entry);

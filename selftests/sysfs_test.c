@@ -18,13 +18,23 @@
 
 FIXTURE(tree) {
 	struct fake_sysfs *fs;
+	bool no_uevent;
 	struct hg_ctx ctx;
 	struct hg_topology topo;
 	struct hg_err err;
 };
 
+/* Devices read from their uevent file, or (hand-made trees) attributes. */
+FIXTURE_VARIANT(tree) {
+	bool no_uevent;
+};
+
+FIXTURE_VARIANT_ADD(tree, uevent) { .no_uevent = false };
+FIXTURE_VARIANT_ADD(tree, attributes) { .no_uevent = true };
+
 FIXTURE_SETUP(tree)
 {
+	self->no_uevent = variant->no_uevent;
 	self->fs = fake_sysfs_create();
 	ASSERT_NE(NULL, self->fs);
 	self->ctx = (struct hg_ctx){ .sysfs = fake_sysfs_root(self->fs) };
@@ -47,7 +57,13 @@ static int read_topo(struct __test_metadata *_metadata,
 }
 #define READ() read_topo(_metadata, self)
 
-static int add_pci(struct fake_sysfs *fs, int group, const char *bdf,
+static int add_dev(FIXTURE_DATA(tree) *self, struct fake_dev d)
+{
+	d.no_uevent = self->no_uevent;
+	return fake_sysfs_add_dev(self->fs, &d);
+}
+
+static int add_pci(FIXTURE_DATA(tree) *self, int group, const char *bdf,
 		   uint16_t vendor, uint16_t device, uint32_t class_code,
 		   const char *driver, const char *cdev)
 {
@@ -57,7 +73,17 @@ static int add_pci(struct fake_sysfs *fs, int group, const char *bdf,
 		.vfio_cdev = cdev,
 	};
 
-	return fake_sysfs_add_dev(fs, &d);
+	return add_dev(self, d);
+}
+
+/* A PCI member read back with exactly these attributes. */
+static bool pci_dev_is(const struct hg_device *d, const char *name,
+		       uint16_t vendor, uint16_t device, uint32_t class_code,
+		       const char *driver, const char *cdev)
+{
+	return d->is_pci && !strcmp(d->name, name) && d->vendor == vendor &&
+	       d->device == device && d->class_code == class_code &&
+	       !strcmp(d->driver, driver) && !strcmp(d->vfio_cdev, cdev);
 }
 
 TEST_F(tree, no_iommu_is_zero_groups)
@@ -118,10 +144,10 @@ TEST_F(tree, many_groups)
 
 		ASSERT_EQ(0, fake_sysfs_add_group(self->fs, g, "DMA-FQ", MSI));
 		snprintf(bdf, sizeof(bdf), "0000:%02x:%02x.1", g / 32, g % 32);
-		ASSERT_EQ(0, add_pci(self->fs, g, bdf, 0x8086, g, 0x010802,
+		ASSERT_EQ(0, add_pci(self, g, bdf, 0x8086, g, 0x010802,
 				     "nvme", NULL));
 		bdf[11] = '0';
-		ASSERT_EQ(0, add_pci(self->fs, g, bdf, 0x8086, g, 0x060400,
+		ASSERT_EQ(0, add_pci(self, g, bdf, 0x8086, g, 0x060400,
 				     "pcieport", NULL));
 	}
 	ASSERT_EQ(0, READ());
@@ -150,12 +176,12 @@ TEST_F(tree, multi_member_group)
 		  "0x00000000fee00000 0x00000000feefffff msi\n"
 		  "0x0000008000000000 0xffffffffffffffff reserved\n"));
 	/* Added out of order; 0000:00:1f.0 > 0000:00:02.0 as strings too. */
-	ASSERT_EQ(0, add_pci(self->fs, 3, "0000:00:1f.0", 0x8086, 0x2918,
+	ASSERT_EQ(0, add_pci(self, 3, "0000:00:1f.0", 0x8086, 0x2918,
 			     0x060100, "lpc_ich", NULL));
-	ASSERT_EQ(0, add_pci(self->fs, 3, "0000:00:02.0", 0x1b36, 0x0005,
+	ASSERT_EQ(0, add_pci(self, 3, "0000:00:02.0", 0x1b36, 0x0005,
 			     0x00ff00, "vfio-pci", "vfio7"));
-	ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &plat));
-	ASSERT_EQ(0, add_pci(self->fs, 3, "0000:00:0a.0", 0xffff, 0xffff,
+	ASSERT_EQ(0, add_dev(self, plat));
+	ASSERT_EQ(0, add_pci(self, 3, "0000:00:0a.0", 0xffff, 0xffff,
 			     0xffffff, NULL, NULL));
 	ASSERT_EQ(0, READ());
 	ASSERT_EQ(1U, self->topo.n_groups);
@@ -164,28 +190,12 @@ TEST_F(tree, multi_member_group)
 	ASSERT_STREQ("DMA", g->type);
 	ASSERT_EQ(4U, g->n_members);
 
-	d = &g->members[0];
-	ASSERT_STREQ("0000:00:02.0", d->name);
-	ASSERT_TRUE(d->is_pci);
-	ASSERT_EQ(0x1b36, d->vendor);
-	ASSERT_EQ(0x0005, d->device);
-	ASSERT_EQ(0x00ff00U, d->class_code);
-	ASSERT_STREQ("vfio-pci", d->driver);
-	ASSERT_STREQ("vfio7", d->vfio_cdev);
-
-	d = &g->members[1];
-	ASSERT_STREQ("0000:00:0a.0", d->name);
-	ASSERT_EQ(0xffff, d->vendor);
-	ASSERT_EQ(0xffffffU, d->class_code);
-	ASSERT_STREQ("", d->driver);
-	ASSERT_STREQ("", d->vfio_cdev);
-
-	d = &g->members[2];
-	ASSERT_STREQ("0000:00:1f.0", d->name);
-	ASSERT_EQ(0x8086, d->vendor);
-	ASSERT_EQ(0x2918, d->device);
-	ASSERT_EQ(0x060100U, d->class_code);
-	ASSERT_STREQ("lpc_ich", d->driver);
+	ASSERT_TRUE(pci_dev_is(&g->members[0], "0000:00:02.0", 0x1b36, 0x0005,
+			       0x00ff00, "vfio-pci", "vfio7"));
+	ASSERT_TRUE(pci_dev_is(&g->members[1], "0000:00:0a.0", 0xffff, 0xffff,
+			       0xffffff, "", ""));
+	ASSERT_TRUE(pci_dev_is(&g->members[2], "0000:00:1f.0", 0x8086, 0x2918,
+			       0x060100, "lpc_ich", ""));
 
 	d = &g->members[3];
 	ASSERT_STREQ("ff000000.dma", d->name);
@@ -210,7 +220,7 @@ TEST_F(tree, pci_identity)
 
 	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 1, "DMA", ""));
 	/* IDs but a non-PCI subsystem: not PCI (virtio has vendor/device). */
-	ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &plat));
+	ASSERT_EQ(0, add_dev(self, plat));
 	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "devices/platform/virtio0/vendor", "0x1af4\n"));
 	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "devices/platform/virtio0/device", "0x0001\n"));
 	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "devices/platform/virtio0/class", "0x000000\n"));
@@ -261,22 +271,79 @@ TEST_F(tree, type_longer_than_any_kernel_type)
 	ASSERT_NE(NULL, strstr(self->err.msg, "kernel/iommu_groups/1/type"));
 }
 
-TEST_F(tree, malformed_id_attribute_names_the_file)
+TEST_F(tree, malformed_ids_name_the_file)
 {
-	char want[256];
+	const char *dir = "devices/pci0000:00/0000:00:03.0";
+	char path[128], want[256];
 
 	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 6, "DMA", ""));
-	ASSERT_EQ(0, add_pci(self->fs, 6, "0000:00:03.0", 0x8086, 0x1234,
+	ASSERT_EQ(0, add_pci(self, 6, "0000:00:03.0", 0x8086, 0x1234,
 			     0x020000, NULL, NULL));
-	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "devices/pci0000:00/0000:00:03.0/device", "zz\n"));
+	snprintf(path, sizeof(path), "%s/%s", dir,
+		 self->no_uevent ? "device" : "uevent");
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, path, "%s",
+				       self->no_uevent ? "zz\n" :
+				       "PCI_CLASS=20000\nPCI_ID=8086-1234\n"));
 	ASSERT_EQ(-EINVAL, READ());
 	ASSERT_EQ(-EINVAL, self->err.code);
-	snprintf(want, sizeof(want),
-		 "%s/kernel/iommu_groups/6/devices/0000:00:03.0/device: ",
-		 fake_sysfs_root(self->fs));
+	snprintf(want, sizeof(want), "%s/kernel/iommu_groups/6/devices/0000:00:03.0/%s: ",
+		 fake_sysfs_root(self->fs), self->no_uevent ? "device" : "uevent");
 	ASSERT_EQ(0, strncmp(want, self->err.msg, strlen(want)))
 		TH_LOG("message: %s", self->err.msg);
 	ASSERT_EQ(0U, self->topo.n_groups);
+
+	/* A class wider than 24 bits. */
+	snprintf(path, sizeof(path), "%s/%s", dir,
+		 self->no_uevent ? "class" : "uevent");
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, path, "%s",
+				       self->no_uevent ? "0x1000000\n" :
+				       "PCI_CLASS=1000000\nPCI_ID=8086:1234\n"));
+	if (self->no_uevent)
+		ASSERT_EQ(0, fake_sysfs_printf(self->fs, "devices/pci0000:00/0000:00:03.0/device",
+					       "0x1234\n"));
+	ASSERT_EQ(-EINVAL, READ());
+	ASSERT_NE(NULL, strstr(self->err.msg, self->no_uevent ? "/class: " : "PCI_CLASS"))
+		TH_LOG("message: %s", self->err.msg);
+}
+
+TEST(uevent_forms)
+{
+	struct fake_sysfs *fs = fake_sysfs_create();
+	struct hg_ctx ctx = { .sysfs = fake_sysfs_root(fs) };
+	struct hg_topology topo;
+	struct hg_err err = { 0 };
+	const struct hg_device *d;
+	char name[80];
+
+	ASSERT_EQ(0, fake_sysfs_add_group(fs, 1, "identity", ""));
+	/* Lower case, other keys around, no final newline: still PCI. */
+	ASSERT_EQ(0, fake_sysfs_printf(fs, "kernel/iommu_groups/1/devices/0000:00:04.0/uevent",
+				       "MAJOR=1\nDRIVER=e1000e\nPCI_CLASS=20000\npci_id=x\nPCI_ID=8086:10d3\nMODALIAS=pci:v00008086"));
+	/* Only a driver: not PCI, even with attribute files beside it. */
+	ASSERT_EQ(0, fake_sysfs_printf(fs, "kernel/iommu_groups/1/devices/ff000000.dma/uevent",
+				       "DRIVER=pl330\nOF_NAME=dma\n"));
+	ASSERT_EQ(0, fake_sysfs_printf(fs, "kernel/iommu_groups/1/devices/ff000000.dma/vendor", "0x1234\n"));
+	/* PCI_ID without PCI_CLASS: not PCI. */
+	ASSERT_EQ(0, fake_sysfs_printf(fs, "kernel/iommu_groups/1/devices/x/uevent",
+				       "PCI_ID=8086:10D3\n"));
+	ASSERT_EQ(0, hg_sysfs_read_topology(&ctx, &topo, &err));
+	ASSERT_EQ(3U, topo.groups[0].n_members);
+	ASSERT_TRUE(pci_dev_is(&topo.groups[0].members[0], "0000:00:04.0",
+			       0x8086, 0x10d3, 0x020000, "e1000e", ""));
+	d = &topo.groups[0].members[1];
+	ASSERT_FALSE(d->is_pci);
+	ASSERT_STREQ("pl330", d->driver);
+	ASSERT_FALSE(topo.groups[0].members[2].is_pci);
+	hg_topology_free(&topo);
+
+	/* A driver name that does not fit. */
+	memset(name, 'd', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	ASSERT_EQ(0, fake_sysfs_printf(fs, "kernel/iommu_groups/1/devices/x/uevent",
+				       "DRIVER=%s\n", name));
+	ASSERT_EQ(-ENAMETOOLONG, hg_sysfs_read_topology(&ctx, &topo, &err));
+	ASSERT_NE(NULL, strstr(err.msg, "/devices/x/uevent: driver name"));
+	fake_sysfs_destroy(fs);
 }
 
 /* Malformed reserved_regions files: what each says is wrong, on which line. */
@@ -310,11 +377,11 @@ FIXTURE_VARIANT_ADD(bad_resv, non_hex_start) {
 };
 FIXTURE_VARIANT_ADD(bad_resv, non_hex_end) {
 	.body = MSI "0x0000000000000000 0xzz msi\n",
-	.line = 2, .says = "end has no hex digits",
+	.line = 2, .says = "end address has no hex digits",
 };
 FIXTURE_VARIANT_ADD(bad_resv, no_0x) {
 	.body = "00000000fee00000 0x00000000feefffff msi\n",
-	.line = 1, .says = "start does not start with 0x",
+	.line = 1, .says = "start address does not begin with 0x",
 };
 FIXTURE_VARIANT_ADD(bad_resv, start_above_end) {
 	.body = MSI "0x0000000000002000 0x0000000000001fff reserved\n",
@@ -330,7 +397,7 @@ FIXTURE_VARIANT_ADD(bad_resv, empty_line) {
 };
 FIXTURE_VARIANT_ADD(bad_resv, seventeen_digits) {
 	.body = "0x10000000000000000 0x00000000feefffff msi\n",
-	.line = 1, .says = "more than 16 hex digits",
+	.line = 1, .says = "start address has more than 16 hex digits",
 };
 #define NUL_BODY "0x00000000fee00000 0x00000000feefffff ms\0i\n"
 FIXTURE_VARIANT_ADD(bad_resv, nul_byte) {
@@ -381,6 +448,31 @@ TEST_F(bad_resv, error_names_file_and_line)
 	ASSERT_EQ(0U, n);
 	snprintf(want, sizeof(want), "F:%u: ", variant->line);
 	ASSERT_EQ(0, strncmp(want, err.msg, strlen(want)));
+}
+
+TEST(first_bad_group_wins)
+{
+	struct fake_sysfs *fs = fake_sysfs_create();
+	struct hg_ctx ctx = { .sysfs = fake_sysfs_root(fs) };
+	struct hg_topology topo;
+	struct hg_err err;
+	unsigned int id, round;
+	char want[512];
+
+	/* Enough groups to be read by several threads, two of them bad. */
+	for (id = 0; id < 400; id++)
+		ASSERT_EQ(0, fake_sysfs_add_group(fs, id, "DMA",
+			  id == 150 || id == 390 ? "0x1 0x0 msi\n" : MSI));
+	snprintf(want, sizeof(want), "%s/kernel/iommu_groups/150/reserved_regions:1: ",
+		 fake_sysfs_root(fs));
+	for (round = 0; round < 20; round++) {
+		hg_err_clear(&err);
+		ASSERT_EQ(-EINVAL, hg_sysfs_read_topology(&ctx, &topo, &err));
+		ASSERT_EQ(0, strncmp(want, err.msg, strlen(want)))
+			TH_LOG("round %u: %s", round, err.msg);
+		ASSERT_EQ(0U, topo.n_groups);
+	}
+	fake_sysfs_destroy(fs);
 }
 
 TEST(resv_parse_edges)
@@ -461,11 +553,11 @@ TEST_F(tree, find_device)
 
 	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 4, "DMA", ""));
 	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 9, "DMA", ""));
-	ASSERT_EQ(0, add_pci(self->fs, 4, "0000:00:1f.2", 0x8086, 0x2922,
+	ASSERT_EQ(0, add_pci(self, 4, "0000:00:1f.2", 0x8086, 0x2922,
 			     0x010601, "ahci", NULL));
-	ASSERT_EQ(0, add_pci(self->fs, 9, "0000:01:00.0", 0x1234, 0x11e8,
+	ASSERT_EQ(0, add_pci(self, 9, "0000:01:00.0", 0x1234, 0x11e8,
 			     0x00ff00, "vfio-pci", "vfio0"));
-	ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &plat));
+	ASSERT_EQ(0, add_dev(self, plat));
 	ASSERT_EQ(0, READ());
 
 	g = hg_topology_find_device(&self->topo, "00:1F.2", &d);

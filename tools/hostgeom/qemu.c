@@ -61,23 +61,23 @@ static int print_json(struct cli *cli, const struct hg_qemu_input *in,
 	json_object_object_add(root, "host", host);
 
 	v = json_object_new_object();
-	json_object_object_add(v, "aw-bits", json_object_new_int((int)o->aw_bits));
+	json_object_object_add(v, "aw_bits", json_object_new_int((int)o->aw_bits));
 	json_object_object_add(v, "granule", json_object_new_string(o->granule));
 	/* reported, not set: QEMU 10 sets reserved-regions itself */
 	json_object_object_add(v, "holes", ranges_with_types(o));
 	json_object_object_add(v, "device", json_object_new_string(virtio));
-	json_object_object_add(root, "virtio-iommu", v);
+	json_object_object_add(root, "virtio_iommu", v);
 
 	if (intel) {
 		v = json_object_new_object();
-		json_object_object_add(v, "aw-bits",
+		json_object_object_add(v, "aw_bits",
 				       json_object_new_int((int)o->intel_aw_bits));
 		json_object_object_add(v, "device", json_object_new_string(intel));
 		json_object_object_add(v, "machine", json_object_new_string(
 			"q35,kernel-irqchip=split"));
-		json_object_object_add(root, "intel-iommu", v);
+		json_object_object_add(root, "intel_iommu", v);
 	} else {
-		json_object_object_add(root, "intel-iommu", NULL);
+		json_object_object_add(root, "intel_iommu", NULL);
 	}
 	json_object_object_add(root, "libvirt", json_object_new_string(libvirt));
 	notes = json_object_new_array();

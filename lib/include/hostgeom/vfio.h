@@ -50,6 +50,16 @@ int hg_type1_query(const struct hg_ctx *ctx, const unsigned int *ids,
 		   size_t n_ids, struct hg_type1_info *out, struct hg_err *err);
 
 /*
+ * Opens DEV/<@fmt ...> read-write (DEV: the context's /dev). Returns the
+ * fd, or -errno with @path (@len bytes) naming the node; callers give the
+ * errors they know a cause for their own message and the others to
+ * hg_vfio_open_error() ("run as root" for EACCES).
+ */
+int hg_vfio_open(const struct hg_ctx *ctx, char *path, size_t len,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int hg_vfio_open_error(const char *path, int code, struct hg_err *err);
+
+/*
  * Whether VFIO would accept the group: at least one member bound to a vfio
  * driver and every other member driverless or bound to a driver that
  * leaves DMA to VFIO (pcieport, pci-stub). When not, @why (if given) names

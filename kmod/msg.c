@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netlink attributes for group snapshots, carve checks and the counters.
+ * Every function returns 0 or -EMSGSIZE and leaves the message as it was
+ * on failure (nests are cancelled), so callers can retry in a larger one.
+ */
+#include "hostgeom.h"
+
+int hg_put_region(struct sk_buff *skb, int attrtype, const struct hg_region *r)
+{
+	struct nlattr *nest = nla_nest_start(skb, attrtype);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, HOSTGEOM_A_REGION_START, r->start,
+			      HOSTGEOM_A_REGION_PAD) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_REGION_END, r->end,
+			      HOSTGEOM_A_REGION_PAD) ||
+	    nla_put_u32(skb, HOSTGEOM_A_REGION_TYPE, r->type)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int hg_put_member(struct sk_buff *skb, const struct hg_member *m)
+{
+	struct nlattr *nest = nla_nest_start(skb, HOSTGEOM_A_DEVICE);
+	struct device *dev = m->dev;
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, HOSTGEOM_A_DEV_NAME, dev_name(dev)) ||
+	    (dev->bus && nla_put_string(skb, HOSTGEOM_A_DEV_BUS,
+					dev->bus->name)) ||
+	    (m->driver[0] && nla_put_string(skb, HOSTGEOM_A_DEV_DRIVER,
+					    m->driver)) ||
+	    nla_put_u8(skb, HOSTGEOM_A_DEV_STUB, m->stub) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_DEV_DMA_MASK, m->dma_mask,
+			      HOSTGEOM_A_DEV_PAD) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_DEV_COHERENT_MASK,
+			      m->coherent_mask, HOSTGEOM_A_DEV_PAD) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_DEV_BUS_DMA_LIMIT,
+			      m->bus_dma_limit, HOSTGEOM_A_DEV_PAD) ||
+	    (m->has_iommu && nla_put_u8(skb, HOSTGEOM_A_DEV_32BIT_FIRST,
+					m->pci_32bit_first)))
+		goto cancel;
+	for (i = 0; i < m->n_resv; i++)
+		if (hg_put_region(skb, HOSTGEOM_A_DEV_RESV, &m->resv[i]))
+			goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* The group's attributes, at the current nesting level. */
+int hg_put_group(struct sk_buff *skb, const struct hg_group *g)
+{
+	unsigned int i;
+
+	if (nla_put_u32(skb, HOSTGEOM_A_GROUP_ID, g->id) ||
+	    nla_put_u32(skb, HOSTGEOM_A_DOMAIN_TYPE, g->domain_type))
+		return -EMSGSIZE;
+	if (g->domain_type != HOSTGEOM_DOMAIN_NONE &&
+	    (nla_put_u64_64bit(skb, HOSTGEOM_A_APERTURE_START,
+			       g->aperture_start, HOSTGEOM_A_PAD) ||
+	     nla_put_u64_64bit(skb, HOSTGEOM_A_APERTURE_END, g->aperture_end,
+			       HOSTGEOM_A_PAD) ||
+	     nla_put_u8(skb, HOSTGEOM_A_FORCE_APERTURE, g->force_aperture) ||
+	     nla_put_u64_64bit(skb, HOSTGEOM_A_PGSIZE_BITMAP,
+			       g->pgsize_bitmap, HOSTGEOM_A_PAD)))
+		return -EMSGSIZE;
+	for (i = 0; i < g->n_resv; i++)
+		if (hg_put_region(skb, HOSTGEOM_A_GROUP_RESV, &g->resv[i]))
+			return -EMSGSIZE;
+	for (i = 0; i < g->n_members; i++)
+		if (hg_put_member(skb, &g->members[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static int hg_put_phase(struct sk_buff *skb, const struct hg_phase *ph)
+{
+	struct nlattr *nest = nla_nest_start(skb, HOSTGEOM_A_WALK_PHASE);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, HOSTGEOM_A_PHASE_MASK_BITS, ph->mask_bits) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_PHASE_LIMIT, ph->limit,
+			      HOSTGEOM_A_PHASE_PAD) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_PHASE_TARGET, ph->target,
+			      HOSTGEOM_A_PHASE_PAD) ||
+	    nla_put_u32(skb, HOSTGEOM_A_PHASE_MAPS, ph->maps) ||
+	    nla_put_u32(skb, HOSTGEOM_A_PHASE_STOP, ph->stop))
+		goto cancel;
+	if (ph->maps && nla_put_u64_64bit(skb, HOSTGEOM_A_PHASE_FIRST,
+					  ph->first, HOSTGEOM_A_PHASE_PAD))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int hg_put_segment(struct sk_buff *skb, const struct hg_segment *s)
+{
+	struct nlattr *nest = nla_nest_start(skb, HOSTGEOM_A_WALK_SEGMENT);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, HOSTGEOM_A_SEG_LOW, s->low,
+			      HOSTGEOM_A_SEG_PAD) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_SEG_HIGH, s->high,
+			      HOSTGEOM_A_SEG_PAD) ||
+	    nla_put_u32(skb, HOSTGEOM_A_SEG_MAPS, s->maps) ||
+	    nla_put_u8(skb, HOSTGEOM_A_SEG_EXHAUSTED, s->exhausted)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int hg_put_hit(struct sk_buff *skb, const struct hg_check *chk,
+		      const struct hg_hit *hit)
+{
+	const struct hg_region *r = &chk->regions[hit->region];
+	struct nlattr *nest = nla_nest_start(skb, HOSTGEOM_A_WALK_HIT);
+	const char *owner = r->owner == HG_OWNER_CANARY ? "canary" :
+			    dev_name(chk->g.members[r->owner].dev);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, HOSTGEOM_A_HIT_OWNER, owner) ||
+	    hg_put_region(skb, HOSTGEOM_A_HIT_REGION, r) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_HIT_FIRST, hit->first,
+			      HOSTGEOM_A_HIT_PAD) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_HIT_LAST, hit->last,
+			      HOSTGEOM_A_HIT_PAD) ||
+	    nla_put_u32(skb, HOSTGEOM_A_HIT_COUNT, hit->count)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int hg_put_walk(struct sk_buff *skb, const struct hg_check *chk,
+		       const struct hg_walk *w)
+{
+	struct nlattr *nest = nla_nest_start(skb, HOSTGEOM_A_WALK);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, HOSTGEOM_A_WALK_DEVICE,
+			   dev_name(chk->g.members[w->member].dev)) ||
+	    nla_put_u32(skb, HOSTGEOM_A_WALK_SKIP, w->skip) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_WALK_MAP_SIZE, w->map_size,
+			      HOSTGEOM_A_WALK_PAD) ||
+	    nla_put_u32(skb, HOSTGEOM_A_WALK_MAPS, w->maps) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_WALK_NS, w->ns,
+			      HOSTGEOM_A_WALK_PAD) ||
+	    nla_put_u32(skb, HOSTGEOM_A_WALK_SEGMENTS_DROPPED,
+			w->segs_dropped) ||
+	    nla_put_u32(skb, HOSTGEOM_A_WALK_HITS, w->hits) ||
+	    nla_put_u32(skb, HOSTGEOM_A_WALK_HITS_DROPPED, w->hits_dropped))
+		goto cancel;
+	for (i = 0; i < w->n_phase; i++)
+		if (hg_put_phase(skb, &w->phase[i]))
+			goto cancel;
+	for (i = 0; i < w->n_seg; i++)
+		if (hg_put_segment(skb, &w->seg[i]))
+			goto cancel;
+	for (i = 0; i < w->n_hit; i++)
+		if (hg_put_hit(skb, chk, &w->hit[i]))
+			goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+int hg_put_check(struct sk_buff *skb, const struct hg_check *chk)
+{
+	struct nlattr *nest = nla_nest_start(skb, HOSTGEOM_A_CARVE_GROUP);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (hg_put_group(skb, &chk->g))
+		goto cancel;
+	for (i = 0; i < chk->n_walks; i++)
+		if (hg_put_walk(skb, chk, chk->walks[i]))
+			goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+int hg_put_counters(struct sk_buff *skb)
+{
+	static const struct {
+		int attr;
+		atomic64_t *value;
+	} counters[] = {
+		{ HOSTGEOM_A_CNT_LIVE, &hg_counters.live },
+		{ HOSTGEOM_A_CNT_MAPS, &hg_counters.maps },
+		{ HOSTGEOM_A_CNT_UNMAPS, &hg_counters.unmaps },
+		{ HOSTGEOM_A_CNT_MAP_FAILS, &hg_counters.map_fails },
+		{ HOSTGEOM_A_CNT_CHECKS, &hg_counters.checks },
+		{ HOSTGEOM_A_CNT_HITS, &hg_counters.hits },
+		{ HOSTGEOM_A_CNT_MASKS_CHANGED, &hg_counters.masks_changed },
+		{ HOSTGEOM_A_CNT_MASKS_RESTORED, &hg_counters.masks_restored },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(counters); i++)
+		if (nla_put_u64_64bit(skb, counters[i].attr,
+				      atomic64_read(counters[i].value),
+				      HOSTGEOM_A_PAD))
+			return -EMSGSIZE;
+	return 0;
+}

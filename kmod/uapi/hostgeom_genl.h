@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * The "hostgeom" generic netlink family of the hostgeom_test module: each
+ * IOMMU group member's own reserved regions, and a check that the DMA API
+ * keeps every member's regions out of the group's IOVA allocator.
+ * Documentation/genl-family.md describes every message and attribute.
+ *
+ * Bump HOSTGEOM_GENL_VERSION on any change a peer would misread: a new
+ * attribute that may be ignored does not need it, a changed meaning does.
+ */
+#ifndef _UAPI_HOSTGEOM_GENL_H
+#define _UAPI_HOSTGEOM_GENL_H
+
+#define HOSTGEOM_GENL_NAME	"hostgeom"
+#define HOSTGEOM_GENL_VERSION	1
+
+/* The module's stub PCI driver: binds only through driver_override. */
+#define HOSTGEOM_STUB_DRIVER	"hostgeom_stub"
+
+/* Request limits, enforced by the family's policies. */
+#define HOSTGEOM_CARVE_MAX_COUNT	1048576	/* maps per device */
+#define HOSTGEOM_CARVE_MAX_TIMEOUT_MS	60000
+#define HOSTGEOM_CARVE_MIN_MASK_BITS	32
+#define HOSTGEOM_CARVE_MAX_MASK_BITS	64
+#define HOSTGEOM_CARVE_MAX_MAP_ORDER	10	/* 4 MiB with 4 KiB pages */
+
+/* Defaults for attributes a CARVE request leaves out. */
+#define HOSTGEOM_CARVE_DEF_COUNT	65536
+#define HOSTGEOM_CARVE_DEF_TIMEOUT_MS	20000
+#define HOSTGEOM_CARVE_DEF_MASK_BITS	64
+#define HOSTGEOM_CARVE_DEF_MAP_ORDER	9	/* 2 MiB with 4 KiB pages */
+
+/*
+ * The 32-bit phase walks down until it gets an IOVA below this address:
+ * the base of the x86 interrupt (MSI) window 0xfee00000-0xfeefffff.
+ */
+#define HOSTGEOM_CARVE_TARGET32		0xfee00000ULL
+
+enum hostgeom_cmd {
+	HOSTGEOM_CMD_UNSPEC,
+	HOSTGEOM_CMD_GET_GROUPS,	/* dump: one message per group */
+	HOSTGEOM_CMD_CARVE,		/* do, CAP_NET_ADMIN: walk and check */
+	HOSTGEOM_CMD_GET_COUNTERS,	/* do: the module's mapping counters */
+
+	__HOSTGEOM_CMD_MAX,
+	HOSTGEOM_CMD_MAX = __HOSTGEOM_CMD_MAX - 1
+};
+
+/*
+ * Top level attributes. A group is described by GROUP_ID .. DEVICE, at the
+ * top level of a GET_GROUPS message and inside each CARVE_GROUP nest.
+ *
+ * GROUP_RESV: the union of all members' regions (what sysfs shows).
+ * DEVICE: a member, with its own regions.
+ * CARVE_COUNT .. CARVE_CANARY: the CARVE request (see enum hostgeom_stop).
+ * CARVE_FLOOR: the walk also goes below this address.
+ * CARVE_CANARY: a region the caller adds (START and END only).
+ * CARVE_GROUP: a checked group, its group attributes and its WALKs.
+ * CARVE_HITS: mappings that fell into a region, all groups.
+ * CNT_*: the GET_COUNTERS reply, totals since the module was loaded.
+ */
+enum hostgeom_attr {
+	HOSTGEOM_A_UNSPEC,
+	HOSTGEOM_A_PAD,
+	HOSTGEOM_A_GROUP_ID,		/* u32 */
+	HOSTGEOM_A_DOMAIN_TYPE,		/* u32, enum hostgeom_domain_type */
+	HOSTGEOM_A_APERTURE_START,	/* u64 */
+	HOSTGEOM_A_APERTURE_END,	/* u64, inclusive */
+	HOSTGEOM_A_FORCE_APERTURE,	/* u8, 0 or 1 */
+	HOSTGEOM_A_PGSIZE_BITMAP,	/* u64 */
+	HOSTGEOM_A_GROUP_RESV,		/* nest hostgeom_region_attr, repeated */
+	HOSTGEOM_A_DEVICE,		/* nest hostgeom_dev_attr, repeated */
+
+	HOSTGEOM_A_CARVE_COUNT,		/* u32, maps per device */
+	HOSTGEOM_A_CARVE_TIMEOUT_MS,	/* u32, for the whole request */
+	HOSTGEOM_A_CARVE_MASK_BITS,	/* u8 */
+	HOSTGEOM_A_CARVE_MAP_ORDER,	/* u8, log2 of pages per mapping */
+	HOSTGEOM_A_CARVE_FLOOR,		/* u64 */
+	HOSTGEOM_A_CARVE_CANARY,	/* nest hostgeom_region_attr */
+	HOSTGEOM_A_CARVE_GROUP,		/* nest hostgeom_attr, repeated */
+	HOSTGEOM_A_WALK,		/* nest hostgeom_walk_attr, repeated */
+	HOSTGEOM_A_CARVE_HITS,		/* u32 */
+	HOSTGEOM_A_CARVE_NS,		/* u64, time the request took */
+
+	HOSTGEOM_A_CNT_LIVE,		/* u64, mappings held right now */
+	HOSTGEOM_A_CNT_MAPS,		/* u64, mappings made */
+	HOSTGEOM_A_CNT_UNMAPS,		/* u64, mappings undone */
+	HOSTGEOM_A_CNT_MAP_FAILS,	/* u64, dma_map_page() failures */
+	HOSTGEOM_A_CNT_CHECKS,		/* u64, CARVE requests completed */
+	HOSTGEOM_A_CNT_HITS,		/* u64, mappings inside a region */
+	HOSTGEOM_A_CNT_MASKS_CHANGED,	/* u64, walks that set DMA masks */
+	HOSTGEOM_A_CNT_MASKS_RESTORED,	/* u64, walks that restored them */
+
+	__HOSTGEOM_A_MAX,
+	HOSTGEOM_A_MAX = __HOSTGEOM_A_MAX - 1
+};
+
+enum hostgeom_region_attr {
+	HOSTGEOM_A_REGION_UNSPEC,
+	HOSTGEOM_A_REGION_PAD,
+	HOSTGEOM_A_REGION_START,	/* u64 */
+	HOSTGEOM_A_REGION_END,		/* u64, inclusive */
+	HOSTGEOM_A_REGION_TYPE,		/* u32, enum hostgeom_resv_type */
+
+	__HOSTGEOM_A_REGION_MAX,
+	HOSTGEOM_A_REGION_MAX = __HOSTGEOM_A_REGION_MAX - 1
+};
+
+/*
+ * A group member. STUB: 1 when bound to the stub driver, the only devices
+ * the carve check maps on. 32BIT_FIRST: dma-iommu hands this device IOVAs
+ * below 4 GiB first even with a wider mask (no iommu.forcedac=1); absent
+ * when no IOMMU driver probed the device. RESV: its own regions.
+ */
+enum hostgeom_dev_attr {
+	HOSTGEOM_A_DEV_UNSPEC,
+	HOSTGEOM_A_DEV_PAD,
+	HOSTGEOM_A_DEV_NAME,		/* string: "0000:00:1f.2" */
+	HOSTGEOM_A_DEV_BUS,		/* string: "pci" */
+	HOSTGEOM_A_DEV_DRIVER,		/* string, absent when unbound */
+	HOSTGEOM_A_DEV_STUB,		/* u8 */
+	HOSTGEOM_A_DEV_DMA_MASK,	/* u64 */
+	HOSTGEOM_A_DEV_COHERENT_MASK,	/* u64 */
+	HOSTGEOM_A_DEV_BUS_DMA_LIMIT,	/* u64, 0 when none */
+	HOSTGEOM_A_DEV_32BIT_FIRST,	/* u8 */
+	HOSTGEOM_A_DEV_RESV,		/* nest hostgeom_region_attr, repeated */
+
+	__HOSTGEOM_A_DEV_MAX,
+	HOSTGEOM_A_DEV_MAX = __HOSTGEOM_A_DEV_MAX - 1
+};
+
+/*
+ * One device's walk. SKIP: why it did not walk (enum hostgeom_skip). NS:
+ * mapping, checking and unmapping. HITS: its mappings inside a region;
+ * HITS_DROPPED of those are in no HIT nest (more runs than fit). SEGMENT:
+ * the IOVA spans it walked; SEGMENTS_DROPPED mappings are in none.
+ */
+enum hostgeom_walk_attr {
+	HOSTGEOM_A_WALK_UNSPEC,
+	HOSTGEOM_A_WALK_PAD,
+	HOSTGEOM_A_WALK_DEVICE,		/* string */
+	HOSTGEOM_A_WALK_SKIP,		/* u32 */
+	HOSTGEOM_A_WALK_MAP_SIZE,	/* u64, bytes per mapping */
+	HOSTGEOM_A_WALK_MAPS,		/* u32 */
+	HOSTGEOM_A_WALK_NS,		/* u64 */
+	HOSTGEOM_A_WALK_PHASE,		/* nest hostgeom_phase_attr, repeated */
+	HOSTGEOM_A_WALK_SEGMENT,	/* nest hostgeom_seg_attr, repeated */
+	HOSTGEOM_A_WALK_SEGMENTS_DROPPED, /* u32 */
+	HOSTGEOM_A_WALK_HITS,		/* u32 */
+	HOSTGEOM_A_WALK_HIT,		/* nest hostgeom_hit_attr, repeated */
+	HOSTGEOM_A_WALK_HITS_DROPPED,	/* u32 */
+
+	__HOSTGEOM_A_WALK_MAX,
+	HOSTGEOM_A_WALK_MAX = __HOSTGEOM_A_WALK_MAX - 1
+};
+
+/*
+ * A phase maps with one DMA mask: the first with a 32-bit mask, the second
+ * (when the request's mask is wider) with the request's mask. It maps until
+ * it got an IOVA below TARGET (the second phase: an IOVA at or above 4 GiB
+ * and below TARGET), or until a limit stopped it (STOP). LIMIT is the
+ * highest IOVA the allocator may return (mask, aperture, bus limit).
+ * FIRST, the first IOVA it got, is absent when it made no mapping.
+ */
+enum hostgeom_phase_attr {
+	HOSTGEOM_A_PHASE_UNSPEC,
+	HOSTGEOM_A_PHASE_PAD,
+	HOSTGEOM_A_PHASE_MASK_BITS,	/* u8 */
+	HOSTGEOM_A_PHASE_LIMIT,		/* u64 */
+	HOSTGEOM_A_PHASE_TARGET,	/* u64 */
+	HOSTGEOM_A_PHASE_MAPS,		/* u32 */
+	HOSTGEOM_A_PHASE_FIRST,		/* u64 */
+	HOSTGEOM_A_PHASE_STOP,		/* u32, enum hostgeom_stop */
+
+	__HOSTGEOM_A_PHASE_MAX,
+	HOSTGEOM_A_PHASE_MAX = __HOSTGEOM_A_PHASE_MAX - 1
+};
+
+/*
+ * A segment: MAPS mappings in a row, each below the one before, from HIGH
+ * (the last byte of the first) down to LOW (the IOVA of the last). The
+ * allocator hands out the highest free IOVA below the limit, so every IOVA
+ * from LOW to HIGH was either handed to this walk or not free: a region
+ * inside a segment that no mapping touched was kept out of the allocator.
+ * EXHAUSTED: 1 when the allocator then found no free block of the mapping
+ * size below LOW (it failed, or gave up the 32-bit space for the 64-bit
+ * one): everything below LOW counts as walked too.
+ */
+enum hostgeom_seg_attr {
+	HOSTGEOM_A_SEG_UNSPEC,
+	HOSTGEOM_A_SEG_PAD,
+	HOSTGEOM_A_SEG_LOW,		/* u64 */
+	HOSTGEOM_A_SEG_HIGH,		/* u64, inclusive */
+	HOSTGEOM_A_SEG_MAPS,		/* u32 */
+	HOSTGEOM_A_SEG_EXHAUSTED,	/* u8 */
+
+	__HOSTGEOM_A_SEG_MAX,
+	HOSTGEOM_A_SEG_MAX = __HOSTGEOM_A_SEG_MAX - 1
+};
+
+/*
+ * A run of one walk's mappings inside one region: COUNT mappings, adjacent
+ * to each other, from FIRST to LAST (the last mapped byte). OWNER is the
+ * member whose own region it is, or "canary".
+ */
+enum hostgeom_hit_attr {
+	HOSTGEOM_A_HIT_UNSPEC,
+	HOSTGEOM_A_HIT_PAD,
+	HOSTGEOM_A_HIT_OWNER,		/* string */
+	HOSTGEOM_A_HIT_REGION,		/* nest hostgeom_region_attr */
+	HOSTGEOM_A_HIT_FIRST,		/* u64 */
+	HOSTGEOM_A_HIT_LAST,		/* u64, inclusive */
+	HOSTGEOM_A_HIT_COUNT,		/* u32 */
+
+	__HOSTGEOM_A_HIT_MAX,
+	HOSTGEOM_A_HIT_MAX = __HOSTGEOM_A_HIT_MAX - 1
+};
+
+/*
+ * The kernel's enum iommu_resv_type, and the caller's canary. SW_MSI is
+ * never checked: dma-iommu maps MSI doorbells there itself, by design.
+ */
+enum hostgeom_resv_type {
+	HOSTGEOM_RESV_DIRECT,
+	HOSTGEOM_RESV_DIRECT_RELAXABLE,
+	HOSTGEOM_RESV_RESERVED,
+	HOSTGEOM_RESV_MSI,
+	HOSTGEOM_RESV_SW_MSI,
+	HOSTGEOM_RESV_CANARY,
+	HOSTGEOM_RESV_UNKNOWN,
+};
+
+/* The domain attached now: the default one unless VFIO attached its own. */
+enum hostgeom_domain_type {
+	HOSTGEOM_DOMAIN_NONE,
+	HOSTGEOM_DOMAIN_BLOCKED,
+	HOSTGEOM_DOMAIN_IDENTITY,
+	HOSTGEOM_DOMAIN_UNMANAGED,
+	HOSTGEOM_DOMAIN_DMA,
+	HOSTGEOM_DOMAIN_DMA_FQ,
+	HOSTGEOM_DOMAIN_OTHER,		/* SVA, platform, nested */
+};
+
+enum hostgeom_stop {
+	HOSTGEOM_STOP_NONE,
+	HOSTGEOM_STOP_TARGET,		/* got below PHASE_TARGET */
+	HOSTGEOM_STOP_COUNT,		/* CARVE_COUNT maps made */
+	HOSTGEOM_STOP_TIME,		/* CARVE_TIMEOUT_MS passed */
+	HOSTGEOM_STOP_MAP_FAILED,	/* no IOVA left below the limit */
+	HOSTGEOM_STOP_MASK_REFUSED,	/* dma_set_mask_and_coherent() failed */
+	HOSTGEOM_STOP_ABORTED,		/* module unloading or caller killed */
+};
+
+enum hostgeom_skip {
+	HOSTGEOM_SKIP_NONE,
+	HOSTGEOM_SKIP_NOT_DMA_DOMAIN,	/* no DMA-API domain: no allocator */
+	HOSTGEOM_SKIP_UNBOUND,		/* left the stub before the walk */
+};
+
+#endif /* _UAPI_HOSTGEOM_GENL_H */

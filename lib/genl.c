@@ -1,0 +1,781 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "hostgeom" generic netlink family through libnl-genl-3. Replies are
+ * parsed into plain structs; a reply that is not what the family promises
+ * (an attribute missing or too short) is -EPROTO, never a guess. Unknown
+ * attributes are ignored: a newer module may add some.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+#include <hostgeom/genl.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct hg_genl {
+	struct nl_sock *sk;
+	int family;
+	unsigned int version;
+};
+
+/* One request's state, shared by the libnl callbacks. */
+struct hg_req {
+	int error;		/* negative errno the kernel answered */
+	int parse_error;	/* negative errno of parsing a reply */
+	bool done;
+	char ext_msg[256];	/* the kernel's extended ACK message */
+	uint32_t miss_type;	/* attribute the kernel found missing */
+	int (*parse)(struct nlattr *attrs, int len, void *arg);
+	void *arg;
+};
+
+/* Appends a zeroed element to the array @arr of @n; NULL when out of memory. */
+#define PUSH(arr, n) ({							\
+	typeof(arr) p_ = realloc((arr), ((n) + 1) * sizeof(*(arr)));	\
+	p_ ? ((arr) = p_, memset(&p_[(n)], 0, sizeof(*p_)),		\
+	      &p_[(n)++]) : NULL;					\
+})
+
+unsigned int hg_genl_version(const struct hg_genl *g)
+{
+	return g->version;
+}
+
+void hg_genl_close(struct hg_genl *g)
+{
+	if (!g)
+		return;
+	nl_socket_free(g->sk);
+	free(g);
+}
+
+int hg_genl_open(struct hg_genl **out, struct hg_err *err)
+{
+	struct genl_family *fam;
+	struct nl_cache *cache;
+	struct hg_genl *g;
+	int one = 1, ret;
+
+	*out = NULL;
+	g = calloc(1, sizeof(*g));
+	if (!g || !(g->sk = nl_socket_alloc())) {
+		free(g);
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	}
+	ret = genl_connect(g->sk);
+	if (ret < 0) {
+		hg_genl_close(g);
+		return hg_err_set(err, -EAFNOSUPPORT,
+				  "cannot open a generic netlink socket (%s): the kernel lacks CONFIG_NET?",
+				  nl_geterror(ret));
+	}
+	/* Errors carry the kernel's message; the request is not echoed. */
+	setsockopt(nl_socket_get_fd(g->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(g->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+	/* Carve replies outgrow libnl's default buffer: peek at the size. */
+	nl_socket_enable_msg_peek(g->sk);
+
+	ret = genl_ctrl_alloc_cache(g->sk, &cache);
+	if (ret < 0) {
+		hg_genl_close(g);
+		return hg_err_set(err, -EIO,
+				  "cannot list the generic netlink families: %s",
+				  nl_geterror(ret));
+	}
+	fam = genl_ctrl_search_by_name(cache, HOSTGEOM_GENL_NAME);
+	nl_cache_free(cache);
+	if (!fam) {
+		hg_genl_close(g);
+		return hg_err_set(err, -ENOENT,
+				  "the hostgeom_test module is not loaded (no generic netlink family \"%s\"); load it with --load, or: insmod kmod/out/$(uname -r)/hostgeom_test.ko",
+				  HOSTGEOM_GENL_NAME);
+	}
+	g->family = genl_family_get_id(fam);
+	g->version = genl_family_get_version(fam);
+	genl_family_put(fam);
+	if (g->version != HOSTGEOM_GENL_VERSION) {
+		ret = hg_err_set(err, -EPROTO,
+				 "the loaded hostgeom_test module speaks version %u of the \"%s\" family, this hostgeom speaks %u; unload it (rmmod hostgeom_test) and load the one built from this tree (make module)",
+				 g->version, HOSTGEOM_GENL_NAME,
+				 HOSTGEOM_GENL_VERSION);
+		hg_genl_close(g);
+		return ret;
+	}
+	*out = g;
+	return 0;
+}
+
+/* NLMSG_ERROR: the errno, and the extended ACK attributes after it. */
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	struct hg_req *req = arg;
+	size_t off = sizeof(*e);
+	int len;
+
+	(void)who;
+	req->error = e->error;
+	req->done = true;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)NLMSG_ALIGN(off);
+	if (len <= 0 || nla_parse(tb, NLMSGERR_ATTR_MAX,
+				  (struct nlattr *)((char *)e + NLMSG_ALIGN(off)),
+				  len, NULL) < 0)
+		return NL_STOP;
+	if (tb[NLMSGERR_ATTR_MSG])
+		nla_strlcpy(req->ext_msg, tb[NLMSGERR_ATTR_MSG],
+			    sizeof(req->ext_msg));
+	if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
+	    nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) == sizeof(uint32_t))
+		req->miss_type = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct hg_req *req = arg;
+
+	(void)msg;
+	req->done = true;
+	return NL_STOP;
+}
+
+/* NLMSG_DONE ends a dump; a dump that failed carries the errno in it. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct hg_req *req = arg;
+	int code;
+
+	req->done = true;
+	if (nlmsg_datalen(nlh) >= (int)sizeof(code)) {
+		memcpy(&code, nlmsg_data(nlh), sizeof(code));
+		if (code < 0)
+			req->error = code;
+	}
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct hg_req *req = arg;
+
+	if (!req->parse_error && req->parse)
+		req->parse_error = req->parse(genlmsg_attrdata(gh, 0),
+					      genlmsg_attrlen(gh, 0),
+					      req->arg);
+	return NL_OK;
+}
+
+static struct nl_msg *hg_genl_msg(struct hg_genl *g, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, g->family, 0,
+				flags, cmd, HOSTGEOM_GENL_VERSION)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+/*
+ * Sends @msg (consumed) and hands every reply to req->parse. Returns the
+ * kernel's errno, or a parsing or transport error, with @err filled in;
+ * @what names the request in messages.
+ */
+static int hg_genl_call(struct hg_genl *g, struct nl_msg *msg,
+			struct hg_req *req, const char *what,
+			struct hg_err *err)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
+	char extra[320] = "";
+	int ret;
+
+	if (!cb) {
+		nlmsg_free(msg);
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, req);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, req);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, req);
+	ret = nl_send_auto(g->sk, msg);
+	nlmsg_free(msg);
+	while (ret >= 0 && !req->done)
+		ret = nl_recvmsgs(g->sk, cb);
+	nl_cb_put(cb);
+
+	if (req->error) {
+		if (req->ext_msg[0])
+			snprintf(extra, sizeof(extra), ": %s", req->ext_msg);
+		else if (req->miss_type)
+			snprintf(extra, sizeof(extra),
+				 ": attribute %u missing", req->miss_type);
+		if (req->error == -EPERM)
+			return hg_err_set(err, -EPERM,
+					  "%s needs CAP_NET_ADMIN (it maps DMA through the hostgeom_test module); run it as root",
+					  what);
+		return hg_err_set(err, req->error,
+				  "the hostgeom_test module refused %s: %s%s",
+				  what, strerror(-req->error), extra);
+	}
+	if (ret < 0)
+		return hg_err_set(err, -EIO, "%s: netlink: %s", what,
+				  nl_geterror(ret));
+	if (req->parse_error == -ENOMEM)
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	if (req->parse_error)
+		return hg_err_set(err, req->parse_error,
+				  "%s: the hostgeom_test module's reply is malformed (attribute missing or too short); is it the module built from this tree?",
+				  what);
+	return 0;
+}
+
+int hg_genl_request(struct hg_genl *g, uint8_t cmd, int flags,
+		    int (*fill)(struct nl_msg *msg, void *arg), void *arg,
+		    struct hg_err *err)
+{
+	struct nl_msg *msg = hg_genl_msg(g, cmd, flags);
+	struct hg_req req = { 0 };
+	char what[32];
+
+	if (!msg)
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	if (fill && fill(msg, arg) < 0) {
+		nlmsg_free(msg);
+		return hg_err_set(err, -EMSGSIZE,
+				  "request attributes do not fit a message");
+	}
+	snprintf(what, sizeof(what), "command %u", cmd);
+	return hg_genl_call(g, msg, &req, what, err);
+}
+
+/* ------------------------------------------------------------- parsing */
+
+static struct nla_policy region_pol[HOSTGEOM_A_REGION_MAX + 1] = {
+	[HOSTGEOM_A_REGION_START] = { .type = NLA_U64 },
+	[HOSTGEOM_A_REGION_END] = { .type = NLA_U64 },
+	[HOSTGEOM_A_REGION_TYPE] = { .type = NLA_U32 },
+};
+
+static struct nla_policy dev_pol[HOSTGEOM_A_DEV_MAX + 1] = {
+	[HOSTGEOM_A_DEV_NAME] = { .type = NLA_STRING },
+	[HOSTGEOM_A_DEV_BUS] = { .type = NLA_STRING },
+	[HOSTGEOM_A_DEV_DRIVER] = { .type = NLA_STRING },
+	[HOSTGEOM_A_DEV_STUB] = { .type = NLA_U8 },
+	[HOSTGEOM_A_DEV_DMA_MASK] = { .type = NLA_U64 },
+	[HOSTGEOM_A_DEV_COHERENT_MASK] = { .type = NLA_U64 },
+	[HOSTGEOM_A_DEV_BUS_DMA_LIMIT] = { .type = NLA_U64 },
+	[HOSTGEOM_A_DEV_32BIT_FIRST] = { .type = NLA_U8 },
+	[HOSTGEOM_A_DEV_RESV] = { .type = NLA_NESTED },
+};
+
+static struct nla_policy top_pol[HOSTGEOM_A_MAX + 1] = {
+	[HOSTGEOM_A_GROUP_ID] = { .type = NLA_U32 },
+	[HOSTGEOM_A_DOMAIN_TYPE] = { .type = NLA_U32 },
+	[HOSTGEOM_A_APERTURE_START] = { .type = NLA_U64 },
+	[HOSTGEOM_A_APERTURE_END] = { .type = NLA_U64 },
+	[HOSTGEOM_A_FORCE_APERTURE] = { .type = NLA_U8 },
+	[HOSTGEOM_A_PGSIZE_BITMAP] = { .type = NLA_U64 },
+	[HOSTGEOM_A_GROUP_RESV] = { .type = NLA_NESTED },
+	[HOSTGEOM_A_DEVICE] = { .type = NLA_NESTED },
+	[HOSTGEOM_A_CARVE_CANARY] = { .type = NLA_NESTED },
+	[HOSTGEOM_A_CARVE_GROUP] = { .type = NLA_NESTED },
+	[HOSTGEOM_A_WALK] = { .type = NLA_NESTED },
+	[HOSTGEOM_A_CARVE_HITS] = { .type = NLA_U32 },
+	[HOSTGEOM_A_CARVE_NS] = { .type = NLA_U64 },
+	[HOSTGEOM_A_CNT_LIVE] = { .type = NLA_U64 },
+	[HOSTGEOM_A_CNT_MAPS] = { .type = NLA_U64 },
+	[HOSTGEOM_A_CNT_UNMAPS] = { .type = NLA_U64 },
+	[HOSTGEOM_A_CNT_MAP_FAILS] = { .type = NLA_U64 },
+	[HOSTGEOM_A_CNT_CHECKS] = { .type = NLA_U64 },
+	[HOSTGEOM_A_CNT_HITS] = { .type = NLA_U64 },
+	[HOSTGEOM_A_CNT_MASKS_CHANGED] = { .type = NLA_U64 },
+	[HOSTGEOM_A_CNT_MASKS_RESTORED] = { .type = NLA_U64 },
+};
+
+static struct nla_policy walk_pol[HOSTGEOM_A_WALK_MAX + 1] = {
+	[HOSTGEOM_A_WALK_DEVICE] = { .type = NLA_STRING },
+	[HOSTGEOM_A_WALK_SKIP] = { .type = NLA_U32 },
+	[HOSTGEOM_A_WALK_MAP_SIZE] = { .type = NLA_U64 },
+	[HOSTGEOM_A_WALK_MAPS] = { .type = NLA_U32 },
+	[HOSTGEOM_A_WALK_NS] = { .type = NLA_U64 },
+	[HOSTGEOM_A_WALK_PHASE] = { .type = NLA_NESTED },
+	[HOSTGEOM_A_WALK_SEGMENT] = { .type = NLA_NESTED },
+	[HOSTGEOM_A_WALK_SEGMENTS_DROPPED] = { .type = NLA_U32 },
+	[HOSTGEOM_A_WALK_HITS] = { .type = NLA_U32 },
+	[HOSTGEOM_A_WALK_HIT] = { .type = NLA_NESTED },
+	[HOSTGEOM_A_WALK_HITS_DROPPED] = { .type = NLA_U32 },
+};
+
+static struct nla_policy phase_pol[HOSTGEOM_A_PHASE_MAX + 1] = {
+	[HOSTGEOM_A_PHASE_MASK_BITS] = { .type = NLA_U8 },
+	[HOSTGEOM_A_PHASE_LIMIT] = { .type = NLA_U64 },
+	[HOSTGEOM_A_PHASE_TARGET] = { .type = NLA_U64 },
+	[HOSTGEOM_A_PHASE_MAPS] = { .type = NLA_U32 },
+	[HOSTGEOM_A_PHASE_FIRST] = { .type = NLA_U64 },
+	[HOSTGEOM_A_PHASE_STOP] = { .type = NLA_U32 },
+};
+
+static struct nla_policy seg_pol[HOSTGEOM_A_SEG_MAX + 1] = {
+	[HOSTGEOM_A_SEG_LOW] = { .type = NLA_U64 },
+	[HOSTGEOM_A_SEG_HIGH] = { .type = NLA_U64 },
+	[HOSTGEOM_A_SEG_MAPS] = { .type = NLA_U32 },
+	[HOSTGEOM_A_SEG_EXHAUSTED] = { .type = NLA_U8 },
+};
+
+static struct nla_policy hit_pol[HOSTGEOM_A_HIT_MAX + 1] = {
+	[HOSTGEOM_A_HIT_OWNER] = { .type = NLA_STRING },
+	[HOSTGEOM_A_HIT_REGION] = { .type = NLA_NESTED },
+	[HOSTGEOM_A_HIT_FIRST] = { .type = NLA_U64 },
+	[HOSTGEOM_A_HIT_LAST] = { .type = NLA_U64 },
+	[HOSTGEOM_A_HIT_COUNT] = { .type = NLA_U32 },
+};
+
+/* True when every attribute in the zero-terminated list @ids is present. */
+static bool have(struct nlattr **tb, const int *ids)
+{
+	for (; *ids; ids++)
+		if (!tb[*ids])
+			return false;
+	return true;
+}
+
+static int parse_region(struct nlattr *nest, struct hg_kregion *r)
+{
+	static const int need[] = { HOSTGEOM_A_REGION_START,
+		HOSTGEOM_A_REGION_END, HOSTGEOM_A_REGION_TYPE, 0 };
+	struct nlattr *tb[HOSTGEOM_A_REGION_MAX + 1];
+
+	if (nla_parse_nested(tb, HOSTGEOM_A_REGION_MAX, nest, region_pol) < 0 ||
+	    !have(tb, need))
+		return -EPROTO;
+	r->start = nla_get_u64(tb[HOSTGEOM_A_REGION_START]);
+	r->last = nla_get_u64(tb[HOSTGEOM_A_REGION_END]);
+	r->type = nla_get_u32(tb[HOSTGEOM_A_REGION_TYPE]);
+	return r->start <= r->last ? 0 : -EPROTO;
+}
+
+/* Appends every @type nest among [attrs, attrs + len) to @arr as regions. */
+static int parse_regions(struct nlattr *attrs, int len, int type,
+			 struct hg_kregion **arr, size_t *n)
+{
+	struct hg_kregion *r;
+	struct nlattr *pos;
+	int rem, ret;
+
+	nla_for_each_attr(pos, attrs, len, rem) {
+		if (nla_type(pos) != type)
+			continue;
+		r = PUSH(*arr, *n);
+		if (!r)
+			return -ENOMEM;
+		ret = parse_region(pos, r);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int parse_device(struct nlattr *nest, struct hg_kdevice *d)
+{
+	static const int need[] = { HOSTGEOM_A_DEV_NAME, HOSTGEOM_A_DEV_STUB,
+		HOSTGEOM_A_DEV_DMA_MASK, HOSTGEOM_A_DEV_COHERENT_MASK, 0 };
+	struct nlattr *tb[HOSTGEOM_A_DEV_MAX + 1];
+
+	if (nla_parse_nested(tb, HOSTGEOM_A_DEV_MAX, nest, dev_pol) < 0 ||
+	    !have(tb, need))
+		return -EPROTO;
+	nla_strlcpy(d->name, tb[HOSTGEOM_A_DEV_NAME], sizeof(d->name));
+	if (tb[HOSTGEOM_A_DEV_BUS])
+		nla_strlcpy(d->bus, tb[HOSTGEOM_A_DEV_BUS], sizeof(d->bus));
+	if (tb[HOSTGEOM_A_DEV_DRIVER])
+		nla_strlcpy(d->driver, tb[HOSTGEOM_A_DEV_DRIVER],
+			    sizeof(d->driver));
+	d->stub = nla_get_u8(tb[HOSTGEOM_A_DEV_STUB]);
+	d->dma_mask = nla_get_u64(tb[HOSTGEOM_A_DEV_DMA_MASK]);
+	d->coherent_mask = nla_get_u64(tb[HOSTGEOM_A_DEV_COHERENT_MASK]);
+	if (tb[HOSTGEOM_A_DEV_BUS_DMA_LIMIT])
+		d->bus_dma_limit = nla_get_u64(tb[HOSTGEOM_A_DEV_BUS_DMA_LIMIT]);
+	d->pci_32bit_first = tb[HOSTGEOM_A_DEV_32BIT_FIRST] ?
+		!!nla_get_u8(tb[HOSTGEOM_A_DEV_32BIT_FIRST]) : -1;
+	return parse_regions(nla_data(nest), nla_len(nest), HOSTGEOM_A_DEV_RESV,
+			     &d->resv, &d->n_resv);
+}
+
+/* A group's attributes at one level: a GET_GROUPS message, a CARVE_GROUP. */
+static int parse_group(struct nlattr *attrs, int len, struct hg_kgroup *g)
+{
+	static const int need[] = { HOSTGEOM_A_GROUP_ID,
+		HOSTGEOM_A_DOMAIN_TYPE, 0 };
+	static const int geometry[] = { HOSTGEOM_A_APERTURE_START,
+		HOSTGEOM_A_APERTURE_END, HOSTGEOM_A_FORCE_APERTURE,
+		HOSTGEOM_A_PGSIZE_BITMAP, 0 };
+	struct nlattr *tb[HOSTGEOM_A_MAX + 1], *pos;
+	struct hg_kdevice *d;
+	int rem, ret;
+
+	if (nla_parse(tb, HOSTGEOM_A_MAX, attrs, len, top_pol) < 0 ||
+	    !have(tb, need))
+		return -EPROTO;
+	g->id = nla_get_u32(tb[HOSTGEOM_A_GROUP_ID]);
+	g->domain_type = nla_get_u32(tb[HOSTGEOM_A_DOMAIN_TYPE]);
+	g->has_geometry = have(tb, geometry);
+	if (g->has_geometry) {
+		g->aperture_start = nla_get_u64(tb[HOSTGEOM_A_APERTURE_START]);
+		g->aperture_end = nla_get_u64(tb[HOSTGEOM_A_APERTURE_END]);
+		g->force_aperture = nla_get_u8(tb[HOSTGEOM_A_FORCE_APERTURE]);
+		g->pgsize_bitmap = nla_get_u64(tb[HOSTGEOM_A_PGSIZE_BITMAP]);
+	}
+	ret = parse_regions(attrs, len, HOSTGEOM_A_GROUP_RESV, &g->resv,
+			    &g->n_resv);
+	if (ret)
+		return ret;
+	nla_for_each_attr(pos, attrs, len, rem) {
+		if (nla_type(pos) != HOSTGEOM_A_DEVICE)
+			continue;
+		d = PUSH(g->devs, g->n_devs);
+		if (!d)
+			return -ENOMEM;
+		ret = parse_device(pos, d);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void kgroup_free(struct hg_kgroup *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n_devs; i++)
+		free(g->devs[i].resv);
+	free(g->devs);
+	free(g->resv);
+}
+
+void hg_kgroups_free(struct hg_kgroups *groups)
+{
+	size_t i;
+
+	for (i = 0; i < groups->n; i++)
+		kgroup_free(&groups->v[i]);
+	free(groups->v);
+	groups->v = NULL;
+	groups->n = 0;
+}
+
+static int parse_dumped_group(struct nlattr *attrs, int len, void *arg)
+{
+	struct hg_kgroups *out = arg;
+	struct hg_kgroup *g = PUSH(out->v, out->n);
+
+	return g ? parse_group(attrs, len, g) : -ENOMEM;
+}
+
+static int put_group_filter(struct nl_msg *msg, bool has_group, uint32_t id)
+{
+	return has_group ? nla_put_u32(msg, HOSTGEOM_A_GROUP_ID, id) : 0;
+}
+
+int hg_genl_groups(struct hg_genl *g, bool has_group, uint32_t group,
+		   struct hg_kgroups *out, struct hg_err *err)
+{
+	struct hg_req req = { .parse = parse_dumped_group, .arg = out };
+	struct nl_msg *msg = hg_genl_msg(g, HOSTGEOM_CMD_GET_GROUPS,
+					 NLM_F_DUMP);
+	int ret;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!msg || put_group_filter(msg, has_group, group) < 0) {
+		nlmsg_free(msg);
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	}
+	ret = hg_genl_call(g, msg, &req, "the group listing (GET_GROUPS)",
+			   err);
+	if (!ret && has_group && !out->n)
+		ret = hg_err_set(err, -ENOENT,
+				 "no IOMMU group %u with a PCI member; 'hostgeom resv' lists the groups",
+				 group);
+	if (ret)
+		hg_kgroups_free(out);
+	return ret;
+}
+
+static int parse_phase(struct nlattr *nest, struct hg_carve_phase *ph)
+{
+	static const int need[] = { HOSTGEOM_A_PHASE_MASK_BITS,
+		HOSTGEOM_A_PHASE_LIMIT, HOSTGEOM_A_PHASE_TARGET,
+		HOSTGEOM_A_PHASE_MAPS, HOSTGEOM_A_PHASE_STOP, 0 };
+	struct nlattr *tb[HOSTGEOM_A_PHASE_MAX + 1];
+
+	if (nla_parse_nested(tb, HOSTGEOM_A_PHASE_MAX, nest, phase_pol) < 0 ||
+	    !have(tb, need))
+		return -EPROTO;
+	ph->mask_bits = nla_get_u8(tb[HOSTGEOM_A_PHASE_MASK_BITS]);
+	ph->limit = nla_get_u64(tb[HOSTGEOM_A_PHASE_LIMIT]);
+	ph->target = nla_get_u64(tb[HOSTGEOM_A_PHASE_TARGET]);
+	ph->maps = nla_get_u32(tb[HOSTGEOM_A_PHASE_MAPS]);
+	ph->stop = nla_get_u32(tb[HOSTGEOM_A_PHASE_STOP]);
+	ph->has_first = tb[HOSTGEOM_A_PHASE_FIRST];
+	if (ph->has_first)
+		ph->first = nla_get_u64(tb[HOSTGEOM_A_PHASE_FIRST]);
+	return 0;
+}
+
+static int parse_segment(struct nlattr *nest, struct hg_carve_segment *s)
+{
+	static const int need[] = { HOSTGEOM_A_SEG_LOW, HOSTGEOM_A_SEG_HIGH,
+		HOSTGEOM_A_SEG_MAPS, 0 };
+	struct nlattr *tb[HOSTGEOM_A_SEG_MAX + 1];
+
+	if (nla_parse_nested(tb, HOSTGEOM_A_SEG_MAX, nest, seg_pol) < 0 ||
+	    !have(tb, need))
+		return -EPROTO;
+	s->low = nla_get_u64(tb[HOSTGEOM_A_SEG_LOW]);
+	s->high = nla_get_u64(tb[HOSTGEOM_A_SEG_HIGH]);
+	s->maps = nla_get_u32(tb[HOSTGEOM_A_SEG_MAPS]);
+	s->exhausted = tb[HOSTGEOM_A_SEG_EXHAUSTED] &&
+		       nla_get_u8(tb[HOSTGEOM_A_SEG_EXHAUSTED]);
+	return s->low <= s->high ? 0 : -EPROTO;
+}
+
+static int parse_hit(struct nlattr *nest, struct hg_carve_hit *h)
+{
+	static const int need[] = { HOSTGEOM_A_HIT_OWNER,
+		HOSTGEOM_A_HIT_REGION, HOSTGEOM_A_HIT_FIRST,
+		HOSTGEOM_A_HIT_LAST, HOSTGEOM_A_HIT_COUNT, 0 };
+	struct nlattr *tb[HOSTGEOM_A_HIT_MAX + 1];
+
+	if (nla_parse_nested(tb, HOSTGEOM_A_HIT_MAX, nest, hit_pol) < 0 ||
+	    !have(tb, need))
+		return -EPROTO;
+	nla_strlcpy(h->owner, tb[HOSTGEOM_A_HIT_OWNER], sizeof(h->owner));
+	h->first = nla_get_u64(tb[HOSTGEOM_A_HIT_FIRST]);
+	h->last = nla_get_u64(tb[HOSTGEOM_A_HIT_LAST]);
+	h->count = nla_get_u32(tb[HOSTGEOM_A_HIT_COUNT]);
+	return parse_region(tb[HOSTGEOM_A_HIT_REGION], &h->region);
+}
+
+static int parse_walk_parts(struct nlattr *nest, struct hg_carve_walk *w)
+{
+	struct hg_carve_segment *s;
+	struct hg_carve_hit *h;
+	struct nlattr *pos;
+	int rem, ret = 0;
+
+	nla_for_each_nested(pos, nest, rem) {
+		switch (nla_type(pos)) {
+		case HOSTGEOM_A_WALK_PHASE:
+			if (w->n_phase == 2)
+				return -EPROTO;
+			ret = parse_phase(pos, &w->phase[w->n_phase++]);
+			break;
+		case HOSTGEOM_A_WALK_SEGMENT:
+			s = PUSH(w->seg, w->n_seg);
+			ret = s ? parse_segment(pos, s) : -ENOMEM;
+			break;
+		case HOSTGEOM_A_WALK_HIT:
+			h = PUSH(w->hit, w->n_hit);
+			ret = h ? parse_hit(pos, h) : -ENOMEM;
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int parse_walk(struct nlattr *nest, struct hg_carve_walk *w)
+{
+	static const int need[] = { HOSTGEOM_A_WALK_DEVICE,
+		HOSTGEOM_A_WALK_SKIP, HOSTGEOM_A_WALK_MAP_SIZE,
+		HOSTGEOM_A_WALK_MAPS, HOSTGEOM_A_WALK_NS,
+		HOSTGEOM_A_WALK_SEGMENTS_DROPPED, HOSTGEOM_A_WALK_HITS,
+		HOSTGEOM_A_WALK_HITS_DROPPED, 0 };
+	struct nlattr *tb[HOSTGEOM_A_WALK_MAX + 1];
+
+	if (nla_parse_nested(tb, HOSTGEOM_A_WALK_MAX, nest, walk_pol) < 0 ||
+	    !have(tb, need))
+		return -EPROTO;
+	nla_strlcpy(w->device, tb[HOSTGEOM_A_WALK_DEVICE], sizeof(w->device));
+	w->skip = nla_get_u32(tb[HOSTGEOM_A_WALK_SKIP]);
+	w->map_size = nla_get_u64(tb[HOSTGEOM_A_WALK_MAP_SIZE]);
+	w->maps = nla_get_u32(tb[HOSTGEOM_A_WALK_MAPS]);
+	w->ns = nla_get_u64(tb[HOSTGEOM_A_WALK_NS]);
+	w->segs_dropped = nla_get_u32(tb[HOSTGEOM_A_WALK_SEGMENTS_DROPPED]);
+	w->hits = nla_get_u32(tb[HOSTGEOM_A_WALK_HITS]);
+	w->hits_dropped = nla_get_u32(tb[HOSTGEOM_A_WALK_HITS_DROPPED]);
+	return parse_walk_parts(nest, w);
+}
+
+static int parse_carve_group(struct nlattr *nest, struct hg_carve_group *cg)
+{
+	struct hg_carve_walk *w;
+	struct nlattr *pos;
+	int rem, ret;
+
+	ret = parse_group(nla_data(nest), nla_len(nest), &cg->group);
+	if (ret)
+		return ret;
+	nla_for_each_nested(pos, nest, rem) {
+		if (nla_type(pos) != HOSTGEOM_A_WALK)
+			continue;
+		w = PUSH(cg->walks, cg->n_walks);
+		if (!w)
+			return -ENOMEM;
+		ret = parse_walk(pos, w);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int parse_carve(struct nlattr *attrs, int len, void *arg)
+{
+	static const int need[] = { HOSTGEOM_A_CARVE_HITS,
+		HOSTGEOM_A_CARVE_NS, 0 };
+	struct nlattr *tb[HOSTGEOM_A_MAX + 1], *pos;
+	struct hg_carve_result *res = arg;
+	struct hg_carve_group *cg;
+	int rem, ret;
+
+	if (nla_parse(tb, HOSTGEOM_A_MAX, attrs, len, top_pol) < 0 ||
+	    !have(tb, need))
+		return -EPROTO;
+	res->hits = nla_get_u32(tb[HOSTGEOM_A_CARVE_HITS]);
+	res->ns = nla_get_u64(tb[HOSTGEOM_A_CARVE_NS]);
+	if (tb[HOSTGEOM_A_CARVE_CANARY]) {
+		res->has_canary = true;
+		ret = parse_region(tb[HOSTGEOM_A_CARVE_CANARY], &res->canary);
+		if (ret)
+			return ret;
+	}
+	nla_for_each_attr(pos, attrs, len, rem) {
+		if (nla_type(pos) != HOSTGEOM_A_CARVE_GROUP)
+			continue;
+		cg = PUSH(res->groups, res->n_groups);
+		if (!cg)
+			return -ENOMEM;
+		ret = parse_carve_group(pos, cg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void hg_carve_result_free(struct hg_carve_result *res)
+{
+	size_t i, j;
+
+	for (i = 0; i < res->n_groups; i++) {
+		for (j = 0; j < res->groups[i].n_walks; j++) {
+			free(res->groups[i].walks[j].seg);
+			free(res->groups[i].walks[j].hit);
+		}
+		free(res->groups[i].walks);
+		kgroup_free(&res->groups[i].group);
+	}
+	free(res->groups);
+	memset(res, 0, sizeof(*res));
+}
+
+static int put_carve_req(struct nl_msg *msg, const struct hg_carve_req *r)
+{
+	struct nlattr *nest;
+
+	if ((r->has_group && nla_put_u32(msg, HOSTGEOM_A_GROUP_ID, r->group)) ||
+	    (r->count && nla_put_u32(msg, HOSTGEOM_A_CARVE_COUNT, r->count)) ||
+	    (r->timeout_ms && nla_put_u32(msg, HOSTGEOM_A_CARVE_TIMEOUT_MS,
+					  r->timeout_ms)) ||
+	    (r->mask_bits && nla_put_u8(msg, HOSTGEOM_A_CARVE_MASK_BITS,
+					r->mask_bits)) ||
+	    (r->has_map_order && nla_put_u8(msg, HOSTGEOM_A_CARVE_MAP_ORDER,
+					    r->map_order)) ||
+	    (r->has_floor && nla_put_u64(msg, HOSTGEOM_A_CARVE_FLOOR,
+					 r->floor)))
+		return -EMSGSIZE;
+	if (!r->has_canary)
+		return 0;
+	nest = nla_nest_start(msg, HOSTGEOM_A_CARVE_CANARY | NLA_F_NESTED);
+	if (!nest ||
+	    nla_put_u64(msg, HOSTGEOM_A_REGION_START, r->canary.start) ||
+	    nla_put_u64(msg, HOSTGEOM_A_REGION_END, r->canary.last))
+		return -EMSGSIZE;
+	return nla_nest_end(msg, nest);
+}
+
+int hg_genl_carve(struct hg_genl *g, const struct hg_carve_req *req,
+		  struct hg_carve_result *out, struct hg_err *err)
+{
+	struct hg_req r = { .parse = parse_carve, .arg = out };
+	struct nl_msg *msg = hg_genl_msg(g, HOSTGEOM_CMD_CARVE, 0);
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!msg || put_carve_req(msg, req) < 0) {
+		nlmsg_free(msg);
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	}
+	ret = hg_genl_call(g, msg, &r, "the carve check (CARVE)", err);
+	if (ret)
+		hg_carve_result_free(out);
+	return ret;
+}
+
+static int parse_counters(struct nlattr *attrs, int len, void *arg)
+{
+	static const int need[] = { HOSTGEOM_A_CNT_LIVE, HOSTGEOM_A_CNT_MAPS,
+		HOSTGEOM_A_CNT_UNMAPS, HOSTGEOM_A_CNT_MAP_FAILS,
+		HOSTGEOM_A_CNT_CHECKS, HOSTGEOM_A_CNT_HITS,
+		HOSTGEOM_A_CNT_MASKS_CHANGED, HOSTGEOM_A_CNT_MASKS_RESTORED, 0 };
+	struct nlattr *tb[HOSTGEOM_A_MAX + 1];
+	struct hg_kcounters *c = arg;
+
+	if (nla_parse(tb, HOSTGEOM_A_MAX, attrs, len, top_pol) < 0 ||
+	    !have(tb, need))
+		return -EPROTO;
+	c->live = nla_get_u64(tb[HOSTGEOM_A_CNT_LIVE]);
+	c->maps = nla_get_u64(tb[HOSTGEOM_A_CNT_MAPS]);
+	c->unmaps = nla_get_u64(tb[HOSTGEOM_A_CNT_UNMAPS]);
+	c->map_fails = nla_get_u64(tb[HOSTGEOM_A_CNT_MAP_FAILS]);
+	c->checks = nla_get_u64(tb[HOSTGEOM_A_CNT_CHECKS]);
+	c->hits = nla_get_u64(tb[HOSTGEOM_A_CNT_HITS]);
+	c->masks_changed = nla_get_u64(tb[HOSTGEOM_A_CNT_MASKS_CHANGED]);
+	c->masks_restored = nla_get_u64(tb[HOSTGEOM_A_CNT_MASKS_RESTORED]);
+	return 0;
+}
+
+int hg_genl_counters(struct hg_genl *g, struct hg_kcounters *out,
+		     struct hg_err *err)
+{
+	struct hg_req req = { .parse = parse_counters, .arg = out };
+	struct nl_msg *msg = hg_genl_msg(g, HOSTGEOM_CMD_GET_COUNTERS, 0);
+
+	memset(out, 0, sizeof(*out));
+	if (!msg)
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	return hg_genl_call(g, msg, &req, "the counters (GET_COUNTERS)", err);
+}

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hostgeom_test module's generic netlink family "hostgeom", through
+ * libnl-genl-3: each group member's own reserved regions (GET_GROUPS), the
+ * carve check (CARVE) and the module's mapping counters (GET_COUNTERS).
+ * The family is described in Documentation/genl-family.md; the attribute
+ * numbers come from kmod/uapi/hostgeom_genl.h.
+ */
+#ifndef HOSTGEOM_GENL_H
+#define HOSTGEOM_GENL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hostgeom_genl.h>
+
+#include <hostgeom/err.h>
+
+struct hg_genl;
+struct nl_msg;
+
+struct hg_kregion {
+	uint64_t start;
+	uint64_t last;		/* inclusive */
+	uint32_t type;		/* enum hostgeom_resv_type */
+};
+
+struct hg_kdevice {
+	char name[64];
+	char bus[32];
+	char driver[64];	/* "" when unbound */
+	bool stub;		/* bound to the module's stub: checked */
+	uint64_t dma_mask;
+	uint64_t coherent_mask;
+	uint64_t bus_dma_limit;	/* 0: none */
+	int pci_32bit_first;	/* 1, 0, or -1: no IOMMU driver probed it */
+	struct hg_kregion *resv;	/* its own regions */
+	size_t n_resv;
+};
+
+struct hg_kgroup {
+	uint32_t id;
+	uint32_t domain_type;	/* enum hostgeom_domain_type */
+	bool has_geometry;	/* the four below are set (a domain exists) */
+	uint64_t aperture_start;
+	uint64_t aperture_end;
+	bool force_aperture;
+	uint64_t pgsize_bitmap;
+	struct hg_kregion *resv;	/* the union of the members' regions */
+	size_t n_resv;
+	struct hg_kdevice *devs;
+	size_t n_devs;
+};
+
+struct hg_kgroups {
+	struct hg_kgroup *v;
+	size_t n;
+};
+
+/* A CARVE request; zero fields take the module's defaults. */
+struct hg_carve_req {
+	bool has_group;
+	uint32_t group;		/* else: every group with two members or more */
+	uint32_t count;
+	uint32_t timeout_ms;
+	uint8_t mask_bits;
+	bool has_map_order;
+	uint8_t map_order;
+	bool has_floor;
+	uint64_t floor;
+	bool has_canary;
+	struct hg_kregion canary;	/* type is ignored */
+};
+
+struct hg_carve_phase {
+	uint8_t mask_bits;
+	uint64_t limit;
+	uint64_t target;
+	uint32_t maps;
+	bool has_first;
+	uint64_t first;
+	uint32_t stop;		/* enum hostgeom_stop */
+};
+
+struct hg_carve_segment {
+	uint64_t low;
+	uint64_t high;		/* inclusive */
+	uint32_t maps;
+	bool exhausted;		/* nothing free below low: walked down to 0 */
+};
+
+struct hg_carve_hit {
+	char owner[64];		/* member name, or "canary" */
+	struct hg_kregion region;
+	uint64_t first;
+	uint64_t last;		/* inclusive */
+	uint32_t count;
+};
+
+struct hg_carve_walk {
+	char device[64];
+	uint32_t skip;		/* enum hostgeom_skip */
+	uint64_t map_size;
+	uint32_t maps;
+	uint64_t ns;
+	struct hg_carve_phase phase[2];
+	size_t n_phase;
+	struct hg_carve_segment *seg;
+	size_t n_seg;
+	uint32_t segs_dropped;
+	uint32_t hits;
+	uint32_t hits_dropped;
+	struct hg_carve_hit *hit;
+	size_t n_hit;
+};
+
+struct hg_carve_group {
+	struct hg_kgroup group;
+	struct hg_carve_walk *walks;
+	size_t n_walks;
+};
+
+struct hg_carve_result {
+	struct hg_carve_group *groups;
+	size_t n_groups;
+	uint32_t hits;
+	uint64_t ns;
+	bool has_canary;
+	struct hg_kregion canary;
+};
+
+struct hg_kcounters {
+	uint64_t live;
+	uint64_t maps;
+	uint64_t unmaps;
+	uint64_t map_fails;
+	uint64_t checks;
+	uint64_t hits;
+	uint64_t masks_changed;
+	uint64_t masks_restored;
+};
+
+/*
+ * Resolves the family and checks its version: -ENOENT when the module is
+ * not loaded, -EPROTO when it speaks another version.
+ */
+int hg_genl_open(struct hg_genl **out, struct hg_err *err);
+void hg_genl_close(struct hg_genl *g);
+/* The family's version as the kernel announces it. */
+unsigned int hg_genl_version(const struct hg_genl *g);
+
+/* Every group (or only @group when @has_group); -ENOENT: no such group. */
+int hg_genl_groups(struct hg_genl *g, bool has_group, uint32_t group,
+		   struct hg_kgroups *out, struct hg_err *err);
+void hg_kgroups_free(struct hg_kgroups *groups);
+
+/* -EPERM without CAP_NET_ADMIN; the module's own message is in @err. */
+int hg_genl_carve(struct hg_genl *g, const struct hg_carve_req *req,
+		  struct hg_carve_result *out, struct hg_err *err);
+void hg_carve_result_free(struct hg_carve_result *res);
+
+int hg_genl_counters(struct hg_genl *g, struct hg_kcounters *out,
+		     struct hg_err *err);
+
+/*
+ * Sends command @cmd with @flags (NLM_F_DUMP or 0) and the attributes
+ * @fill puts (libnl's nla_put_*; may be NULL), discards the replies and
+ * returns the kernel's answer: 0 or its negative errno, with its extended
+ * ACK message in @err. For tests that send what the typed calls cannot.
+ */
+int hg_genl_request(struct hg_genl *g, uint8_t cmd, int flags,
+		    int (*fill)(struct nl_msg *msg, void *arg), void *arg,
+		    struct hg_err *err);
+
+/* "direct", "direct-relaxable", "reserved", "msi", "sw-msi", "canary" */
+const char *hg_kresv_type_name(uint32_t type);
+/* sysfs's names: "blocked", "identity", "unmanaged", "DMA", "DMA-FQ" */
+const char *hg_kdomain_type_name(uint32_t type);
+/* "target", "count", "time", "map-failed", "mask-refused", "aborted" */
+const char *hg_carve_stop_name(uint32_t stop);
+/* "none", "not-dma-domain", "unbound" */
+const char *hg_carve_skip_name(uint32_t skip);
+
+/*
+ * What a carve result says about one region of a checked group (every
+ * member's own regions, and the canary).
+ */
+enum hg_region_verdict {
+	HG_RV_HIT,		/* a mapping fell into it: not carved out */
+	HG_RV_CARVED,		/* a walk went through it, no mapping inside */
+	HG_RV_PARTLY,		/* a walk went through part of it only */
+	HG_RV_NOT_REACHED,	/* no walk went there */
+	HG_RV_OUT_OF_REACH,	/* above every walk's limit or below the
+				 * lowest IOVA the allocator hands out */
+	HG_RV_NOT_CHECKED,	/* sw-msi: dma-iommu maps there by design */
+};
+
+struct hg_region_check {
+	char owner[64];		/* member name, or "canary" */
+	struct hg_kregion region;
+	enum hg_region_verdict verdict;
+	uint32_t hits;		/* mappings inside it, all walks */
+	bool all_members;	/* every member with an IOMMU has it */
+};
+
+/*
+ * "hit", "carved", "partly-walked", "not-reached", "out-of-reach",
+ * "not-checked". A walk counts as having gone through a region when one
+ * of its segments spans the part of the region the walk could reach.
+ */
+const char *hg_region_verdict_name(enum hg_region_verdict v);
+
+/* The regions of @cg with their verdicts; @canary is added when set. */
+int hg_carve_regions(const struct hg_carve_group *cg,
+		     const struct hg_carve_result *res,
+		     struct hg_region_check **out, size_t *n,
+		     struct hg_err *err);
+
+/* True when every member of @g that has an IOMMU lists @r as its own. */
+bool hg_kgroup_region_shared(const struct hg_kgroup *g,
+			     const struct hg_kregion *r);
+
+/*
+ * Did the walk go through the top of the 32-bit space (one segment from
+ * above the MSI window, 0xfeefffff, to below HOSTGEOM_CARVE_TARGET32), and
+ * did it map at the top of its wide phase's limit (the aperture's top)?
+ */
+bool hg_carve_walk_through_top32(const struct hg_carve_walk *w);
+bool hg_carve_walk_reached_top(const struct hg_carve_walk *w);
+
+enum hg_carve_verdict {
+	HG_CV_PASS,		/* walked, no mapping inside a region */
+	HG_CV_VIOLATION,	/* a mapping fell inside a region */
+	HG_CV_NOT_CHECKED,	/* no walk made a mapping */
+};
+
+/* "pass", "violation", "not-checked" */
+const char *hg_carve_verdict_name(enum hg_carve_verdict v);
+enum hg_carve_verdict hg_carve_group_verdict(const struct hg_carve_group *cg);
+/* Violation if any group has one, pass if any passed, else not checked. */
+enum hg_carve_verdict hg_carve_verdict(const struct hg_carve_result *res);
+
+#endif

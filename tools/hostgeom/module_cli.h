@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What 'hostgeom resv' and 'hostgeom carve' share: the test module. */
+#ifndef HOSTGEOM_MODULE_CLI_H
+#define HOSTGEOM_MODULE_CLI_H
+
+#include <stdbool.h>
+
+#include <json-c/json.h>
+
+#include <hostgeom/genl.h>
+
+#include "cli.h"
+
+#define MODULE_OPTS \
+	{ "load", optional_argument, NULL, 0x200 }, \
+	{ "unload", no_argument, NULL, 0x201 }
+
+#define MODULE_USAGE \
+	"      --load[=PATH]   load the test module first (libkmod): PATH, or the\n" \
+	"                      installed one, or kmod/out/RELEASE/ of this build\n" \
+	"      --unload        unload the test module when done\n"
+
+struct module_opts {
+	bool load;
+	const char *load_path;
+	bool unload;
+};
+
+/* Handles --load/--unload: 1 when @c is one of them, else 0. */
+int module_opt(struct module_opts *m, int c, const char *arg);
+
+/* Loads when asked and opens the family; EXIT_OK, or prints and EXIT_CANNOT. */
+int module_open(const struct module_opts *m, struct hg_genl **g);
+
+/* Closes @g, unloads when asked; @status, or EXIT_CANNOT if unloading failed. */
+int module_close(const struct module_opts *m, struct hg_genl *g, int status);
+
+/* "group N domain ..." with its union, members and their own regions. */
+void module_print_group(const struct hg_kgroup *g);
+
+/* Moves every key of @from into the envelope @env; drops @from. */
+int module_merge_json(json_object *env, json_object *from);
+
+#endif
