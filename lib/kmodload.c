@@ -138,27 +138,45 @@ static int insert_error(int ret, const char *path, struct hg_err *err)
 			  path, strerror(-ret));
 }
 
-static int load_path(struct kmod_ctx *ctx, const char *path, struct hg_err *err)
+int hg_kmod_check_file(const char *path, struct hg_err *err)
 {
 	struct kmod_module *mod = NULL;
+	struct kmod_ctx *ctx;
 	int ret;
 
 	if (access(path, R_OK))
 		return hg_err_set(err, -ENOENT,
 				  "no module file %s (%s); build it: make module",
 				  path, strerror(errno));
+	ctx = context(err);
+	if (!ctx)
+		return -ENOMEM;
+	ret = kmod_module_new_from_path(ctx, path, &mod);
+	if (ret < 0)
+		ret = hg_err_set(err, ret, "libkmod cannot open %s: %s",
+				 path, strerror(-ret));
+	else
+		ret = check_vermagic(mod, path, err);
+	kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return ret;
+}
+
+/* Inserts @path, which hg_kmod_check_file() accepted. */
+static int load_path(struct kmod_ctx *ctx, const char *path, struct hg_err *err)
+{
+	struct kmod_module *mod = NULL;
+	int ret;
+
 	ret = kmod_module_new_from_path(ctx, path, &mod);
 	if (ret < 0)
 		return hg_err_set(err, ret, "libkmod cannot open %s: %s",
 				  path, strerror(-ret));
-	ret = check_vermagic(mod, path, err);
-	if (!ret) {
-		ret = kmod_module_insert_module(mod, 0, NULL);
-		if (ret == -EEXIST)
-			ret = 0;
-		else if (ret < 0)
-			ret = insert_error(ret, path, err);
-	}
+	ret = kmod_module_insert_module(mod, 0, NULL);
+	if (ret == -EEXIST)
+		ret = 0;
+	else if (ret < 0)
+		ret = insert_error(ret, path, err);
 	kmod_module_unref(mod);
 	return ret;
 }
@@ -195,6 +213,9 @@ int hg_kmod_load(const char *path, bool *loaded, struct hg_err *err)
 	int ret;
 
 	*loaded = false;
+	/* An explicit file is checked even when a module is loaded already. */
+	if (path && (ret = hg_kmod_check_file(path, err)))
+		return ret;
 	if (hg_kmod_is_loaded())
 		return 0;
 	ctx = context(err);
@@ -204,8 +225,11 @@ int hg_kmod_load(const char *path, bool *loaded, struct hg_err *err)
 		ret = load_path(ctx, path, err);
 	} else {
 		ret = load_installed(ctx, err);
-		if (ret == 1 && !hg_kmod_tree_path(tree, sizeof(tree)))
-			ret = load_path(ctx, tree, err);
+		if (ret == 1 && !hg_kmod_tree_path(tree, sizeof(tree))) {
+			ret = hg_kmod_check_file(tree, err);
+			if (!ret)
+				ret = load_path(ctx, tree, err);
+		}
 		if (ret == 1) {
 			uname(&u);
 			ret = hg_err_set(err, -ENOENT,

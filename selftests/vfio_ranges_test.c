@@ -11,7 +11,7 @@
  *                            default: the first one hostgeom would pick
  *   HOSTGEOM_EXPECT_RANGES   e.g. "0x0-0xfedfffff,0xfef00000-0x7fffffffff"
  *   HOSTGEOM_EXPECT_PGSIZES  type1's bitmap, e.g. 0x40201000
- *   HOSTGEOM_EXPECT_AW_BITS  e.g. 39
+ *   HOSTGEOM_EXPECT_AW       the address width, e.g. 39
  */
 #include <errno.h>
 #include <stdio.h>
@@ -235,10 +235,10 @@ TEST_F(vfio_ranges, match_expected_pgsizes)
 
 TEST_F(vfio_ranges, match_expected_aw_bits)
 {
-	const char *text = getenv("HOSTGEOM_EXPECT_AW_BITS");
+	const char *text = getenv("HOSTGEOM_EXPECT_AW");
 
 	if (!text)
-		SKIP(return, "HOSTGEOM_EXPECT_AW_BITS not set");
+		SKIP(return, "HOSTGEOM_EXPECT_AW not set");
 	EXPECT_EQ(strtoul(text, NULL, 10), hg_aw_bits_of(self->ranges));
 }
 

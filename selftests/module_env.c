@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <hostgeom/kmodload.h>
+
+#include "module_env.h"
+
+const char *module_env_path(void)
+{
+	const char *p = getenv("HOSTGEOM_KMOD");
+
+	return p && p[0] ? p : NULL;
+}
+
+static bool have_iommu_groups(void)
+{
+	DIR *d = opendir("/sys/kernel/iommu_groups");
+	struct dirent *e;
+	bool any = false;
+
+	while (d && !any && (e = readdir(d)))
+		any = e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return any;
+}
+
+struct hg_genl *module_env_open(char *why, size_t len)
+{
+	struct hg_err err = { 0 };
+	struct hg_genl *g;
+	bool loaded;
+
+	if (!have_iommu_groups()) {
+		snprintf(why, len, "no IOMMU groups here: the module is tested in a VM with an emulated IOMMU (scripts/vm-run)");
+		return NULL;
+	}
+	if (hg_kmod_load(module_env_path(), &loaded, &err) ||
+	    hg_genl_open(&g, &err)) {
+		snprintf(why, len, "hostgeom_test unusable: %s", err.msg);
+		return NULL;
+	}
+	return g;
+}
+
+size_t module_env_stub_count(void)
+{
+	DIR *d = opendir("/sys/bus/pci/drivers/" HOSTGEOM_STUB_DRIVER);
+	struct dirent *e;
+	size_t n = 0;
+
+	while (d && (e = readdir(d)))
+		n += strchr(e->d_name, ':') != NULL;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+bool module_env_group_has_stub(const struct hg_kgroup *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n_devs; i++)
+		if (g->devs[i].stub)
+			return true;
+	return false;
+}
+
+const struct hg_kgroup *module_env_stub_group(const struct hg_kgroups *gs)
+{
+	size_t i;
+
+	for (i = 0; i < gs->n; i++)
+		if (module_env_group_has_stub(&gs->v[i]))
+			return &gs->v[i];
+	return NULL;
+}
+
+int module_env_unprivileged(int (*fn)(void *arg), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(126);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * For the tests of the hostgeom_test module: load it (libkmod), open its
+ * family, and find the devices bound to its stub driver. Outside a VM with
+ * an emulated IOMMU, or when the module cannot be loaded, the tests skip
+ * with the reason these helpers give.
+ */
+#ifndef HOSTGEOM_MODULE_ENV_H
+#define HOSTGEOM_MODULE_ENV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <hostgeom/genl.h>
+
+/*
+ * Loads the module ($HOSTGEOM_KMOD, else the installed one, else this
+ * tree's build for the running kernel) and opens the family. NULL with
+ * the reason in @why when the module cannot be used here.
+ */
+struct hg_genl *module_env_open(char *why, size_t len);
+
+/* The module file to load, or NULL for libkmod's own search. */
+const char *module_env_path(void);
+
+/* How many PCI devices are bound to the stub driver now. */
+size_t module_env_stub_count(void);
+
+/* True when @g has a member bound to the stub. */
+bool module_env_group_has_stub(const struct hg_kgroup *g);
+
+/* The first group with a member bound to the stub, or NULL. */
+const struct hg_kgroup *module_env_stub_group(const struct hg_kgroups *gs);
+
+/*
+ * Runs @fn in a child that has dropped to uid/gid 65534 (no capabilities);
+ * returns the child's exit status, or -1 when it could not run.
+ */
+int module_env_unprivileged(int (*fn)(void *arg), void *arg);
+
+#endif

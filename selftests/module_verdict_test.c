@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a carve result means (lib/genl_verdict.c, lib/genl_json.c), on
+ * results built here: region verdicts from hits and segments, clipping to
+ * what a walk can reach, the top-of-4GiB and top-of-aperture flags, and
+ * the JSON keys. Runs anywhere: no module needed.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include <hostgeom/genl.h>
+#include <hostgeom/genl_json.h>
+
+#include "kselftest_harness.h"
+
+#define MB (1ULL << 20)
+#define MSI_START 0xfee00000ULL
+#define MSI_LAST 0xfeefffffULL
+
+static const struct hg_kregion msi = { MSI_START, MSI_LAST, HOSTGEOM_RESV_MSI };
+static const struct hg_kregion isa = { 0, 0xffffff,
+				       HOSTGEOM_RESV_DIRECT_RELAXABLE };
+static const struct hg_kregion high = { 0x8000000000ULL, UINT64_MAX,
+					HOSTGEOM_RESV_RESERVED };
+
+/* A group of a bridge (MSI only), a device (MSI + high) and a stranger. */
+FIXTURE(carve) {
+	struct hg_kregion bridge_resv[1], dev_resv[2];
+	struct hg_kdevice devs[3];
+	struct hg_carve_segment seg[2];
+	struct hg_carve_hit hit[1];
+	struct hg_carve_walk walk;
+	struct hg_carve_group cg;
+	struct hg_carve_result res;
+};
+
+FIXTURE_SETUP(carve)
+{
+	memset(self, 0, sizeof(*self));
+	self->bridge_resv[0] = msi;
+	self->dev_resv[0] = msi;
+	self->dev_resv[1] = high;
+	strcpy(self->devs[0].name, "0000:00:03.0");
+	self->devs[0].resv = self->bridge_resv;
+	self->devs[0].n_resv = 1;
+	strcpy(self->devs[1].name, "0000:01:00.0");
+	self->devs[1].resv = self->dev_resv;
+	self->devs[1].n_resv = 2;
+	self->devs[1].stub = true;
+	/* No IOMMU driver probed it: it does not count for "shared". */
+	strcpy(self->devs[2].name, "ff000000.dma");
+	self->devs[2].pci_32bit_first = -1;
+	self->cg.group.id = 3;
+	self->cg.group.domain_type = HOSTGEOM_DOMAIN_DMA;
+	self->cg.group.has_geometry = true;
+	self->cg.group.aperture_end = UINT64_MAX;
+	self->cg.group.force_aperture = true;
+	self->cg.group.pgsize_bitmap = 0xfffffffffffff000ULL;
+	self->cg.group.devs = self->devs;
+	self->cg.group.n_devs = 3;
+	strcpy(self->walk.device, "0000:01:00.0");
+	self->walk.map_size = 2 * MB;
+	self->walk.maps = 10;
+	self->walk.ns = 1000000;
+	self->walk.n_phase = 2;
+	self->walk.phase[0] = (struct hg_carve_phase){ 32, 0xffffffff,
+		HOSTGEOM_CARVE_TARGET32, 9, true, 0xffe00000,
+		HOSTGEOM_STOP_TARGET };
+	self->walk.phase[1] = (struct hg_carve_phase){ 64, UINT64_MAX,
+		UINT64_MAX, 1, true, UINT64_MAX - 2 * MB + 1,
+		HOSTGEOM_STOP_TARGET };
+	/* Down through the MSI window, then one at the very top. */
+	self->seg[0] = (struct hg_carve_segment){ 0xfec00000, 0xffffffff, 9,
+						   false };
+	self->seg[1] = (struct hg_carve_segment){ UINT64_MAX - 2 * MB + 1,
+						   UINT64_MAX, 1, false };
+	self->walk.seg = self->seg;
+	self->walk.n_seg = 2;
+	self->cg.walks = &self->walk;
+	self->cg.n_walks = 1;
+	self->res.groups = &self->cg;
+	self->res.n_groups = 1;
+}
+
+FIXTURE_TEARDOWN(carve)
+{
+}
+
+/* The verdict of @owner's region @r in the fixture's result. */
+static enum hg_region_verdict verdict_of(FIXTURE_DATA(carve) *self,
+					 const char *owner,
+					 const struct hg_kregion *r,
+					 uint32_t *hits)
+{
+	struct hg_region_check *rc;
+	enum hg_region_verdict v = -1;
+	size_t i, n;
+
+	if (hg_carve_regions(&self->cg, &self->res, &rc, &n, NULL))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!strcmp(rc[i].owner, owner) &&
+		    rc[i].region.start == r->start &&
+		    rc[i].region.last == r->last &&
+		    rc[i].region.type == r->type) {
+			v = rc[i].verdict;
+			if (hits)
+				*hits = rc[i].hits;
+		}
+	}
+	free(rc);
+	return v;
+}
+
+TEST_F(carve, region_of_some_members_only_is_not_shared)
+{
+	EXPECT_TRUE(hg_kgroup_region_shared(&self->cg.group, &msi));
+	EXPECT_FALSE(hg_kgroup_region_shared(&self->cg.group, &high));
+	/* A member with an IOMMU and no regions at all shares nothing. */
+	self->devs[2].pci_32bit_first = 0;
+	EXPECT_FALSE(hg_kgroup_region_shared(&self->cg.group, &msi));
+}
+
+TEST_F(carve, walked_window_is_carved_and_the_high_region_hit)
+{
+	uint32_t hits = 0;
+
+	self->hit[0] = (struct hg_carve_hit){ "0000:01:00.0", high,
+		UINT64_MAX - 2 * MB + 1, UINT64_MAX, 1 };
+	self->walk.hit = self->hit;
+	self->walk.n_hit = 1;
+	self->walk.hits = 1;
+	EXPECT_EQ(HG_RV_CARVED, verdict_of(self, "0000:00:03.0", &msi, NULL));
+	EXPECT_EQ(HG_RV_CARVED, verdict_of(self, "0000:01:00.0", &msi, NULL));
+	EXPECT_EQ(HG_RV_HIT, verdict_of(self, "0000:01:00.0", &high, &hits));
+	EXPECT_EQ(1, hits);
+	EXPECT_EQ(HG_CV_VIOLATION, hg_carve_group_verdict(&self->cg));
+	EXPECT_EQ(HG_CV_VIOLATION, hg_carve_verdict(&self->res));
+}
+
+TEST_F(carve, hit_counts_only_for_the_region_of_that_owner)
+{
+	uint32_t hits = 7;
+
+	/* The bridge's copy of the window is another region. */
+	self->hit[0] = (struct hg_carve_hit){ "0000:00:03.0", msi,
+		MSI_START, MSI_START + 2 * MB - 1, 1 };
+	self->walk.hit = self->hit;
+	self->walk.n_hit = 1;
+	EXPECT_EQ(HG_RV_HIT, verdict_of(self, "0000:00:03.0", &msi, &hits));
+	EXPECT_EQ(1, hits);
+	EXPECT_EQ(HG_RV_CARVED, verdict_of(self, "0000:01:00.0", &msi, &hits));
+	EXPECT_EQ(0, hits);
+}
+
+TEST_F(carve, partly_walked_and_not_reached)
+{
+	/* The walk stopped inside the window: only part of it was seen. */
+	self->seg[0].low = 0xfee80000;
+	EXPECT_EQ(HG_RV_PARTLY, verdict_of(self, "0000:00:03.0", &msi, NULL));
+	EXPECT_FALSE(hg_carve_walk_through_top32(&self->walk));
+	self->seg[0].low = 0xfff00000;
+	EXPECT_EQ(HG_RV_NOT_REACHED,
+		  verdict_of(self, "0000:00:03.0", &msi, NULL));
+	EXPECT_EQ(HG_CV_PASS, hg_carve_group_verdict(&self->cg));
+}
+
+TEST_F(carve, region_beyond_the_limit_is_out_of_reach)
+{
+	/* A 39-bit aperture: the high region cannot be handed out. */
+	self->walk.phase[1].limit = 0x7fffffffffULL;
+	self->seg[1] = (struct hg_carve_segment){ 0x7fffe00000ULL,
+						   0x7fffffffffULL, 1, false };
+	EXPECT_EQ(HG_RV_OUT_OF_REACH,
+		  verdict_of(self, "0000:01:00.0", &high, NULL));
+	EXPECT_TRUE(hg_carve_walk_reached_top(&self->walk));
+}
+
+TEST_F(carve, exhausted_segment_covers_down_to_the_lowest_iova)
+{
+	struct hg_kregion small = { 0, 0xfff, HOSTGEOM_RESV_DIRECT };
+
+	self->dev_resv[1] = isa;
+	self->seg[0] = (struct hg_carve_segment){ 0x1000000, 0xffffffff, 641,
+						   false };
+	EXPECT_EQ(HG_RV_NOT_REACHED,
+		  verdict_of(self, "0000:01:00.0", &isa, NULL));
+	/* Nothing free below 16 MiB: the allocator kept [0, 16M) out. */
+	self->seg[0].exhausted = true;
+	EXPECT_EQ(HG_RV_CARVED, verdict_of(self, "0000:01:00.0", &isa, NULL));
+	/* Below the lowest 2 MiB-aligned IOVA nothing can be handed out. */
+	self->dev_resv[1] = small;
+	EXPECT_EQ(HG_RV_OUT_OF_REACH,
+		  verdict_of(self, "0000:01:00.0", &small, NULL));
+}
+
+TEST_F(carve, sw_msi_is_not_checked_and_canary_is_listed)
+{
+	struct hg_kregion sw = { 0x8000000, 0x80fffff, HOSTGEOM_RESV_SW_MSI };
+	struct hg_kregion canary = { 0xfff00000, 0xffffffff,
+				     HOSTGEOM_RESV_CANARY };
+
+	self->dev_resv[1] = sw;
+	self->res.has_canary = true;
+	self->res.canary = canary;
+	self->hit[0] = (struct hg_carve_hit){ "canary", canary, 0xffe00000,
+		0xffffffff, 1 };
+	self->walk.hit = self->hit;
+	self->walk.n_hit = 1;
+	EXPECT_EQ(HG_RV_NOT_CHECKED,
+		  verdict_of(self, "0000:01:00.0", &sw, NULL));
+	EXPECT_EQ(HG_RV_HIT, verdict_of(self, "canary", &canary, NULL));
+}
+
+TEST_F(carve, top_flags)
+{
+	EXPECT_TRUE(hg_carve_walk_through_top32(&self->walk));
+	EXPECT_TRUE(hg_carve_walk_reached_top(&self->walk));
+	/* One mapping below the top: not the top of the aperture. */
+	self->seg[1].low -= 2 * MB;
+	self->seg[1].high -= 2 * MB;
+	EXPECT_FALSE(hg_carve_walk_reached_top(&self->walk));
+	/* A walk with a 32-bit mask only has no wide phase at all. */
+	self->walk.n_phase = 1;
+	EXPECT_FALSE(hg_carve_walk_reached_top(&self->walk));
+	/* Starting exactly at the window's base is not going through it. */
+	self->seg[0].low = MSI_START;
+	EXPECT_FALSE(hg_carve_walk_through_top32(&self->walk));
+	self->walk.n_seg = 0;
+	EXPECT_FALSE(hg_carve_walk_through_top32(&self->walk));
+}
+
+TEST_F(carve, nothing_walked_is_not_checked)
+{
+	self->walk.maps = 0;
+	self->walk.n_seg = 0;
+	self->walk.skip = HOSTGEOM_SKIP_NOT_DMA_DOMAIN;
+	EXPECT_EQ(HG_CV_NOT_CHECKED, hg_carve_group_verdict(&self->cg));
+	EXPECT_EQ(HG_RV_NOT_REACHED,
+		  verdict_of(self, "0000:00:03.0", &msi, NULL));
+	self->res.n_groups = 0;
+	EXPECT_EQ(HG_CV_NOT_CHECKED, hg_carve_verdict(&self->res));
+}
+
+static json_object *get(json_object *o, const char *k)
+{
+	json_object *v = NULL;
+
+	return json_object_object_get_ex(o, k, &v) ? v : NULL;
+}
+
+TEST_F(carve, json_keys_and_values)
+{
+	json_object *doc, *g, *w, *r, *d;
+
+	self->walk.n_phase = 1;
+	doc = hg_json_carve(&self->res);
+	ASSERT_NE(NULL, doc);
+	EXPECT_STREQ("pass", json_object_get_string(get(doc, "verdict")));
+	EXPECT_EQ(json_type_null, json_object_get_type(get(doc, "canary")));
+	g = json_object_array_get_idx(get(doc, "groups"), 0);
+	ASSERT_NE(NULL, g);
+	EXPECT_EQ(3, json_object_get_int(get(g, "id")));
+	EXPECT_STREQ("DMA", json_object_get_string(get(g, "domain")));
+	EXPECT_STREQ("0xffffffffffffffff", json_object_get_string(
+		get(get(g, "aperture"), "end")));
+	d = json_object_array_get_idx(get(g, "devices"), 1);
+	EXPECT_TRUE(json_object_get_boolean(get(d, "stub")));
+	EXPECT_EQ(json_type_null, json_object_get_type(get(d, "driver")));
+	r = json_object_array_get_idx(get(d, "reserved_regions"), 1);
+	EXPECT_STREQ("0x8000000000", json_object_get_string(get(r, "start")));
+	EXPECT_FALSE(json_object_get_boolean(get(r, "all_members")));
+	w = json_object_array_get_idx(get(g, "walks"), 0);
+	ASSERT_NE(NULL, w);
+	EXPECT_STREQ("0x200000", json_object_get_string(get(w, "map_size")));
+	EXPECT_EQ(10000, json_object_get_int(get(w, "maps_per_second")));
+	EXPECT_TRUE(json_object_get_boolean(get(w, "through_top32")));
+	/* No wide phase: null, not false. */
+	EXPECT_EQ(json_type_null,
+		  json_object_get_type(get(w, "reached_aperture_top")));
+	EXPECT_STREQ("target", json_object_get_string(get(
+		json_object_array_get_idx(get(w, "phases"), 0), "stop")));
+	EXPECT_EQ(3, json_object_array_length(get(g, "regions")));
+	r = json_object_array_get_idx(get(g, "regions"), 0);
+	EXPECT_STREQ("carved", json_object_get_string(get(r, "verdict")));
+	json_object_put(doc);
+}
+
+TEST(names_of_codes)
+{
+	EXPECT_STREQ("direct-relaxable",
+		     hg_kresv_type_name(HOSTGEOM_RESV_DIRECT_RELAXABLE));
+	EXPECT_STREQ("sw-msi", hg_kresv_type_name(HOSTGEOM_RESV_SW_MSI));
+	EXPECT_STREQ("unknown", hg_kresv_type_name(UINT32_MAX));
+	EXPECT_STREQ("DMA-FQ", hg_kdomain_type_name(HOSTGEOM_DOMAIN_DMA_FQ));
+	EXPECT_STREQ("unknown", hg_kdomain_type_name(99));
+	EXPECT_STREQ("map-failed",
+		     hg_carve_stop_name(HOSTGEOM_STOP_MAP_FAILED));
+	EXPECT_STREQ("unknown", hg_carve_stop_name(HOSTGEOM_STOP_ABORTED + 1));
+	EXPECT_STREQ("unbound", hg_carve_skip_name(HOSTGEOM_SKIP_UNBOUND));
+	EXPECT_STREQ("out-of-reach", hg_region_verdict_name(HG_RV_OUT_OF_REACH));
+	EXPECT_STREQ("not-checked", hg_carve_verdict_name(HG_CV_NOT_CHECKED));
+}
+
+TEST_HARNESS_MAIN
