@@ -161,7 +161,8 @@ static json_object *hit(const struct hg_carve_hit *h)
 	return finish(&b, obj);
 }
 
-static json_object *walk(const struct hg_carve_walk *w)
+static json_object *walk(const struct hg_carve_group *cg,
+			 const struct hg_carve_walk *w)
 {
 	json_object *obj = json_object_new_object(), *arr;
 	double secs = w->ns / 1e9;
@@ -179,7 +180,7 @@ static json_object *walk(const struct hg_carve_walk *w)
 	add(&b, obj, "through_top32", json_object_new_boolean(
 		    hg_carve_walk_through_top32(w)));
 	add_opt(&b, obj, "reached_aperture_top", w->n_phase > 1,
-		json_object_new_boolean(hg_carve_walk_reached_top(w)));
+		json_object_new_boolean(hg_carve_walk_reached_top(cg, w)));
 	arr = json_object_new_array_ext(w->n_phase);
 	add(&b, obj, "phases", arr);
 	for (i = 0; !b.failed && i < w->n_phase; i++)
@@ -226,7 +227,7 @@ static json_object *carve_group(const struct hg_carve_result *res,
 	arr = json_object_new_array_ext(cg->n_walks);
 	add(&b, obj, "walks", arr);
 	for (i = 0; !b.failed && i < cg->n_walks; i++)
-		push(&b, arr, walk(&cg->walks[i]));
+		push(&b, arr, walk(cg, &cg->walks[i]));
 	if (hg_carve_regions(cg, res, &checks, &n, NULL))
 		b.failed = true;
 	arr = json_object_new_array_ext(n);

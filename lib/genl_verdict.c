@@ -140,18 +140,70 @@ static bool reach(const struct hg_kgroup *g, const struct hg_carve_walk *w,
 	return *lo <= *hi;
 }
 
+/*
+ * The highest IOVA a phase with limit @limit can get: the limit, lowered
+ * past every member region that holds it (the allocator skips those when
+ * they are reserved, and they are checked on their own).
+ */
+static uint64_t phase_top(const struct hg_kgroup *g, uint64_t limit)
+{
+	const struct hg_kregion *r;
+	bool lowered = true;
+	size_t i, j;
+
+	while (lowered) {
+		lowered = false;
+		for (i = 0; i < g->n_devs; i++) {
+			for (j = 0; j < g->devs[i].n_resv; j++) {
+				r = &g->devs[i].resv[j];
+				if (r->type == HOSTGEOM_RESV_SW_MSI ||
+				    r->start > limit || r->last < limit ||
+				    !r->start)
+					continue;
+				limit = r->start - 1;
+				lowered = true;
+			}
+		}
+	}
+	return limit;
+}
+
+/*
+ * The top of segment @s: a segment that starts at the top a phase can get
+ * covers everything up to that phase's limit, since the allocator starts
+ * there and found nothing free above it.
+ */
+static uint64_t seg_top(const struct hg_kgroup *g,
+			const struct hg_carve_walk *w,
+			const struct hg_carve_segment *s)
+{
+	uint64_t limit, top;
+	size_t i;
+
+	for (i = 0; i < w->n_phase; i++) {
+		limit = w->phase[i].limit;
+		top = phase_top(g, limit);
+		if (s->high <= limit &&
+		    (s->high >= top || top - s->high < w->map_size))
+			return limit;
+	}
+	return s->high;
+}
+
 /* What the walks' segments say about @r (clipped to what they can reach). */
 static enum hg_region_verdict walked(const struct hg_carve_group *cg,
 				     const struct hg_kregion *r)
 {
 	enum hg_region_verdict v = HG_RV_NOT_REACHED;
+	const struct hg_carve_walk *w;
 	const struct hg_carve_segment *s;
 	bool reachable = false, walks = false;
-	uint64_t lo, hi, start, last, low;
+	uint64_t lo, hi, start, last, low, high;
 	size_t i, j;
 
 	for (i = 0; i < cg->n_walks; i++) {
-		if (!reach(&cg->group, &cg->walks[i], &lo, &hi))
+		w = &cg->walks[i];
+		if (!reach(&cg->group, w, &lo, &hi))
 			continue;
 		walks = true;
 		start = r->start > lo ? r->start : lo;
@@ -159,12 +211,13 @@ static enum hg_region_verdict walked(const struct hg_carve_group *cg,
 		if (start > last)
 			continue;
 		reachable = true;
-		for (j = 0; j < cg->walks[i].n_seg; j++) {
-			s = &cg->walks[i].seg[j];
+		for (j = 0; j < w->n_seg; j++) {
+			s = &w->seg[j];
 			low = s->exhausted ? 0 : s->low;
-			if (low <= start && s->high >= last)
+			high = seg_top(&cg->group, w, s);
+			if (low <= start && high >= last)
 				return HG_RV_CARVED;
-			if (low <= last && s->high >= start)
+			if (low <= last && high >= start)
 				v = HG_RV_PARTLY;
 		}
 	}
@@ -238,17 +291,15 @@ bool hg_carve_walk_through_top32(const struct hg_carve_walk *w)
 	return false;
 }
 
-bool hg_carve_walk_reached_top(const struct hg_carve_walk *w)
+bool hg_carve_walk_reached_top(const struct hg_carve_group *cg,
+			       const struct hg_carve_walk *w)
 {
-	uint64_t limit;
 	size_t i;
 
-	if (w->n_phase < 2 || !w->map_size)
+	if (w->n_phase < 2)
 		return false;
-	limit = w->phase[1].limit;
 	for (i = 0; i < w->n_seg; i++)
-		if (w->seg[i].high <= limit &&
-		    limit - w->seg[i].high < w->map_size)
+		if (seg_top(&cg->group, w, &w->seg[i]) == w->phase[1].limit)
 			return true;
 	return false;
 }

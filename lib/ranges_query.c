@@ -52,30 +52,48 @@ static int pgsize_name(unsigned int bit, char *buf, size_t len)
 	return snprintf(buf, len, "%u%c", 1u << (bit % 10), units[bit / 10]);
 }
 
+/* Appends to @buf as snprintf would, counting past a full buffer. */
+static size_t append(char *buf, size_t len, size_t used, const char *fmt,
+		     const char *a, const char *b)
+{
+	return used + snprintf(buf + (used < len ? used : len),
+			       used < len ? len - used : 0, fmt, a, b);
+}
+
 int hg_pgsizes_human(uint64_t pgsizes, char *buf, size_t len)
 {
-	char name[8];
+	char first[8], last[8];
+	unsigned int bit, end;
 	size_t used = 0;
-	unsigned int bit;
 
 	if (!pgsizes)
 		return snprintf(buf, len, "none");
 	if (len)
 		buf[0] = '\0';
-	for (bit = 0; bit < 64; bit++) {
-		if (!(pgsizes >> bit & 1))
+	for (bit = 0; bit < 64; bit = end + 1) {
+		if (!(pgsizes >> bit & 1)) {
+			end = bit;
 			continue;
-		pgsize_name(bit, name, sizeof(name));
-		/* More than four sizes, all up to 2^63: say "from here up". */
-		if (bit < 60 && pgsizes >> bit == UINT64_MAX >> bit)
-			return used + snprintf(buf + (used < len ? used : len),
-					       used < len ? len - used : 0,
-					       "%s%s+", used ? " " : "", name);
-		used += snprintf(buf + (used < len ? used : len),
-				 used < len ? len - used : 0, "%s%s",
-				 used ? " " : "", name);
+		}
+		for (end = bit; end < 63 && pgsizes >> (end + 1) & 1; end++)
+			;
+		pgsize_name(bit, first, sizeof(first));
+		/* More than four sizes in a row: a run, "4K+" up to 2^63. */
+		if (end - bit >= 4) {
+			pgsize_name(end, last, sizeof(last));
+			used = append(buf, len, used, end == 63 ? "%s%s+" : "%s%s-",
+				      used ? " " : "", first);
+			if (end != 63)
+				used = append(buf, len, used, "%s%s", "", last);
+			continue;
+		}
+		for (; bit <= end; bit++) {
+			pgsize_name(bit, first, sizeof(first));
+			used = append(buf, len, used, "%s%s", used ? " " : "",
+				      first);
+		}
 	}
-	return used;
+	return (int)used;
 }
 
 static bool all_digits(const char *s)

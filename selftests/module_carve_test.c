@@ -54,8 +54,8 @@ FIXTURE_SETUP(carve)
 	ASSERT_EQ(0, hg_genl_groups(self->g, false, 0, &self->groups, &err));
 	self->stub = module_env_stub_group(&self->groups);
 	if (!self->stub)
-		SKIP(return, "no device bound to %s (run under scripts/stub-bind)",
-		     HOSTGEOM_STUB_DRIVER);
+		SKIP(return, "no IOMMU group has a member bound to %s (%zu bound; run under scripts/stub-bind)",
+		     HOSTGEOM_STUB_DRIVER, module_env_stub_count());
 }
 
 FIXTURE_TEARDOWN(carve)
@@ -76,9 +76,34 @@ find_check(const struct hg_region_check *rc, size_t n, const char *owner,
 	return NULL;
 }
 
-TEST_F_TIMEOUT(carve, every_multi_member_group_passes, 120)
+/* Every region of @cg was walked through (or cannot be handed out). */
+static size_t unwalked_regions(const struct hg_carve_result *res,
+			       const struct hg_carve_group *cg)
 {
-	struct hg_carve_req req = { 0 };
+	struct hg_region_check *rc;
+	size_t i, n, bad = 0;
+
+	if (hg_carve_regions(cg, res, &rc, &n, NULL))
+		return 1;
+	for (i = 0; i < n; i++) {
+		if (rc[i].verdict != HG_RV_NOT_REACHED &&
+		    rc[i].verdict != HG_RV_PARTLY)
+			continue;
+		bad++;
+		ksft_print_msg("  FAIL: group %u: %s's region 0x%" PRIx64 "-0x%" PRIx64 " %s: %s\n",
+			       cg->group.id, rc[i].owner, rc[i].region.start,
+			       rc[i].region.last,
+			       hg_kresv_type_name(rc[i].region.type),
+			       hg_region_verdict_name(rc[i].verdict));
+	}
+	free(rc);
+	return bad;
+}
+
+TEST_F_TIMEOUT(carve, every_multi_member_group_passes, 300)
+{
+	/* Floor 0: the whole 32-bit space, whatever dma-iommu tries first. */
+	struct hg_carve_req req = { .has_floor = true, .floor = 0 };
 	const struct hg_carve_walk *w;
 	const struct hg_carve_hit *h;
 	const struct hg_carve_group *cg;
@@ -109,7 +134,7 @@ TEST_F_TIMEOUT(carve, every_multi_member_group_passes, 120)
 				TH_LOG("group %u: %s did not walk through the top-of-4GiB MSI window",
 				       cg->group.id, w->device);
 			}
-			EXPECT_TRUE(hg_carve_walk_reached_top(w)) {
+			EXPECT_TRUE(hg_carve_walk_reached_top(cg, w)) {
 				TH_LOG("group %u: %s did not map at the top of its aperture",
 				       cg->group.id, w->device);
 			}
@@ -141,6 +166,7 @@ TEST_F_TIMEOUT(carve, every_multi_member_group_passes, 120)
 		}
 		if (group_ns) {
 			checked++;
+			EXPECT_EQ(0, unwalked_regions(&res, cg));
 			ksft_print_msg("  group %u checked in %.3f s\n",
 				       cg->group.id, group_ns / 1e9);
 			EXPECT_GT(GROUP_BUDGET_NS, group_ns);
@@ -192,7 +218,7 @@ static int carve_canary(struct hg_genl *g, uint32_t id, uint64_t start,
 	return ret;
 }
 
-TEST_F(carve, canary_below_4gib_is_reported)
+TEST_F_TIMEOUT(carve, canary_below_4gib_is_reported, 300)
 {
 	enum hg_region_verdict v;
 	uint32_t hits;
@@ -203,7 +229,7 @@ TEST_F(carve, canary_below_4gib_is_reported)
 	EXPECT_LT(0, hits);
 }
 
-TEST_F(carve, canary_at_the_top_of_the_aperture_is_reported)
+TEST_F_TIMEOUT(carve, canary_at_the_top_of_the_aperture_is_reported, 300)
 {
 	enum hg_region_verdict v;
 	uint64_t top;
@@ -218,7 +244,7 @@ TEST_F(carve, canary_at_the_top_of_the_aperture_is_reported)
 }
 
 /* No false alarm: a canary over a window the kernel reserved stays clear. */
-TEST_F(carve, canary_over_a_reserved_window_is_not_hit)
+TEST_F_TIMEOUT(carve, canary_over_a_reserved_window_is_not_hit, 300)
 {
 	enum hg_region_verdict v;
 	uint32_t hits = 1;
@@ -245,7 +271,7 @@ static json_object *key(json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &v) ? v : NULL;
 }
 
-TEST_F(carve, cli_exit_status_and_json)
+TEST_F_TIMEOUT(carve, cli_exit_status_and_json, 300)
 {
 	char group[16], *argv[8];
 	struct cli_result *r = calloc(1, sizeof(*r));
@@ -259,7 +285,7 @@ TEST_F(carve, cli_exit_status_and_json)
 	argv[3] = "0xfff00000-0xffffffff";
 	argv[4] = group;
 	argv[5] = NULL;
-	ASSERT_EQ(0, cli_run(r, (const char *const *)argv));
+	ASSERT_LE(0, cli_run(r, (const char *const *)argv));
 	EXPECT_EQ(1, r->status) {
 		TH_LOG("%s", r->err);
 	}
@@ -284,7 +310,7 @@ TEST_F(carve, cli_exit_status_and_json)
 	/* Without the canary the same group passes (or shows the known bug). */
 	argv[2] = group;
 	argv[3] = NULL;
-	ASSERT_EQ(0, cli_run(r, (const char *const *)argv));
+	ASSERT_LE(0, cli_run(r, (const char *const *)argv));
 	doc = json_tokener_parse(r->out);
 	ASSERT_NE(NULL, doc);
 	EXPECT_EQ(strcmp(json_object_get_string(key(doc, "verdict")), "pass") ?
@@ -293,7 +319,7 @@ TEST_F(carve, cli_exit_status_and_json)
 
 	argv[0] = "resv";
 	argv[2] = NULL;
-	ASSERT_EQ(0, cli_run(r, (const char *const *)argv));
+	ASSERT_LE(0, cli_run(r, (const char *const *)argv));
 	EXPECT_EQ(0, r->status);
 	doc = json_tokener_parse(r->out);
 	ASSERT_NE(NULL, doc);

@@ -175,7 +175,7 @@ TEST_F(carve, region_beyond_the_limit_is_out_of_reach)
 						   0x7fffffffffULL, 1, false };
 	EXPECT_EQ(HG_RV_OUT_OF_REACH,
 		  verdict_of(self, "0000:01:00.0", &high, NULL));
-	EXPECT_TRUE(hg_carve_walk_reached_top(&self->walk));
+	EXPECT_TRUE(hg_carve_walk_reached_top(&self->cg, &self->walk));
 }
 
 TEST_F(carve, exhausted_segment_covers_down_to_the_lowest_iova)
@@ -216,20 +216,41 @@ TEST_F(carve, sw_msi_is_not_checked_and_canary_is_listed)
 
 TEST_F(carve, top_flags)
 {
+	/* Without the high region the top is the limit itself. */
+	self->devs[1].n_resv = 1;
 	EXPECT_TRUE(hg_carve_walk_through_top32(&self->walk));
-	EXPECT_TRUE(hg_carve_walk_reached_top(&self->walk));
+	EXPECT_TRUE(hg_carve_walk_reached_top(&self->cg, &self->walk));
 	/* One mapping below the top: not the top of the aperture. */
 	self->seg[1].low -= 2 * MB;
 	self->seg[1].high -= 2 * MB;
-	EXPECT_FALSE(hg_carve_walk_reached_top(&self->walk));
+	EXPECT_FALSE(hg_carve_walk_reached_top(&self->cg, &self->walk));
 	/* A walk with a 32-bit mask only has no wide phase at all. */
 	self->walk.n_phase = 1;
-	EXPECT_FALSE(hg_carve_walk_reached_top(&self->walk));
+	EXPECT_FALSE(hg_carve_walk_reached_top(&self->cg, &self->walk));
 	/* Starting exactly at the window's base is not going through it. */
 	self->seg[0].low = MSI_START;
 	EXPECT_FALSE(hg_carve_walk_through_top32(&self->walk));
 	self->walk.n_seg = 0;
 	EXPECT_FALSE(hg_carve_walk_through_top32(&self->walk));
+}
+
+/*
+ * A reserved region up to the limit: the first wide mapping lands just
+ * below it. That is the top of what the allocator can give, and the
+ * region above counts as carved.
+ */
+TEST_F(carve, top_is_below_a_region_that_reaches_the_limit)
+{
+	self->seg[1] = (struct hg_carve_segment){ 0x7fffe00000ULL,
+						   0x7fffffffffULL, 1, false };
+	EXPECT_TRUE(hg_carve_walk_reached_top(&self->cg, &self->walk));
+	EXPECT_EQ(HG_RV_CARVED, verdict_of(self, "0000:01:00.0", &high, NULL));
+	/* One mapping lower, the top was not reached: nothing is proven. */
+	self->seg[1].low -= 2 * MB;
+	self->seg[1].high -= 2 * MB;
+	EXPECT_FALSE(hg_carve_walk_reached_top(&self->cg, &self->walk));
+	EXPECT_EQ(HG_RV_NOT_REACHED,
+		  verdict_of(self, "0000:01:00.0", &high, NULL));
 }
 
 TEST_F(carve, nothing_walked_is_not_checked)

@@ -107,7 +107,8 @@ static int parse_map_size(const char *s, uint8_t *order)
 	return *order <= HOSTGEOM_CARVE_MAX_MAP_ORDER ? 0 : -EINVAL;
 }
 
-static void print_walk(const struct hg_carve_walk *w)
+static void print_walk(const struct hg_carve_group *cg,
+		       const struct hg_carve_walk *w)
 {
 	const struct hg_carve_phase *ph;
 	const struct hg_carve_hit *h;
@@ -125,7 +126,7 @@ static void print_walk(const struct hg_carve_walk *w)
 	printf(" top32 %s", hg_carve_walk_through_top32(w) ? "walked" :
 	       "not-walked");
 	if (w->n_phase > 1)
-		printf(" aperture-top %s", hg_carve_walk_reached_top(w) ?
+		printf(" aperture-top %s", hg_carve_walk_reached_top(cg, w) ?
 		       "reached" : "not-reached");
 	printf(" hits %" PRIu32 "\n", w->hits);
 	for (i = 0; i < w->n_phase; i++) {
@@ -169,7 +170,7 @@ static int print_group(const struct hg_carve_result *res,
 	printf("\tverdict %s\n",
 	       hg_carve_verdict_name(hg_carve_group_verdict(cg)));
 	for (i = 0; i < cg->n_walks; i++)
-		print_walk(&cg->walks[i]);
+		print_walk(cg, &cg->walks[i]);
 	if (hg_carve_regions(cg, res, &rc, &n, &err))
 		return cli_fail(&err);
 	for (i = 0; i < n; i++) {

@@ -223,11 +223,15 @@ bool hg_kgroup_region_shared(const struct hg_kgroup *g,
 
 /*
  * Did the walk go through the top of the 32-bit space (one segment from
- * above the MSI window, 0xfeefffff, to below HOSTGEOM_CARVE_TARGET32), and
- * did it map at the top of its wide phase's limit (the aperture's top)?
+ * above the MSI window, 0xfeefffff, to below HOSTGEOM_CARVE_TARGET32)?
  */
 bool hg_carve_walk_through_top32(const struct hg_carve_walk *w);
-bool hg_carve_walk_reached_top(const struct hg_carve_walk *w);
+/*
+ * Did it map at the top of its wide phase: at the limit (mask, aperture),
+ * or just below a member's region that reaches up to the limit?
+ */
+bool hg_carve_walk_reached_top(const struct hg_carve_group *cg,
+			       const struct hg_carve_walk *w);
 
 enum hg_carve_verdict {
 	HG_CV_PASS,		/* walked, no mapping inside a region */

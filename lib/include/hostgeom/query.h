@@ -81,7 +81,8 @@ size_t hg_geom_answered(const struct hg_geom_query *query);
 
 /*
  * "4K 2M 1G" for a page-size bitmap; a run of more than four consecutive
- * sizes up to 2^63 is written "4K+" (virtio-iommu's 0xfffffffffffff000).
+ * sizes is written "4K-256G", or "4K+" when it goes up to 2^63
+ * (virtio-iommu's 0xfffffffffffff000).
  * "none" for 0. Returns what snprintf would.
  */
 int hg_pgsizes_human(uint64_t pgsizes, char *buf, size_t len);
