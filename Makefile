@@ -79,7 +79,7 @@ demo:
 	scripts/demo
 
 bench: all
-	scripts/bench
+	B=$(B) scripts/bench
 
 module:
 	$(MAKE) -C kmod

@@ -1,22 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Netlink attributes for group snapshots, carve checks and the counters.
- * Every function returns 0 or -EMSGSIZE and leaves the message as it was
- * on failure (nests are cancelled), so callers can retry in a larger one.
+ * Every function returns 0 or -EMSGSIZE; the nest functions leave the
+ * message as it was on failure, so callers can retry in a larger one.
  */
 #include "hostgeom.h"
 
-int hg_put_region(struct sk_buff *skb, int attrtype, const struct hg_region *r)
+/* Ends @nest, or takes it out again when @failed. */
+static int hg_nest_close(struct sk_buff *skb, struct nlattr *nest, bool failed)
 {
-	struct nlattr *nest = nla_nest_start(skb, attrtype);
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, HOSTGEOM_A_REGION_START, r->start,
-			      HOSTGEOM_A_REGION_PAD) ||
-	    nla_put_u64_64bit(skb, HOSTGEOM_A_REGION_END, r->end,
-			      HOSTGEOM_A_REGION_PAD) ||
-	    nla_put_u32(skb, HOSTGEOM_A_REGION_TYPE, r->type)) {
+	if (failed) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -24,41 +17,52 @@ int hg_put_region(struct sk_buff *skb, int attrtype, const struct hg_region *r)
 	return 0;
 }
 
+int hg_put_region(struct sk_buff *skb, int attrtype, const struct hg_region *r)
+{
+	struct nlattr *nest = nla_nest_start(skb, attrtype);
+
+	if (!nest)
+		return -EMSGSIZE;
+	return hg_nest_close(skb, nest,
+			     nla_put_u64_64bit(skb, HOSTGEOM_A_REGION_START,
+					       r->start, HOSTGEOM_A_REGION_PAD) ||
+			     nla_put_u64_64bit(skb, HOSTGEOM_A_REGION_END,
+					       r->end, HOSTGEOM_A_REGION_PAD) ||
+			     nla_put_u32(skb, HOSTGEOM_A_REGION_TYPE, r->type));
+}
+
 static int hg_put_member(struct sk_buff *skb, const struct hg_member *m)
 {
 	struct nlattr *nest = nla_nest_start(skb, HOSTGEOM_A_DEVICE);
 	struct device *dev = m->dev;
 	unsigned int i;
+	bool failed;
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_string(skb, HOSTGEOM_A_DEV_NAME, dev_name(dev)) ||
-	    (dev->bus && nla_put_string(skb, HOSTGEOM_A_DEV_BUS,
-					dev->bus->name)) ||
-	    (m->driver[0] && nla_put_string(skb, HOSTGEOM_A_DEV_DRIVER,
-					    m->driver)) ||
-	    nla_put_u8(skb, HOSTGEOM_A_DEV_STUB, m->stub) ||
-	    nla_put_u64_64bit(skb, HOSTGEOM_A_DEV_DMA_MASK, m->dma_mask,
-			      HOSTGEOM_A_DEV_PAD) ||
-	    nla_put_u64_64bit(skb, HOSTGEOM_A_DEV_COHERENT_MASK,
-			      m->coherent_mask, HOSTGEOM_A_DEV_PAD) ||
-	    nla_put_u64_64bit(skb, HOSTGEOM_A_DEV_BUS_DMA_LIMIT,
-			      m->bus_dma_limit, HOSTGEOM_A_DEV_PAD) ||
-	    (m->has_iommu && nla_put_u8(skb, HOSTGEOM_A_DEV_32BIT_FIRST,
-					m->pci_32bit_first)))
-		goto cancel;
-	for (i = 0; i < m->n_resv; i++)
-		if (hg_put_region(skb, HOSTGEOM_A_DEV_RESV, &m->resv[i]))
-			goto cancel;
-	nla_nest_end(skb, nest);
-	return 0;
-
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+	failed = nla_put_string(skb, HOSTGEOM_A_DEV_NAME, dev_name(dev)) ||
+		 (dev->bus && nla_put_string(skb, HOSTGEOM_A_DEV_BUS,
+					     dev->bus->name)) ||
+		 (m->driver[0] && nla_put_string(skb, HOSTGEOM_A_DEV_DRIVER,
+						 m->driver)) ||
+		 nla_put_u8(skb, HOSTGEOM_A_DEV_STUB, m->stub) ||
+		 nla_put_u64_64bit(skb, HOSTGEOM_A_DEV_DMA_MASK, m->dma_mask,
+				   HOSTGEOM_A_DEV_PAD) ||
+		 nla_put_u64_64bit(skb, HOSTGEOM_A_DEV_COHERENT_MASK,
+				   m->coherent_mask, HOSTGEOM_A_DEV_PAD) ||
+		 nla_put_u64_64bit(skb, HOSTGEOM_A_DEV_BUS_DMA_LIMIT,
+				   m->bus_dma_limit, HOSTGEOM_A_DEV_PAD) ||
+		 (m->has_iommu && nla_put_u8(skb, HOSTGEOM_A_DEV_32BIT_FIRST,
+					     m->pci_32bit_first));
+	for (i = 0; !failed && i < m->n_resv; i++)
+		failed = hg_put_region(skb, HOSTGEOM_A_DEV_RESV, &m->resv[i]);
+	return hg_nest_close(skb, nest, failed);
 }
 
-/* The group's attributes, at the current nesting level. */
+/*
+ * The group's attributes at the current level. On failure the caller
+ * cancels what it put around them (the message or the nest).
+ */
 int hg_put_group(struct sk_buff *skb, const struct hg_group *g)
 {
 	unsigned int i;
@@ -90,23 +94,18 @@ static int hg_put_phase(struct sk_buff *skb, const struct hg_phase *ph)
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, HOSTGEOM_A_PHASE_MASK_BITS, ph->mask_bits) ||
-	    nla_put_u64_64bit(skb, HOSTGEOM_A_PHASE_LIMIT, ph->limit,
-			      HOSTGEOM_A_PHASE_PAD) ||
-	    nla_put_u64_64bit(skb, HOSTGEOM_A_PHASE_TARGET, ph->target,
-			      HOSTGEOM_A_PHASE_PAD) ||
-	    nla_put_u32(skb, HOSTGEOM_A_PHASE_MAPS, ph->maps) ||
-	    nla_put_u32(skb, HOSTGEOM_A_PHASE_STOP, ph->stop))
-		goto cancel;
-	if (ph->maps && nla_put_u64_64bit(skb, HOSTGEOM_A_PHASE_FIRST,
-					  ph->first, HOSTGEOM_A_PHASE_PAD))
-		goto cancel;
-	nla_nest_end(skb, nest);
-	return 0;
-
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+	return hg_nest_close(skb, nest,
+			     nla_put_u8(skb, HOSTGEOM_A_PHASE_MASK_BITS,
+					ph->mask_bits) ||
+			     nla_put_u64_64bit(skb, HOSTGEOM_A_PHASE_LIMIT,
+					       ph->limit, HOSTGEOM_A_PHASE_PAD) ||
+			     nla_put_u64_64bit(skb, HOSTGEOM_A_PHASE_TARGET,
+					       ph->target, HOSTGEOM_A_PHASE_PAD) ||
+			     nla_put_u32(skb, HOSTGEOM_A_PHASE_MAPS, ph->maps) ||
+			     nla_put_u32(skb, HOSTGEOM_A_PHASE_STOP, ph->stop) ||
+			     (ph->maps &&
+			      nla_put_u64_64bit(skb, HOSTGEOM_A_PHASE_FIRST,
+						ph->first, HOSTGEOM_A_PHASE_PAD)));
 }
 
 static int hg_put_segment(struct sk_buff *skb, const struct hg_segment *s)
@@ -115,17 +114,14 @@ static int hg_put_segment(struct sk_buff *skb, const struct hg_segment *s)
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, HOSTGEOM_A_SEG_LOW, s->low,
-			      HOSTGEOM_A_SEG_PAD) ||
-	    nla_put_u64_64bit(skb, HOSTGEOM_A_SEG_HIGH, s->high,
-			      HOSTGEOM_A_SEG_PAD) ||
-	    nla_put_u32(skb, HOSTGEOM_A_SEG_MAPS, s->maps) ||
-	    nla_put_u8(skb, HOSTGEOM_A_SEG_EXHAUSTED, s->exhausted)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return hg_nest_close(skb, nest,
+			     nla_put_u64_64bit(skb, HOSTGEOM_A_SEG_LOW, s->low,
+					       HOSTGEOM_A_SEG_PAD) ||
+			     nla_put_u64_64bit(skb, HOSTGEOM_A_SEG_HIGH, s->high,
+					       HOSTGEOM_A_SEG_PAD) ||
+			     nla_put_u32(skb, HOSTGEOM_A_SEG_MAPS, s->maps) ||
+			     nla_put_u8(skb, HOSTGEOM_A_SEG_EXHAUSTED,
+					s->exhausted));
 }
 
 static int hg_put_hit(struct sk_buff *skb, const struct hg_check *chk,
@@ -138,18 +134,15 @@ static int hg_put_hit(struct sk_buff *skb, const struct hg_check *chk,
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_string(skb, HOSTGEOM_A_HIT_OWNER, owner) ||
-	    hg_put_region(skb, HOSTGEOM_A_HIT_REGION, r) ||
-	    nla_put_u64_64bit(skb, HOSTGEOM_A_HIT_FIRST, hit->first,
-			      HOSTGEOM_A_HIT_PAD) ||
-	    nla_put_u64_64bit(skb, HOSTGEOM_A_HIT_LAST, hit->last,
-			      HOSTGEOM_A_HIT_PAD) ||
-	    nla_put_u32(skb, HOSTGEOM_A_HIT_COUNT, hit->count)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return hg_nest_close(skb, nest,
+			     nla_put_string(skb, HOSTGEOM_A_HIT_OWNER, owner) ||
+			     hg_put_region(skb, HOSTGEOM_A_HIT_REGION, r) ||
+			     nla_put_u64_64bit(skb, HOSTGEOM_A_HIT_FIRST,
+					       hit->first, HOSTGEOM_A_HIT_PAD) ||
+			     nla_put_u64_64bit(skb, HOSTGEOM_A_HIT_LAST,
+					       hit->last, HOSTGEOM_A_HIT_PAD) ||
+			     nla_put_u32(skb, HOSTGEOM_A_HIT_COUNT,
+					 hit->count));
 }
 
 static int hg_put_walk(struct sk_buff *skb, const struct hg_check *chk,
@@ -157,57 +150,44 @@ static int hg_put_walk(struct sk_buff *skb, const struct hg_check *chk,
 {
 	struct nlattr *nest = nla_nest_start(skb, HOSTGEOM_A_WALK);
 	unsigned int i;
+	bool failed;
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_string(skb, HOSTGEOM_A_WALK_DEVICE,
-			   dev_name(chk->g.members[w->member].dev)) ||
-	    nla_put_u32(skb, HOSTGEOM_A_WALK_SKIP, w->skip) ||
-	    nla_put_u64_64bit(skb, HOSTGEOM_A_WALK_MAP_SIZE, w->map_size,
-			      HOSTGEOM_A_WALK_PAD) ||
-	    nla_put_u32(skb, HOSTGEOM_A_WALK_MAPS, w->maps) ||
-	    nla_put_u64_64bit(skb, HOSTGEOM_A_WALK_NS, w->ns,
-			      HOSTGEOM_A_WALK_PAD) ||
-	    nla_put_u32(skb, HOSTGEOM_A_WALK_SEGMENTS_DROPPED,
-			w->segs_dropped) ||
-	    nla_put_u32(skb, HOSTGEOM_A_WALK_HITS, w->hits) ||
-	    nla_put_u32(skb, HOSTGEOM_A_WALK_HITS_DROPPED, w->hits_dropped))
-		goto cancel;
-	for (i = 0; i < w->n_phase; i++)
-		if (hg_put_phase(skb, &w->phase[i]))
-			goto cancel;
-	for (i = 0; i < w->n_seg; i++)
-		if (hg_put_segment(skb, &w->seg[i]))
-			goto cancel;
-	for (i = 0; i < w->n_hit; i++)
-		if (hg_put_hit(skb, chk, &w->hit[i]))
-			goto cancel;
-	nla_nest_end(skb, nest);
-	return 0;
-
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+	failed = nla_put_string(skb, HOSTGEOM_A_WALK_DEVICE,
+				dev_name(chk->g.members[w->member].dev)) ||
+		 nla_put_u32(skb, HOSTGEOM_A_WALK_SKIP, w->skip) ||
+		 nla_put_u64_64bit(skb, HOSTGEOM_A_WALK_MAP_SIZE, w->map_size,
+				   HOSTGEOM_A_WALK_PAD) ||
+		 nla_put_u32(skb, HOSTGEOM_A_WALK_MAPS, w->maps) ||
+		 nla_put_u64_64bit(skb, HOSTGEOM_A_WALK_NS, w->ns,
+				   HOSTGEOM_A_WALK_PAD) ||
+		 nla_put_u32(skb, HOSTGEOM_A_WALK_SEGMENTS_DROPPED,
+			     w->segs_dropped) ||
+		 nla_put_u32(skb, HOSTGEOM_A_WALK_HITS, w->hits) ||
+		 nla_put_u32(skb, HOSTGEOM_A_WALK_HITS_DROPPED,
+			     w->hits_dropped);
+	for (i = 0; !failed && i < w->n_phase; i++)
+		failed = hg_put_phase(skb, &w->phase[i]);
+	for (i = 0; !failed && i < w->n_seg; i++)
+		failed = hg_put_segment(skb, &w->seg[i]);
+	for (i = 0; !failed && i < w->n_hit; i++)
+		failed = hg_put_hit(skb, chk, &w->hit[i]);
+	return hg_nest_close(skb, nest, failed);
 }
 
 int hg_put_check(struct sk_buff *skb, const struct hg_check *chk)
 {
 	struct nlattr *nest = nla_nest_start(skb, HOSTGEOM_A_CARVE_GROUP);
 	unsigned int i;
+	bool failed;
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (hg_put_group(skb, &chk->g))
-		goto cancel;
-	for (i = 0; i < chk->n_walks; i++)
-		if (hg_put_walk(skb, chk, chk->walks[i]))
-			goto cancel;
-	nla_nest_end(skb, nest);
-	return 0;
-
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+	failed = hg_put_group(skb, &chk->g);
+	for (i = 0; !failed && i < chk->n_walks; i++)
+		failed = hg_put_walk(skb, chk, chk->walks[i]);
+	return hg_nest_close(skb, nest, failed);
 }
 
 int hg_put_counters(struct sk_buff *skb)

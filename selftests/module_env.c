@@ -49,6 +49,22 @@ struct hg_genl *module_env_open(char *why, size_t len)
 	return g;
 }
 
+int module_env_open_groups(struct hg_genl **g, struct hg_kgroups *gs,
+			   char *why, size_t len)
+{
+	struct hg_err err = { 0 };
+	int ret;
+
+	memset(gs, 0, sizeof(*gs));
+	*g = module_env_open(why, len);
+	if (!*g)
+		return 1;
+	ret = hg_genl_groups(*g, false, 0, gs, &err);
+	if (ret)
+		snprintf(why, len, "%s", err.msg);
+	return ret;
+}
+
 size_t module_env_stub_count(void)
 {
 	DIR *d = opendir("/sys/bus/pci/drivers/" HOSTGEOM_STUB_DRIVER);

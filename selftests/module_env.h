@@ -20,6 +20,14 @@
  */
 struct hg_genl *module_env_open(char *why, size_t len);
 
+/*
+ * module_env_open() and a listing of every group (*@gs, to be freed):
+ * 0, 1 when the module cannot be used here (the reason in @why), or a
+ * negative errno when the listing failed (the message in @why).
+ */
+int module_env_open_groups(struct hg_genl **g, struct hg_kgroups *gs,
+			   char *why, size_t len);
+
 /* The module file to load, or NULL for libkmod's own search. */
 const char *module_env_path(void);
 

@@ -11,7 +11,7 @@
 
 static void usage(void)
 {
-	printf("Usage: hostgeom groups [--json] [--sysfs-root DIR] [GROUP|DEVICE...]\n"
+	printf("Usage: hostgeom groups [--json|--pretty] [--sysfs-root DIR] [GROUP|DEVICE...]\n"
 	       "\n"
 	       "Lists the IOMMU groups (all, or those given by number or by the\n"
 	       "name of a member, e.g. 0000:00:1f.2 or 00:1f.2): type, members\n"

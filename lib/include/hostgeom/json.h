@@ -2,7 +2,7 @@
 /*
  * JSON forms of the library's objects (json-c). Addresses and masks are
  * "0x..." strings, never JSON numbers: JSON numbers lose precision above
- * 2^53. The schema is documented in Documentation/hostgeom.rst.
+ * 2^53. The schema is documented in hostgeom(1), Documentation/hostgeom.1.
  */
 #ifndef HOSTGEOM_JSON_H
 #define HOSTGEOM_JSON_H

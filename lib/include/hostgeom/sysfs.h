@@ -61,6 +61,12 @@ struct hg_topology {
  * Reads every group under SYSFS/kernel/iommu_groups. A machine without an
  * IOMMU has no such directory: that is 0 groups, not an error. Malformed
  * files fail with -EINVAL and a message naming the file and line.
+ * Directory entries that are not canonical decimal numbers are not groups.
+ * A device's driver and PCI identity come from its uevent file, or, when
+ * there is none (hand-made trees), from its driver link and its vendor,
+ * device and class files (the subsystem link, where there is one, must be
+ * pci). Large hosts are read by several threads; the result, and the error
+ * (the first bad group by id), are those of a sequential read.
  */
 int hg_sysfs_read_topology(const struct hg_ctx *ctx, struct hg_topology *out,
 			   struct hg_err *err);
