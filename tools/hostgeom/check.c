@@ -79,15 +79,9 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts,
 				NULL)) != -1) {
-		switch (cli_common_opt(cli, c, optarg)) {
-		case 1:
-			continue;
-		case -1:
-			usage();
-			return EXIT_OK;
-		default:
-			return cli_usage_error("check ");
-		}
+		c = cli_option(cli, c, "check ", usage);
+		if (c != CLI_NEXT)
+			return c;
 	}
 	if (hg_geom_query(&cli->ctx, argv + optind, argc - optind,
 			  HG_BACKEND_ALL, &q, &err))

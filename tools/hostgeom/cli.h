@@ -39,6 +39,14 @@ struct cli {
  */
 int cli_common_opt(struct cli *cli, int c, const char *arg);
 
+#define CLI_NEXT (-2)
+/*
+ * The tail of a command's option loop, after its own options: a common
+ * option gives CLI_NEXT (go on), --help prints @usage and gives EXIT_OK,
+ * anything else a hint and EXIT_CANNOT. @cmd is "NAME " for the hint.
+ */
+int cli_option(struct cli *cli, int c, const char *cmd, void (*usage)(void));
+
 /* "hostgeom: <msg>" on stderr; returns EXIT_CANNOT. */
 int cli_fail(const struct hg_err *err);
 int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

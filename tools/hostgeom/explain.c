@@ -155,15 +155,9 @@ int cmd_explain(struct cli *cli, int argc, char **argv)
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
-		switch (cli_common_opt(cli, c, optarg)) {
-		case 1:
-			continue;
-		case -1:
-			usage();
-			return EXIT_OK;
-		default:
-			return cli_usage_error("explain ");
-		}
+		c = cli_option(cli, c, "explain ", usage);
+		if (c != CLI_NEXT)
+			return c;
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "hostgeom explain: expected exactly one device (BDF)\n");

@@ -127,15 +127,9 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts,
 				NULL)) != -1) {
-		switch (cli_common_opt(cli, c, optarg)) {
-		case 1:
-			continue;
-		case -1:
-			usage();
-			return EXIT_OK;
-		default:
-			return cli_usage_error("groups ");
-		}
+		c = cli_option(cli, c, "groups ", usage);
+		if (c != CLI_NEXT)
+			return c;
 	}
 	root = hg_ctx_sysfs(&cli->ctx);
 	if (hg_sysfs_read_topology(&cli->ctx, &topo, &err))

@@ -75,6 +75,18 @@ int cli_common_opt(struct cli *cli, int c, const char *arg)
 	return 0;
 }
 
+int cli_option(struct cli *cli, int c, const char *cmd, void (*usage)(void))
+{
+	switch (cli_common_opt(cli, c, optarg)) {
+	case 1:
+		return CLI_NEXT;
+	case -1:
+		usage();
+		return EXIT_OK;
+	}
+	return cli_usage_error(cmd);
+}
+
 int cli_fail(const struct hg_err *err)
 {
 	fprintf(stderr, "hostgeom: %s\n",

@@ -260,15 +260,9 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 				return cli_fail(&err);
 			continue;
 		}
-		switch (cli_common_opt(cli, c, optarg)) {
-		case 1:
-			continue;
-		case -1:
-			usage();
-			return EXIT_OK;
-		default:
-			return cli_usage_error("qemu ");
-		}
+		c = cli_option(cli, c, "qemu ", usage);
+		if (c != CLI_NEXT)
+			return c;
 	}
 	if (sysfs)
 		return from_sysfs(cli, argv + optind, (size_t)(argc - optind),

@@ -159,15 +159,9 @@ int cmd_ranges(struct cli *cli, int argc, char **argv)
 				return cli_fail(&err);
 			continue;
 		}
-		switch (cli_common_opt(cli, c, optarg)) {
-		case 1:
-			continue;
-		case -1:
-			usage();
-			return EXIT_OK;
-		default:
-			return cli_usage_error("ranges ");
-		}
+		c = cli_option(cli, c, "ranges ", usage);
+		if (c != CLI_NEXT)
+			return c;
 	}
 	if (hg_geom_query(&cli->ctx, argv + optind, argc - optind, backends,
 			  &q, &err))
