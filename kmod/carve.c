@@ -210,12 +210,12 @@ static void hg_walk_phase(struct hg_carve *c, const struct hg_check *chk,
 			ph->stop = HOSTGEOM_STOP_ABORTED;
 			break;
 		}
+		first32 = hg_32bit_first(dev);
 		/*
 		 * DMA_TO_DEVICE: the device may only read the buffer, and
 		 * DMA-API debugging does not track overlapping mappings of
 		 * it in that direction.
 		 */
-		first32 = hg_32bit_first(dev);
 		iova = dma_map_page(dev, c->scratch, 0, w->map_size,
 				    DMA_TO_DEVICE);
 		if (dma_mapping_error(dev, iova)) {

@@ -45,15 +45,7 @@ FIXTURE(carve) {
 /* Every test needs a group with a member bound to the stub. */
 FIXTURE_SETUP(carve)
 {
-	char why[600];
-	int ret;
-
-	ret = module_env_open_groups(&self->g, &self->groups, why, sizeof(why));
-	if (ret > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("%s", why);
-	}
+	MODULE_ENV_SETUP(&self->g, &self->groups);
 	self->stub = module_env_stub_group(&self->groups);
 	if (!self->stub)
 		SKIP(return, "no IOMMU group has a member bound to %s (%zu bound; run under scripts/stub-bind)",

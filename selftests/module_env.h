@@ -28,6 +28,22 @@ struct hg_genl *module_env_open(char *why, size_t len);
 int module_env_open_groups(struct hg_genl **g, struct hg_kgroups *gs,
 			   char *why, size_t len);
 
+/*
+ * For a kselftest FIXTURE_SETUP: opens the family and lists the groups
+ * into @g and @gs, skips with the reason when the module cannot be used
+ * here, fails when the listing does.
+ */
+#define MODULE_ENV_SETUP(g, gs) do {					\
+	char why_[600];							\
+	int ret_ = module_env_open_groups(g, gs, why_, sizeof(why_));	\
+									\
+	if (ret_ > 0)							\
+		SKIP(return, "%s", why_);				\
+	ASSERT_EQ(0, ret_) {						\
+		TH_LOG("%s", why_);					\
+	}								\
+} while (0)
+
 /* The module file to load, or NULL for libkmod's own search. */
 const char *module_env_path(void);
 

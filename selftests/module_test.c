@@ -38,15 +38,7 @@ FIXTURE(mod) {
 
 FIXTURE_SETUP(mod)
 {
-	char why[600];
-	int ret;
-
-	ret = module_env_open_groups(&self->g, &self->groups, why, sizeof(why));
-	if (ret > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("%s", why);
-	}
+	MODULE_ENV_SETUP(&self->g, &self->groups);
 	self->stub = module_env_stub_group(&self->groups);
 }
 

@@ -274,16 +274,10 @@ int cmd_carve(struct cli *cli, int argc, char **argv)
 			bad = parse_u64(optarg, &req.floor);
 			break;
 		default:
-			if (module_opt(&m, c, optarg))
-				continue;
-			switch (cli_common_opt(cli, c, optarg)) {
-			case 1:
-				continue;
-			case -1:
-				usage();
-				return EXIT_OK;
-			}
-			return cli_usage_error("carve ");
+			ret = module_opt(cli, &m, c, "carve ", usage);
+			if (ret >= 0)
+				return ret;
+			continue;
 		}
 		if (bad) {
 			fprintf(stderr, "hostgeom: carve: bad value '%s' for --%s\n",

@@ -7,18 +7,26 @@
 
 #include "module_cli.h"
 
-int module_opt(struct module_opts *m, int c, const char *arg)
+int module_opt(struct cli *cli, struct module_opts *m, int c,
+	       const char *cmd, void (*usage)(void))
 {
 	switch (c) {
 	case 0x200:
 		m->load = true;
-		m->load_path = arg;
-		return 1;
+		m->load_path = optarg;
+		return -1;
 	case 0x201:
 		m->unload = true;
-		return 1;
+		return -1;
 	}
-	return 0;
+	switch (cli_common_opt(cli, c, optarg)) {
+	case 1:
+		return -1;
+	case -1:
+		usage();
+		return EXIT_OK;
+	}
+	return cli_usage_error(cmd);
 }
 
 int module_open(const struct module_opts *m, struct hg_genl **g)

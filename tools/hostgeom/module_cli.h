@@ -26,8 +26,13 @@ struct module_opts {
 	bool unload;
 };
 
-/* Handles --load/--unload: 1 when @c is one of them, else 0. */
-int module_opt(struct module_opts *m, int c, const char *arg);
+/*
+ * Handles getopt's @c when it is --load, --unload or a common option:
+ * -1 when handled, else the exit status to return (--help printed by
+ * @usage: EXIT_OK; an unknown option: EXIT_CANNOT).
+ */
+int module_opt(struct cli *cli, struct module_opts *m, int c,
+	       const char *cmd, void (*usage)(void));
 
 /* Loads when asked and opens the family; EXIT_OK, or prints and EXIT_CANNOT. */
 int module_open(const struct module_opts *m, struct hg_genl **g);

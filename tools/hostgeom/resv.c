@@ -45,17 +45,9 @@ int cmd_resv(struct cli *cli, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts,
 				NULL)) != -1) {
-		if (module_opt(&m, c, optarg))
-			continue;
-		switch (cli_common_opt(cli, c, optarg)) {
-		case 1:
-			continue;
-		case -1:
-			usage();
-			return EXIT_OK;
-		default:
-			return cli_usage_error("resv ");
-		}
+		ret = module_opt(cli, &m, c, "resv ", usage);
+		if (ret >= 0)
+			return ret;
 	}
 	if (optind < argc) {
 		id = strtoul(argv[optind], &end, 10);
