@@ -43,7 +43,7 @@ TEST_HELPERS := $(filter-out %_test.c,$(wildcard selftests/*.c))
 
 all: $(B)/hostgeom $(TESTS)
 
-.PHONY: all check demo bench module install clean setup prereq repro
+.PHONY: all check demo bench module install clean setup prereq
 
 prereq:
 	@test -n "$(UAPI)" -a -f "$(UAPI)/linux/iommufd.h" || { \
@@ -83,10 +83,6 @@ bench: all
 
 module:
 	$(MAKE) -C kmod
-
-repro:
-	scripts/setup
-	scripts/repro
 
 install: all
 	install -D -m 755 $(B)/hostgeom $(DESTDIR)$(PREFIX)/bin/hostgeom
