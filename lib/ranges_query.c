@@ -107,8 +107,8 @@ static bool all_digits(const char *s)
 }
 
 /* The group an argument names: a group number or a device in one. */
-static int resolve_arg(const struct hg_topology *topo, const char *arg,
-		       const struct hg_group **group, struct hg_err *err)
+int hg_resolve_group(const struct hg_topology *topo, const char *arg,
+		     const struct hg_group **group, struct hg_err *err)
 {
 	unsigned long id;
 
@@ -154,7 +154,7 @@ static int select_groups(struct hg_geom_query *q, char *const *args,
 	if (!q->groups || (!n_args && !q->skipped))
 		return hg_err_set(err, -ENOMEM, "out of memory");
 	for (i = 0; i < n_args; i++) {
-		ret = resolve_arg(&q->topo, args[i], &group, err);
+		ret = hg_resolve_group(&q->topo, args[i], &group, err);
 		if (ret)
 			return ret;
 		add_group(q, group);

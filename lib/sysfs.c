@@ -343,8 +343,7 @@ static bool copy_name(char *dst, size_t size, const char *src, size_t len)
 	return true;
 }
 
-/* Drivers whose devices get a vfio cdev (vfio-pci, its variants, ...). */
-static bool is_vfio_driver(const char *driver)
+bool hg_driver_is_vfio(const char *driver)
 {
 	size_t len = strlen(driver);
 
@@ -540,7 +539,7 @@ static int add_member(void *arg, const char *name)
 	if (ret == 1)
 		ret = read_attributes(w, ml->devs_fd, d);
 	/* Only a device on a vfio driver has a cdev: spare the others a lookup. */
-	if (!ret && is_vfio_driver(d->driver))
+	if (!ret && hg_driver_is_vfio(d->driver))
 		ret = read_vfio_cdev(w, ml->devs_fd, d);
 	if (!ret)
 		g->n_members++;
@@ -875,7 +874,7 @@ static bool driver_lets_vfio_own(const char *driver)
 	};
 	size_t i;
 
-	if (!driver[0] || is_vfio_driver(driver))
+	if (!driver[0] || hg_driver_is_vfio(driver))
 		return true;
 	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
 		if (!strcmp(driver, allowed[i]))

@@ -9,22 +9,13 @@
 
 #include <hostgeom/vfio.h>
 
-/* vfio-pci, the other vfio bus drivers and variants (mlx5_vfio_pci). */
-static bool is_vfio_driver(const char *driver)
-{
-	size_t len = strlen(driver);
-
-	return !strncmp(driver, "vfio-", 5) ||
-	       (len > 9 && !strcmp(driver + len - 9, "_vfio_pci"));
-}
-
 size_t hg_group_vfio_members(const struct hg_group *group,
 			     const char **names, size_t max)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < group->n_members; i++)
-		if (is_vfio_driver(group->members[i].driver)) {
+		if (hg_driver_is_vfio(group->members[i].driver)) {
 			if (n < max)
 				names[n] = group->members[i].name;
 			n++;

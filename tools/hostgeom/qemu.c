@@ -143,17 +143,11 @@ static int emit(struct cli *cli, struct hg_qemu_input *in,
 static int parse_ids(const struct hg_topology *topo, char **args, size_t n,
 		     unsigned int *ids)
 {
-	const struct hg_device *dev;
 	const struct hg_group *g;
-	char *end;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		unsigned long id = strtoul(args[i], &end, 10);
-
-		g = (*args[i] && !*end) ? hg_topology_group(topo, (unsigned int)id)
-					: hg_topology_find_device(topo, args[i], &dev);
-		if (!g)
+		if (hg_resolve_group(topo, args[i], &g, NULL))
 			return cli_failf("no IOMMU group or device '%s' (see 'hostgeom groups')",
 					 args[i]);
 		ids[i] = g->id;

@@ -64,6 +64,10 @@ struct hg_geom_query {
 	size_t n_skipped;
 };
 
+/* The group @arg names: a group number, or a device in it (short BDF ok). */
+int hg_resolve_group(const struct hg_topology *topo, const char *arg,
+		     const struct hg_group **group, struct hg_err *err);
+
 /*
  * Reads the topology and asks @backends about each group named in @args
  * (group numbers or device names, duplicates folded), or, without @args,

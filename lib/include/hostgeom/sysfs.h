@@ -101,4 +101,10 @@ size_t hg_group_non_vfio_members(const struct hg_group *group, char *buf,
  */
 void hg_bdf_normalize(const char *in, char *out, size_t len);
 
+/*
+ * Drivers whose devices get a vfio cdev: vfio-pci, the other vfio bus
+ * drivers and variant drivers (mlx5_vfio_pci).
+ */
+bool hg_driver_is_vfio(const char *driver);
+
 #endif
