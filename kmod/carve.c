@@ -181,21 +181,12 @@ static void hg_segment_exhausted(struct hg_walk *w)
 		w->seg[w->n_seg - 1].exhausted = true;
 }
 
-/*
- * dma-iommu tries the 32-bit space first for a device with this flag set
- * and clears it the first time that fails (no iommu.forcedac=1).
- */
-static bool hg_32bit_first(struct device *dev)
-{
-	return dev->iommu && dev->iommu->pci_32bit_workaround;
-}
-
 static void hg_walk_phase(struct hg_carve *c, const struct hg_check *chk,
 			  struct hg_walk *w, int *open, struct device *dev,
 			  struct hg_phase *ph, bool wide)
 {
+	dma_addr_t iova, prev = 0;
 	bool first32;
-	dma_addr_t iova;
 
 	for (;;) {
 		if (w->maps == c->p.count) {
@@ -224,8 +215,9 @@ static void hg_walk_phase(struct hg_carve *c, const struct hg_check *chk,
 			ph->stop = HOSTGEOM_STOP_MAP_FAILED;
 			break;
 		}
-		if (first32 && !hg_32bit_first(dev))
+		if (hg_left_32bit(dev, first32, prev, iova))
 			hg_segment_exhausted(w);
+		prev = iova;
 		c->handles[w->maps++] = iova;
 		atomic64_inc(&hg_counters.live);
 		atomic64_inc(&hg_counters.maps);

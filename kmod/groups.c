@@ -203,8 +203,8 @@ static int hg_member_read(struct hg_member *m, int index)
 	m->has_iommu = dev->iommu && dev->iommu->iommu_dev;
 	if (!m->has_iommu)
 		return 0;
-	m->pci_32bit_first = dev->iommu->pci_32bit_workaround;
-	iommu_get_resv_regions(dev, &resv);
+	m->pci_32bit_first = hg_32bit_first(dev);
+	hg_get_resv_regions(dev, &resv);
 	ret = hg_copy_regions(&resv, index, &m->resv, &m->n_resv);
 	iommu_put_resv_regions(dev, &resv);
 	return ret;

@@ -7,6 +7,7 @@
  * msg.c     netlink attributes for snapshots, walks and counters
  * stub.c    the stub PCI driver (binds only through driver_override)
  * main.c    the generic netlink family, its lock and counters
+ * compat.h  what differs between kernel releases
  */
 #ifndef HOSTGEOM_KMOD_H
 #define HOSTGEOM_KMOD_H
@@ -19,6 +20,8 @@
 #include <net/genetlink.h>
 
 #include <hostgeom_genl.h>
+
+#include "compat.h"
 
 #define HG_OWNER_CANARY	(-1)
 

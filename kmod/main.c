@@ -17,7 +17,6 @@
  * in progress holds a module reference.
  */
 #include <linux/ktime.h>
-#include <linux/mmzone.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
@@ -43,12 +42,13 @@ static const struct nla_policy hg_canary_policy[HOSTGEOM_A_REGION_END + 1] = {
 	[HOSTGEOM_A_REGION_END] = { .type = NLA_U64 },
 };
 
-static const struct netlink_range_validation hg_count_range = {
+/* Not const: before 6.2 policies point to their ranges as non-const. */
+static struct netlink_range_validation hg_count_range = {
 	.min = 1,
 	.max = HOSTGEOM_CARVE_MAX_COUNT,
 };
 
-static const struct netlink_range_validation hg_timeout_range = {
+static struct netlink_range_validation hg_timeout_range = {
 	.min = 1,
 	.max = HOSTGEOM_CARVE_MAX_TIMEOUT_MS,
 };
@@ -70,8 +70,7 @@ static const struct nla_policy hg_carve_policy[HOSTGEOM_A_CARVE_CANARY + 1] = {
 
 static int hg_groups_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_info *info = genl_info_dump(cb);
-	struct nlattr *filter = info->attrs[HOSTGEOM_A_GROUP_ID];
+	struct nlattr *filter = hg_dump_attrs(cb)[HOSTGEOM_A_GROUP_ID];
 	struct hg_group_list list;
 	unsigned int i, emitted = 0;
 	struct hg_group g;
@@ -156,11 +155,12 @@ static int hg_parse_carve(struct genl_info *info, struct hg_carve_params *p)
 	p->map_order = a[HOSTGEOM_A_CARVE_MAP_ORDER] ?
 		       nla_get_u8(a[HOSTGEOM_A_CARVE_MAP_ORDER]) :
 		       HOSTGEOM_CARVE_DEF_MAP_ORDER;
-	if (p->map_order > MAX_PAGE_ORDER) {
-		NL_SET_ERR_MSG_ATTR_FMT(info->extack,
+	if (p->map_order > HG_MAX_PAGE_ORDER) {
+		HG_SET_ERR_MSG_ATTR_FMT(info->extack,
 					a[HOSTGEOM_A_CARVE_MAP_ORDER],
-					"map order above this kernel's limit %u",
-					MAX_PAGE_ORDER);
+					"map order above this kernel's limit",
+					" %u",
+					HG_MAX_PAGE_ORDER);
 		return -ERANGE;
 	}
 	if (a[HOSTGEOM_A_CARVE_FLOOR]) {
@@ -247,8 +247,9 @@ static int hg_carve_groups(struct hg_carve *c, struct genl_info *info,
 	}
 	hg_group_list_put(&list);
 	if (!ret && want && !*n) {
-		NL_SET_ERR_MSG_ATTR_FMT(info->extack, want,
-					"no IOMMU group %u with a PCI member",
+		HG_SET_ERR_MSG_ATTR_FMT(info->extack, want,
+					"no such IOMMU group with a PCI member",
+					": %u",
 					nla_get_u32(want));
 		ret = -ENOENT;
 	}
@@ -272,9 +273,10 @@ static int hg_carve_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINTR;
 	ret = hg_carve_init(&c, &p);
 	if (ret) {
-		GENL_SET_ERR_MSG_FMT(info, "no memory: %lu KiB buffer, %u handles",
-				     (PAGE_SIZE << p.map_order) / SZ_1K,
-				     p.count);
+		HG_SET_ERR_MSG_ATTR_FMT(info->extack, NULL, "no memory",
+					": %lu KiB buffer, %u handles",
+					(PAGE_SIZE << p.map_order) / SZ_1K,
+					p.count);
 	} else {
 		pci_lock_rescan_remove();
 		ret = hg_carve_groups(&c, info, &checks, &n);
