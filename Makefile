@@ -5,6 +5,7 @@
 #   make check      set up, then every test: unit (ASan/UBSan), valgrind, VMs
 #   make demo       boot a VM with an emulated VT-d and show hostgeom inside
 #   make bench      benchmarks (sysfs walk against a shell loop, ...)
+#   make repro      the non-singleton group problem, nested, with verdicts
 #   make module     the test kernel module (KDIR= a kernel build tree)
 #   make install    PREFIX=/usr/local, DESTDIR= honoured
 
@@ -43,7 +44,7 @@ TEST_HELPERS := $(filter-out %_test.c,$(wildcard selftests/*.c))
 
 all: $(B)/hostgeom $(TESTS)
 
-.PHONY: all check demo bench module install clean setup prereq
+.PHONY: all check demo bench repro module install clean setup prereq
 
 prereq:
 	@test -n "$(UAPI)" -a -f "$(UAPI)/linux/iommufd.h" || { \
@@ -80,6 +81,10 @@ demo:
 
 bench: all
 	B=$(B) scripts/bench
+
+repro: all
+	scripts/setup
+	scripts/repro $(REPRO_ARGS)
 
 module:
 	$(MAKE) -C kmod
