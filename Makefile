@@ -82,8 +82,9 @@ demo:
 bench: all
 	B=$(B) scripts/bench
 
-repro: all
+repro:
 	scripts/setup
+	$(MAKE) all
 	scripts/repro $(REPRO_ARGS)
 
 module:
