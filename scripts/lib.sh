@@ -10,6 +10,18 @@ pkg_installed() {
 	[[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
 }
 
+hostgeom_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+
+# Builds the test module against the kernel build tree $1 (make's output on
+# stderr) and prints the path of the .ko: kmod/out/RELEASE/hostgeom_test.ko.
+test_module() {
+	local rel
+	make -s -C "$hostgeom_repo/kmod" KDIR="$1" >&2 || return 1
+	rel=$(make -s -C "$hostgeom_repo/kmod" KDIR="$1" release) || return 1
+	[[ -f $hostgeom_repo/kmod/out/$rel/hostgeom_test.ko ]] || return 1
+	printf '%s\n' "$hostgeom_repo/kmod/out/$rel/hostgeom_test.ko"
+}
+
 # Debian's linux-source-6.12 version, e.g. 6.12.117-1~deb12u1.
 linux_source_version() {
 	dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null ||
