@@ -168,23 +168,31 @@ static uint64_t phase_top(const struct hg_kgroup *g, uint64_t limit)
 	return limit;
 }
 
+/* phase_top() of each of @w's phases: they depend on the walk only. */
+static void phase_tops(const struct hg_kgroup *g,
+		       const struct hg_carve_walk *w, uint64_t *top)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_phase; i++)
+		top[i] = phase_top(g, w->phase[i].limit);
+}
+
 /*
  * The top of segment @s: a segment that starts at the top a phase can get
- * covers everything up to that phase's limit, since the allocator starts
- * there and found nothing free above it.
+ * (@top, from phase_tops()) covers everything up to that phase's limit,
+ * since the allocator starts there and found nothing free above it.
  */
-static uint64_t seg_top(const struct hg_kgroup *g,
-			const struct hg_carve_walk *w,
+static uint64_t seg_top(const struct hg_carve_walk *w, const uint64_t *top,
 			const struct hg_carve_segment *s)
 {
-	uint64_t limit, top;
+	uint64_t limit;
 	size_t i;
 
 	for (i = 0; i < w->n_phase; i++) {
 		limit = w->phase[i].limit;
-		top = phase_top(g, limit);
 		if (s->high <= limit &&
-		    (s->high >= top || top - s->high < w->map_size))
+		    (s->high >= top[i] || top[i] - s->high < w->map_size))
 			return limit;
 	}
 	return s->high;
@@ -198,7 +206,7 @@ static enum hg_region_verdict walked(const struct hg_carve_group *cg,
 	const struct hg_carve_walk *w;
 	const struct hg_carve_segment *s;
 	bool reachable = false, walks = false;
-	uint64_t lo, hi, start, last, low, high;
+	uint64_t lo, hi, start, last, low, high, top[2];
 	size_t i, j;
 
 	for (i = 0; i < cg->n_walks; i++) {
@@ -211,10 +219,11 @@ static enum hg_region_verdict walked(const struct hg_carve_group *cg,
 		if (start > last)
 			continue;
 		reachable = true;
+		phase_tops(&cg->group, w, top);
 		for (j = 0; j < w->n_seg; j++) {
 			s = &w->seg[j];
 			low = s->exhausted ? 0 : s->low;
-			high = seg_top(&cg->group, w, s);
+			high = seg_top(w, top, s);
 			if (low <= start && high >= last)
 				return HG_RV_CARVED;
 			if (low <= last && high >= start)
@@ -294,12 +303,14 @@ bool hg_carve_walk_through_top32(const struct hg_carve_walk *w)
 bool hg_carve_walk_reached_top(const struct hg_carve_group *cg,
 			       const struct hg_carve_walk *w)
 {
+	uint64_t top[2];
 	size_t i;
 
 	if (w->n_phase < 2)
 		return false;
+	phase_tops(&cg->group, w, top);
 	for (i = 0; i < w->n_seg; i++)
-		if (seg_top(&cg->group, w, &w->seg[i]) == w->phase[1].limit)
+		if (seg_top(w, top, &w->seg[i]) == w->phase[1].limit)
 			return true;
 	return false;
 }
