@@ -125,6 +125,19 @@ json_object *hg_json_kgroup(const struct hg_kgroup *g)
 	return finish(&b, obj);
 }
 
+json_object *hg_json_kgroups(const struct hg_kgroups *groups)
+{
+	json_object *obj = json_object_new_object(), *arr;
+	struct jb b = { 0 };
+	size_t i;
+
+	arr = json_object_new_array_ext(groups->n);
+	add(&b, obj, "groups", arr);
+	for (i = 0; !b.failed && i < groups->n; i++)
+		push(&b, arr, hg_json_kgroup(&groups->v[i]));
+	return finish(&b, obj);
+}
+
 static json_object *phase(const struct hg_carve_phase *ph)
 {
 	json_object *obj = json_object_new_object();

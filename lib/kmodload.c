@@ -66,20 +66,28 @@ int hg_kmod_tree_path(char *buf, size_t len)
 	return -ENOENT;
 }
 
-bool hg_kmod_is_loaded(void)
+static bool is_loaded(struct kmod_ctx *ctx)
 {
 	struct kmod_module *mod = NULL;
-	struct kmod_ctx *ctx = context(NULL);
 	int state = -ENOENT;
 
-	if (!ctx)
-		return false;
 	if (!kmod_module_new_from_name(ctx, HG_KMOD_NAME, &mod)) {
 		state = kmod_module_get_initstate(mod);
 		kmod_module_unref(mod);
 	}
-	kmod_unref(ctx);
 	return state == KMOD_MODULE_LIVE || state == KMOD_MODULE_COMING;
+}
+
+bool hg_kmod_is_loaded(void)
+{
+	struct kmod_ctx *ctx = context(NULL);
+	bool loaded;
+
+	if (!ctx)
+		return false;
+	loaded = is_loaded(ctx);
+	kmod_unref(ctx);
+	return loaded;
 }
 
 /* The module's vermagic must start with the running kernel's release. */
@@ -112,8 +120,11 @@ static int check_vermagic(struct kmod_module *mod, const char *path,
 			  u.release);
 }
 
+/* An insertion's result: 0 when it went in or was in already. */
 static int insert_error(int ret, const char *path, struct hg_err *err)
 {
+	if (ret >= 0 || ret == -EEXIST)
+		return 0;
 	switch (ret) {
 	case -EPERM:
 	case -EACCES:
@@ -138,46 +149,52 @@ static int insert_error(int ret, const char *path, struct hg_err *err)
 			  path, strerror(-ret));
 }
 
-int hg_kmod_check_file(const char *path, struct hg_err *err)
+static int check_access(const char *path, struct hg_err *err)
 {
-	struct kmod_module *mod = NULL;
-	struct kmod_ctx *ctx;
-	int ret;
-
 	if (access(path, R_OK))
 		return hg_err_set(err, -ENOENT,
 				  "no module file %s (%s); build it: make module",
 				  path, strerror(errno));
-	ctx = context(err);
-	if (!ctx)
-		return -ENOMEM;
-	ret = kmod_module_new_from_path(ctx, path, &mod);
-	if (ret < 0)
-		ret = hg_err_set(err, ret, "libkmod cannot open %s: %s",
-				 path, strerror(-ret));
-	else
-		ret = check_vermagic(mod, path, err);
-	kmod_module_unref(mod);
-	kmod_unref(ctx);
-	return ret;
+	return 0;
 }
 
-/* Inserts @path, which hg_kmod_check_file() accepted. */
-static int load_path(struct kmod_ctx *ctx, const char *path, struct hg_err *err)
+/*
+ * Opens @path, which check_access() accepted, as *@mod and checks its
+ * vermagic; *@mod is NULL unless this returns 0.
+ */
+static int open_file(struct kmod_ctx *ctx, const char *path,
+		     struct kmod_module **mod, struct hg_err *err)
 {
-	struct kmod_module *mod = NULL;
 	int ret;
 
-	ret = kmod_module_new_from_path(ctx, path, &mod);
+	*mod = NULL;
+	ret = kmod_module_new_from_path(ctx, path, mod);
 	if (ret < 0)
 		return hg_err_set(err, ret, "libkmod cannot open %s: %s",
 				  path, strerror(-ret));
-	ret = kmod_module_insert_module(mod, 0, NULL);
-	if (ret == -EEXIST)
-		ret = 0;
-	else if (ret < 0)
-		ret = insert_error(ret, path, err);
+	ret = check_vermagic(*mod, path, err);
+	if (ret) {
+		kmod_module_unref(*mod);
+		*mod = NULL;
+	}
+	return ret;
+}
+
+int hg_kmod_check_file(const char *path, struct hg_err *err)
+{
+	struct kmod_module *mod;
+	struct kmod_ctx *ctx;
+	int ret;
+
+	ret = check_access(path, err);
+	if (ret)
+		return ret;
+	ctx = context(err);
+	if (!ctx)
+		return -ENOMEM;
+	ret = open_file(ctx, path, &mod, err);
 	kmod_module_unref(mod);
+	kmod_unref(ctx);
 	return ret;
 }
 
@@ -193,43 +210,62 @@ static int load_installed(struct kmod_ctx *ctx, struct hg_err *err)
 		return 1;
 	path = kmod_module_get_path(mod);
 	ret = check_vermagic(mod, path ? path : HG_KMOD_NAME, err);
-	if (!ret) {
-		ret = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL,
-						      NULL);
-		if (ret == -EEXIST)
-			ret = 0;
-		else if (ret < 0)
-			ret = insert_error(ret, path ? path : HG_KMOD_NAME, err);
-	}
+	if (!ret)
+		ret = insert_error(kmod_module_probe_insert_module(mod, 0, NULL,
+								   NULL, NULL,
+								   NULL),
+				   path ? path : HG_KMOD_NAME, err);
 	kmod_module_unref(mod);
+	return ret;
+}
+
+/* From the build tree (hg_kmod_tree_path()); 1 when there is none. */
+static int load_tree(struct kmod_ctx *ctx, struct hg_err *err)
+{
+	struct kmod_module *mod;
+	char tree[PATH_MAX];
+	int ret;
+
+	if (hg_kmod_tree_path(tree, sizeof(tree)))
+		return 1;
+	ret = check_access(tree, err);
+	if (!ret)
+		ret = open_file(ctx, tree, &mod, err);
+	if (!ret) {
+		ret = insert_error(kmod_module_insert_module(mod, 0, NULL),
+				   tree, err);
+		kmod_module_unref(mod);
+	}
 	return ret;
 }
 
 int hg_kmod_load(const char *path, bool *loaded, struct hg_err *err)
 {
-	char tree[PATH_MAX];
+	struct kmod_module *mod = NULL;
 	struct kmod_ctx *ctx;
 	struct utsname u;
 	int ret;
 
 	*loaded = false;
-	/* An explicit file is checked even when a module is loaded already. */
-	if (path && (ret = hg_kmod_check_file(path, err)))
+	if (path && (ret = check_access(path, err)))
 		return ret;
-	if (hg_kmod_is_loaded())
-		return 0;
 	ctx = context(err);
 	if (!ctx)
 		return -ENOMEM;
+	/* An explicit file is checked even when a module is loaded already. */
+	if (path && (ret = open_file(ctx, path, &mod, err)))
+		goto out;
+	if (is_loaded(ctx)) {
+		ret = 0;
+		goto out;
+	}
 	if (path) {
-		ret = load_path(ctx, path, err);
+		ret = insert_error(kmod_module_insert_module(mod, 0, NULL),
+				   path, err);
 	} else {
 		ret = load_installed(ctx, err);
-		if (ret == 1 && !hg_kmod_tree_path(tree, sizeof(tree))) {
-			ret = hg_kmod_check_file(tree, err);
-			if (!ret)
-				ret = load_path(ctx, tree, err);
-		}
+		if (ret == 1)
+			ret = load_tree(ctx, err);
 		if (ret == 1) {
 			uname(&u);
 			ret = hg_err_set(err, -ENOENT,
@@ -238,8 +274,10 @@ int hg_kmod_load(const char *path, bool *loaded, struct hg_err *err)
 					 HG_KMOD_NAME);
 		}
 	}
-	kmod_unref(ctx);
 	*loaded = !ret;
+out:
+	kmod_module_unref(mod);
+	kmod_unref(ctx);
 	return ret;
 }
 

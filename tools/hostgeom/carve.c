@@ -189,21 +189,6 @@ static int print_group(const struct hg_carve_result *res,
 	return EXIT_OK;
 }
 
-static int print_json(const struct cli *cli, const struct hg_genl *g,
-		      const struct hg_carve_result *res)
-{
-	json_object *env = cli_envelope("carve");
-
-	if (!env || json_object_object_add(env, "family_version",
-					   json_object_new_int(hg_genl_version(g))) ||
-	    module_merge_json(env, hg_json_carve(res))) {
-		json_object_put(env);
-		return cli_failf("out of memory building the JSON output");
-	}
-	cli_print_json(cli, env);
-	return EXIT_OK;
-}
-
 /* The exit status the result calls for, with a word on stderr if needed. */
 static int verdict_status(const struct hg_carve_req *req,
 			  const struct hg_carve_result *res)
@@ -275,7 +260,7 @@ int cmd_carve(struct cli *cli, int argc, char **argv)
 			break;
 		default:
 			ret = module_opt(cli, &m, c, "carve ", usage);
-			if (ret >= 0)
+			if (ret != CLI_NEXT)
 				return ret;
 			continue;
 		}
@@ -301,7 +286,7 @@ int cmd_carve(struct cli *cli, int argc, char **argv)
 	if (hg_genl_carve(g, &req, &res, &err))
 		return module_close(&m, g, cli_fail(&err));
 	if (cli->json) {
-		ret = print_json(cli, g, &res);
+		ret = module_print_json(cli, g, "carve", hg_json_carve(&res));
 	} else {
 		for (i = 0; !ret && i < res.n_groups; i++)
 			ret = print_group(&res, &res.groups[i]);

@@ -86,8 +86,9 @@ static void print_group(const struct hg_group *g)
 		       hg_resv_type_name(g->resv[i].type));
 }
 
+/* The groups marked in @want, as {"groups": [...]} in the envelope. */
 static int print_json(const struct cli *cli, const struct hg_topology *topo,
-		      const bool *want, bool filtered)
+		      const bool *want)
 {
 	json_object *env = cli_envelope("groups"), *arr;
 	size_t i;
@@ -96,7 +97,7 @@ static int print_json(const struct cli *cli, const struct hg_topology *topo,
 	for (i = 0; arr && i < topo->n_groups; i++) {
 		json_object *g;
 
-		if (filtered && !want[i])
+		if (!want[i])
 			continue;
 		g = hg_json_group(&topo->groups[i]);
 		if (!g || json_object_array_add(arr, g)) {
@@ -120,7 +121,6 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
 	struct hg_topology topo;
 	struct hg_err err = { 0 };
 	const char *root;
-	bool filtered;
 	bool *want;
 	size_t i;
 	int c, ret;
@@ -134,12 +134,14 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
 	root = hg_ctx_sysfs(&cli->ctx);
 	if (hg_sysfs_read_topology(&cli->ctx, &topo, &err))
 		return cli_fail(&err);
-	filtered = optind < argc;
 	want = calloc(topo.n_groups + 1, sizeof(*want));
 	if (!want) {
 		hg_topology_free(&topo);
 		return cli_failf("out of memory");
 	}
+	/* No argument: every group. */
+	for (i = 0; optind == argc && i < topo.n_groups; i++)
+		want[i] = true;
 	if (!topo.n_groups) {
 		/*
 		 * No IOMMU is a finding about the machine, not a failure to
@@ -150,7 +152,7 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
 			root, hg_sysfs_has_iommu(&cli->ctx) ? "" :
 			" The directory does not exist: a kernel without IOMMU support, or not a sysfs tree.");
 		ret = EXIT_PROBLEM;
-		if (cli->json && print_json(cli, &topo, want, filtered))
+		if (cli->json && print_json(cli, &topo, want))
 			ret = EXIT_CANNOT;
 		goto out;
 	}
@@ -158,10 +160,10 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
 	if (ret)
 		goto out;
 	if (cli->json)
-		ret = print_json(cli, &topo, want, filtered);
+		ret = print_json(cli, &topo, want);
 	else
 		for (i = 0; i < topo.n_groups; i++)
-			if (!filtered || want[i])
+			if (want[i])
 				print_group(&topo.groups[i]);
 out:
 	free(want);

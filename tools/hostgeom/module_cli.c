@@ -14,19 +14,12 @@ int module_opt(struct cli *cli, struct module_opts *m, int c,
 	case 0x200:
 		m->load = true;
 		m->load_path = optarg;
-		return -1;
+		return CLI_NEXT;
 	case 0x201:
 		m->unload = true;
-		return -1;
+		return CLI_NEXT;
 	}
-	switch (cli_common_opt(cli, c, optarg)) {
-	case 1:
-		return -1;
-	case -1:
-		usage();
-		return EXIT_OK;
-	}
-	return cli_usage_error(cmd);
+	return cli_option(cli, c, cmd, usage);
 }
 
 int module_open(const struct module_opts *m, struct hg_genl **g)
@@ -88,7 +81,8 @@ void module_print_group(const struct hg_kgroup *g)
 	}
 }
 
-int module_merge_json(json_object *env, json_object *from)
+/* Moves every key of @from into the envelope @env; drops @from. */
+static int merge_json(json_object *env, json_object *from)
 {
 	int failed = !env || !from;
 
@@ -104,4 +98,20 @@ int module_merge_json(json_object *env, json_object *from)
 	}
 	json_object_put(from);
 	return failed ? -1 : 0;
+}
+
+int module_print_json(const struct cli *cli, const struct hg_genl *g,
+		      const char *cmd, json_object *obj)
+{
+	json_object *env = cli_envelope(cmd);
+	int failed = !env || json_object_object_add(env, "family_version",
+			json_object_new_int(hg_genl_version(g)));
+
+	/* merge_json() drops @obj whether or not it can take it */
+	if (merge_json(failed ? NULL : env, obj) || failed) {
+		json_object_put(env);
+		return cli_failf("out of memory building the JSON output");
+	}
+	cli_print_json(cli, env);
+	return EXIT_OK;
 }

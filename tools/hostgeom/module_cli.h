@@ -27,9 +27,9 @@ struct module_opts {
 };
 
 /*
- * Handles getopt's @c when it is --load, --unload or a common option:
- * -1 when handled, else the exit status to return (--help printed by
- * @usage: EXIT_OK; an unknown option: EXIT_CANNOT).
+ * cli_option() that also takes --load and --unload: CLI_NEXT when
+ * handled, else the exit status to return (--help printed by @usage:
+ * EXIT_OK; an unknown option: EXIT_CANNOT).
  */
 int module_opt(struct cli *cli, struct module_opts *m, int c,
 	       const char *cmd, void (*usage)(void));
@@ -43,7 +43,11 @@ int module_close(const struct module_opts *m, struct hg_genl *g, int status);
 /* "group N domain ..." with its union, members and their own regions. */
 void module_print_group(const struct hg_kgroup *g);
 
-/* Moves every key of @from into the envelope @env; drops @from. */
-int module_merge_json(json_object *env, json_object *from);
+/*
+ * Prints {"schema", "command": @cmd, "family_version", <@obj's keys>} and
+ * drops @obj (NULL: out of memory); EXIT_OK, or EXIT_CANNOT with a word.
+ */
+int module_print_json(const struct cli *cli, const struct hg_genl *g,
+		      const char *cmd, json_object *obj);
 
 #endif

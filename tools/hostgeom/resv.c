@@ -36,7 +36,6 @@ int cmd_resv(struct cli *cli, int argc, char **argv)
 	struct hg_kgroups groups;
 	struct hg_err err = { 0 };
 	bool has_group = false;
-	json_object *env, *arr;
 	struct hg_genl *g;
 	unsigned long id = 0;
 	char *end;
@@ -46,7 +45,7 @@ int cmd_resv(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts,
 				NULL)) != -1) {
 		ret = module_opt(cli, &m, c, "resv ", usage);
-		if (ret >= 0)
+		if (ret != CLI_NEXT)
 			return ret;
 	}
 	if (optind < argc) {
@@ -66,27 +65,8 @@ int cmd_resv(struct cli *cli, int argc, char **argv)
 	if (hg_genl_groups(g, has_group, id, &groups, &err))
 		return module_close(&m, g, cli_fail(&err));
 	if (cli->json) {
-		env = cli_envelope("resv");
-		arr = json_object_new_array_ext(groups.n);
-		for (i = 0; arr && i < groups.n; i++) {
-			json_object *o = hg_json_kgroup(&groups.v[i]);
-
-			if (!o || json_object_array_add(arr, o)) {
-				json_object_put(o);
-				json_object_put(arr);
-				arr = NULL;
-			}
-		}
-		if (!env || !arr ||
-		    json_object_object_add(env, "family_version",
-					   json_object_new_int(hg_genl_version(g))) ||
-		    json_object_object_add(env, "groups", arr)) {
-			json_object_put(arr);
-			json_object_put(env);
-			ret = cli_failf("out of memory building the JSON output");
-		} else {
-			cli_print_json(cli, env);
-		}
+		ret = module_print_json(cli, g, "resv",
+					 hg_json_kgroups(&groups));
 	} else {
 		for (i = 0; i < groups.n; i++)
 			module_print_group(&groups.v[i]);

@@ -16,6 +16,8 @@
 json_object *hg_json_kregion(const struct hg_kregion *r);
 /* A group with its members and their own regions (GET_GROUPS). */
 json_object *hg_json_kgroup(const struct hg_kgroup *g);
+/* GET_GROUPS' reply: {"groups": [every group]}. */
+json_object *hg_json_kgroups(const struct hg_kgroups *groups);
 /* A carve result: the groups, their walks, hits and region verdicts. */
 json_object *hg_json_carve(const struct hg_carve_result *res);
 
