@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include <hostgeom/iommufd.h>
 #include <hostgeom/sysfs.h>
 #include <hostgeom/vfio.h>
+
+#include "internal.h"
 
 /* As for type1: the count only grows when something else attaches. */
 #define IOVA_RANGES_TRIES	4
@@ -65,34 +68,17 @@ int hg_iommufd_available(const struct hg_ctx *ctx, struct hg_err *err)
 	return 0;
 }
 
-/* Names from sysfs are short; a longer one is cut, not overflowed. */
-static void copy_name(char *dst, size_t len, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /* The driver a PCI device is bound to, "" when none. */
 static void pci_driver(const struct hg_ctx *ctx, const char *bdf, char *buf,
 		       size_t len)
 {
-	char path[PATH_MAX], target[PATH_MAX];
-	const char *slash;
-	ssize_t n;
+	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/driver",
 		 hg_ctx_sysfs(ctx), bdf);
-	n = readlink(path, target, sizeof(target) - 1);
 	buf[0] = '\0';
-	if (n < 0)
-		return;
-	target[n] = '\0';
-	slash = strrchr(target, '/');
-	copy_name(buf, len, slash ? slash + 1 : target);
+	/* A longer name is cut, not overflowed. */
+	hg_read_link_base(AT_FDCWD, path, buf, len);
 }
 
 /* The cdev name ("vfio3") under SYSFS/bus/pci/devices/BDF/vfio-dev. */
@@ -124,7 +110,9 @@ static int find_cdev(const struct hg_ctx *ctx, const char *bdf, char *name,
 	name[0] = '\0';
 	while ((de = readdir(dir)))
 		if (!strncmp(de->d_name, "vfio", 4)) {
-			copy_name(name, len, de->d_name);
+			/* Names from sysfs are short; a longer one is cut. */
+			hg_copy_name(name, len, de->d_name,
+				     strlen(de->d_name));
 			break;
 		}
 	closedir(dir);
@@ -141,17 +129,9 @@ static int find_cdev(const struct hg_ctx *ctx, const char *bdf, char *name,
 static int bind_refused(const struct hg_ctx *ctx, const char *bdf,
 			struct hg_err *err)
 {
-	struct hg_topology topo = { 0 };
-	const struct hg_group *group;
-	struct hg_err serr = { 0 };
-	char why[256] = "";
+	char why[256];
 
-	if (!hg_sysfs_read_topology(ctx, &topo, &serr)) {
-		group = hg_topology_find_device(&topo, bdf, NULL);
-		if (group && hg_group_vfio_ready(group, why, sizeof(why)))
-			why[0] = '\0';
-		hg_topology_free(&topo);
-	}
+	hg_group_not_ready_why(ctx, bdf, 0, why, sizeof(why));
 	if (why[0])
 		return hg_err_set(err, -EPERM,
 				  "VFIO_DEVICE_BIND_IOMMUFD on %s refused (EPERM): %s; bind every member of the group to vfio-pci",

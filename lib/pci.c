@@ -153,14 +153,14 @@ int hg_pci_parse_config(const uint8_t *cfg, size_t len, struct hg_pci_hop *hop,
 	hop->multifunction = cfg[CFG_HEADER_TYPE] & CFG_HEADER_MFD;
 	bridge = (cfg[CFG_HEADER_TYPE] & 0x7f) == 1;
 	exp = find_exp_cap(cfg, len);
-	hop->is_pcie = exp && exp + 4 <= len;
+	hop->is_pcie = exp;	/* found only when its 4 bytes are within len */
 	hop->pcie_type = hop->is_pcie ? (rd16(cfg, exp + CAP_EXP_FLAGS) >> 4) & 0xf : 0;
 	hop->role = role_of(bridge, hop->is_pcie, hop->pcie_type);
 	hop->aliases = hop->role == HG_PCI_PCIE_TO_PCI_BRIDGE ||
 		       hop->role == HG_PCI_PCI_BRIDGE;
 
 	acs = hop->is_pcie ? find_ext_cap(cfg, len, EXT_CAP_ID_ACS) : 0;
-	hop->has_acs = acs && acs + 8 <= len;
+	hop->has_acs = acs;	/* found only when its 8 bytes are within len */
 	if (hop->has_acs) {
 		hop->acs_cap = rd16(cfg, acs + ACS_CAP);
 		hop->acs_ctrl = rd16(cfg, acs + ACS_CTRL);
@@ -219,10 +219,8 @@ enum hg_pci_reason hg_pci_isolation(const struct hg_pci_hop *hops, size_t n,
 			return HG_PCI_ALIAS;
 		}
 	}
-	for (i = dev; i-- > 0;) {
-		if (acs_path_enabled(hops, i))
-			break;
-		*at = i;
+	if (dev && !acs_path_enabled(hops, dev - 1)) {
+		*at = dev - 1;
 		return HG_PCI_NO_ACS;
 	}
 	if (hops[dev].multifunction && !acs_enabled(&hops[dev])) {

@@ -96,19 +96,34 @@ int hg_qemu_input_from_query(const struct hg_geom_query *query,
 	return 0;
 }
 
+/* The last IOMMU unit read: groups behind one unit share its width. */
+struct unit_width {
+	char unit[64];		/* "" before the first */
+	unsigned int aw;
+	uint64_t pgsizes;
+};
+
 /* The VT-d width of the first member with an IOMMU unit. */
 static int group_width(const struct hg_ctx *ctx, const struct hg_group *group,
-		       unsigned int *aw, uint64_t *pgsizes, struct hg_err *err)
+		       struct unit_width *last, struct hg_err *err)
 {
 	char unit[64];
 	size_t i;
+	int ret;
 
 	for (i = 0; i < group->n_members; i++) {
 		if (!group->members[i].is_pci ||
 		    hg_iommu_unit_of(ctx, group->members[i].name, unit,
 				     sizeof(unit), NULL))
 			continue;
-		return hg_iommu_unit_width(ctx, unit, aw, pgsizes, err);
+		if (last->unit[0] && !strcmp(unit, last->unit))
+			return 0;
+		last->unit[0] = '\0';
+		ret = hg_iommu_unit_width(ctx, unit, &last->aw, &last->pgsizes,
+					  err);
+		if (!ret)
+			memcpy(last->unit, unit, sizeof(unit));
+		return ret;
 	}
 	return hg_err_set(err, -ENOENT,
 			  "group %u: no member links to an IOMMU unit in sysfs",
@@ -131,9 +146,8 @@ int hg_qemu_input_from_sysfs(const struct hg_ctx *ctx,
 			     struct hg_qemu_input *in, struct hg_err *err)
 {
 	struct hg_ranges usable = HG_RANGES_INIT;
+	struct unit_width last = { .unit = "" };
 	bool first = true;
-	uint64_t pgsizes;
-	unsigned int aw;
 	size_t i;
 	int ret;
 
@@ -143,12 +157,12 @@ int hg_qemu_input_from_sysfs(const struct hg_ctx *ctx,
 
 		if (!wanted(group->id, ids, n_ids))
 			continue;
-		ret = group_width(ctx, group, &aw, &pgsizes, err);
+		ret = group_width(ctx, group, &last, err);
 		if (!ret)
-			ret = hg_usable_from_resv(group->resv, group->n_resv, aw,
-						  &usable);
+			ret = hg_usable_from_resv(group->resv, group->n_resv,
+						  last.aw, &usable);
 		if (!ret)
-			ret = merge(in, &first, &usable, pgsizes, err);
+			ret = merge(in, &first, &usable, last.pgsizes, err);
 		if (!ret)
 			ret = add_resv(in, group, err);
 		hg_ranges_free(&usable);

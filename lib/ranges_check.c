@@ -79,25 +79,16 @@ static void pick_width(const struct hg_group_geom *geom,
 static void find_unattached(const struct hg_group *group,
 			    struct hg_group_check *out)
 {
-	const char **vfio;
-	size_t i, j, n, used = 0;
+	size_t i, used = 0;
 
-	n = hg_group_vfio_members(group, NULL, 0);
-	vfio = calloc(n ? n : 1, sizeof(*vfio));
-	if (!vfio)
-		return;
-	hg_group_vfio_members(group, vfio, n);
 	for (i = 0; i < group->n_members; i++) {
-		for (j = 0; j < n; j++)
-			if (vfio[j] == group->members[i].name)
-				break;
-		if (j < n || used >= sizeof(out->unattached))
+		if (hg_driver_is_vfio(group->members[i].driver) ||
+		    used >= sizeof(out->unattached))
 			continue;
 		used += snprintf(out->unattached + used,
 				 sizeof(out->unattached) - used, "%s%s",
 				 used ? "," : "", group->members[i].name);
 	}
-	free(vfio);
 }
 
 static int compare(struct hg_group_check *out, enum hg_source a,

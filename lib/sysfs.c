@@ -18,6 +18,8 @@
 
 #include <hostgeom/sysfs.h>
 
+#include "internal.h"
+
 #define GROUPS_DIR "kernel/iommu_groups"
 
 static const char *const resv_names[] = {
@@ -249,24 +251,29 @@ static int read_attr(int dirfd, const char *name, char *buf, size_t len)
 	return 0;
 }
 
-/* Basename of the symlink @name under @dirfd; "" when there is none. */
-static int read_link_base(int dirfd, const char *name, char *out, size_t len)
+int hg_read_link_base(int dirfd, const char *path, char *out, size_t len)
 {
 	char target[PATH_MAX];
 	const char *base;
 	ssize_t r;
 
-	out[0] = '\0';
-	r = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	r = readlinkat(dirfd, path, target, sizeof(target) - 1);
 	if (r < 0)
-		return errno == ENOENT ? 0 : -errno;
+		return -errno;
 	target[r] = '\0';
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
-	if (strlen(base) >= len)
-		return -ENAMETOOLONG;
-	strcpy(out, base);
-	return 0;
+	return hg_copy_name(out, len, base, strlen(base)) ? 0 : -ENAMETOOLONG;
+}
+
+/* Basename of the symlink @name under @dirfd; "" when there is none. */
+static int read_link_base(int dirfd, const char *name, char *out, size_t len)
+{
+	int ret = hg_read_link_base(dirfd, name, out, len);
+
+	if (ret)
+		out[0] = '\0';
+	return ret == -ENOENT ? 0 : ret;
 }
 
 /*
@@ -334,13 +341,17 @@ static bool hex_u32(const char *s, size_t len, uint32_t max, uint32_t *value)
 	return true;
 }
 
-static bool copy_name(char *dst, size_t size, const char *src, size_t len)
+bool hg_copy_name(char *dst, size_t size, const char *src, size_t len)
 {
-	if (len >= size)
+	bool fits = len < size;
+
+	if (!size)
 		return false;
+	if (!fits)
+		len = size - 1;
 	memcpy(dst, src, len);
 	dst[len] = '\0';
-	return true;
+	return fits;
 }
 
 bool hg_driver_is_vfio(const char *driver)
@@ -375,8 +386,8 @@ static int read_uevent(const struct walk *w, int devs_fd, struct hg_device *d)
 		if (!val++)
 			continue;
 		if (!strncmp(line, "DRIVER=", 7)) {
-			if (!copy_name(d->driver, sizeof(d->driver), val,
-				       end - val))
+			if (!hg_copy_name(d->driver, sizeof(d->driver), val,
+					  end - val))
 				return walk_error(w, -ENAMETOOLONG, d->name,
 						  "uevent", "driver name longer than 63 characters");
 		} else if (!strncmp(line, "PCI_CLASS=", 10)) {
@@ -478,8 +489,8 @@ static int take_vfio_cdev(void *arg, const char *name)
 
 	if (strncmp(name, "vfio", 4))
 		return 0;
-	if (!copy_name(cs->d->vfio_cdev, sizeof(cs->d->vfio_cdev), name,
-		       strlen(name)))
+	if (!hg_copy_name(cs->d->vfio_cdev, sizeof(cs->d->vfio_cdev), name,
+			  strlen(name)))
 		return walk_error(cs->w, -ENAMETOOLONG, cs->d->name, "vfio-dev",
 				  "entry name too long for a vfio cdev");
 	return 1;
@@ -532,7 +543,7 @@ static int add_member(void *arg, const char *name)
 	}
 	d = &g->members[g->n_members];
 	memset(d, 0, sizeof(*d));
-	if (!copy_name(d->name, sizeof(d->name), name, strlen(name)))
+	if (!hg_copy_name(d->name, sizeof(d->name), name, strlen(name)))
 		return walk_error(w, -ENAMETOOLONG, name, NULL,
 				  "device name longer than hostgeom supports (63 characters)");
 	ret = read_uevent(w, ml->devs_fd, d);
@@ -867,7 +878,7 @@ const struct hg_group *hg_topology_find_device(const struct hg_topology *topo,
  * pci-stub and the PCIe port driver. Any other bound driver makes the group
  * "not viable"; an unbound device does not.
  */
-static bool driver_lets_vfio_own(const char *driver)
+bool hg_driver_lets_vfio_own(const char *driver)
 {
 	static const char *const allowed[] = {
 		"pci-stub", "pcieport", "fsl-pci",
@@ -893,7 +904,7 @@ size_t hg_group_non_vfio_members(const struct hg_group *group, char *buf,
 		const struct hg_device *d = &group->members[i];
 		int w;
 
-		if (driver_lets_vfio_own(d->driver))
+		if (hg_driver_lets_vfio_own(d->driver))
 			continue;
 		if (used < len) {
 			w = snprintf(buf + used, len - used, "%s%s",

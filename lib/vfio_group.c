@@ -5,9 +5,10 @@
  * drivers leave DMA to VFIO) and at least one member is vfio-bound.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include <hostgeom/vfio.h>
+
+#include "internal.h"
 
 size_t hg_group_vfio_members(const struct hg_group *group,
 			     const char **names, size_t max)
@@ -23,40 +24,32 @@ size_t hg_group_vfio_members(const struct hg_group *group,
 	return n;
 }
 
-/* "A (drv), B (drv)": the members @names lists, with their drivers. */
-static void with_drivers(const struct hg_group *group, char *names,
-			 char *buf, size_t len)
-{
-	const struct hg_device *dev;
-	size_t i, used = 0;
-	char *name, *save;
-
-	buf[0] = '\0';
-	for (name = strtok_r(names, ",", &save); name && used < len;
-	     name = strtok_r(NULL, ",", &save)) {
-		for (i = 0, dev = NULL; i < group->n_members; i++)
-			if (!strcmp(group->members[i].name, name))
-				dev = &group->members[i];
-		used += snprintf(buf + used, len - used, "%s%s (%s)",
-				 used ? ", " : "", name,
-				 dev && dev->driver[0] ? dev->driver : "?");
-	}
-}
-
 bool hg_group_vfio_ready(const struct hg_group *group, char *why, size_t len)
 {
-	char names[200], listed[256];
-	size_t blockers;
+	size_t i, blockers = 0, used = 0;
+	char listed[256] = "";
 
-	blockers = hg_group_non_vfio_members(group, names, sizeof(names));
+	for (i = 0; i < group->n_members; i++) {
+		const struct hg_device *d = &group->members[i];
+		int w;
+
+		if (hg_driver_lets_vfio_own(d->driver))
+			continue;
+		if (used < sizeof(listed)) {
+			/* "A (drv), B (drv)" */
+			w = snprintf(listed + used, sizeof(listed) - used,
+				     "%s%s (%s)", blockers ? ", " : "",
+				     d->name, d->driver);
+			used += w > 0 ? (size_t)w : 0;
+		}
+		blockers++;
+	}
 	if (blockers) {
-		if (why) {
-			with_drivers(group, names, listed, sizeof(listed));
+		if (why)
 			snprintf(why, len, "%s %s bound to %s", listed,
 				 blockers > 1 ? "are" : "is",
 				 blockers > 1 ? "kernel drivers"
 					      : "a kernel driver");
-		}
 		return false;
 	}
 	if (!hg_group_vfio_members(group, NULL, 0)) {
@@ -67,4 +60,23 @@ bool hg_group_vfio_ready(const struct hg_group *group, char *why, size_t len)
 	if (why && len)
 		why[0] = '\0';
 	return true;
+}
+
+void hg_group_not_ready_why(const struct hg_ctx *ctx, const char *bdf,
+			    unsigned int id, char *why, size_t len)
+{
+	struct hg_topology topo = { 0 };
+	const struct hg_group *group;
+	struct hg_err serr = { 0 };
+
+	if (len)
+		why[0] = '\0';
+	if (hg_sysfs_read_topology(ctx, &topo, &serr))
+		return;
+	group = bdf ? hg_topology_find_device(&topo, bdf, NULL)
+		    : hg_topology_group(&topo, id);
+	/* A ready group: it changed since the kernel refused. */
+	if (group && hg_group_vfio_ready(group, why, len) && len)
+		why[0] = '\0';
+	hg_topology_free(&topo);
 }

@@ -15,6 +15,8 @@
 #include <hostgeom/sysfs.h>
 #include <hostgeom/vfio.h>
 
+#include "internal.h"
+
 /*
  * The answer grows only when the ranges change between two calls (a device
  * attached elsewhere meanwhile); a few retries cover that, more means
@@ -63,17 +65,9 @@ static int open_container(struct type1 *t, struct hg_err *err)
 static int group_not_viable(const struct type1 *t, unsigned int id,
 			    struct hg_err *err)
 {
-	struct hg_topology topo = { 0 };
-	const struct hg_group *group;
-	struct hg_err serr = { 0 };
-	char why[256] = "";
+	char why[256];
 
-	if (!hg_sysfs_read_topology(t->ctx, &topo, &serr)) {
-		group = hg_topology_group(&topo, id);
-		if (group && hg_group_vfio_ready(group, why, sizeof(why)))
-			why[0] = '\0';	/* changed since the kernel said so */
-		hg_topology_free(&topo);
-	}
+	hg_group_not_ready_why(t->ctx, NULL, id, why, sizeof(why));
 	if (!why[0])
 		return hg_err_set(err, -EPERM,
 				  "group %u is not viable: a member is bound to a kernel driver (sysfs did not say which); bind every member of the group to vfio-pci",
