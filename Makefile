@@ -41,6 +41,7 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 TESTS     := $(TEST_SRCS:selftests/%.c=$(B)/selftests/%)
 TEST_HELPERS := $(filter-out %_test.c,$(wildcard selftests/*.c))
+HELPER_OBJS  := $(TEST_HELPERS:%.c=$(B)/%.o)
 
 all: $(B)/hostgeom $(TESTS)
 
@@ -62,12 +63,24 @@ $(B)/libhostgeom.a: $(LIB_OBJS)
 $(B)/hostgeom: $(TOOL_OBJS) $(B)/libhostgeom.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/selftests/%: selftests/%.c $(TEST_HELPERS) $(B)/libhostgeom.a | prereq
+# The helpers (selftests/*.c but *_test.c) are built once, into an archive.
+$(HELPER_OBJS): $(B)/selftests/%.o: selftests/%.c | prereq
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) -MMD -MP \
+		-c -o $@ $<
+
+$(B)/selftests/helpers.a: $(HELPER_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/selftests/%: selftests/%.c $(B)/selftests/helpers.a $(B)/libhostgeom.a | prereq
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) \
-		-o $@ $< $(TEST_HELPERS) $(B)/libhostgeom.a $(LDLIBS)
+		-MMD -MP -MF $@.d -MT $@ \
+		-o $@ $< $(B)/selftests/helpers.a $(B)/libhostgeom.a $(LDLIBS)
 
--include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(HELPER_OBJS:.o=.d) \
+	 $(TESTS:=.d)
 
 setup:
 	scripts/setup

@@ -12,6 +12,7 @@
 #include <hostgeom/query.h>
 
 #include "fake_vfio.h"
+#include "json_get.h"
 #include "kselftest_harness.h"
 
 #define TOP39	UINT64_C(0x7fffffffff)
@@ -349,24 +350,6 @@ TEST(backend_parse)
 	EXPECT_EQ(-EINVAL, hg_backend_parse("", &mask, &err));
 }
 
-static json_object *get(json_object *obj, const char *path)
-{
-	char key[64], *dot;
-	json_object *next;
-
-	while (obj && *path) {
-		snprintf(key, sizeof(key), "%s", path);
-		dot = strchr(key, '.');
-		if (dot)
-			*dot = '\0';
-		if (!json_object_object_get_ex(obj, key, &next))
-			return NULL;
-		obj = next;
-		path += strlen(key) + (dot ? 1 : 0);
-	}
-	return obj;
-}
-
 TEST_F(check, json_form)
 {
 	static const struct hg_range whole[] = { { 0, TOP39 } };
@@ -379,29 +362,29 @@ TEST_F(check, json_form)
 	ASSERT_EQ(0, hg_group_check(&self->geom, &self->out, &self->err));
 	obj = hg_json_group_check(&self->out, &self->geom);
 	ASSERT_NE(NULL, obj);
-	EXPECT_EQ(6, json_object_get_int(get(obj, "group")));
-	EXPECT_FALSE(json_object_get_boolean(get(obj, "agree")));
-	EXPECT_TRUE(json_object_get_boolean(get(obj, "checked")));
-	EXPECT_EQ(39, json_object_get_int(get(obj, "aw_bits")));
-	EXPECT_STREQ("type1", json_object_get_string(get(obj, "aw_source")));
+	EXPECT_EQ(6, json_object_get_int(json_get(obj, "group")));
+	EXPECT_FALSE(json_object_get_boolean(json_get(obj, "agree")));
+	EXPECT_TRUE(json_object_get_boolean(json_get(obj, "checked")));
+	EXPECT_EQ(39, json_object_get_int(json_get(obj, "aw_bits")));
+	EXPECT_STREQ("type1", json_object_get_string(json_get(obj, "aw_source")));
 	EXPECT_STREQ("unavailable", json_object_get_string(
-			     get(obj, "sources.iommufd.status")));
+			     json_get(obj, "sources.iommufd.status")));
 	EXPECT_STREQ("no /dev/iommu", json_object_get_string(
-			     get(obj, "sources.iommufd.reason")));
-	EXPECT_EQ(NULL, get(obj, "sources.iommufd.ranges"));
+			     json_get(obj, "sources.iommufd.reason")));
+	EXPECT_EQ(NULL, json_get(obj, "sources.iommufd.ranges"));
 	EXPECT_EQ(2, json_object_array_length(
-			     get(obj, "sources.sysfs.ranges")));
-	cmp = json_object_array_get_idx(get(obj, "comparisons"), 0);
+			     json_get(obj, "sources.sysfs.ranges")));
+	cmp = json_object_array_get_idx(json_get(obj, "comparisons"), 0);
 	ASSERT_NE(NULL, cmp);
-	EXPECT_STREQ("sysfs", json_object_get_string(get(cmp, "a")));
-	EXPECT_STREQ("type1", json_object_get_string(get(cmp, "b")));
-	diff = json_object_array_get_idx(get(cmp, "differences"), 0);
+	EXPECT_STREQ("sysfs", json_object_get_string(json_get(cmp, "a")));
+	EXPECT_STREQ("type1", json_object_get_string(json_get(cmp, "b")));
+	diff = json_object_array_get_idx(json_get(cmp, "differences"), 0);
 	ASSERT_NE(NULL, diff);
-	EXPECT_EQ(0, hg_json_get_hex(get(diff, "start"), &v));
+	EXPECT_EQ(0, hg_json_get_hex(json_get(diff, "start"), &v));
 	EXPECT_EQ(0xfee00000, v);
-	EXPECT_EQ(0, hg_json_get_hex(get(diff, "end"), &v));
+	EXPECT_EQ(0, hg_json_get_hex(json_get(diff, "end"), &v));
 	EXPECT_EQ(0xfeefffff, v);
-	EXPECT_STREQ("type1", json_object_get_string(get(diff, "usable_in")));
+	EXPECT_STREQ("type1", json_object_get_string(json_get(diff, "usable_in")));
 	json_object_put(obj);
 }
 
@@ -415,21 +398,21 @@ TEST_F(check, json_geom_group)
 	hg_vtd_decode(FAKE_VTD39_CAP, FAKE_VTD39_ECAP, &self->geom.iommufd.vtd);
 	obj = hg_json_geom_group(&self->geom);
 	ASSERT_NE(NULL, obj);
-	EXPECT_EQ(0, hg_json_get_hex(get(obj, "type1.pgsizes"), &v));
+	EXPECT_EQ(0, hg_json_get_hex(json_get(obj, "type1.pgsizes"), &v));
 	EXPECT_EQ(FAKE_VTD39_PGSIZES, v);
 	EXPECT_STREQ("4K 2M 1G", json_object_get_string(
-			     get(obj, "type1.pgsizes_human")));
-	EXPECT_EQ(39, json_object_get_int(get(obj, "type1.aw_bits")));
-	EXPECT_TRUE(json_object_object_get_ex(get(obj, "type1"), "dma_avail",
+			     json_get(obj, "type1.pgsizes_human")));
+	EXPECT_EQ(39, json_object_get_int(json_get(obj, "type1.aw_bits")));
+	EXPECT_TRUE(json_object_object_get_ex(json_get(obj, "type1"), "dma_avail",
 					      NULL));
-	EXPECT_EQ(NULL, get(obj, "type1.dma_avail"));	/* null: none */
+	EXPECT_EQ(NULL, json_get(obj, "type1.dma_avail"));	/* null: none */
 	EXPECT_STREQ("intel-vtd", json_object_get_string(
-			     get(obj, "iommufd.hw_info.type")));
-	EXPECT_EQ(39, json_object_get_int(get(obj, "iommufd.hw_info.vtd.mgaw")));
+			     json_get(obj, "iommufd.hw_info.type")));
+	EXPECT_EQ(39, json_object_get_int(json_get(obj, "iommufd.hw_info.vtd.mgaw")));
 	EXPECT_TRUE(json_object_get_boolean(
-			    get(obj, "iommufd.hw_info.vtd.caching_mode")));
+			    json_get(obj, "iommufd.hw_info.vtd.caching_mode")));
 	EXPECT_STREQ("0000:01:00.0", json_object_get_string(
-			     json_object_array_get_idx(get(obj, "members"), 0)));
+			     json_object_array_get_idx(json_get(obj, "members"), 0)));
 	json_object_put(obj);
 }
 

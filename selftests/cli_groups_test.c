@@ -11,6 +11,7 @@
 
 #include "cli_run.h"
 #include "fake_sysfs.h"
+#include "json_get.h"
 #include "kselftest_harness.h"
 
 #define MSI "0x00000000fee00000 0x00000000feefffff msi\n"
@@ -111,14 +112,6 @@ TEST_F(groups, unknown_group_or_device)
 	ASSERT_STREQ("", self->res.out);
 }
 
-static json_object *key(json_object *obj, const char *name)
-{
-	json_object *v = NULL;
-
-	json_object_object_get_ex(obj, name, &v);
-	return v;
-}
-
 TEST_F(groups, json)
 {
 	json_object *doc, *groups, *g, *d;
@@ -126,38 +119,38 @@ TEST_F(groups, json)
 	ASSERT_EQ(0, RUN("--json"));
 	doc = json_tokener_parse(self->res.out);
 	ASSERT_NE(NULL, doc);
-	ASSERT_EQ(1, json_object_get_int(key(doc, "schema")));
-	ASSERT_STREQ("groups", json_object_get_string(key(doc, "command")));
-	groups = key(doc, "groups");
+	ASSERT_EQ(1, json_object_get_int(json_get(doc, "schema")));
+	ASSERT_STREQ("groups", json_object_get_string(json_get(doc, "command")));
+	groups = json_get(doc, "groups");
 	ASSERT_EQ(3, json_object_array_length(groups));
 
 	g = json_object_array_get_idx(groups, 1);
-	ASSERT_EQ(7, json_object_get_int(key(g, "id")));
-	ASSERT_STREQ("DMA-FQ", json_object_get_string(key(g, "type")));
-	ASSERT_EQ(2, json_object_array_length(key(g, "devices")));
-	d = json_object_array_get_idx(key(g, "devices"), 0);
-	ASSERT_STREQ("0000:00:1f.0", json_object_get_string(key(d, "name")));
-	ASSERT_STREQ("0x8086", json_object_get_string(key(d, "vendor")));
-	ASSERT_STREQ("0x060100", json_object_get_string(key(d, "class")));
-	d = json_object_array_get_idx(key(g, "reserved_regions"), 1);
-	ASSERT_STREQ("0xfee00000", json_object_get_string(key(d, "start")));
-	ASSERT_STREQ("0xfeefffff", json_object_get_string(key(d, "end")));
-	ASSERT_STREQ("msi", json_object_get_string(key(d, "type")));
+	ASSERT_EQ(7, json_object_get_int(json_get(g, "id")));
+	ASSERT_STREQ("DMA-FQ", json_object_get_string(json_get(g, "type")));
+	ASSERT_EQ(2, json_object_array_length(json_get(g, "devices")));
+	d = json_object_array_get_idx(json_get(g, "devices"), 0);
+	ASSERT_STREQ("0000:00:1f.0", json_object_get_string(json_get(d, "name")));
+	ASSERT_STREQ("0x8086", json_object_get_string(json_get(d, "vendor")));
+	ASSERT_STREQ("0x060100", json_object_get_string(json_get(d, "class")));
+	d = json_object_array_get_idx(json_get(g, "reserved_regions"), 1);
+	ASSERT_STREQ("0xfee00000", json_object_get_string(json_get(d, "start")));
+	ASSERT_STREQ("0xfeefffff", json_object_get_string(json_get(d, "end")));
+	ASSERT_STREQ("msi", json_object_get_string(json_get(d, "type")));
 
 	g = json_object_array_get_idx(groups, 2);
 	ASSERT_TRUE(json_object_object_get_ex(g, "type", &d));
 	ASSERT_EQ(NULL, d);
-	d = json_object_array_get_idx(key(g, "devices"), 0);
-	ASSERT_STREQ("vfio0", json_object_get_string(key(d, "vfio_cdev")));
+	d = json_object_array_get_idx(json_get(g, "devices"), 0);
+	ASSERT_STREQ("vfio0", json_object_get_string(json_get(d, "vfio_cdev")));
 	json_object_put(doc);
 
 	/* Filtered, and --pretty still parses to the same. */
 	ASSERT_EQ(0, RUN("--pretty", "0000:01:00.0"));
 	doc = json_tokener_parse(self->res.out);
 	ASSERT_NE(NULL, doc);
-	groups = key(doc, "groups");
+	groups = json_get(doc, "groups");
 	ASSERT_EQ(1, json_object_array_length(groups));
-	ASSERT_EQ(12, json_object_get_int(key(json_object_array_get_idx(groups, 0), "id")));
+	ASSERT_EQ(12, json_object_get_int(json_get(json_object_array_get_idx(groups, 0), "id")));
 	json_object_put(doc);
 }
 
@@ -243,8 +236,8 @@ TEST_F(no_iommu, text_and_json)
 	ASSERT_EQ(0, strncmp(self->want, self->res.err, strlen(self->want)));
 	doc = json_tokener_parse(self->res.out);
 	ASSERT_NE(NULL, doc);
-	ASSERT_STREQ("groups", json_object_get_string(key(doc, "command")));
-	groups = key(doc, "groups");
+	ASSERT_STREQ("groups", json_object_get_string(json_get(doc, "command")));
+	groups = json_get(doc, "groups");
 	ASSERT_TRUE(json_object_is_type(groups, json_type_array));
 	ASSERT_EQ(0, json_object_array_length(groups));
 	json_object_put(doc);

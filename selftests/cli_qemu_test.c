@@ -12,6 +12,7 @@
 
 #include "cli_run.h"
 #include "fake_sysfs.h"
+#include "json_get.h"
 #include "kselftest_harness.h"
 
 #define MSI_RESV "0x00000000fee00000 0x00000000feefffff msi\n"
@@ -48,17 +49,6 @@ FIXTURE_TEARDOWN(vtd_host)
 	fake_sysfs_destroy(self->fs);
 }
 
-static json_object *get(json_object *o, const char *a, const char *b)
-{
-	json_object *v = NULL;
-
-	if (!json_object_object_get_ex(o, a, &v))
-		return NULL;
-	if (b && !json_object_object_get_ex(v, b, &v))
-		return NULL;
-	return v;
-}
-
 TEST_F(vtd_host, sysfs_source_text)
 {
 	const char *argv[] = { "--sysfs-root", fake_sysfs_root(self->fs),
@@ -87,25 +77,25 @@ TEST_F(vtd_host, sysfs_source_json_q35_and_virt)
 	ASSERT_EQ(0, cli_run(&self->res, q35));
 	doc = json_tokener_parse(self->res.out);
 	ASSERT_NE(NULL, doc);
-	EXPECT_EQ(39, json_object_get_int(get(doc, "virtio_iommu", "aw_bits")));
-	EXPECT_EQ(39, json_object_get_int(get(doc, "intel_iommu", "aw_bits")));
-	v = get(doc, "virtio_iommu", "holes");
+	EXPECT_EQ(39, json_object_get_int(json_get(doc, "virtio_iommu.aw_bits")));
+	EXPECT_EQ(39, json_object_get_int(json_get(doc, "intel_iommu.aw_bits")));
+	v = json_get(doc, "virtio_iommu.holes");
 	ASSERT_EQ(1, json_object_array_length(v));
 	r = json_object_array_get_idx(v, 0);
-	EXPECT_STREQ("0xfee00000", json_object_get_string(get(r, "start", NULL)));
-	EXPECT_STREQ("0xfeefffff", json_object_get_string(get(r, "end", NULL)));
-	EXPECT_STREQ("msi", json_object_get_string(get(r, "type", NULL)));
-	EXPECT_STREQ("0x40201000", json_object_get_string(get(doc, "host", "pgsizes")));
+	EXPECT_STREQ("0xfee00000", json_object_get_string(json_get(r, "start")));
+	EXPECT_STREQ("0xfeefffff", json_object_get_string(json_get(r, "end")));
+	EXPECT_STREQ("msi", json_object_get_string(json_get(r, "type")));
+	EXPECT_STREQ("0x40201000", json_object_get_string(json_get(doc, "host.pgsizes")));
 	json_object_put(doc);
 
 	ASSERT_EQ(0, cli_run(&self->res, virt));
 	doc = json_tokener_parse(self->res.out);
 	ASSERT_NE(NULL, doc);
-	EXPECT_STREQ("virt", json_object_get_string(get(doc, "machine", NULL)));
-	EXPECT_EQ(NULL, strstr(json_object_get_string(get(doc, "virtio_iommu", "device")),
+	EXPECT_STREQ("virt", json_object_get_string(json_get(doc, "machine")));
+	EXPECT_EQ(NULL, strstr(json_object_get_string(json_get(doc, "virtio_iommu.device")),
 			       "reserved-regions"));
-	EXPECT_EQ(1, json_object_array_length(get(doc, "virtio_iommu", "holes")));
-	EXPECT_EQ(NULL, get(doc, "intel_iommu", "aw_bits"));
+	EXPECT_EQ(1, json_object_array_length(json_get(doc, "virtio_iommu.holes")));
+	EXPECT_EQ(NULL, json_get(doc, "intel_iommu.aw_bits"));
 	json_object_put(doc);
 }
 
@@ -171,7 +161,6 @@ FIXTURE_SETUP(explain)
 	struct fake_dev ep = { .name = "0000:01:00.0", .parent = "0000:00:1c.0",
 			       .group = 4, .pci = true, .driver = "vfio-pci" };
 	unsigned char b[4096];
-	char path[512];
 
 	self->fs = fake_sysfs_create();
 	ASSERT_NE(NULL, self->fs);
@@ -179,11 +168,9 @@ FIXTURE_SETUP(explain)
 	ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &rp));
 	ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &ep));
 	config(b, 0x4, true, false);		/* root port, disable-acs=on */
-	snprintf(path, sizeof(path), "%s/config", fake_sysfs_dev_path(self->fs, rp.name));
-	ASSERT_EQ(0, fake_sysfs_write(self->fs, path, b, sizeof(b)));
+	ASSERT_EQ(0, fake_sysfs_dev_write(self->fs, rp.name, "config", b, sizeof(b)));
 	config(b, 0x0, false, false);		/* endpoint */
-	snprintf(path, sizeof(path), "%s/config", fake_sysfs_dev_path(self->fs, ep.name));
-	ASSERT_EQ(0, fake_sysfs_write(self->fs, path, b, sizeof(b)));
+	ASSERT_EQ(0, fake_sysfs_dev_write(self->fs, ep.name, "config", b, sizeof(b)));
 }
 
 FIXTURE_TEARDOWN(explain)
@@ -213,14 +200,14 @@ TEST_F(explain, json_verdict)
 	EXPECT_EQ(1, cli_run(&self->res, argv));
 	doc = json_tokener_parse(self->res.out);
 	ASSERT_NE(NULL, doc);
-	EXPECT_STREQ("no-acs", json_object_get_string(get(doc, "verdict", "reason")));
-	EXPECT_STREQ("0000:00:1c.0", json_object_get_string(get(doc, "verdict", "at")));
-	EXPECT_TRUE(json_object_get_boolean(get(doc, "verdict", "shared")));
-	EXPECT_EQ(4, json_object_get_int(get(doc, "group", NULL)));
-	path = get(doc, "path", NULL);
+	EXPECT_STREQ("no-acs", json_object_get_string(json_get(doc, "verdict.reason")));
+	EXPECT_STREQ("0000:00:1c.0", json_object_get_string(json_get(doc, "verdict.at")));
+	EXPECT_TRUE(json_object_get_boolean(json_get(doc, "verdict.shared")));
+	EXPECT_EQ(4, json_object_get_int(json_get(doc, "group")));
+	path = json_get(doc, "path");
 	ASSERT_EQ(2, json_object_array_length(path));
 	EXPECT_STREQ("root port", json_object_get_string(
-		get(json_object_array_get_idx(path, 0), "role", NULL)));
+		json_get(json_object_array_get_idx(path, 0), "role")));
 	json_object_put(doc);
 }
 
@@ -229,12 +216,10 @@ TEST_F(explain, acs_on_the_port_isolates)
 	const char *argv[] = { "--sysfs-root", fake_sysfs_root(self->fs),
 			       "explain", "0000:01:00.0", NULL };
 	unsigned char b[4096];
-	char path[512];
 
 	config(b, 0x4, true, true);
-	snprintf(path, sizeof(path), "%s/config",
-		 fake_sysfs_dev_path(self->fs, "0000:00:1c.0"));
-	ASSERT_EQ(0, fake_sysfs_write(self->fs, path, b, sizeof(b)));
+	ASSERT_EQ(0, fake_sysfs_dev_write(self->fs, "0000:00:1c.0", "config",
+					  b, sizeof(b)));
 	cli_run(&self->res, argv);
 	EXPECT_NE(NULL, strstr(self->res.out, "ACS capable: SV TB RR CR UF; enabled: SV RR CR UF"));
 	EXPECT_NE(NULL, strstr(self->res.out, "why: 0000:01:00.0: isolated"));

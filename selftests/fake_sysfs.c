@@ -63,13 +63,18 @@ static int remove_one(const char *path, const struct stat *st, int flag,
 	return remove(path) ? -1 : 0;
 }
 
+int fake_remove_tree(const char *dir)
+{
+	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 void fake_sysfs_destroy(struct fake_sysfs *fs)
 {
 	size_t i;
 
 	if (!fs)
 		return;
-	nftw(fs->root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	fake_remove_tree(fs->root);
 	for (i = 0; i < fs->n_devs; i++) {
 		free(fs->devs[i].name);
 		free(fs->devs[i].path);
@@ -102,13 +107,11 @@ static int full_path(const struct fake_sysfs *fs, const char *path,
 	return pathf(out, "%s/%s", fs->root, path);
 }
 
-/* mkdir -p of @path's directory part (@with_last: of @path itself). */
-static int make_dirs(const struct fake_sysfs *fs, const char *path,
-		     bool with_last)
+int fake_make_dirs(const char *root, const char *path, bool with_last)
 {
 	char full[PATH_MAX], *p;
-	size_t root_len = strlen(fs->root);
-	int ret = full_path(fs, path, full);
+	size_t root_len = strlen(root);
+	int ret = pathf(full, "%s/%s", root, path);
 
 	if (ret)
 		return ret;
@@ -121,6 +124,13 @@ static int make_dirs(const struct fake_sysfs *fs, const char *path,
 	if (with_last && mkdir(full, 0755) && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+/* fake_make_dirs() below the tree's root. */
+static int make_dirs(const struct fake_sysfs *fs, const char *path,
+		     bool with_last)
+{
+	return fake_make_dirs(fs->root, path, with_last);
 }
 
 int fake_sysfs_mkdir(struct fake_sysfs *fs, const char *path)
@@ -148,6 +158,19 @@ int fake_sysfs_write(struct fake_sysfs *fs, const char *path,
 	if (close(fd) && !ret)
 		ret = -errno;
 	return ret;
+}
+
+int fake_sysfs_dev_write(struct fake_sysfs *fs, const char *name,
+			 const char *attr, const void *data, size_t len)
+{
+	const char *dir = fake_sysfs_dev_path(fs, name);
+	char path[PATH_MAX];
+	int ret;
+
+	if (!dir)
+		return -ENOENT;
+	ret = pathf(path, "%s/%s", dir, attr);
+	return ret ? ret : fake_sysfs_write(fs, path, data, len);
 }
 
 int fake_sysfs_printf(struct fake_sysfs *fs, const char *path,

@@ -57,11 +57,22 @@ const char *fake_sysfs_dev_path(const struct fake_sysfs *fs, const char *name);
 /* Files, directories and links anywhere, parents made as needed. */
 int fake_sysfs_write(struct fake_sysfs *fs, const char *path,
 		     const void *data, size_t len);
+/* Attribute file @attr of added device @name (-ENOENT: no such device). */
+int fake_sysfs_dev_write(struct fake_sysfs *fs, const char *name,
+			 const char *attr, const void *data, size_t len);
 int fake_sysfs_printf(struct fake_sysfs *fs, const char *path,
 		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int fake_sysfs_mkdir(struct fake_sysfs *fs, const char *path);
 /* @target is relative to the root too; the link is written relative. */
 int fake_sysfs_symlink(struct fake_sysfs *fs, const char *path,
 		       const char *target);
+
+/*
+ * Plain-path helpers, for other fake trees too. mkdir -p of @root/@path's
+ * directory part (@with_last: of @root/@path itself; @root must exist).
+ */
+int fake_make_dirs(const char *root, const char *path, bool with_last);
+/* rm -r of @dir, symlinks not followed; 0, or -1 with errno. */
+int fake_remove_tree(const char *dir);
 
 #endif

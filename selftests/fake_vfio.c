@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,36 +110,22 @@ const char *fake_vfio_setup(void)
 	return fake_kernel.dev_root;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 void fake_vfio_teardown(void)
 {
 	if (fake_kernel.dev_root[0])
-		nftw(fake_kernel.dev_root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+		fake_remove_tree(fake_kernel.dev_root);
 	fake_kernel.dev_root[0] = '\0';
 }
 
 int fake_vfio_node(const char *path)
 {
 	char full[PATH_MAX];
-	char *slash;
-	int fd;
+	int fd, ret;
 
+	ret = fake_make_dirs(fake_kernel.dev_root, path, false);
+	if (ret)
+		return ret;
 	snprintf(full, sizeof(full), "%s/%s", fake_kernel.dev_root, path);
-	for (slash = strchr(full + strlen(fake_kernel.dev_root) + 1, '/');
-	     slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(full, 0755) && errno != EEXIST)
-			return -errno;
-		*slash = '/';
-	}
 	fd = open(full, O_CREAT | O_WRONLY, 0600);
 	if (fd < 0)
 		return -errno;

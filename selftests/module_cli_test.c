@@ -5,13 +5,13 @@
  * not loaded, not there, or built for another kernel. Skips what needs
  * the module to be absent when it is loaded (in a test VM).
  */
-#include <glob.h>
 #include <string.h>
 #include <sys/utsname.h>
 
 #include <hostgeom/kmodload.h>
 
 #include "cli_run.h"
+#include "module_env.h"
 #include "kselftest_harness.h"
 
 FIXTURE(cli) {
@@ -89,22 +89,13 @@ TEST_F(cli, load_of_a_missing_file_names_it)
 TEST_F(cli, load_of_a_module_for_another_kernel_names_both)
 {
 	struct utsname u;
-	char arg[4200];
-	glob_t gl;
-	size_t i;
+	char path[1000];
+	char arg[1100];
 
 	uname(&u);
-	if (glob("kmod/out/*/hostgeom_test.ko", 0, NULL, &gl))
-		SKIP(return, "no kmod/out/*/hostgeom_test.ko (make module)");
-	for (i = 0; i < gl.gl_pathc; i++)
-		if (!strstr(gl.gl_pathv[i], u.release))
-			break;
-	if (i == gl.gl_pathc) {
-		globfree(&gl);
-		SKIP(return, "every built module is for this kernel");
-	}
-	snprintf(arg, sizeof(arg), "--load=%s", gl.gl_pathv[i]);
-	globfree(&gl);
+	if (module_env_foreign_ko(path, sizeof(path)))
+		SKIP(return, "%s", path);
+	snprintf(arg, sizeof(arg), "--load=%s", path);
 	EXPECT_EQ(2, RUN("carve", arg));
 	EXPECT_NE(NULL, strstr(self->res.err, "was built for kernel"));
 	EXPECT_NE(NULL, strstr(self->res.err, u.release));

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
+#include <glob.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,7 +33,7 @@ static bool have_iommu_groups(void)
 	return any;
 }
 
-struct hg_genl *module_env_open(char *why, size_t len)
+static struct hg_genl *module_env_open(char *why, size_t len)
 {
 	struct hg_err err = { 0 };
 	struct hg_genl *g;
@@ -78,7 +80,7 @@ size_t module_env_stub_count(void)
 	return n;
 }
 
-bool module_env_group_has_stub(const struct hg_kgroup *g)
+static bool module_env_group_has_stub(const struct hg_kgroup *g)
 {
 	size_t i;
 
@@ -115,4 +117,27 @@ int module_env_unprivileged(int (*fn)(void *arg), void *arg)
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+int module_env_foreign_ko(char *buf, size_t len)
+{
+	struct utsname u;
+	glob_t gl;
+	size_t i;
+	int ret = -1;
+
+	uname(&u);
+	if (glob("kmod/out/*/hostgeom_test.ko", 0, NULL, &gl)) {
+		snprintf(buf, len, "no kmod/out/*/hostgeom_test.ko (make module) under the working directory");
+		return -1;
+	}
+	snprintf(buf, len, "every built module is for this kernel");
+	for (i = 0; i < gl.gl_pathc && ret; i++) {
+		if (strstr(gl.gl_pathv[i], u.release))
+			continue;
+		snprintf(buf, len, "%s", gl.gl_pathv[i]);
+		ret = 0;
+	}
+	globfree(&gl);
+	return ret;
 }

@@ -15,13 +15,8 @@
 
 /*
  * Loads the module ($HOSTGEOM_KMOD, else the installed one, else this
- * tree's build for the running kernel) and opens the family. NULL with
- * the reason in @why when the module cannot be used here.
- */
-struct hg_genl *module_env_open(char *why, size_t len);
-
-/*
- * module_env_open() and a listing of every group (*@gs, to be freed):
+ * tree's build for the running kernel), opens the family and lists
+ * every group (*@gs, to be freed):
  * 0, 1 when the module cannot be used here (the reason in @why), or a
  * negative errno when the listing failed (the message in @why).
  */
@@ -50,11 +45,22 @@ const char *module_env_path(void);
 /* How many PCI devices are bound to the stub driver now. */
 size_t module_env_stub_count(void);
 
-/* True when @g has a member bound to the stub. */
-bool module_env_group_has_stub(const struct hg_kgroup *g);
-
 /* The first group with a member bound to the stub, or NULL. */
 const struct hg_kgroup *module_env_stub_group(const struct hg_kgroups *gs);
+
+/* Skips the test when @stub (from module_env_stub_group()) is NULL. */
+#define MODULE_ENV_NEED_STUB(stub) do {					\
+	if (!(stub))							\
+		SKIP(return, "no IOMMU group has a member bound to %s (%zu bound; run under scripts/stub-bind)", \
+		     HOSTGEOM_STUB_DRIVER, module_env_stub_count());	\
+} while (0)
+
+/*
+ * The first hostgeom_test.ko under kmod/out/ (relative to the working
+ * directory) built for a kernel other than the running one: 0 with its path in @buf, or -1
+ * with the reason to skip in @buf.
+ */
+int module_env_foreign_ko(char *buf, size_t len);
 
 /*
  * Runs @fn in a child that has dropped to uid/gid 65534 (no capabilities);

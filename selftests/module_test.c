@@ -10,7 +10,6 @@
  * elsewhere every test skips and says why.
  */
 #include <errno.h>
-#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,12 +46,6 @@ FIXTURE_TEARDOWN(mod)
 	hg_kgroups_free(&self->groups);
 	hg_genl_close(self->g);
 }
-
-#define NEED_STUB() do {						\
-	if (!self->stub)						\
-		SKIP(return, "no IOMMU group has a member bound to %s (%zu bound; run under scripts/stub-bind)", \
-		     HOSTGEOM_STUB_DRIVER, module_env_stub_count());				\
-} while (0)
 
 static int counters(struct hg_genl *g, struct hg_kcounters *c)
 {
@@ -128,7 +121,7 @@ static int try_unload(void *arg)
 
 TEST_F_TIMEOUT(mod, load_unload_unprivileged_refused, 180)
 {
-	char path[4096];
+	char path[1000];
 	struct hg_err err = { 0 };
 	bool loaded;
 
@@ -155,28 +148,18 @@ TEST(load_module_for_another_kernel)
 {
 	struct hg_err err = { 0 };
 	struct utsname u;
-	glob_t gl;
-	size_t i;
+	char path[1000];
 	bool loaded;
-	int found = 0;
 
 	uname(&u);
-	if (glob("kmod/out/*/hostgeom_test.ko", 0, NULL, &gl))
-		SKIP(return, "no kmod/out/*/hostgeom_test.ko (make module) under the working directory");
-	for (i = 0; i < gl.gl_pathc && !found; i++) {
-		if (strstr(gl.gl_pathv[i], u.release))
-			continue;
-		found = 1;
-		EXPECT_EQ(-ENOEXEC, hg_kmod_load(gl.gl_pathv[i], &loaded, &err));
-		EXPECT_NE(NULL, strstr(err.msg, "was built for kernel"));
-		EXPECT_NE(NULL, strstr(err.msg, u.release)) {
-			TH_LOG("%s", err.msg);
-		}
-		EXPECT_FALSE(loaded);
+	if (module_env_foreign_ko(path, sizeof(path)))
+		SKIP(return, "%s", path);
+	EXPECT_EQ(-ENOEXEC, hg_kmod_load(path, &loaded, &err));
+	EXPECT_NE(NULL, strstr(err.msg, "was built for kernel"));
+	EXPECT_NE(NULL, strstr(err.msg, u.release)) {
+		TH_LOG("%s", err.msg);
 	}
-	globfree(&gl);
-	if (!found)
-		SKIP(return, "every built module is for this kernel");
+	EXPECT_FALSE(loaded);
 }
 
 TEST(load_missing_or_not_a_module)
@@ -528,7 +511,7 @@ TEST_F_TIMEOUT(mod, repeated_checks_leave_nothing_mapped, 120)
 	size_t n, n_after;
 	int i;
 
-	NEED_STUB();
+	MODULE_ENV_NEED_STUB(self->stub);
 	ASSERT_EQ(0, stub_masks(self->g, masks, 64, &n));
 	ASSERT_EQ(0, counters(self->g, &before));
 	for (i = 0; i < 6; i++) {
@@ -557,7 +540,7 @@ TEST_F_TIMEOUT(mod, concurrent_checks_leave_nothing_mapped, 120)
 	int i, status, ok = 0;
 	pid_t pid[4];
 
-	NEED_STUB();
+	MODULE_ENV_NEED_STUB(self->stub);
 	ASSERT_EQ(0, counters(self->g, &before));
 	fflush(NULL);
 	for (i = 0; i < 4; i++) {
@@ -601,7 +584,7 @@ TEST_F(mod, count_and_time_limits_stop_the_walk)
 	struct hg_carve_result res;
 	struct hg_err err = { 0 };
 
-	NEED_STUB();
+	MODULE_ENV_NEED_STUB(self->stub);
 	req.group = self->stub->id;
 	ASSERT_EQ(0, hg_genl_carve(self->g, &req, &res, &err));
 	w = &res.groups[0].walks[0];
@@ -645,7 +628,7 @@ TEST_F_TIMEOUT(mod, unload_while_a_check_runs, 180)
 	char stop;
 	pid_t pid;
 
-	NEED_STUB();
+	MODULE_ENV_NEED_STUB(self->stub);
 	req.group = self->stub->id;
 	ASSERT_EQ(0, pipe(pipefd));
 	fflush(NULL);

@@ -13,6 +13,7 @@
 #include <hostgeom/genl.h>
 #include <hostgeom/genl_json.h>
 
+#include "json_get.h"
 #include "kselftest_harness.h"
 
 #define MB (1ULL << 20)
@@ -265,13 +266,6 @@ TEST_F(carve, nothing_walked_is_not_checked)
 	EXPECT_EQ(HG_CV_NOT_CHECKED, hg_carve_verdict(&self->res));
 }
 
-static json_object *get(json_object *o, const char *k)
-{
-	json_object *v = NULL;
-
-	return json_object_object_get_ex(o, k, &v) ? v : NULL;
-}
-
 TEST_F(carve, json_keys_and_values)
 {
 	json_object *doc, *g, *w, *r, *d;
@@ -279,33 +273,33 @@ TEST_F(carve, json_keys_and_values)
 	self->walk.n_phase = 1;
 	doc = hg_json_carve(&self->res);
 	ASSERT_NE(NULL, doc);
-	EXPECT_STREQ("pass", json_object_get_string(get(doc, "verdict")));
-	EXPECT_EQ(json_type_null, json_object_get_type(get(doc, "canary")));
-	g = json_object_array_get_idx(get(doc, "groups"), 0);
+	EXPECT_STREQ("pass", json_object_get_string(json_get(doc, "verdict")));
+	EXPECT_EQ(json_type_null, json_object_get_type(json_get(doc, "canary")));
+	g = json_object_array_get_idx(json_get(doc, "groups"), 0);
 	ASSERT_NE(NULL, g);
-	EXPECT_EQ(3, json_object_get_int(get(g, "id")));
-	EXPECT_STREQ("DMA", json_object_get_string(get(g, "domain")));
+	EXPECT_EQ(3, json_object_get_int(json_get(g, "id")));
+	EXPECT_STREQ("DMA", json_object_get_string(json_get(g, "domain")));
 	EXPECT_STREQ("0xffffffffffffffff", json_object_get_string(
-		get(get(g, "aperture"), "end")));
-	d = json_object_array_get_idx(get(g, "devices"), 1);
-	EXPECT_TRUE(json_object_get_boolean(get(d, "stub")));
-	EXPECT_EQ(json_type_null, json_object_get_type(get(d, "driver")));
-	r = json_object_array_get_idx(get(d, "reserved_regions"), 1);
-	EXPECT_STREQ("0x8000000000", json_object_get_string(get(r, "start")));
-	EXPECT_FALSE(json_object_get_boolean(get(r, "all_members")));
-	w = json_object_array_get_idx(get(g, "walks"), 0);
+		json_get(json_get(g, "aperture"), "end")));
+	d = json_object_array_get_idx(json_get(g, "devices"), 1);
+	EXPECT_TRUE(json_object_get_boolean(json_get(d, "stub")));
+	EXPECT_EQ(json_type_null, json_object_get_type(json_get(d, "driver")));
+	r = json_object_array_get_idx(json_get(d, "reserved_regions"), 1);
+	EXPECT_STREQ("0x8000000000", json_object_get_string(json_get(r, "start")));
+	EXPECT_FALSE(json_object_get_boolean(json_get(r, "all_members")));
+	w = json_object_array_get_idx(json_get(g, "walks"), 0);
 	ASSERT_NE(NULL, w);
-	EXPECT_STREQ("0x200000", json_object_get_string(get(w, "map_size")));
-	EXPECT_EQ(10000, json_object_get_int(get(w, "maps_per_second")));
-	EXPECT_TRUE(json_object_get_boolean(get(w, "through_top32")));
+	EXPECT_STREQ("0x200000", json_object_get_string(json_get(w, "map_size")));
+	EXPECT_EQ(10000, json_object_get_int(json_get(w, "maps_per_second")));
+	EXPECT_TRUE(json_object_get_boolean(json_get(w, "through_top32")));
 	/* No wide phase: null, not false. */
 	EXPECT_EQ(json_type_null,
-		  json_object_get_type(get(w, "reached_aperture_top")));
-	EXPECT_STREQ("target", json_object_get_string(get(
-		json_object_array_get_idx(get(w, "phases"), 0), "stop")));
-	EXPECT_EQ(3, json_object_array_length(get(g, "regions")));
-	r = json_object_array_get_idx(get(g, "regions"), 0);
-	EXPECT_STREQ("carved", json_object_get_string(get(r, "verdict")));
+		  json_object_get_type(json_get(w, "reached_aperture_top")));
+	EXPECT_STREQ("target", json_object_get_string(json_get(
+		json_object_array_get_idx(json_get(w, "phases"), 0), "stop")));
+	EXPECT_EQ(3, json_object_array_length(json_get(g, "regions")));
+	r = json_object_array_get_idx(json_get(g, "regions"), 0);
+	EXPECT_STREQ("carved", json_object_get_string(json_get(r, "verdict")));
 	json_object_put(doc);
 }
 

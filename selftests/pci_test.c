@@ -243,13 +243,10 @@ static int add_with_config(struct fake_sysfs *fs, const char *name,
 {
 	struct fake_dev dev = { .name = name, .parent = parent, .group = 1,
 				.pci = true };
-	char path[512];
 	int ret = fake_sysfs_add_dev(fs, &dev);
 
-	if (ret)
-		return ret;
-	snprintf(path, sizeof(path), "%s/config", fake_sysfs_dev_path(fs, name));
-	return fake_sysfs_write(fs, path, c->b, sizeof(c->b));
+	return ret ? ret : fake_sysfs_dev_write(fs, name, "config", c->b,
+						sizeof(c->b));
 }
 
 FIXTURE_SETUP(sysfs_path)

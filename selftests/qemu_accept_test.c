@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <hostgeom/geometry.h>
 #include <hostgeom/qemu.h>
 
 #include "kselftest_harness.h"
@@ -125,6 +126,21 @@ static int run_qemu(char *const argv[], char *errbuf, size_t len)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* Runs @variant's QEMU stopped with -device @dev, as run_qemu(). */
+static int run_device(const FIXTURE_VARIANT(accept) *variant, const char *dev,
+		      char *errbuf, size_t len)
+{
+	char machine[128];
+	char *argv[] = {
+		(char *)variant->binary, "-machine", machine, "-accel", "tcg",
+		"-display", "none", "-nodefaults", "-S", "-qmp", "stdio",
+		"-device", (char *)dev, NULL
+	};
+
+	snprintf(machine, sizeof(machine), "%s", variant->machine);
+	return run_qemu(argv, errbuf, len);
+}
+
 FIXTURE_SETUP(accept)
 {
 	struct hg_err err = { 0 };
@@ -138,14 +154,9 @@ FIXTURE_SETUP(accept)
 	self->in.pgsizes = 0x40201000;
 	self->in.resv = &self->msi;
 	self->in.n_resv = 1;
-	if (variant->msi_hole) {
-		hg_ranges_add(&self->in.usable, 0, 0xfedfffff);
-		hg_ranges_add(&self->in.usable, 0xfef00000,
-			      hg_mask_bits(variant->host_bits));
-	} else {
-		hg_ranges_add(&self->in.usable, 0,
-			      hg_mask_bits(variant->host_bits));
-	}
+	/* The whole host range, less the MSI window with msi_hole. */
+	hg_usable_from_resv(&self->msi, variant->msi_hole ? 1 : 0,
+			    variant->host_bits, &self->in.usable);
 	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &err));
 }
 
@@ -158,16 +169,10 @@ FIXTURE_TEARDOWN(accept)
 TEST_F(accept, virtio_iommu_device)
 {
 	char *dev = hg_qemu_virtio_device_json(&self->opts);
-	char machine[128];
-	char *argv[] = {
-		(char *)variant->binary, "-machine", machine, "-accel", "tcg",
-		"-display", "none", "-nodefaults", "-S", "-qmp", "stdio",
-		"-device", dev, NULL
-	};
 
 	ASSERT_NE(NULL, dev);
-	snprintf(machine, sizeof(machine), "%s", variant->machine);
-	EXPECT_EQ(0, run_qemu(argv, self->errbuf, sizeof(self->errbuf))) {
+	EXPECT_EQ(0, run_device(variant, dev, self->errbuf,
+				sizeof(self->errbuf))) {
 		TH_LOG("-device %s refused: %s", dev, self->errbuf);
 	}
 	free(dev);
@@ -183,15 +188,9 @@ TEST_F(accept, user_reserved_regions_refused)
 	const char *dev = variant->kind == HG_MACHINE_Q35 ?
 		"{\"driver\":\"virtio-iommu-pci\",\"reserved-regions\":[\"0xfee00000:0xfeefffff:1\"]}" :
 		"{\"driver\":\"virtio-iommu-pci\",\"reserved-regions\":[\"0x8000000:0x80fffff:1\"]}";
-	char machine[128];
-	char *argv[] = {
-		(char *)variant->binary, "-machine", machine, "-accel", "tcg",
-		"-display", "none", "-nodefaults", "-S", "-qmp", "stdio",
-		"-device", (char *)dev, NULL
-	};
 
-	snprintf(machine, sizeof(machine), "%s", variant->machine);
-	EXPECT_NE(0, run_qemu(argv, self->errbuf, sizeof(self->errbuf)));
+	EXPECT_NE(0, run_device(variant, dev, self->errbuf,
+				sizeof(self->errbuf)));
 	EXPECT_NE(NULL, strstr(self->errbuf, "may not be set more than once")) {
 		TH_LOG("QEMU said: %s", self->errbuf);
 	}
@@ -200,20 +199,14 @@ TEST_F(accept, user_reserved_regions_refused)
 TEST_F(accept, intel_iommu_device)
 {
 	char *dev = hg_qemu_intel_device(&self->opts);
-	char machine[128];
-	char *argv[] = {
-		(char *)variant->binary, "-machine", machine, "-accel", "tcg",
-		"-display", "none", "-nodefaults", "-S", "-qmp", "stdio",
-		"-device", dev, NULL
-	};
 
 	if (variant->kind != HG_MACHINE_Q35) {
 		free(dev);
 		SKIP(return, "intel-iommu exists on q35 only");
 	}
 	ASSERT_NE(NULL, dev);
-	snprintf(machine, sizeof(machine), "%s", variant->machine);
-	EXPECT_EQ(0, run_qemu(argv, self->errbuf, sizeof(self->errbuf))) {
+	EXPECT_EQ(0, run_device(variant, dev, self->errbuf,
+				sizeof(self->errbuf))) {
 		TH_LOG("-device %s refused: %s", dev, self->errbuf);
 	}
 	free(dev);

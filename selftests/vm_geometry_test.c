@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "cli_run.h"
+#include "json_get.h"
 #include "kselftest_harness.h"
 
 FIXTURE(vm) {
@@ -39,26 +40,19 @@ FIXTURE_TEARDOWN(vm)
 	json_object_put(self->doc);
 }
 
-static json_object *key(json_object *o, const char *k)
-{
-	json_object *v = NULL;
-
-	return json_object_object_get_ex(o, k, &v) ? v : NULL;
-}
-
 /* The group (from "groups --json") holding device @name. */
 static json_object *group_of(json_object *doc, const char *name)
 {
-	json_object *groups = key(doc, "groups");
+	json_object *groups = json_get(doc, "groups");
 	size_t i, j;
 
 	for (i = 0; groups && i < json_object_array_length(groups); i++) {
 		json_object *g = json_object_array_get_idx(groups, i);
-		json_object *devs = key(g, "devices");
+		json_object *devs = json_get(g, "devices");
 
 		for (j = 0; devs && j < json_object_array_length(devs); j++)
 			if (!strcmp(name, json_object_get_string(
-				key(json_object_array_get_idx(devs, j), "name"))))
+				json_get(json_object_array_get_idx(devs, j), "name"))))
 				return g;
 	}
 	return NULL;
@@ -97,10 +91,10 @@ TEST_F(vm, expected_groups)
 			}
 		}
 		if (first)
-			EXPECT_EQ(n, json_object_array_length(key(first, "devices"))) {
+			EXPECT_EQ(n, json_object_array_length(json_get(first, "devices"))) {
 				TH_LOG("group %d has %zu members, expected %zu",
-				       json_object_get_int(key(first, "id")),
-				       json_object_array_length(key(first, "devices")), n);
+				       json_object_get_int(json_get(first, "id")),
+				       json_object_array_length(json_get(first, "devices")), n);
 			}
 	}
 	free(copy);
@@ -128,17 +122,17 @@ TEST_F(vm, qemu_options_match_the_emulated_iommu)
 	}
 	self->doc = json_tokener_parse(self->res.out);
 	ASSERT_NE(NULL, self->doc);
-	EXPECT_EQ(self->aw, json_object_get_int(key(key(self->doc, "virtio_iommu"),
+	EXPECT_EQ(self->aw, json_object_get_int(json_get(json_get(self->doc, "virtio_iommu"),
 						    "aw_bits")));
 	EXPECT_EQ(self->aw >= 48 ? 48 : 39,
-		  json_object_get_int(key(key(self->doc, "intel_iommu"), "aw_bits")));
-	usable = key(key(self->doc, "host"), "usable");
+		  json_object_get_int(json_get(json_get(self->doc, "intel_iommu"), "aw_bits")));
+	usable = json_get(json_get(self->doc, "host"), "usable");
 	for (i = 0; usable && i < json_object_array_length(usable); i++) {
 		json_object *r = json_object_array_get_idx(usable, i);
 
 		off += snprintf(got + off, sizeof(got) - off, "%s%s-%s", i ? "," : "",
-				json_object_get_string(key(r, "start")),
-				json_object_get_string(key(r, "end")));
+				json_object_get_string(json_get(r, "start")),
+				json_object_get_string(json_get(r, "end")));
 	}
 	if (want)
 		EXPECT_STREQ(want, got);
