@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,20 +195,25 @@ static bool acs_enabled(const struct hg_pci_hop *hop)
 	return true;
 }
 
-static bool acs_path_enabled(const struct hg_pci_hop *hops, size_t upto)
+/*
+ * The topmost of hops[0..upto] without ACS, or SIZE_MAX. The kernel walks up
+ * from the device while a bridge's path to the root lacks ACS, so the group
+ * is the one of that topmost hop: it is the hop to blame.
+ */
+static size_t acs_path_gap(const struct hg_pci_hop *hops, size_t upto)
 {
 	size_t i;
 
 	for (i = 0; i <= upto; i++)
 		if (!acs_enabled(&hops[i]))
-			return false;
-	return true;
+			return i;
+	return SIZE_MAX;
 }
 
 enum hg_pci_reason hg_pci_isolation(const struct hg_pci_hop *hops, size_t n,
 				    size_t *at)
 {
-	size_t dev, i;
+	size_t dev, i, gap;
 
 	if (!n)
 		return HG_PCI_ISOLATED;
@@ -219,8 +225,9 @@ enum hg_pci_reason hg_pci_isolation(const struct hg_pci_hop *hops, size_t n,
 			return HG_PCI_ALIAS;
 		}
 	}
-	if (dev && !acs_path_enabled(hops, dev - 1)) {
-		*at = dev - 1;
+	gap = dev ? acs_path_gap(hops, dev - 1) : SIZE_MAX;
+	if (gap != SIZE_MAX) {
+		*at = gap;
 		return HG_PCI_NO_ACS;
 	}
 	if (hops[dev].multifunction && !acs_enabled(&hops[dev])) {

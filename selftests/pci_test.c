@@ -200,6 +200,21 @@ TEST(verdicts)
 	EXPECT_EQ(HG_PCI_NO_ACS, hg_pci_isolation(path, 2, &at));
 	EXPECT_EQ(0, at);
 
+	/*
+	 * root port without ACS above a downstream port with it: the device
+	 * shares the root port's group, so the root port is the one named
+	 */
+	path[1] = hop_of(_metadata, &rp_acs, "0000:01:00.0");
+	path[2] = hop_of(_metadata, &ep, "0000:02:00.0");
+	at = 99;
+	EXPECT_EQ(HG_PCI_NO_ACS, hg_pci_isolation(path, 3, &at));
+	EXPECT_EQ(0, at);
+	/* and the other way round: the lower port is the gap */
+	path[0] = hop_of(_metadata, &rp_acs, "0000:00:1c.0");
+	path[1] = hop_of(_metadata, &rp_noacs, "0000:01:00.0");
+	EXPECT_EQ(HG_PCI_NO_ACS, hg_pci_isolation(path, 3, &at));
+	EXPECT_EQ(1, at);
+
 	/* behind a PCIe-to-PCI bridge: the bridge's alias wins */
 	path[0] = hop_of(_metadata, &rp_acs, "0000:00:1c.0");
 	path[1] = hop_of(_metadata, &bridge, "0000:01:00.0");
