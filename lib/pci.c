@@ -196,15 +196,15 @@ static bool acs_enabled(const struct hg_pci_hop *hop)
 }
 
 /*
- * The topmost of hops[0..upto] without ACS, or SIZE_MAX. The kernel walks up
+ * The topmost of the n hops without ACS, or SIZE_MAX. The kernel walks up
  * from the device while a bridge's path to the root lacks ACS, so the group
  * is the one of that topmost hop: it is the hop to blame.
  */
-static size_t acs_path_gap(const struct hg_pci_hop *hops, size_t upto)
+static size_t acs_path_gap(const struct hg_pci_hop *hops, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i <= upto; i++)
+	for (i = 0; i < n; i++)
 		if (!acs_enabled(&hops[i]))
 			return i;
 	return SIZE_MAX;
@@ -225,7 +225,7 @@ enum hg_pci_reason hg_pci_isolation(const struct hg_pci_hop *hops, size_t n,
 			return HG_PCI_ALIAS;
 		}
 	}
-	gap = dev ? acs_path_gap(hops, dev - 1) : SIZE_MAX;
+	gap = acs_path_gap(hops, dev);	/* the ports above the device */
 	if (gap != SIZE_MAX) {
 		*at = gap;
 		return HG_PCI_NO_ACS;
