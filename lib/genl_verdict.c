@@ -206,7 +206,7 @@ static enum hg_region_verdict walked(const struct hg_carve_group *cg,
 	const struct hg_carve_walk *w;
 	const struct hg_carve_segment *s;
 	bool reachable = false, walks = false;
-	uint64_t lo, hi, start, last, low, high, top[2];
+	uint64_t lo, hi, start, last, low, high, top[ARRAY_SIZE(cg->walks->phase)];
 	size_t i, j;
 
 	for (i = 0; i < cg->n_walks; i++) {
@@ -303,7 +303,7 @@ bool hg_carve_walk_through_top32(const struct hg_carve_walk *w)
 bool hg_carve_walk_reached_top(const struct hg_carve_group *cg,
 			       const struct hg_carve_walk *w)
 {
-	uint64_t top[2];
+	uint64_t top[ARRAY_SIZE(w->phase)];
 	size_t i;
 
 	if (w->n_phase < 2)
