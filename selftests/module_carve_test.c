@@ -282,7 +282,7 @@ TEST_F_TIMEOUT(carve, cli_exit_status_and_json, 300)
 		  json_object_get_int(json_get(doc, "family_version")));
 	EXPECT_STREQ("violation", json_object_get_string(json_get(doc, "verdict")));
 	EXPECT_STREQ("0xfff00000", json_object_get_string(
-		json_get(json_get(doc, "canary"), "start")));
+		json_get(doc, "canary.start")));
 	g = json_object_array_get_idx(json_get(doc, "groups"), 0);
 	ASSERT_NE(NULL, g);
 	EXPECT_EQ(self->stub->id, json_object_get_int(json_get(g, "id")));

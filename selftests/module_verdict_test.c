@@ -280,7 +280,7 @@ TEST_F(carve, json_keys_and_values)
 	EXPECT_EQ(3, json_object_get_int(json_get(g, "id")));
 	EXPECT_STREQ("DMA", json_object_get_string(json_get(g, "domain")));
 	EXPECT_STREQ("0xffffffffffffffff", json_object_get_string(
-		json_get(json_get(g, "aperture"), "end")));
+		json_get(g, "aperture.end")));
 	d = json_object_array_get_idx(json_get(g, "devices"), 1);
 	EXPECT_TRUE(json_object_get_boolean(json_get(d, "stub")));
 	EXPECT_EQ(json_type_null, json_object_get_type(json_get(d, "driver")));

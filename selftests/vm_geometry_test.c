@@ -122,11 +122,10 @@ TEST_F(vm, qemu_options_match_the_emulated_iommu)
 	}
 	self->doc = json_tokener_parse(self->res.out);
 	ASSERT_NE(NULL, self->doc);
-	EXPECT_EQ(self->aw, json_object_get_int(json_get(json_get(self->doc, "virtio_iommu"),
-						    "aw_bits")));
+	EXPECT_EQ(self->aw, json_object_get_int(json_get(self->doc, "virtio_iommu.aw_bits")));
 	EXPECT_EQ(self->aw >= 48 ? 48 : 39,
-		  json_object_get_int(json_get(json_get(self->doc, "intel_iommu"), "aw_bits")));
-	usable = json_get(json_get(self->doc, "host"), "usable");
+		  json_object_get_int(json_get(self->doc, "intel_iommu.aw_bits")));
+	usable = json_get(self->doc, "host.usable");
 	for (i = 0; usable && i < json_object_array_length(usable); i++) {
 		json_object *r = json_object_array_get_idx(usable, i);
 
