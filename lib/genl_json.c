@@ -138,11 +138,25 @@ json_object *hg_json_kgroups(const struct hg_kgroups *groups)
 	return finish(&b, obj);
 }
 
-static json_object *phase(const struct hg_carve_phase *ph)
+/* A member's region with its owner: REGION + {"owner"}. */
+static json_object *owned_region(const char *owner, const struct hg_kregion *r)
 {
-	json_object *obj = json_object_new_object();
+	json_object *obj = hg_json_kregion(r);
 	struct jb b = { 0 };
 
+	add(&b, obj, "owner", json_object_new_string(owner));
+	return finish(&b, obj);
+}
+
+static json_object *phase(const struct hg_carve_group *cg,
+			  const struct hg_carve_walk *w, size_t i)
+{
+	const struct hg_carve_phase *ph = &w->phase[i];
+	json_object *obj = json_object_new_object();
+	struct hg_map_failure f;
+	struct jb b = { 0 };
+
+	hg_carve_phase_map_failure(cg, w, i, &f);
 	add(&b, obj, "mask_bits", json_object_new_int(ph->mask_bits));
 	add(&b, obj, "limit", hg_json_hex(ph->limit));
 	add(&b, obj, "target", hg_json_hex(ph->target));
@@ -150,16 +164,25 @@ static json_object *phase(const struct hg_carve_phase *ph)
 	add_opt(&b, obj, "first", ph->has_first, hg_json_hex(ph->first));
 	add(&b, obj, "stop", json_object_new_string(
 		    hg_carve_stop_name(ph->stop)));
+	add_opt(&b, obj, "map_failure", f.kind != HG_MF_NONE,
+		json_object_new_string(hg_map_failure_kind_name(f.kind)));
+	add_opt(&b, obj, "map_failed_at", f.has_iova,
+		hg_json_range(f.start, f.last));
+	add_opt(&b, obj, "map_failed_region", f.kind == HG_MF_REGION,
+		owned_region(f.owner, &f.region));
 	return finish(&b, obj);
 }
 
-static json_object *segment(const struct hg_carve_segment *s)
+static json_object *segment(const struct hg_carve_group *cg,
+			    const struct hg_carve_walk *w, size_t i)
 {
+	const struct hg_carve_segment *s = &w->seg[i];
 	json_object *obj = hg_json_range(s->low, s->high);
 	struct jb b = { 0 };
 
 	add(&b, obj, "maps", json_object_new_int64(s->maps));
-	add(&b, obj, "exhausted", json_object_new_boolean(s->exhausted));
+	add(&b, obj, "exhausted", json_object_new_boolean(
+		    hg_carve_segment_exhausted(cg, w, i)));
 	return finish(&b, obj);
 }
 
@@ -197,11 +220,11 @@ static json_object *walk(const struct hg_carve_group *cg,
 	arr = json_object_new_array_ext(w->n_phase);
 	add(&b, obj, "phases", arr);
 	for (i = 0; !b.failed && i < w->n_phase; i++)
-		push(&b, arr, phase(&w->phase[i]));
+		push(&b, arr, phase(cg, w, i));
 	arr = json_object_new_array_ext(w->n_seg);
 	add(&b, obj, "segments", arr);
 	for (i = 0; !b.failed && i < w->n_seg; i++)
-		push(&b, arr, segment(&w->seg[i]));
+		push(&b, arr, segment(cg, w, i));
 	add(&b, obj, "segments_dropped",
 	    json_object_new_int64(w->segs_dropped));
 	add(&b, obj, "hits", json_object_new_int64(w->hits));

@@ -3,7 +3,8 @@
  * What a carve result means: the name of every code the module reports,
  * and a verdict for every region of a checked group, from the walks' hits
  * and segments (see enum hostgeom_seg_attr for why a segment proves a
- * region was kept out of the allocator).
+ * region was kept out of the allocator), and what a failed mapping means
+ * (the space used up, or a refusal with space left).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -86,6 +87,7 @@ const char *hg_region_verdict_name(enum hg_region_verdict v)
 		[HG_RV_NOT_REACHED] = "not-reached",
 		[HG_RV_OUT_OF_REACH] = "out-of-reach",
 		[HG_RV_NOT_CHECKED] = "not-checked",
+		[HG_RV_MAP_FAILED] = "map-failed",
 	};
 
 	return name_of(names, ARRAY_SIZE(names), v, "unknown");
@@ -115,24 +117,39 @@ bool hg_kgroup_region_shared(const struct hg_kgroup *g,
 	return true;
 }
 
+static bool overlaps(uint64_t start, uint64_t last, const struct hg_kregion *r)
+{
+	return start <= r->last && last >= r->start;
+}
+
 /*
- * The IOVAs walk @w could ever get: from the lowest the allocator hands
- * out (one granule above the aperture's start, aligned to the mapping
- * size) up to the highest limit of its phases.
+ * The lowest IOVA the allocator hands out in mappings of @map_size: one
+ * granule above the aperture's start (dma-iommu never hands out 0),
+ * aligned to the mapping size.
  */
-static bool reach(const struct hg_kgroup *g, const struct hg_carve_walk *w,
-		  uint64_t *lo, uint64_t *hi)
+static uint64_t lowest_iova(const struct hg_kgroup *g, uint64_t map_size)
 {
 	uint64_t granule = 4096, base;
-	size_t i;
 
-	if (!w->maps || !w->map_size)
-		return false;
 	if (g->has_geometry && g->pgsize_bitmap)
 		granule = g->pgsize_bitmap & -g->pgsize_bitmap;
 	base = g->has_geometry && g->aperture_start > granule ?
 	       g->aperture_start : granule;
-	*lo = (base + w->map_size - 1) & ~(w->map_size - 1);
+	return (base + map_size - 1) & ~(map_size - 1);
+}
+
+/*
+ * The IOVAs walk @w could ever get: from the lowest the allocator hands
+ * out up to the highest limit of its phases.
+ */
+static bool reach(const struct hg_kgroup *g, const struct hg_carve_walk *w,
+		  uint64_t *lo, uint64_t *hi)
+{
+	size_t i;
+
+	if (!w->maps || !w->map_size)
+		return false;
+	*lo = lowest_iova(g, w->map_size);
 	*hi = 0;
 	for (i = 0; i < w->n_phase; i++)
 		if (w->phase[i].limit > *hi)
@@ -198,6 +215,244 @@ static uint64_t seg_top(const struct hg_carve_walk *w, const uint64_t *top,
 	return s->high;
 }
 
+/*
+ * The bottom of what a walk in mappings of @map_size can get: reach()'s
+ * lower bound raised past every member region that holds it (sw-msi
+ * aside), as phase_top() lowers the top. UINT64_MAX: a region holds
+ * everything up to the end.
+ */
+static uint64_t walk_bottom(const struct hg_kgroup *g, uint64_t map_size)
+{
+	uint64_t lo = lowest_iova(g, map_size);
+	const struct hg_kregion *r;
+	bool raised = true;
+	size_t i, j;
+
+	while (raised) {
+		raised = false;
+		for (i = 0; i < g->n_devs; i++) {
+			for (j = 0; j < g->devs[i].n_resv; j++) {
+				r = &g->devs[i].resv[j];
+				if (r->type == HOSTGEOM_RESV_SW_MSI ||
+				    r->start > lo || r->last < lo)
+					continue;
+				if (r->last == UINT64_MAX)
+					return UINT64_MAX;
+				lo = r->last + 1;
+				raised = true;
+			}
+		}
+	}
+	return lo;
+}
+
+/*
+ * Whether the allocator would skip @block (of @w's mapping size): the
+ * walk holds part of it (a segment, up to seg_top()), or part of it is in
+ * a region every member has (dma-iommu reserved that one for sure). In
+ * @below: the start of what is in the way.
+ */
+static bool in_the_way(const struct hg_carve_group *cg,
+		       const struct hg_carve_walk *w, const uint64_t *top,
+		       uint64_t block, uint64_t *below)
+{
+	const struct hg_kgroup *g = &cg->group;
+	uint64_t last = block + w->map_size - 1;
+	const struct hg_carve_segment *s;
+	const struct hg_kregion *r;
+	size_t i, j;
+
+	for (i = 0; i < w->n_seg; i++) {
+		s = &w->seg[i];
+		if (block <= seg_top(w, top, s) && last >= s->low) {
+			*below = s->low;
+			return true;
+		}
+	}
+	for (i = 0; i < g->n_devs; i++) {
+		for (j = 0; j < g->devs[i].n_resv; j++) {
+			r = &g->devs[i].resv[j];
+			if (r->type != HOSTGEOM_RESV_SW_MSI &&
+			    overlaps(block, last, r) &&
+			    hg_kgroup_region_shared(g, r)) {
+				*below = r->start;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * The block the allocator would hand out next at or below @from: the
+ * highest one aligned to the mapping size that nothing is in the way of.
+ * False when there is none at or above @bottom (walk_bottom()), allowing
+ * less than one mapping of slack for a bottom that is not aligned.
+ */
+static bool next_block(const struct hg_carve_group *cg,
+		       const struct hg_carve_walk *w, const uint64_t *top,
+		       uint64_t bottom, uint64_t from, uint64_t *out)
+{
+	uint64_t size = w->map_size, block, below;
+
+	if (from < size - 1)
+		return false;
+	block = (from - (size - 1)) & ~(size - 1);
+	while (block >= bottom && in_the_way(cg, w, top, block, &below)) {
+		if (below < size)
+			return false;
+		block = (below - size) & ~(size - 1);
+	}
+	if (block < bottom)
+		return false;
+	*out = block;
+	return true;
+}
+
+/*
+ * The segment that holds mapping @k of @w (0: its first), if any (not
+ * when segments were dropped), and whether it is that segment's last one
+ * (the segment's low).
+ */
+static bool seg_of_map(const struct hg_carve_walk *w, uint64_t k,
+		       size_t *seg, bool *last)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < w->n_seg; i++) {
+		n += w->seg[i].maps;
+		if (k < n) {
+			*seg = i;
+			*last = k == n - 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Phase @p of @w stopped at a failed mapping: the segment the module then
+ * marked exhausted (the one that holds the last mapping made before it).
+ */
+static bool failed_phase_seg(const struct hg_carve_walk *w, size_t p,
+			     size_t *seg, bool *last)
+{
+	uint64_t maps = 0;
+	size_t i;
+
+	if (w->skip || p >= w->n_phase ||
+	    w->phase[p].stop != HOSTGEOM_STOP_MAP_FAILED)
+		return false;
+	for (i = 0; i <= p; i++)
+		maps += w->phase[i].maps;
+	return maps && seg_of_map(w, maps - 1, seg, last);
+}
+
+/* Does dma-iommu hand @w's device 32-bit IOVAs first under a wide mask? */
+static bool walks_32bit_first(const struct hg_kgroup *g,
+			      const struct hg_carve_walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < g->n_devs; i++)
+		if (!strcmp(g->devs[i].name, w->device))
+			return g->devs[i].pci_32bit_first != 0;
+	return true;	/* dma-iommu's default for PCI devices */
+}
+
+const char *hg_map_failure_kind_name(enum hg_map_failure_kind k)
+{
+	static const char *const names[] = {
+		[HG_MF_NONE] = "none",
+		[HG_MF_EXHAUSTED] = "exhausted",
+		[HG_MF_REGION] = "region",
+		[HG_MF_UNEXPLAINED] = "unexplained",
+	};
+
+	return name_of(names, ARRAY_SIZE(names), k, "unknown");
+}
+
+void hg_carve_phase_map_failure(const struct hg_carve_group *cg,
+				const struct hg_carve_walk *w, size_t phase,
+				struct hg_map_failure *out)
+{
+	const struct hg_kgroup *g = &cg->group;
+	uint64_t top[ARRAY_SIZE(w->phase)], bottom, block = 0, top32;
+	const struct hg_carve_phase *ph;
+	const struct hg_kregion *r;
+	bool found = false, has_seg, last = false;
+	size_t seg = 0, i, j;
+
+	memset(out, 0, sizeof(*out));
+	if (w->skip || phase >= w->n_phase || !w->map_size ||
+	    w->phase[phase].stop != HOSTGEOM_STOP_MAP_FAILED)
+		return;
+	ph = &w->phase[phase];
+	out->kind = HG_MF_UNEXPLAINED;
+	phase_tops(g, w, top);
+	bottom = walk_bottom(g, w->map_size);
+	has_seg = failed_phase_seg(w, phase, &seg, &last);
+	if (ph->maps) {
+		/* Where it failed is known only from the segment's low. */
+		if (!has_seg || !last)
+			return;
+		found = w->seg[seg].low &&
+			next_block(cg, w, top, bottom, w->seg[seg].low - 1,
+				   &block);
+	} else if (ph->mask_bits > 32 && walks_32bit_first(g, w)) {
+		/* dma-iommu tries below 4 GiB first: below the walk there. */
+		top32 = phase_top(g, ph->limit < 0xffffffffULL ?
+				  ph->limit : 0xffffffffULL);
+		found = next_block(cg, w, top, bottom, top32, &block);
+	}
+	/* Then the whole space: a wide mask, or the phase's first mapping. */
+	if (!found && (ph->mask_bits > 32 || !ph->maps))
+		found = next_block(cg, w, top, bottom, top[phase], &block);
+	if (!found) {
+		out->kind = HG_MF_EXHAUSTED;
+		return;
+	}
+	out->has_iova = true;
+	out->start = block;
+	out->last = block + w->map_size - 1;
+	for (i = 0; i < g->n_devs; i++) {
+		for (j = 0; j < g->devs[i].n_resv; j++) {
+			r = &g->devs[i].resv[j];
+			if (r->type == HOSTGEOM_RESV_SW_MSI ||
+			    !overlaps(out->start, out->last, r))
+				continue;
+			out->kind = HG_MF_REGION;
+			strcpy(out->owner, g->devs[i].name);
+			out->region = *r;
+			return;
+		}
+	}
+}
+
+bool hg_carve_segment_exhausted(const struct hg_carve_group *cg,
+				const struct hg_carve_walk *w, size_t seg)
+{
+	uint64_t top[ARRAY_SIZE(w->phase)], block;
+	const struct hg_carve_segment *s;
+	bool marked = false, last;
+	size_t i, failed;
+
+	if (seg >= w->n_seg || !w->seg[seg].exhausted)
+		return false;
+	for (i = 0; i < w->n_phase; i++)
+		marked |= failed_phase_seg(w, i, &failed, &last) &&
+			  failed == seg;
+	/* Otherwise the allocator gave up the 32-bit space: its own word. */
+	if (!marked || !w->map_size)
+		return true;
+	s = &w->seg[seg];
+	phase_tops(&cg->group, w, top);
+	return !s->low ||
+	       !next_block(cg, w, top, walk_bottom(&cg->group, w->map_size),
+			   s->low - 1, &block);
+}
+
 /* What the walks' segments say about @r (clipped to what they can reach). */
 static enum hg_region_verdict walked(const struct hg_carve_group *cg,
 				     const struct hg_kregion *r)
@@ -222,7 +477,7 @@ static enum hg_region_verdict walked(const struct hg_carve_group *cg,
 		phase_tops(&cg->group, w, top);
 		for (j = 0; j < w->n_seg; j++) {
 			s = &w->seg[j];
-			low = s->exhausted ? 0 : s->low;
+			low = hg_carve_segment_exhausted(cg, w, j) ? 0 : s->low;
 			high = seg_top(w, top, s);
 			if (low <= start && high >= last)
 				return HG_RV_CARVED;
@@ -231,6 +486,26 @@ static enum hg_region_verdict walked(const struct hg_carve_group *cg,
 		}
 	}
 	return walks && !reachable ? HG_RV_OUT_OF_REACH : v;
+}
+
+/* Did a walk fail to map at an IOVA in @c's region, with space left? */
+static bool map_failed_in(const struct hg_carve_group *cg,
+			  const struct hg_region_check *c)
+{
+	struct hg_map_failure f;
+	size_t i, j;
+
+	if (c->region.type == HOSTGEOM_RESV_CANARY)
+		return false;
+	for (i = 0; i < cg->n_walks; i++) {
+		for (j = 0; j < cg->walks[i].n_phase; j++) {
+			hg_carve_phase_map_failure(cg, &cg->walks[i], j, &f);
+			if (f.kind == HG_MF_REGION &&
+			    overlaps(f.start, f.last, &c->region))
+				return true;
+		}
+	}
+	return false;
 }
 
 static void judge(const struct hg_carve_group *cg, struct hg_region_check *c)
@@ -246,6 +521,8 @@ static void judge(const struct hg_carve_group *cg, struct hg_region_check *c)
 		c->verdict = HG_RV_NOT_CHECKED;
 	else if (c->hits)
 		c->verdict = HG_RV_HIT;
+	else if (map_failed_in(cg, c))
+		c->verdict = HG_RV_MAP_FAILED;
 	else
 		c->verdict = walked(cg, &c->region);
 }
@@ -321,6 +598,8 @@ const char *hg_carve_verdict_name(enum hg_carve_verdict v)
 		[HG_CV_PASS] = "pass",
 		[HG_CV_VIOLATION] = "violation",
 		[HG_CV_NOT_CHECKED] = "not-checked",
+		[HG_CV_MAP_FAILED] = "map-failed",
+		[HG_CV_INCONCLUSIVE] = "inconclusive",
 	};
 
 	return name_of(names, ARRAY_SIZE(names), v, "unknown");
@@ -329,15 +608,44 @@ const char *hg_carve_verdict_name(enum hg_carve_verdict v)
 enum hg_carve_verdict hg_carve_group_verdict(const struct hg_carve_group *cg)
 {
 	enum hg_carve_verdict v = HG_CV_NOT_CHECKED;
-	size_t i;
+	bool region = false, unexplained = false;
+	const struct hg_carve_walk *w;
+	struct hg_map_failure f;
+	size_t i, j;
 
 	for (i = 0; i < cg->n_walks; i++) {
-		if (cg->walks[i].hits)
+		w = &cg->walks[i];
+		if (w->hits)
 			return HG_CV_VIOLATION;
-		if (cg->walks[i].maps)
+		for (j = 0; j < w->n_phase; j++) {
+			hg_carve_phase_map_failure(cg, w, j, &f);
+			region |= f.kind == HG_MF_REGION;
+			unexplained |= f.kind == HG_MF_UNEXPLAINED;
+		}
+		if (w->maps)
 			v = HG_CV_PASS;
 	}
-	return v;
+	if (region)
+		return HG_CV_MAP_FAILED;
+	return unexplained ? HG_CV_INCONCLUSIVE : v;
+}
+
+/* How bad a verdict is, for the worst of several. */
+static int severity(enum hg_carve_verdict v)
+{
+	switch (v) {
+	case HG_CV_VIOLATION:
+		return 4;
+	case HG_CV_MAP_FAILED:
+		return 3;
+	case HG_CV_INCONCLUSIVE:
+		return 2;
+	case HG_CV_PASS:
+		return 1;
+	case HG_CV_NOT_CHECKED:
+		break;
+	}
+	return 0;
 }
 
 enum hg_carve_verdict hg_carve_verdict(const struct hg_carve_result *res)
@@ -347,9 +655,7 @@ enum hg_carve_verdict hg_carve_verdict(const struct hg_carve_result *res)
 
 	for (i = 0; i < res->n_groups; i++) {
 		g = hg_carve_group_verdict(&res->groups[i]);
-		if (g == HG_CV_VIOLATION)
-			return g;
-		if (g == HG_CV_PASS)
+		if (severity(g) > severity(v))
 			v = g;
 	}
 	return v;

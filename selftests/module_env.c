@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
+#include <inttypes.h>
 #include <glob.h>
 #include <grp.h>
 #include <stdio.h>
@@ -140,4 +141,35 @@ int module_env_foreign_ko(char *buf, size_t len)
 	}
 	globfree(&gl);
 	return ret;
+}
+
+int module_env_walk_blocked(struct hg_genl *g, const struct hg_kgroup *stub,
+			    char *why, size_t len)
+{
+	struct hg_carve_req req = { .has_group = true, .group = stub->id,
+				    .has_floor = true, .floor = 0 };
+	const struct hg_carve_group *cg;
+	struct hg_carve_result res;
+	struct hg_map_failure f;
+	struct hg_err err = { 0 };
+	size_t i, j;
+	int blocked = 0;
+
+	if (hg_genl_carve(g, &req, &res, &err))
+		return 0;	/* the test's own request will say why */
+	cg = &res.groups[0];
+	for (i = 0; i < cg->n_walks && !blocked; i++) {
+		for (j = 0; j < cg->walks[i].n_phase && !blocked; j++) {
+			hg_carve_phase_map_failure(cg, &cg->walks[i], j, &f);
+			if (f.kind != HG_MF_REGION ||
+			    hg_kgroup_region_shared(&cg->group, &f.region))
+				continue;
+			blocked = 1;
+			snprintf(why, len, "%s: dma_map_page fails at IOVA 0x%" PRIx64 " in %s's own region 0x%" PRIx64 "-0x%" PRIx64 ", which dma-iommu did not reserve",
+				 cg->walks[i].device, f.start, f.owner,
+				 f.region.start, f.region.last);
+		}
+	}
+	hg_carve_result_free(&res);
+	return blocked;
 }

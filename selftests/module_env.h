@@ -56,6 +56,24 @@ const struct hg_kgroup *module_env_stub_group(const struct hg_kgroups *gs);
 } while (0)
 
 /*
+ * 1 when the known dma-iommu problem stops every walk of group @stub at a
+ * failed mapping (Linux 7.3 refuses to map over a later member's direct
+ * region that the allocator handed out), with what and where in @why; 0
+ * otherwise. Tests that need a long walk cannot run on such a group:
+ * carve.every_multi_member_group_passes reports the problem itself.
+ */
+int module_env_walk_blocked(struct hg_genl *g, const struct hg_kgroup *stub,
+			    char *why, size_t len);
+
+/* Skips the test when module_env_walk_blocked() says so. */
+#define MODULE_ENV_NEED_WALK(g, stub) do {				\
+	char why_[400];							\
+									\
+	if (module_env_walk_blocked(g, stub, why_, sizeof(why_)))	\
+		SKIP(return, "the known dma-iommu problem stops the walk this test needs: %s", why_); \
+} while (0)
+
+/*
  * The first hostgeom_test.ko under kmod/out/ (relative to the working
  * directory) built for a kernel other than the running one: 0 with its path in @buf, or -1
  * with the reason to skip in @buf.

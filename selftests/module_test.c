@@ -585,6 +585,7 @@ TEST_F(mod, count_and_time_limits_stop_the_walk)
 	struct hg_err err = { 0 };
 
 	MODULE_ENV_NEED_STUB(self->stub);
+	MODULE_ENV_NEED_WALK(self->g, self->stub);
 	req.group = self->stub->id;
 	ASSERT_EQ(0, hg_genl_carve(self->g, &req, &res, &err));
 	w = &res.groups[0].walks[0];
@@ -629,6 +630,7 @@ TEST_F_TIMEOUT(mod, unload_while_a_check_runs, 180)
 	pid_t pid;
 
 	MODULE_ENV_NEED_STUB(self->stub);
+	MODULE_ENV_NEED_WALK(self->g, self->stub);
 	req.group = self->stub->id;
 	ASSERT_EQ(0, pipe(pipefd));
 	fflush(NULL);

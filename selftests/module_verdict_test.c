@@ -2,8 +2,9 @@
 /*
  * What a carve result means (lib/genl_verdict.c, lib/genl_json.c), on
  * results built here: region verdicts from hits and segments, clipping to
- * what a walk can reach, the top-of-4GiB and top-of-aperture flags, and
- * the JSON keys. Runs anywhere: no module needed.
+ * what a walk can reach, the top-of-4GiB and top-of-aperture flags, what
+ * a failed mapping means (exhaustion or not), and the JSON keys. Runs
+ * anywhere: no module needed.
  */
 #include <stdint.h>
 #include <string.h>
@@ -28,7 +29,7 @@ static const struct hg_kregion high = { 0x8000000000ULL, UINT64_MAX,
 
 /* A group of a bridge (MSI only), a device (MSI + high) and a stranger. */
 FIXTURE(carve) {
-	struct hg_kregion bridge_resv[1], dev_resv[2];
+	struct hg_kregion bridge_resv[2], dev_resv[2];
 	struct hg_kdevice devs[3];
 	struct hg_carve_segment seg[2];
 	struct hg_carve_hit hit[1];
@@ -303,6 +304,332 @@ TEST_F(carve, json_keys_and_values)
 	json_object_put(doc);
 }
 
+/* A string from @doc, "(null)" when absent: never NULL for EXPECT_STREQ. */
+static const char *jstr(json_object *doc, const char *path)
+{
+	const char *s = json_object_get_string(json_get(doc, path));
+
+	return s ? s : "(null)";
+}
+
+/* The JSON of the fixture's walk's phase @i (or segment, with @key). */
+static json_object *walk_item(json_object *doc, const char *key, size_t i)
+{
+	json_object *g = json_object_array_get_idx(json_get(doc, "groups"), 0);
+	json_object *w = json_object_array_get_idx(json_get(g, "walks"), 0);
+
+	return json_object_array_get_idx(json_get(w, key), i);
+}
+
+static const char *rv_name(FIXTURE_DATA(carve) *self, const char *owner,
+			   const struct hg_kregion *r)
+{
+	return hg_region_verdict_name(verdict_of(self, owner, r, NULL));
+}
+
+static const char *group_verdict(FIXTURE_DATA(carve) *self)
+{
+	return hg_carve_verdict_name(hg_carve_group_verdict(&self->cg));
+}
+
+/* The bridge gets a second region, far below the walk's segment. */
+static const struct hg_kregion low_resv = { 0x80000000, 0x800fffff,
+					    HOSTGEOM_RESV_RESERVED };
+
+/*
+ * The whole 32-bit space (--floor 0) walked by a device that gets 32-bit
+ * IOVAs first: phase 1 down from the top to @low, where dma_map_page()
+ * failed (the module marks the segment exhausted on any failure), then
+ * the wide phase.
+ */
+static void walk_32bit_down_to(FIXTURE_DATA(carve) *self, uint64_t low)
+{
+	uint32_t maps = (0x100000000ULL - low) / (2 * MB) - 1; /* not MSI */
+
+	self->devs[1].pci_32bit_first = 1;
+	self->bridge_resv[1] = low_resv;
+	self->devs[0].n_resv = 2;
+	self->walk.phase[0] = (struct hg_carve_phase){ 32, 0xffffffff, 0,
+		maps, true, 0xffe00000, HOSTGEOM_STOP_MAP_FAILED };
+	self->seg[0] = (struct hg_carve_segment){ low, 0xffffffff, maps,
+						   true };
+	self->walk.maps = maps + self->walk.phase[1].maps;
+}
+
+/*
+ * The Linux 7.3 case: a late member's own direct region (an RMRR that
+ * dma-iommu did not reserve, the member not having set up the domain) is
+ * handed out by the allocator, the IOMMU driver refuses to map over its
+ * identity mapping, dma_map_page() fails. Space was left below: that is
+ * not exhaustion, and nothing below the failure was walked.
+ */
+TEST_F(carve, map_failure_next_to_a_members_region_is_not_exhaustion)
+{
+	struct hg_kregion rmrr = { 0xb8000000, 0xb80fffff,
+				   HOSTGEOM_RESV_DIRECT };
+	struct hg_map_failure f;
+	json_object *doc, *ph;
+	size_t i;
+
+	self->dev_resv[1] = rmrr;
+	walk_32bit_down_to(self, 0xb8200000);
+	/* The wide phase tries the 32-bit space first: the same IOVA. */
+	self->walk.phase[1] = (struct hg_carve_phase){ 64, UINT64_MAX,
+		UINT64_MAX, 0, false, 0, HOSTGEOM_STOP_MAP_FAILED };
+	self->walk.maps = self->walk.phase[0].maps;
+	self->walk.n_seg = 1;
+
+	EXPECT_STREQ("map-failed", group_verdict(self));
+	EXPECT_STREQ("map-failed",
+		     hg_carve_verdict_name(hg_carve_verdict(&self->res)));
+	EXPECT_EQ(HG_CV_MAP_FAILED, hg_carve_group_verdict(&self->cg));
+	for (i = 0; i < 2; i++) {
+		hg_carve_phase_map_failure(&self->cg, &self->walk, i, &f);
+		EXPECT_EQ(HG_MF_REGION, f.kind);
+		EXPECT_TRUE(f.has_iova);
+		EXPECT_EQ(0xb8000000, f.start);
+		EXPECT_EQ(0xb81fffff, f.last);
+		EXPECT_STREQ("0000:01:00.0", f.owner);
+		EXPECT_EQ(rmrr.start, f.region.start);
+		EXPECT_EQ(rmrr.last, f.region.last);
+		EXPECT_EQ(HOSTGEOM_RESV_DIRECT, f.region.type);
+	}
+	EXPECT_FALSE(hg_carve_segment_exhausted(&self->cg, &self->walk, 0));
+	/* The region the IOMMU refused: not carved out of the allocator. */
+	EXPECT_STREQ("map-failed", rv_name(self, "0000:01:00.0", &rmrr));
+	/* Below the failure nothing was walked: no fake exhaustion. */
+	EXPECT_STREQ("not-reached", rv_name(self, "0000:00:03.0", &low_resv));
+	/* Above it the segment still proves the MSI window was kept out. */
+	EXPECT_STREQ("carved", rv_name(self, "0000:00:03.0", &msi));
+
+	doc = hg_json_carve(&self->res);
+	ASSERT_NE(NULL, doc);
+	EXPECT_STREQ("map-failed", jstr(doc, "verdict"));
+	EXPECT_STREQ("map-failed", jstr(json_object_array_get_idx(
+		json_get(doc, "groups"), 0), "verdict"));
+	for (i = 0; i < 2; i++) {
+		ph = walk_item(doc, "phases", i);
+		EXPECT_STREQ("region", jstr(ph, "map_failure"));
+		EXPECT_STREQ("0xb8000000", jstr(ph, "map_failed_at.start"));
+		EXPECT_STREQ("0xb81fffff", jstr(ph, "map_failed_at.end"));
+		EXPECT_STREQ("0000:01:00.0",
+			     jstr(ph, "map_failed_region.owner"));
+		EXPECT_STREQ("0xb8000000", jstr(ph, "map_failed_region.start"));
+		EXPECT_STREQ("0xb80fffff", jstr(ph, "map_failed_region.end"));
+		EXPECT_STREQ("direct", jstr(ph, "map_failed_region.type"));
+	}
+	EXPECT_FALSE(json_object_get_boolean(json_get(
+		walk_item(doc, "segments", 0), "exhausted")));
+	json_object_put(doc);
+}
+
+/*
+ * A failure at the bottom of what the walk can reach is the space used
+ * up: the lowest IOVA, raised past a member's region that holds it, with
+ * less than one mapping of slack; the segment covers down to 0.
+ */
+TEST_F(carve, map_failure_at_the_bottom_is_exhaustion)
+{
+	struct hg_kregion isa16 = { 0, 0x10fffff,
+				    HOSTGEOM_RESV_DIRECT_RELAXABLE };
+	struct hg_map_failure f;
+	json_object *doc, *ph;
+
+	/* The wide phase then jumps to the top of the aperture. */
+	self->walk.phase[1] = (struct hg_carve_phase){ 64, UINT64_MAX,
+		UINT64_MAX, 1, true, 0x7fffe00000ULL, HOSTGEOM_STOP_TARGET };
+	self->seg[1] = (struct hg_carve_segment){ 0x7fffe00000ULL,
+						   0x7fffffffffULL, 1, false };
+	/* The lowest 2 MiB-aligned IOVA: 0x200000. */
+	walk_32bit_down_to(self, 0x200000);
+	EXPECT_STREQ("pass", group_verdict(self));
+	EXPECT_EQ(HG_CV_PASS, hg_carve_group_verdict(&self->cg));
+	hg_carve_phase_map_failure(&self->cg, &self->walk, 0, &f);
+	EXPECT_EQ(HG_MF_EXHAUSTED, f.kind);
+	EXPECT_FALSE(f.has_iova);
+	hg_carve_phase_map_failure(&self->cg, &self->walk, 1, &f);
+	EXPECT_EQ(HG_MF_NONE, f.kind);
+	EXPECT_TRUE(hg_carve_segment_exhausted(&self->cg, &self->walk, 0));
+	EXPECT_FALSE(hg_carve_segment_exhausted(&self->cg, &self->walk, 1));
+	EXPECT_STREQ("carved", rv_name(self, "0000:00:03.0", &low_resv));
+	doc = hg_json_carve(&self->res);
+	ASSERT_NE(NULL, doc);
+	EXPECT_STREQ("pass", jstr(doc, "verdict"));
+	ph = walk_item(doc, "phases", 0);
+	EXPECT_STREQ("exhausted", jstr(ph, "map_failure"));
+	EXPECT_EQ(json_type_null,
+		  json_object_get_type(json_get(ph, "map_failed_at")));
+	EXPECT_EQ(json_type_null,
+		  json_object_get_type(json_get(ph, "map_failed_region")));
+	EXPECT_EQ(json_type_null, json_object_get_type(json_get(
+		walk_item(doc, "phases", 1), "map_failure")));
+	EXPECT_TRUE(json_object_get_boolean(json_get(
+		walk_item(doc, "segments", 0), "exhausted")));
+	json_object_put(doc);
+
+	/*
+	 * The device's own [0, 17M) held the bottom: the lowest IOVA is
+	 * 0x1100000, the lowest 2 MiB block 0x1200000, and the walk got it.
+	 */
+	self->dev_resv[1] = isa16;
+	walk_32bit_down_to(self, 0x1200000);
+	EXPECT_STREQ("pass", group_verdict(self));
+	/* Covered only because nothing was free below the segment. */
+	EXPECT_STREQ("carved", rv_name(self, "0000:01:00.0", &isa16));
+	/* One free block above that bottom: space was left. */
+	walk_32bit_down_to(self, 0x1400000);
+	EXPECT_STREQ("inconclusive", group_verdict(self));
+	EXPECT_STREQ("not-reached", rv_name(self, "0000:01:00.0", &isa16));
+}
+
+/*
+ * Space left, and no member's region where the allocator would have gone
+ * next: the failure is not explained, and the walk proves nothing below.
+ * A region every member has is reserved for sure, so the allocator skips
+ * it: a failure just above the MSI window is not blamed on it.
+ */
+TEST_F(carve, map_failure_with_space_left_and_no_region_is_inconclusive)
+{
+	struct hg_map_failure f;
+	json_object *doc, *ph;
+
+	self->seg[1] = (struct hg_carve_segment){ 0x7fffe00000ULL,
+						   0x7fffffffffULL, 1, false };
+	self->walk.phase[1].first = 0x7fffe00000ULL;
+	walk_32bit_down_to(self, 0xa0000000);
+	EXPECT_STREQ("inconclusive", group_verdict(self));
+	EXPECT_STREQ("inconclusive",
+		     hg_carve_verdict_name(hg_carve_verdict(&self->res)));
+	EXPECT_EQ(HG_CV_INCONCLUSIVE, hg_carve_verdict(&self->res));
+	hg_carve_phase_map_failure(&self->cg, &self->walk, 0, &f);
+	EXPECT_EQ(HG_MF_UNEXPLAINED, f.kind);
+	EXPECT_TRUE(f.has_iova);
+	EXPECT_EQ(0x9fe00000, f.start);
+	EXPECT_STREQ("", f.owner);
+	EXPECT_STREQ("not-reached", rv_name(self, "0000:00:03.0", &low_resv));
+	doc = hg_json_carve(&self->res);
+	ASSERT_NE(NULL, doc);
+	EXPECT_STREQ("inconclusive", jstr(doc, "verdict"));
+	ph = walk_item(doc, "phases", 0);
+	EXPECT_STREQ("unexplained", jstr(ph, "map_failure"));
+	EXPECT_STREQ("0x9fe00000", jstr(ph, "map_failed_at.start"));
+	EXPECT_STREQ("0x9fffffff", jstr(ph, "map_failed_at.end"));
+	EXPECT_EQ(json_type_null,
+		  json_object_get_type(json_get(ph, "map_failed_region")));
+	EXPECT_FALSE(json_object_get_boolean(json_get(
+		walk_item(doc, "segments", 0), "exhausted")));
+	json_object_put(doc);
+
+	/* Stopped just above the (shared) MSI window: next is below it. */
+	walk_32bit_down_to(self, 0xff000000);
+	self->seg[0].maps = self->walk.phase[0].maps = 8;
+	EXPECT_STREQ("inconclusive", group_verdict(self));
+	doc = hg_json_carve(&self->res);
+	ASSERT_NE(NULL, doc);
+	ph = walk_item(doc, "phases", 0);
+	EXPECT_STREQ("0xfec00000", jstr(ph, "map_failed_at.start"));
+	json_object_put(doc);
+}
+
+/*
+ * The 32-bit space used up, then the wide phase's first mapping failed:
+ * dma-iommu fell back to the whole space, so the IOVA it failed at was
+ * the top of the aperture, where space is left: not exhaustion.
+ */
+TEST_F(carve, wide_phase_failing_at_the_top_is_not_exhaustion)
+{
+	json_object *doc, *ph;
+
+	self->walk.phase[1] = (struct hg_carve_phase){ 64, UINT64_MAX,
+		UINT64_MAX, 0, false, 0, HOSTGEOM_STOP_MAP_FAILED };
+	walk_32bit_down_to(self, 0x200000);
+	self->walk.n_seg = 1;
+	EXPECT_STREQ("inconclusive", group_verdict(self));
+	/* The 32-bit space itself was used up: still covered. */
+	EXPECT_STREQ("carved", rv_name(self, "0000:00:03.0", &low_resv));
+	doc = hg_json_carve(&self->res);
+	ASSERT_NE(NULL, doc);
+	EXPECT_STREQ("exhausted",
+		     jstr(walk_item(doc, "phases", 0), "map_failure"));
+	ph = walk_item(doc, "phases", 1);
+	EXPECT_STREQ("unexplained", jstr(ph, "map_failure"));
+	/* Below the device's high region, which reaches up to the limit. */
+	EXPECT_STREQ("0x7fffe00000", jstr(ph, "map_failed_at.start"));
+	EXPECT_STREQ("0x7fffffffff", jstr(ph, "map_failed_at.end"));
+	json_object_put(doc);
+}
+
+/*
+ * Where a mapping failed is known from the segment's low only when the
+ * phase's last mapping is that low: not when the walk went on below it
+ * afterwards, nor when the mapping is in no segment.
+ */
+TEST_F(carve, map_failure_the_result_cannot_locate_is_inconclusive)
+{
+	struct hg_map_failure f;
+	json_object *doc, *ph;
+
+	walk_32bit_down_to(self, 0xa0000000);
+	/* The wide phase's first mapping extended the segment. */
+	self->walk.phase[0].maps--;
+	self->walk.phase[1].maps = 2;
+	self->walk.phase[1].first = 0xa0000000;
+	self->walk.phase[1].stop = HOSTGEOM_STOP_TARGET;
+	hg_carve_phase_map_failure(&self->cg, &self->walk, 0, &f);
+	EXPECT_EQ(HG_MF_UNEXPLAINED, f.kind);
+	EXPECT_FALSE(f.has_iova);
+	EXPECT_STREQ("inconclusive", group_verdict(self));
+	doc = hg_json_carve(&self->res);
+	ASSERT_NE(NULL, doc);
+	ph = walk_item(doc, "phases", 0);
+	EXPECT_STREQ("unexplained", jstr(ph, "map_failure"));
+	EXPECT_EQ(json_type_null,
+		  json_object_get_type(json_get(ph, "map_failed_at")));
+	json_object_put(doc);
+	/* Too many segments: the phase's last mapping is in none. */
+	walk_32bit_down_to(self, 0xa0000000);
+	self->seg[0].maps--;
+	self->walk.n_seg = 1;
+	self->walk.segs_dropped = 1 + self->walk.phase[1].maps;
+	hg_carve_phase_map_failure(&self->cg, &self->walk, 0, &f);
+	EXPECT_EQ(HG_MF_UNEXPLAINED, f.kind);
+	EXPECT_FALSE(f.has_iova);
+	/* A skipped walk has no failures at all. */
+	self->walk.skip = HOSTGEOM_SKIP_UNBOUND;
+	hg_carve_phase_map_failure(&self->cg, &self->walk, 0, &f);
+	EXPECT_EQ(HG_MF_NONE, f.kind);
+}
+
+/* Violation, then map-failed, then inconclusive, then pass. */
+TEST_F(carve, result_verdict_takes_the_worst_group)
+{
+	struct hg_carve_group groups[2];
+	struct hg_carve_segment seg0[2];
+	struct hg_carve_walk walk0;
+	struct hg_kregion rmrr = { 0xb8000000, 0xb80fffff,
+				   HOSTGEOM_RESV_DIRECT };
+
+	/* Group 0 passes: a walk of its own, the fixture's as it is. */
+	memcpy(seg0, self->seg, sizeof(seg0));
+	walk0 = self->walk;
+	walk0.seg = seg0;
+	groups[0] = self->cg;
+	groups[0].walks = &walk0;
+	self->res.groups = groups;
+	self->res.n_groups = 2;
+	walk_32bit_down_to(self, 0xa0000000);
+	groups[1] = self->cg;
+	EXPECT_STREQ("inconclusive",
+		     hg_carve_verdict_name(hg_carve_verdict(&self->res)));
+	self->dev_resv[1] = rmrr;
+	walk_32bit_down_to(self, 0xb8200000);
+	EXPECT_STREQ("map-failed",
+		     hg_carve_verdict_name(hg_carve_verdict(&self->res)));
+	self->walk.hits = 1;
+	EXPECT_STREQ("violation",
+		     hg_carve_verdict_name(hg_carve_verdict(&self->res)));
+}
+
 TEST(names_of_codes)
 {
 	EXPECT_STREQ("direct-relaxable",
@@ -317,6 +644,13 @@ TEST(names_of_codes)
 	EXPECT_STREQ("unbound", hg_carve_skip_name(HOSTGEOM_SKIP_UNBOUND));
 	EXPECT_STREQ("out-of-reach", hg_region_verdict_name(HG_RV_OUT_OF_REACH));
 	EXPECT_STREQ("not-checked", hg_carve_verdict_name(HG_CV_NOT_CHECKED));
+	EXPECT_STREQ("map-failed", hg_carve_verdict_name(HG_CV_MAP_FAILED));
+	EXPECT_STREQ("inconclusive",
+		     hg_carve_verdict_name(HG_CV_INCONCLUSIVE));
+	EXPECT_STREQ("map-failed", hg_region_verdict_name(HG_RV_MAP_FAILED));
+	EXPECT_STREQ("unexplained",
+		     hg_map_failure_kind_name(HG_MF_UNEXPLAINED));
+	EXPECT_STREQ("unknown", hg_map_failure_kind_name(HG_MF_UNEXPLAINED + 1));
 }
 
 TEST_HARNESS_MAIN

@@ -42,7 +42,10 @@ static void usage(void)
 	       "  -j, --json          JSON output (keys in Documentation/module.md)\n"
 	       "\n"
 	       "Exit status: 0 no mapping inside a region, 1 a violation (or the\n"
-	       "canary) was found, 2 nothing could be checked or an error.\n",
+	       "canary) was found, or a mapping failed at an IOVA inside a member's\n"
+	       "region with space left below (verdict map-failed), 2 nothing could\n"
+	       "be checked, a mapping failed with space left and no region there\n"
+	       "(verdict inconclusive), or an error.\n",
 	       HOSTGEOM_CARVE_DEF_COUNT, HOSTGEOM_CARVE_DEF_TIMEOUT_MS,
 	       HOSTGEOM_CARVE_DEF_MASK_BITS);
 }
@@ -107,9 +110,55 @@ static int parse_map_size(const char *s, uint8_t *order)
 	return *order <= HOSTGEOM_CARVE_MAX_MAP_ORDER ? 0 : -EINVAL;
 }
 
+static bool same_failure(const struct hg_map_failure *a,
+			 const struct hg_map_failure *b)
+{
+	return a->kind == b->kind && a->has_iova == b->has_iova &&
+	       a->start == b->start && a->last == b->last;
+}
+
+/*
+ * What phase @i's failed dma_map_page() means, in words; nothing when
+ * the space was used up (the segment says "exhausted"). @prev: the
+ * failure of the phase before, not repeated in full.
+ */
+static void print_map_failure(const struct hg_carve_group *cg,
+			      const struct hg_carve_walk *w, size_t i,
+			      const struct hg_map_failure *f,
+			      const struct hg_map_failure *prev)
+{
+	const struct hg_kregion *r = &f->region;
+
+	if (f->kind != HG_MF_REGION && f->kind != HG_MF_UNEXPLAINED)
+		return;
+	printf("\t\tgroup %" PRIu32 ": %s: dma_map_page failed", cg->group.id,
+	       w->device);
+	if (f->has_iova)
+		printf(" at IOVA 0x%" PRIx64 "-0x%" PRIx64, f->start, f->last);
+	if (prev && same_failure(f, prev)) {
+		printf(" again with the %u-bit mask\n", w->phase[i].mask_bits);
+		return;
+	}
+	if (f->kind == HG_MF_REGION) {
+		printf(", %s %s's own %s region 0x%" PRIx64 "-0x%" PRIx64
+		       " that dma-iommu did not reserve (space was left below: not exhaustion)",
+		       r->start <= f->start && r->last >= f->last ? "inside" :
+		       "over", f->owner, hg_kresv_type_name(r->type),
+		       r->start, r->last);
+		if (!hg_kgroup_region_shared(&cg->group, r))
+			printf(" -- not every member has it: dma-iommu reserves only the regions of the member that set up the group's domain");
+	} else if (f->has_iova) {
+		printf(" with space left below and no member's region there: not exhaustion, and nothing explains it (inconclusive)");
+	} else {
+		printf(", and the result does not show where (its last mapping is in no segment, or the walk went on below it): inconclusive");
+	}
+	putchar('\n');
+}
+
 static void print_walk(const struct hg_carve_group *cg,
 		       const struct hg_carve_walk *w)
 {
+	struct hg_map_failure f[sizeof(w->phase) / sizeof(w->phase[0])];
 	const struct hg_carve_phase *ph;
 	const struct hg_carve_hit *h;
 	size_t i;
@@ -137,12 +186,18 @@ static void print_walk(const struct hg_carve_group *cg,
 		if (ph->has_first)
 			printf(" first 0x%" PRIx64, ph->first);
 		printf(" stop %s\n", hg_carve_stop_name(ph->stop));
+		hg_carve_phase_map_failure(cg, w, i, &f[i]);
+		print_map_failure(cg, w, i, &f[i], i ? &f[i - 1] : NULL);
 	}
 	for (i = 0; i < w->n_seg; i++)
 		printf("\t\tsegment 0x%016" PRIx64 "-0x%016" PRIx64 " maps %"
 		       PRIu32 "%s\n", w->seg[i].low, w->seg[i].high,
-		       w->seg[i].maps, w->seg[i].exhausted ?
-		       " exhausted (nothing free below)" : "");
+		       w->seg[i].maps,
+		       hg_carve_segment_exhausted(cg, w, i) ?
+		       " exhausted (nothing free below)" :
+		       w->seg[i].exhausted ?
+		       " then a mapping failed (space was left below: not exhausted)" :
+		       "");
 	if (w->segs_dropped)
 		printf("\t\tsegments: %" PRIu32 " mappings in none (too many segments)\n",
 		       w->segs_dropped);
@@ -180,7 +235,8 @@ static int print_group(const struct hg_carve_result *res,
 		       hg_region_verdict_name(rc[i].verdict));
 		if (rc[i].hits)
 			printf(" (%" PRIu32 " mappings)", rc[i].hits);
-		if (rc[i].verdict == HG_RV_HIT && !rc[i].all_members &&
+		if ((rc[i].verdict == HG_RV_HIT ||
+		     rc[i].verdict == HG_RV_MAP_FAILED) && !rc[i].all_members &&
 		    rc[i].region.type != HOSTGEOM_RESV_CANARY)
 			printf(" -- not every member has it: dma-iommu reserves only the regions of the member that set up the group's domain");
 		putchar('\n');
@@ -195,9 +251,12 @@ static int verdict_status(const struct hg_carve_req *req,
 {
 	switch (hg_carve_verdict(res)) {
 	case HG_CV_VIOLATION:
+	case HG_CV_MAP_FAILED:
 		return EXIT_PROBLEM;
 	case HG_CV_PASS:
 		return EXIT_OK;
+	case HG_CV_INCONCLUSIVE:
+		return cli_failf("inconclusive: dma_map_page() failed with space left below and no member's region where it failed (see the walks' phases): the walk proves nothing below that IOVA");
 	case HG_CV_NOT_CHECKED:
 		break;
 	}

@@ -87,7 +87,12 @@ struct hg_carve_segment {
 	uint64_t low;
 	uint64_t high;		/* inclusive */
 	uint32_t maps;
-	bool exhausted;		/* nothing free below low: walked down to 0 */
+	/*
+	 * The module's flag: the allocator gave up the 32-bit space, or a
+	 * mapping failed, below low. hg_carve_segment_exhausted() says
+	 * whether the space below was really used up.
+	 */
+	bool exhausted;
 };
 
 struct hg_carve_hit {
@@ -194,6 +199,9 @@ enum hg_region_verdict {
 	HG_RV_OUT_OF_REACH,	/* above every walk's limit or below the
 				 * lowest IOVA the allocator hands out */
 	HG_RV_NOT_CHECKED,	/* sw-msi: dma-iommu maps there by design */
+	HG_RV_MAP_FAILED,	/* the allocator handed out an IOVA in it and
+				 * dma_map_page() failed there: not carved out
+				 * (see hg_carve_phase_map_failure()) */
 };
 
 struct hg_region_check {
@@ -206,8 +214,10 @@ struct hg_region_check {
 
 /*
  * "hit", "carved", "partly-walked", "not-reached", "out-of-reach",
- * "not-checked". A walk counts as having gone through a region when one
- * of its segments spans the part of the region the walk could reach.
+ * "not-checked", "map-failed". A walk counts as having gone through a
+ * region when one of its segments spans the part of the region the walk
+ * could reach; an exhausted segment (hg_carve_segment_exhausted()) spans
+ * everything below it too.
  */
 const char *hg_region_verdict_name(enum hg_region_verdict v);
 
@@ -233,16 +243,77 @@ bool hg_carve_walk_through_top32(const struct hg_carve_walk *w);
 bool hg_carve_walk_reached_top(const struct hg_carve_group *cg,
 			       const struct hg_carve_walk *w);
 
+/*
+ * Why a phase stopped with "map-failed". The module marks the current
+ * segment exhausted on any failed dma_map_page(); the library believes it
+ * only when nothing was free below: the IOVA the allocator would have
+ * handed out next (the highest mapping-sized block below the segment's
+ * low that the walk does not hold and that is not inside a region every
+ * member has, which dma-iommu reserves for sure) would lie below the
+ * lowest IOVA the walk can get (its aperture's first granule aligned to
+ * the mapping size, raised past every member region, but sw-msi, that
+ * holds it). A wide phase falls back as dma-iommu does: from the 32-bit
+ * space (devices that get 32-bit IOVAs first) to the top of the phase.
+ */
+enum hg_map_failure_kind {
+	HG_MF_NONE,		/* the phase did not stop at a failed mapping */
+	HG_MF_EXHAUSTED,	/* nothing free below: the space was used up */
+	HG_MF_REGION,		/* space was left; the next IOVA lies in a
+				 * member's region: the IOMMU refused to map
+				 * what the allocator should have kept out */
+	HG_MF_UNEXPLAINED,	/* space was left, no member's region there */
+};
+
+struct hg_map_failure {
+	enum hg_map_failure_kind kind;
+	/*
+	 * The IOVAs dma_map_page() failed at, as far as the result tells:
+	 * set for REGION, and for UNEXPLAINED unless the phase's last
+	 * mapping is in no segment or the walk went on below it afterwards.
+	 */
+	bool has_iova;
+	uint64_t start;
+	uint64_t last;		/* inclusive */
+	/* REGION: the first member region (not sw-msi) it overlaps */
+	char owner[64];
+	struct hg_kregion region;
+};
+
+/* "none", "exhausted", "region", "unexplained" */
+const char *hg_map_failure_kind_name(enum hg_map_failure_kind k);
+/* What stopped phase @phase of walk @w of @cg, when it was a failed map. */
+void hg_carve_phase_map_failure(const struct hg_carve_group *cg,
+				const struct hg_carve_walk *w, size_t phase,
+				struct hg_map_failure *out);
+/*
+ * Segment @seg of @w is exhausted (nothing free below its low): the
+ * module says so and, when a failed mapping set that, nothing was free
+ * below indeed (HG_MF_EXHAUSTED above).
+ */
+bool hg_carve_segment_exhausted(const struct hg_carve_group *cg,
+				const struct hg_carve_walk *w, size_t seg);
+
 enum hg_carve_verdict {
 	HG_CV_PASS,		/* walked, no mapping inside a region */
 	HG_CV_VIOLATION,	/* a mapping fell inside a region */
 	HG_CV_NOT_CHECKED,	/* no walk made a mapping */
+	HG_CV_MAP_FAILED,	/* no hit, but dma_map_page() failed, with
+				 * space left, at an IOVA inside a member's
+				 * region (HG_MF_REGION): the allocator
+				 * handed it out, the IOMMU refused it */
+	HG_CV_INCONCLUSIVE,	/* no hit, but dma_map_page() failed with
+				 * space left and no region there
+				 * (HG_MF_UNEXPLAINED): nothing is proven
+				 * below that IOVA */
 };
 
-/* "pass", "violation", "not-checked" */
+/* "pass", "violation", "not-checked", "map-failed", "inconclusive" */
 const char *hg_carve_verdict_name(enum hg_carve_verdict v);
 enum hg_carve_verdict hg_carve_group_verdict(const struct hg_carve_group *cg);
-/* Violation if any group has one, pass if any passed, else not checked. */
+/*
+ * The worst group's: violation, then map-failed, then inconclusive, then
+ * pass; not checked when no group was.
+ */
 enum hg_carve_verdict hg_carve_verdict(const struct hg_carve_result *res);
 
 #endif
