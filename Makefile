@@ -6,6 +6,7 @@
 #   make demo       boot a VM with an emulated VT-d and show hostgeom inside
 #   make bench      benchmarks (sysfs walk against a shell loop, ...)
 #   make repro      the non-singleton group problem, nested, with verdicts
+#   make fixcheck   its fix on 6.12 and 7.3, unpatched and patched (matrix)
 #   make module     the test kernel module (KDIR= a kernel build tree)
 #   make install    PREFIX=/usr/local, DESTDIR= honoured
 
@@ -45,7 +46,7 @@ HELPER_OBJS  := $(TEST_HELPERS:%.c=$(B)/%.o)
 
 all: $(B)/hostgeom $(TESTS)
 
-.PHONY: all check demo bench repro module install clean setup prereq
+.PHONY: all check demo bench repro fixcheck module install clean setup prereq
 
 prereq:
 	@test -n "$(UAPI)" -a -f "$(UAPI)/linux/iommufd.h" || { \
@@ -99,6 +100,11 @@ repro:
 	scripts/setup
 	$(MAKE) all
 	scripts/repro $(REPRO_ARGS)
+
+fixcheck:
+	scripts/setup
+	$(MAKE) all
+	scripts/fixcheck $(FIXCHECK_ARGS)
 
 module:
 	$(MAKE) -C kmod
