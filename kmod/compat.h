@@ -108,4 +108,27 @@ static inline bool hg_left_32bit(struct device *dev, bool first32,
 #endif
 }
 
+/*
+ * Whether @dev uses the IOMMU DMA ops: 1 yes, 0 no, -1 this kernel does
+ * not say. 6.12 added the bit dev->dma_iommu (with CONFIG_IOMMU_DMA only:
+ * without it no device can); a later release moved it into dev->flags
+ * (DEV_FLAG_DMA_IOMMU, read with dev_dma_iommu(); 7.3 has it). Which
+ * release is not known here, so Kbuild looks for the flag in the
+ * kernel's include/linux/device.h (HG_HAVE_DEV_FLAG_DMA_IOMMU). Before
+ * 6.12 dma-iommu set dev->dma_ops to its own iommu_dma_ops, which is
+ * static: a module cannot tell.
+ */
+static inline int hg_dma_iommu(const struct device *dev)
+{
+#if defined(HG_HAVE_DEV_FLAG_DMA_IOMMU)
+	return dev_dma_iommu(dev);
+#elif HG_SINCE(6, 12) && defined(CONFIG_IOMMU_DMA)
+	return dev->dma_iommu;
+#elif HG_SINCE(6, 12)
+	return 0;
+#else
+	return -1;
+#endif
+}
+
 #endif /* HOSTGEOM_KMOD_COMPAT_H */

@@ -199,6 +199,7 @@ static int hg_member_read(struct hg_member *m, int index)
 	m->dma_mask = dev->dma_mask ? *dev->dma_mask : 0;
 	m->coherent_mask = dev->coherent_dma_mask;
 	m->bus_dma_limit = dev->bus_dma_limit;
+	m->dma_iommu = hg_dma_iommu(dev);
 	/* Members of groups that no IOMMU driver probed have no regions. */
 	m->has_iommu = dev->iommu && dev->iommu->iommu_dev;
 	if (!m->has_iommu)

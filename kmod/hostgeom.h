@@ -4,6 +4,7 @@
  *
  * groups.c  snapshots of IOMMU groups: members, their own reserved regions
  * carve.c   the IOVA walk on members bound to the stub driver
+ * hold.c    IOVAs kept mapped through one device inside a given range
  * msg.c     netlink attributes for snapshots, walks and counters
  * stub.c    the stub PCI driver (binds only through driver_override)
  * main.c    the generic netlink family, its lock and counters
@@ -39,6 +40,7 @@ struct hg_member {
 	bool stub;		/* bound to hg_stub_driver */
 	bool has_iommu;		/* probed by an IOMMU driver */
 	bool pci_32bit_first;
+	int dma_iommu;		/* hg_dma_iommu(): 1, 0, -1 unknown */
 	u64 dma_mask;
 	u64 coherent_mask;
 	u64 bus_dma_limit;
@@ -156,6 +158,48 @@ int hg_check_group(struct hg_carve *c, struct iommu_group *group,
 		   struct hg_check *chk);
 void hg_check_release(struct hg_check *chk);
 
+struct hg_hold_params {
+	char device[HOSTGEOM_HOLD_NAME_MAX];
+	u64 start;
+	u64 end;		/* inclusive */
+	u32 count;
+	u32 timeout_ms;
+	u8 map_order;
+};
+
+/* A hold as the replies describe it. */
+struct hg_hold_view {
+	char device[HOSTGEOM_HOLD_NAME_MAX];
+	u64 start;
+	u64 end;
+	u64 map_size;
+	u32 maps;
+	struct {
+		u64 iova;
+		u64 last;	/* inclusive */
+		u64 probe;
+		u32 xlate;	/* enum hostgeom_xlate */
+	} *held;
+	unsigned int n_held;
+};
+
+int hg_hold_init(void);
+void hg_hold_exit(void);
+/*
+ * HOLD, with hg_lock and pci_lock_rescan_remove() held: the hold is made
+ * and described in @v (free it with hg_hold_view_free()), or nothing is
+ * held and the reason is in @extack.
+ */
+int hg_hold_make(const struct hg_hold_params *p, u32 portid,
+		 struct hg_hold_view *v, struct netlink_ext_ack *extack);
+/*
+ * The hold now, in @v unless NULL; undone after when @release (@why says
+ * why in the kernel log). -ENOENT when nothing is held.
+ */
+int hg_hold_get(struct hg_hold_view *v, bool release, const char *why,
+		struct netlink_ext_ack *extack);
+void hg_hold_view_free(struct hg_hold_view *v);
+
 struct hg_counters {
 	atomic64_t live;
 	atomic64_t maps;
@@ -173,6 +217,7 @@ extern bool hg_unloading;	/* READ_ONCE: walks stop early */
 int hg_put_group(struct sk_buff *skb, const struct hg_group *g);
 int hg_put_check(struct sk_buff *skb, const struct hg_check *chk);
 int hg_put_counters(struct sk_buff *skb);
+int hg_put_hold(struct sk_buff *skb, const struct hg_hold_view *v);
 int hg_put_region(struct sk_buff *skb, int attrtype,
 		  const struct hg_region *r);
 

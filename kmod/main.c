@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hostgeom_test: the "hostgeom" generic netlink family. It lists every
- * IOMMU group member's own reserved regions, and checks that dma-iommu
- * keeps all of them out of the group's IOVA allocator (the carve check).
+ * IOMMU group member's own reserved regions, checks that dma-iommu keeps
+ * all of them out of the group's IOVA allocator (the carve check), and
+ * keeps IOVAs mapped through one device inside a given range (the hold).
  * Documentation/genl-family.md and Documentation/module.md describe it.
  *
  * Requests are serialized by hg_lock, a mutex of this module, and the
@@ -66,6 +67,19 @@ static const struct nla_policy hg_carve_policy[HOSTGEOM_A_CARVE_CANARY + 1] = {
 		NLA_POLICY_MAX(NLA_U8, HOSTGEOM_CARVE_MAX_MAP_ORDER),
 	[HOSTGEOM_A_CARVE_FLOOR] = { .type = NLA_U64 },
 	[HOSTGEOM_A_CARVE_CANARY] = NLA_POLICY_NESTED(hg_canary_policy),
+};
+
+static const struct nla_policy hg_hold_policy[HOSTGEOM_A_HOLD_END + 1] = {
+	[HOSTGEOM_A_CARVE_COUNT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &hg_count_range),
+	[HOSTGEOM_A_CARVE_TIMEOUT_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &hg_timeout_range),
+	[HOSTGEOM_A_CARVE_MAP_ORDER] =
+		NLA_POLICY_MAX(NLA_U8, HOSTGEOM_CARVE_MAX_MAP_ORDER),
+	[HOSTGEOM_A_HOLD_DEVICE] = { .type = NLA_NUL_STRING,
+				     .len = HOSTGEOM_HOLD_NAME_MAX - 1 },
+	[HOSTGEOM_A_HOLD_START] = { .type = NLA_U64 },
+	[HOSTGEOM_A_HOLD_END] = { .type = NLA_U64 },
 };
 
 static int hg_groups_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -299,6 +313,107 @@ static int hg_carve_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int hg_parse_hold(struct genl_info *info, struct hg_hold_params *p)
+{
+	struct nlattr **a = info->attrs;
+
+	memset(p, 0, sizeof(*p));
+	if (NL_REQ_ATTR_CHECK(info->extack, NULL, a, HOSTGEOM_A_HOLD_DEVICE) ||
+	    NL_REQ_ATTR_CHECK(info->extack, NULL, a, HOSTGEOM_A_HOLD_START) ||
+	    NL_REQ_ATTR_CHECK(info->extack, NULL, a, HOSTGEOM_A_HOLD_END))
+		return -EINVAL;
+	nla_strscpy(p->device, a[HOSTGEOM_A_HOLD_DEVICE], sizeof(p->device));
+	p->start = nla_get_u64(a[HOSTGEOM_A_HOLD_START]);
+	p->end = nla_get_u64(a[HOSTGEOM_A_HOLD_END]);
+	if (p->start > p->end) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[HOSTGEOM_A_HOLD_END],
+				    "target end is below its start");
+		return -EINVAL;
+	}
+	p->count = a[HOSTGEOM_A_CARVE_COUNT] ?
+		   nla_get_u32(a[HOSTGEOM_A_CARVE_COUNT]) :
+		   HOSTGEOM_CARVE_DEF_COUNT;
+	p->timeout_ms = a[HOSTGEOM_A_CARVE_TIMEOUT_MS] ?
+			nla_get_u32(a[HOSTGEOM_A_CARVE_TIMEOUT_MS]) :
+			HOSTGEOM_CARVE_DEF_TIMEOUT_MS;
+	p->map_order = a[HOSTGEOM_A_CARVE_MAP_ORDER] ?
+		       nla_get_u8(a[HOSTGEOM_A_CARVE_MAP_ORDER]) :
+		       HOSTGEOM_CARVE_DEF_MAP_ORDER;
+	if (p->map_order > HG_MAX_PAGE_ORDER) {
+		HG_SET_ERR_MSG_ATTR_FMT(info->extack,
+					a[HOSTGEOM_A_CARVE_MAP_ORDER],
+					"map order above this kernel's limit",
+					" %u",
+					HG_MAX_PAGE_ORDER);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/* Replies to @info with the hold @v, as command @cmd. */
+static int hg_hold_reply(struct genl_info *info, u8 cmd,
+			 const struct hg_hold_view *v)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	void *hdr;
+
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &hg_family, 0, cmd);
+	if (!hdr || hg_put_hold(msg, v)) {
+		nlmsg_free(msg);
+		GENL_SET_ERR_MSG(info, "hold report too large");
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * A hold the caller is not told of is undone: HOLD either replies with
+ * what it holds or holds nothing.
+ */
+static int hg_hold_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hg_hold_view v = { 0 };
+	struct hg_hold_params p;
+	int ret;
+
+	ret = hg_parse_hold(info, &p);
+	if (ret)
+		return ret;
+	if (mutex_lock_interruptible(&hg_lock))
+		return -EINTR;
+	pci_lock_rescan_remove();
+	ret = hg_hold_make(&p, info->snd_portid, &v, info->extack);
+	pci_unlock_rescan_remove();
+	if (!ret) {
+		ret = hg_hold_reply(info, HOSTGEOM_CMD_HOLD, &v);
+		if (ret)
+			hg_hold_get(NULL, true, "the reply failed", NULL);
+	}
+	mutex_unlock(&hg_lock);
+	hg_hold_view_free(&v);
+	return ret;
+}
+
+/* RELEASE replies with the hold as it was just before it was undone. */
+static int hg_hold_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	bool release = info->genlhdr->cmd == HOSTGEOM_CMD_RELEASE;
+	struct hg_hold_view v = { 0 };
+	int ret;
+
+	if (mutex_lock_interruptible(&hg_lock))
+		return -EINTR;
+	ret = hg_hold_get(&v, release, "released on request", info->extack);
+	mutex_unlock(&hg_lock);
+	if (!ret)
+		ret = hg_hold_reply(info, info->genlhdr->cmd, &v);
+	hg_hold_view_free(&v);
+	return ret;
+}
+
 static int hg_counters_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -334,6 +449,22 @@ static const struct genl_ops hg_ops[] = {
 		.cmd = HOSTGEOM_CMD_GET_COUNTERS,
 		.doit = hg_counters_doit,
 	},
+	{
+		.cmd = HOSTGEOM_CMD_HOLD,
+		.doit = hg_hold_doit,
+		.flags = GENL_ADMIN_PERM,
+		.policy = hg_hold_policy,
+		.maxattr = ARRAY_SIZE(hg_hold_policy) - 1,
+	},
+	{
+		.cmd = HOSTGEOM_CMD_RELEASE,
+		.doit = hg_hold_get_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = HOSTGEOM_CMD_GET_HOLD,
+		.doit = hg_hold_get_doit,
+	},
 };
 
 static struct genl_family hg_family __ro_after_init = {
@@ -352,9 +483,18 @@ static int __init hg_init(void)
 	ret = pci_register_driver(&hg_stub_driver);
 	if (ret)
 		return ret;
+	ret = hg_hold_init();
+	if (ret)
+		goto fail_hold;
 	ret = genl_register_family(&hg_family);
 	if (ret)
-		pci_unregister_driver(&hg_stub_driver);
+		goto fail_family;
+	return 0;
+
+fail_family:
+	hg_hold_exit();
+fail_hold:
+	pci_unregister_driver(&hg_stub_driver);
 	return ret;
 }
 
@@ -362,6 +502,8 @@ static void __exit hg_exit(void)
 {
 	WRITE_ONCE(hg_unloading, true);
 	genl_unregister_family(&hg_family);
+	/* No request is in flight any more: undo the hold, if any. */
+	hg_hold_exit();
 	pci_unregister_driver(&hg_stub_driver);
 }
 

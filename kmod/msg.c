@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netlink attributes for group snapshots, carve checks and the counters.
+ * Netlink attributes for group snapshots, carve checks, the counters and
+ * the hold.
  * Every function returns 0 or -EMSGSIZE; the nest functions leave the
  * message as it was on failure, so callers can retry in a larger one.
  */
@@ -53,7 +54,9 @@ static int hg_put_member(struct sk_buff *skb, const struct hg_member *m)
 		 nla_put_u64_64bit(skb, HOSTGEOM_A_DEV_BUS_DMA_LIMIT,
 				   m->bus_dma_limit, HOSTGEOM_A_DEV_PAD) ||
 		 (m->has_iommu && nla_put_u8(skb, HOSTGEOM_A_DEV_32BIT_FIRST,
-					     m->pci_32bit_first));
+					     m->pci_32bit_first)) ||
+		 (m->dma_iommu >= 0 && nla_put_u8(skb, HOSTGEOM_A_DEV_DMA_IOMMU,
+						  m->dma_iommu));
 	for (i = 0; !failed && i < m->n_resv; i++)
 		failed = hg_put_region(skb, HOSTGEOM_A_DEV_RESV, &m->resv[i]);
 	return hg_nest_close(skb, nest, failed);
@@ -212,5 +215,40 @@ int hg_put_counters(struct sk_buff *skb)
 				      atomic64_read(counters[i].value),
 				      HOSTGEOM_A_PAD))
 			return -EMSGSIZE;
+	return 0;
+}
+
+int hg_put_hold(struct sk_buff *skb, const struct hg_hold_view *v)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (nla_put_string(skb, HOSTGEOM_A_HOLD_DEVICE, v->device) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_HOLD_START, v->start,
+			      HOSTGEOM_A_PAD) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_HOLD_END, v->end,
+			      HOSTGEOM_A_PAD) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_HOLD_MAP_SIZE, v->map_size,
+			      HOSTGEOM_A_PAD) ||
+	    nla_put_u32(skb, HOSTGEOM_A_HOLD_MAPS, v->maps))
+		return -EMSGSIZE;
+	for (i = 0; i < v->n_held; i++) {
+		nest = nla_nest_start(skb, HOSTGEOM_A_HOLD_RANGE);
+		if (!nest)
+			return -EMSGSIZE;
+		if (hg_nest_close(skb, nest,
+				  nla_put_u64_64bit(skb, HOSTGEOM_A_HELD_IOVA,
+						    v->held[i].iova,
+						    HOSTGEOM_A_HELD_PAD) ||
+				  nla_put_u64_64bit(skb, HOSTGEOM_A_HELD_LAST,
+						    v->held[i].last,
+						    HOSTGEOM_A_HELD_PAD) ||
+				  nla_put_u64_64bit(skb, HOSTGEOM_A_HELD_PROBE,
+						    v->held[i].probe,
+						    HOSTGEOM_A_HELD_PAD) ||
+				  nla_put_u32(skb, HOSTGEOM_A_HELD_XLATE,
+					      v->held[i].xlate)))
+			return -EMSGSIZE;
+	}
 	return 0;
 }

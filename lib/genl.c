@@ -289,6 +289,7 @@ static struct nla_policy dev_pol[HOSTGEOM_A_DEV_MAX + 1] = {
 	[HOSTGEOM_A_DEV_BUS_DMA_LIMIT] = { .type = NLA_U64 },
 	[HOSTGEOM_A_DEV_32BIT_FIRST] = { .type = NLA_U8 },
 	[HOSTGEOM_A_DEV_RESV] = { .type = NLA_NESTED },
+	[HOSTGEOM_A_DEV_DMA_IOMMU] = { .type = NLA_U8 },
 };
 
 static struct nla_policy top_pol[HOSTGEOM_A_MAX + 1] = {
@@ -313,6 +314,19 @@ static struct nla_policy top_pol[HOSTGEOM_A_MAX + 1] = {
 	[HOSTGEOM_A_CNT_HITS] = { .type = NLA_U64 },
 	[HOSTGEOM_A_CNT_MASKS_CHANGED] = { .type = NLA_U64 },
 	[HOSTGEOM_A_CNT_MASKS_RESTORED] = { .type = NLA_U64 },
+	[HOSTGEOM_A_HOLD_DEVICE] = { .type = NLA_STRING },
+	[HOSTGEOM_A_HOLD_START] = { .type = NLA_U64 },
+	[HOSTGEOM_A_HOLD_END] = { .type = NLA_U64 },
+	[HOSTGEOM_A_HOLD_MAP_SIZE] = { .type = NLA_U64 },
+	[HOSTGEOM_A_HOLD_MAPS] = { .type = NLA_U32 },
+	[HOSTGEOM_A_HOLD_RANGE] = { .type = NLA_NESTED },
+};
+
+static struct nla_policy held_pol[HOSTGEOM_A_HELD_MAX + 1] = {
+	[HOSTGEOM_A_HELD_IOVA] = { .type = NLA_U64 },
+	[HOSTGEOM_A_HELD_LAST] = { .type = NLA_U64 },
+	[HOSTGEOM_A_HELD_PROBE] = { .type = NLA_U64 },
+	[HOSTGEOM_A_HELD_XLATE] = { .type = NLA_U32 },
 };
 
 static struct nla_policy walk_pol[HOSTGEOM_A_WALK_MAX + 1] = {
@@ -420,6 +434,8 @@ static int parse_device(struct nlattr *nest, struct hg_kdevice *d)
 		d->bus_dma_limit = nla_get_u64(tb[HOSTGEOM_A_DEV_BUS_DMA_LIMIT]);
 	d->pci_32bit_first = tb[HOSTGEOM_A_DEV_32BIT_FIRST] ?
 		!!nla_get_u8(tb[HOSTGEOM_A_DEV_32BIT_FIRST]) : -1;
+	d->dma_iommu = tb[HOSTGEOM_A_DEV_DMA_IOMMU] ?
+		!!nla_get_u8(tb[HOSTGEOM_A_DEV_DMA_IOMMU]) : -1;
 	return parse_regions(nla_data(nest), nla_len(nest), HOSTGEOM_A_DEV_RESV,
 			     &d->resv, &d->n_resv);
 }
@@ -778,4 +794,164 @@ int hg_genl_counters(struct hg_genl *g, struct hg_kcounters *out,
 	if (!msg)
 		return hg_err_set(err, -ENOMEM, "out of memory");
 	return hg_genl_call(g, msg, &req, "the counters (GET_COUNTERS)", err);
+}
+
+/* ---------------------------------------------------------------- hold */
+
+/* One held range: inside its mapping, its probe page inside the target. */
+static int parse_held(struct nlattr *nest, const struct hg_khold *h,
+		      struct hg_kheld *r)
+{
+	static const int need[] = { HOSTGEOM_A_HELD_IOVA, HOSTGEOM_A_HELD_LAST,
+		HOSTGEOM_A_HELD_PROBE, HOSTGEOM_A_HELD_XLATE, 0 };
+	struct nlattr *tb[HOSTGEOM_A_HELD_MAX + 1];
+
+	if (nla_parse_nested(tb, HOSTGEOM_A_HELD_MAX, nest, held_pol) < 0 ||
+	    !have(tb, need))
+		return -EPROTO;
+	r->iova = nla_get_u64(tb[HOSTGEOM_A_HELD_IOVA]);
+	r->last = nla_get_u64(tb[HOSTGEOM_A_HELD_LAST]);
+	r->probe = nla_get_u64(tb[HOSTGEOM_A_HELD_PROBE]);
+	r->xlate = nla_get_u32(tb[HOSTGEOM_A_HELD_XLATE]);
+	/* What the family promises: one mapping, overlapping the target. */
+	if (r->iova > r->last || r->last - r->iova != h->map_size - 1 ||
+	    r->probe < r->iova || r->probe > r->last ||
+	    r->iova > h->last || r->last < h->start)
+		return -EPROTO;
+	return 0;
+}
+
+/* One message per reply: a second one is not the family's. */
+struct hold_parse {
+	struct hg_khold *out;
+	bool seen;
+};
+
+static int parse_hold(struct nlattr *attrs, int len, void *arg)
+{
+	static const int need[] = { HOSTGEOM_A_HOLD_DEVICE,
+		HOSTGEOM_A_HOLD_START, HOSTGEOM_A_HOLD_END,
+		HOSTGEOM_A_HOLD_MAP_SIZE, HOSTGEOM_A_HOLD_MAPS, 0 };
+	struct nlattr *tb[HOSTGEOM_A_MAX + 1], *pos;
+	struct hold_parse *hp = arg;
+	struct hg_khold *h = hp->out;
+	struct hg_kheld *r;
+	int rem, ret;
+
+	if (hp->seen)
+		return -EPROTO;
+	hp->seen = true;
+	if (nla_parse(tb, HOSTGEOM_A_MAX, attrs, len, top_pol) < 0 ||
+	    !have(tb, need))
+		return -EPROTO;
+	nla_strlcpy(h->device, tb[HOSTGEOM_A_HOLD_DEVICE], sizeof(h->device));
+	h->start = nla_get_u64(tb[HOSTGEOM_A_HOLD_START]);
+	h->last = nla_get_u64(tb[HOSTGEOM_A_HOLD_END]);
+	h->map_size = nla_get_u64(tb[HOSTGEOM_A_HOLD_MAP_SIZE]);
+	h->maps = nla_get_u32(tb[HOSTGEOM_A_HOLD_MAPS]);
+	if (!h->device[0] || h->start > h->last || !h->map_size)
+		return -EPROTO;
+	nla_for_each_attr(pos, attrs, len, rem) {
+		if (nla_type(pos) != HOSTGEOM_A_HOLD_RANGE)
+			continue;
+		r = PUSH(h->held, h->n_held);
+		if (!r)
+			return -ENOMEM;
+		ret = parse_held(pos, h, r);
+		if (ret)
+			return ret;
+	}
+	/* A hold holds something, and the walk made each of its mappings. */
+	return h->n_held && h->n_held <= h->maps ? 0 : -EPROTO;
+}
+
+void hg_khold_free(struct hg_khold *h)
+{
+	free(h->held);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Sends @msg (consumed) and parses the one hold message it is answered with. */
+static int hold_call(struct hg_genl *g, struct nl_msg *msg,
+		     struct hg_khold *out, const char *what,
+		     struct hg_err *err)
+{
+	struct hold_parse hp = { .out = out };
+	struct hg_req req = { .parse = parse_hold, .arg = &hp };
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = hg_genl_call(g, msg, &req, what, err);
+	if (!ret && !hp.seen)
+		ret = hg_err_set(err, -EPROTO,
+				 "%s: the hostgeom_test module sent no reply; is it the module built from this tree?",
+				 what);
+	if (ret)
+		hg_khold_free(out);
+	return ret;
+}
+
+static int put_hold_req(struct nl_msg *msg, const struct hg_hold_req *r)
+{
+	if (nla_put_string(msg, HOSTGEOM_A_HOLD_DEVICE, r->device) ||
+	    nla_put_u64(msg, HOSTGEOM_A_HOLD_START, r->start) ||
+	    nla_put_u64(msg, HOSTGEOM_A_HOLD_END, r->last) ||
+	    (r->count && nla_put_u32(msg, HOSTGEOM_A_CARVE_COUNT, r->count)) ||
+	    (r->timeout_ms && nla_put_u32(msg, HOSTGEOM_A_CARVE_TIMEOUT_MS,
+					  r->timeout_ms)) ||
+	    (r->has_map_order && nla_put_u8(msg, HOSTGEOM_A_CARVE_MAP_ORDER,
+					    r->map_order)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int hg_genl_hold(struct hg_genl *g, const struct hg_hold_req *req,
+		 struct hg_khold *out, struct hg_err *err)
+{
+	struct nl_msg *msg;
+
+	memset(out, 0, sizeof(*out));
+	if (!req->device || !req->device[0] ||
+	    strlen(req->device) >= HOSTGEOM_HOLD_NAME_MAX)
+		return hg_err_set(err, -EINVAL,
+				  "a hold needs a device name of 1 to %d characters",
+				  HOSTGEOM_HOLD_NAME_MAX - 1);
+	msg = hg_genl_msg(g, HOSTGEOM_CMD_HOLD, 0);
+	if (!msg || put_hold_req(msg, req) < 0) {
+		nlmsg_free(msg);
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	}
+	return hold_call(g, msg, out, "the hold (HOLD)", err);
+}
+
+/* RELEASE or GET_HOLD, answered with the hold or ENOENT. */
+static int hold_query(struct hg_genl *g, uint8_t cmd, struct hg_khold *out,
+		      const char *what, struct hg_err *err)
+{
+	struct hg_khold tmp, *h = out ? out : &tmp;
+	struct nl_msg *msg = hg_genl_msg(g, cmd, 0);
+	int ret;
+
+	if (!msg) {
+		memset(h, 0, sizeof(*h));
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	}
+	ret = hold_call(g, msg, h, what, err);
+	if (!out)
+		hg_khold_free(&tmp);
+	return ret;
+}
+
+int hg_genl_release(struct hg_genl *g, struct hg_khold *out,
+		    struct hg_err *err)
+{
+	return hold_query(g, HOSTGEOM_CMD_RELEASE, out,
+			  "the release of the hold (RELEASE)", err);
+}
+
+int hg_genl_get_hold(struct hg_genl *g, struct hg_khold *out,
+		     struct hg_err *err)
+{
+	return hold_query(g, HOSTGEOM_CMD_GET_HOLD, out,
+			  "the hold's state (GET_HOLD)", err);
 }

@@ -79,6 +79,8 @@ static json_object *kdevice(const struct hg_kgroup *g,
 	add(&b, obj, "bus_dma_limit", hg_json_hex(d->bus_dma_limit));
 	add_opt(&b, obj, "pci_32bit_first", d->pci_32bit_first >= 0,
 		json_object_new_boolean(d->pci_32bit_first > 0));
+	add_opt(&b, obj, "dma_iommu", d->dma_iommu >= 0,
+		json_object_new_boolean(d->dma_iommu > 0));
 	arr = json_object_new_array_ext(d->n_resv);
 	add(&b, obj, "reserved_regions", arr);
 	for (i = 0; !b.failed && i < d->n_resv; i++) {

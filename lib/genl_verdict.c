@@ -78,6 +78,19 @@ const char *hg_carve_skip_name(uint32_t skip)
 	return name_of(names, ARRAY_SIZE(names), skip, "unknown");
 }
 
+const char *hg_xlate_name(uint32_t xlate)
+{
+	static const char *const names[] = {
+		[HOSTGEOM_XLATE_UNMAPPED] = "unmapped",
+		[HOSTGEOM_XLATE_SCRATCH] = "scratch",
+		[HOSTGEOM_XLATE_IDENTITY] = "identity",
+		[HOSTGEOM_XLATE_OTHER] = "other",
+		[HOSTGEOM_XLATE_NO_DOMAIN] = "no-domain",
+	};
+
+	return name_of(names, ARRAY_SIZE(names), xlate, "unknown");
+}
+
 const char *hg_region_verdict_name(enum hg_region_verdict v)
 {
 	static const char *const names[] = {

@@ -7,6 +7,9 @@
  *
  * Bump HOSTGEOM_GENL_VERSION on any change a peer would misread: a new
  * attribute that may be ignored does not need it, a changed meaning does.
+ * Nor does a new command: an older module answers it with EOPNOTSUPP, as
+ * it answers any command it does not know (HOLD, RELEASE, GET_HOLD and
+ * DEV_DMA_IOMMU were added in version 1 that way).
  */
 #ifndef _UAPI_HOSTGEOM_GENL_H
 #define _UAPI_HOSTGEOM_GENL_H
@@ -36,11 +39,17 @@
  */
 #define HOSTGEOM_CARVE_TARGET32		0xfee00000ULL
 
+/* HOLD_DEVICE: a device name, its terminating NUL included. */
+#define HOSTGEOM_HOLD_NAME_MAX		64
+
 enum hostgeom_cmd {
 	HOSTGEOM_CMD_UNSPEC,
 	HOSTGEOM_CMD_GET_GROUPS,	/* dump: one message per group */
 	HOSTGEOM_CMD_CARVE,		/* do, CAP_NET_ADMIN: walk and check */
 	HOSTGEOM_CMD_GET_COUNTERS,	/* do: the module's mapping counters */
+	HOSTGEOM_CMD_HOLD,		/* do, CAP_NET_ADMIN: map into a range, keep */
+	HOSTGEOM_CMD_RELEASE,		/* do, CAP_NET_ADMIN: undo the hold */
+	HOSTGEOM_CMD_GET_HOLD,		/* do: the hold, translations read now */
 
 	__HOSTGEOM_CMD_MAX,
 	HOSTGEOM_CMD_MAX = __HOSTGEOM_CMD_MAX - 1
@@ -58,6 +67,11 @@ enum hostgeom_cmd {
  * CARVE_GROUP: a checked group, its group attributes and its WALKs.
  * CARVE_HITS: mappings that fell into a region, all groups.
  * CNT_*: the GET_COUNTERS reply, totals since the module was loaded.
+ * HOLD_*: the HOLD request (with CARVE_COUNT, CARVE_TIMEOUT_MS and
+ * CARVE_MAP_ORDER, same limits and defaults) and the reply of HOLD,
+ * RELEASE and GET_HOLD: DEVICE is mapped through until an IOVA range
+ * overlaps [START, END]; MAPS mappings were made to get there, the
+ * HOLD_RANGEs overlapping it are kept (see enum hostgeom_held_attr).
  */
 enum hostgeom_attr {
 	HOSTGEOM_A_UNSPEC,
@@ -91,6 +105,13 @@ enum hostgeom_attr {
 	HOSTGEOM_A_CNT_MASKS_CHANGED,	/* u64, walks that set DMA masks */
 	HOSTGEOM_A_CNT_MASKS_RESTORED,	/* u64, walks that restored them */
 
+	HOSTGEOM_A_HOLD_DEVICE,		/* string: "0000:00:02.0", a PCI device */
+	HOSTGEOM_A_HOLD_START,		/* u64, the target range */
+	HOSTGEOM_A_HOLD_END,		/* u64, inclusive */
+	HOSTGEOM_A_HOLD_MAP_SIZE,	/* u64, bytes per mapping */
+	HOSTGEOM_A_HOLD_MAPS,		/* u32, mappings made by the walk */
+	HOSTGEOM_A_HOLD_RANGE,		/* nest hostgeom_held_attr, repeated */
+
 	__HOSTGEOM_A_MAX,
 	HOSTGEOM_A_MAX = __HOSTGEOM_A_MAX - 1
 };
@@ -111,6 +132,9 @@ enum hostgeom_region_attr {
  * the carve check maps on. 32BIT_FIRST: dma-iommu hands this device IOVAs
  * below 4 GiB first even with a wider mask (no iommu.forcedac=1); absent
  * when no IOMMU driver probed the device. RESV: its own regions.
+ * DMA_IOMMU: 1 when the device uses the IOMMU DMA ops (dma-iommu), 0 when
+ * it does not (no translating domain, or dma-iommu refused to set it up);
+ * absent when the kernel does not say (before 6.12).
  */
 enum hostgeom_dev_attr {
 	HOSTGEOM_A_DEV_UNSPEC,
@@ -124,6 +148,7 @@ enum hostgeom_dev_attr {
 	HOSTGEOM_A_DEV_BUS_DMA_LIMIT,	/* u64, 0 when none */
 	HOSTGEOM_A_DEV_32BIT_FIRST,	/* u8 */
 	HOSTGEOM_A_DEV_RESV,		/* nest hostgeom_region_attr, repeated */
+	HOSTGEOM_A_DEV_DMA_IOMMU,	/* u8 */
 
 	__HOSTGEOM_A_DEV_MAX,
 	HOSTGEOM_A_DEV_MAX = __HOSTGEOM_A_DEV_MAX - 1
@@ -214,6 +239,33 @@ enum hostgeom_hit_attr {
 
 	__HOSTGEOM_A_HIT_MAX,
 	HOSTGEOM_A_HIT_MAX = __HOSTGEOM_A_HIT_MAX - 1
+};
+
+/*
+ * A held mapping: IOVA .. LAST. PROBE is the page whose translation XLATE
+ * tells: the first page of the range inside the target. XLATE is read
+ * when the reply is made (iommu_iova_to_phys() in the device's domain):
+ * SCRATCH while the mapping points at the module's buffer as made; an
+ * IDENTITY translation means a direct mapping took the page over.
+ */
+enum hostgeom_held_attr {
+	HOSTGEOM_A_HELD_UNSPEC,
+	HOSTGEOM_A_HELD_PAD,
+	HOSTGEOM_A_HELD_IOVA,		/* u64 */
+	HOSTGEOM_A_HELD_LAST,		/* u64, inclusive */
+	HOSTGEOM_A_HELD_PROBE,		/* u64 */
+	HOSTGEOM_A_HELD_XLATE,		/* u32, enum hostgeom_xlate */
+
+	__HOSTGEOM_A_HELD_MAX,
+	HOSTGEOM_A_HELD_MAX = __HOSTGEOM_A_HELD_MAX - 1
+};
+
+enum hostgeom_xlate {
+	HOSTGEOM_XLATE_UNMAPPED,	/* translates to nothing */
+	HOSTGEOM_XLATE_SCRATCH,		/* to the holder's buffer, as mapped */
+	HOSTGEOM_XLATE_IDENTITY,	/* to itself: a direct mapping */
+	HOSTGEOM_XLATE_OTHER,		/* to some other page */
+	HOSTGEOM_XLATE_NO_DOMAIN,	/* no translating domain now */
 };
 
 /*

@@ -69,11 +69,12 @@ void module_print_group(const struct hg_kgroup *g)
 	for (i = 0; i < g->n_devs; i++) {
 		d = &g->devs[i];
 		printf("\tdevice %s driver %s stub %s dma_mask 0x%" PRIx64
-		       " coherent 0x%" PRIx64 " 32bit_first %s\n", d->name,
-		       d->driver[0] ? d->driver : "-", d->stub ? "yes" : "no",
-		       d->dma_mask, d->coherent_mask,
+		       " coherent 0x%" PRIx64 " 32bit_first %s dma_iommu %s\n",
+		       d->name, d->driver[0] ? d->driver : "-",
+		       d->stub ? "yes" : "no", d->dma_mask, d->coherent_mask,
 		       d->pci_32bit_first < 0 ? "-" :
-		       d->pci_32bit_first ? "yes" : "no");
+		       d->pci_32bit_first ? "yes" : "no",
+		       d->dma_iommu < 0 ? "-" : d->dma_iommu ? "yes" : "no");
 		for (j = 0; j < d->n_resv; j++)
 			print_region("\t\town", &d->resv[j],
 				     hg_kgroup_region_shared(g, &d->resv[j]) ?

@@ -2,7 +2,8 @@
 /*
  * The hostgeom_test module's generic netlink family "hostgeom", through
  * libnl-genl-3: each group member's own reserved regions (GET_GROUPS), the
- * carve check (CARVE) and the module's mapping counters (GET_COUNTERS).
+ * carve check (CARVE), the module's mapping counters (GET_COUNTERS) and
+ * IOVAs held mapped inside a range (HOLD, RELEASE, GET_HOLD).
  * The family is described in Documentation/genl-family.md; the attribute
  * numbers come from kmod/uapi/hostgeom_genl.h.
  */
@@ -35,6 +36,8 @@ struct hg_kdevice {
 	uint64_t coherent_mask;
 	uint64_t bus_dma_limit;	/* 0: none */
 	int pci_32bit_first;	/* 1, 0, or -1: no IOMMU driver probed it */
+	int dma_iommu;		/* uses the IOMMU DMA ops: 1, 0, or -1: the
+				 * kernel does not say (before 6.12) */
 	struct hg_kregion *resv;	/* its own regions */
 	size_t n_resv;
 };
@@ -146,6 +149,36 @@ struct hg_kcounters {
 	uint64_t masks_restored;
 };
 
+/* A HOLD request; zero count and timeout take the module's defaults. */
+struct hg_hold_req {
+	const char *device;	/* "0000:00:02.0" */
+	uint64_t start;		/* the target range */
+	uint64_t last;		/* inclusive */
+	uint32_t count;
+	uint32_t timeout_ms;
+	bool has_map_order;
+	uint8_t map_order;
+};
+
+/* A held mapping; xlate: what its page probe translates to (enum hostgeom_xlate). */
+struct hg_kheld {
+	uint64_t iova;
+	uint64_t last;		/* inclusive */
+	uint64_t probe;		/* its first page inside the target */
+	uint32_t xlate;
+};
+
+/* The hold as a HOLD, RELEASE or GET_HOLD reply describes it. */
+struct hg_khold {
+	char device[64];
+	uint64_t start;		/* the target */
+	uint64_t last;
+	uint64_t map_size;
+	uint32_t maps;		/* mappings the walk made to get there */
+	struct hg_kheld *held;	/* each overlaps the target */
+	size_t n_held;
+};
+
 /*
  * Resolves the family and checks its version: -ENOENT when the module is
  * not loaded, -EPROTO when it speaks another version.
@@ -167,6 +200,29 @@ void hg_carve_result_free(struct hg_carve_result *res);
 
 int hg_genl_counters(struct hg_genl *g, struct hg_kcounters *out,
 		     struct hg_err *err);
+
+/*
+ * HOLD: maps through req->device until an IOVA range overlaps the target
+ * and keeps the ranges that do (*@out, to be freed with hg_khold_free()).
+ * -EBUSY: a hold is in place; -ENOSPC: the target was never reached;
+ * -EPERM without CAP_NET_ADMIN; the module's message is in @err. The hold
+ * lasts until hg_genl_release(), the socket of @g is closed (hg_genl_close),
+ * the device changes drivers or goes away, or the module is unloaded.
+ */
+int hg_genl_hold(struct hg_genl *g, const struct hg_hold_req *req,
+		 struct hg_khold *out, struct hg_err *err);
+/*
+ * RELEASE: undoes the hold; *@out (unless NULL) is the hold just before,
+ * translations read then. -ENOENT: nothing was held.
+ */
+int hg_genl_release(struct hg_genl *g, struct hg_khold *out,
+		    struct hg_err *err);
+/* GET_HOLD: the hold, translations read now; -ENOENT: nothing is held. */
+int hg_genl_get_hold(struct hg_genl *g, struct hg_khold *out,
+		     struct hg_err *err);
+void hg_khold_free(struct hg_khold *h);
+/* "unmapped", "scratch", "identity", "other", "no-domain" */
+const char *hg_xlate_name(uint32_t xlate);
 
 /*
  * Sends command @cmd with @flags (NLM_F_DUMP or 0) and the attributes

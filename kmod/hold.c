@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hold: IOVAs kept mapped through one device inside a range that the
+ * caller names, so that a test can make another device join the group
+ * while they are live (the case the fix for the dma-iommu problem refuses
+ * a joining device in). HOLD maps a scratch buffer through the device's
+ * DMA API, as the carve walk does, until a mapping overlaps the target,
+ * keeps the mappings that do and undoes the others; RELEASE undoes the
+ * rest. The device may be bound to any driver: its DMA mask is used as it
+ * is, never changed.
+ *
+ * One hold at a time. It is released, whatever else happens, when its
+ * device is about to be removed or to change drivers (a bus notifier),
+ * when the netlink socket that made it is closed (the netlink notifier),
+ * and when the module is unloaded: no mapping outlives its reason.
+ *
+ * hg_hold_lock is taken last, after hg_lock and pci_lock_rescan_remove()
+ * (HOLD) or in a notifier (which may run under either, or under the
+ * device lock): nothing is locked, and no PCI device waited for, inside it.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/gfp.h>
+#include <linux/ktime.h>
+#include <linux/minmax.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+
+#include "hostgeom.h"
+
+struct hg_held {
+	dma_addr_t iova;
+	u64 probe;		/* first page inside the target */
+};
+
+struct hg_hold {
+	struct device *dev;	/* reference held; NULL: nothing is held */
+	u32 portid;		/* the socket that made it */
+	struct page *scratch;
+	u8 map_order;
+	u64 start;
+	u64 end;
+	u32 maps;
+	struct hg_held *held;
+	unsigned int n_held;
+};
+
+static DEFINE_MUTEX(hg_hold_lock);
+static struct hg_hold hg_hold;
+/* The held device, read without the lock by the bus notifier. */
+static struct device *hg_hold_dev;
+
+static u64 hg_hold_size(const struct hg_hold *h)
+{
+	return PAGE_SIZE << h->map_order;
+}
+
+static u32 hg_xlate(const struct hg_hold *h, const struct hg_held *held)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(h->dev);
+	phys_addr_t want, phys;
+
+	/* dma-iommu maps in the default domain: attached unless VFIO's is. */
+	if (!domain || !(domain->type & __IOMMU_DOMAIN_DMA_API))
+		return HOSTGEOM_XLATE_NO_DOMAIN;
+	want = page_to_phys(h->scratch) + (held->probe - held->iova);
+	phys = iommu_iova_to_phys(domain, held->probe);
+	if (!phys)
+		return HOSTGEOM_XLATE_UNMAPPED;
+	if (phys == want)
+		return HOSTGEOM_XLATE_SCRATCH;
+	if (phys == held->probe)
+		return HOSTGEOM_XLATE_IDENTITY;
+	return HOSTGEOM_XLATE_OTHER;
+}
+
+/* Copies the hold into @v, translations read now. hg_hold_lock held. */
+static int hg_hold_fill(const struct hg_hold *h, struct hg_hold_view *v)
+{
+	unsigned int i;
+
+	memset(v, 0, sizeof(*v));
+	v->held = kcalloc(h->n_held, sizeof(*v->held), GFP_KERNEL);
+	if (!v->held)
+		return -ENOMEM;
+	strscpy(v->device, dev_name(h->dev), sizeof(v->device));
+	v->start = h->start;
+	v->end = h->end;
+	v->map_size = hg_hold_size(h);
+	v->maps = h->maps;
+	for (i = 0; i < h->n_held; i++) {
+		v->held[i].iova = h->held[i].iova;
+		v->held[i].last = h->held[i].iova + v->map_size - 1;
+		v->held[i].probe = h->held[i].probe;
+		v->held[i].xlate = hg_xlate(h, &h->held[i]);
+	}
+	v->n_held = h->n_held;
+	return 0;
+}
+
+void hg_hold_view_free(struct hg_hold_view *v)
+{
+	kfree(v->held);
+	v->held = NULL;
+	v->n_held = 0;
+}
+
+/* Unmaps and frees everything; hg_hold_lock held. */
+static void hg_hold_undo(struct hg_hold *h, const char *why)
+{
+	unsigned int i;
+
+	if (!h->dev)
+		return;
+	for (i = 0; i < h->n_held; i++) {
+		dma_unmap_page(h->dev, h->held[i].iova, hg_hold_size(h),
+			       DMA_TO_DEVICE);
+		atomic64_dec(&hg_counters.live);
+		atomic64_inc(&hg_counters.unmaps);
+	}
+	dev_info(h->dev, "hostgeom: released %u held mapping(s) in %#llx-%#llx (%s)\n",
+		 h->n_held, h->start, h->end, why);
+	__free_pages(h->scratch, h->map_order);
+	kfree(h->held);
+	WRITE_ONCE(hg_hold_dev, NULL);
+	put_device(h->dev);
+	memset(h, 0, sizeof(*h));
+}
+
+static bool hg_overlaps(const struct hg_hold_params *p, u64 iova, u64 last)
+{
+	return iova <= p->end && last >= p->start;
+}
+
+/*
+ * Maps @h->scratch through @h->dev until a mapping overlaps the target or a
+ * limit stops the walk: returns the enum hostgeom_stop reason, every IOVA
+ * in @handles (h->maps of them) and the lowest in @lowest.
+ */
+static u32 hg_hold_walk(struct hg_hold *h, const struct hg_hold_params *p,
+			dma_addr_t *handles, u64 *lowest)
+{
+	struct device *dev = h->dev;
+	u64 deadline = ktime_get_ns() + (u64)p->timeout_ms * NSEC_PER_MSEC;
+	u64 size = hg_hold_size(h);
+	dma_addr_t iova;
+
+	for (;;) {
+		if (h->maps == p->count)
+			return HOSTGEOM_STOP_COUNT;
+		if (ktime_get_ns() > deadline)
+			return HOSTGEOM_STOP_TIME;
+		if (READ_ONCE(hg_unloading) || fatal_signal_pending(current))
+			return HOSTGEOM_STOP_ABORTED;
+		/* DMA_TO_DEVICE: the device may only read the buffer. */
+		iova = dma_map_page(dev, h->scratch, 0, size, DMA_TO_DEVICE);
+		if (dma_mapping_error(dev, iova)) {
+			atomic64_inc(&hg_counters.map_fails);
+			return HOSTGEOM_STOP_MAP_FAILED;
+		}
+		handles[h->maps++] = iova;
+		atomic64_inc(&hg_counters.live);
+		atomic64_inc(&hg_counters.maps);
+		*lowest = min_t(u64, *lowest, iova);
+		if (hg_overlaps(p, iova, iova + size - 1))
+			return HOSTGEOM_STOP_TARGET;
+		cond_resched();
+	}
+}
+
+/* Keeps the mappings in @handles that overlap the target, undoes the rest. */
+static int hg_hold_keep(struct hg_hold *h, const struct hg_hold_params *p,
+			const dma_addr_t *handles)
+{
+	u64 size = hg_hold_size(h);
+	unsigned int i, n = 0;
+	u64 last;
+
+	for (i = 0; i < h->maps; i++)
+		n += hg_overlaps(p, handles[i], handles[i] + size - 1);
+	h->held = n ? kcalloc(n, sizeof(*h->held), GFP_KERNEL) : NULL;
+	for (i = 0; i < h->maps; i++) {
+		last = handles[i] + size - 1;
+		if (h->held && hg_overlaps(p, handles[i], last)) {
+			h->held[h->n_held].iova = handles[i];
+			h->held[h->n_held++].probe = max_t(u64, handles[i],
+							   p->start & PAGE_MASK);
+			continue;
+		}
+		dma_unmap_page(h->dev, handles[i], size, DMA_TO_DEVICE);
+		atomic64_dec(&hg_counters.live);
+		atomic64_inc(&hg_counters.unmaps);
+	}
+	return n && !h->held ? -ENOMEM : 0;
+}
+
+static const char *hg_stop_name(u32 stop)
+{
+	switch (stop) {
+	case HOSTGEOM_STOP_COUNT:
+		return "count";
+	case HOSTGEOM_STOP_TIME:
+		return "time";
+	case HOSTGEOM_STOP_MAP_FAILED:
+		return "map-failed";
+	case HOSTGEOM_STOP_ABORTED:
+		return "aborted";
+	}
+	return "?";
+}
+
+/* What HOLD refuses to map through; 0 when @dev will do. */
+static int hg_hold_check_dev(struct device *dev, const struct hg_hold_params *p,
+			     struct netlink_ext_ack *extack)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
+	u64 limit;
+
+	if (!domain || !(domain->type & __IOMMU_DOMAIN_DMA_API)) {
+		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL,
+					"the device is in no DMA-API domain",
+					": %.40s", dev_name(dev));
+		return -EINVAL;
+	}
+	if (!hg_dma_iommu(dev)) {
+		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL,
+					"the device does not use the IOMMU DMA ops",
+					": %.32s", dev_name(dev));
+		return -EINVAL;
+	}
+	if (!dev->dma_mask) {
+		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL,
+					"the device has no DMA mask",
+					": %.48s", dev_name(dev));
+		return -EINVAL;
+	}
+	limit = *dev->dma_mask;
+	if (dev->bus_dma_limit)
+		limit = min_t(u64, limit, dev->bus_dma_limit);
+	if (p->start > limit) {
+		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL,
+					"the target lies above the device's DMA limit",
+					" %#llx", limit);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/* Walks and keeps; @h is the unpublished hold, its device referenced. */
+static int hg_hold_fill_in(struct hg_hold *h, const struct hg_hold_params *p,
+			   struct netlink_ext_ack *extack)
+{
+	dma_addr_t *handles;
+	u64 lowest = U64_MAX;
+	u32 stop;
+	int ret;
+
+	handles = kvmalloc_array(p->count, sizeof(*handles), GFP_KERNEL);
+	/* Zeroed: the device is never told to read it, but it could. */
+	h->scratch = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
+				 p->map_order);
+	if (!handles || !h->scratch) {
+		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL, "no memory",
+					": %lu KiB buffer, %u handles",
+					(PAGE_SIZE << p->map_order) / SZ_1K,
+					p->count);
+		ret = -ENOMEM;
+		goto out;
+	}
+	stop = hg_hold_walk(h, p, handles, &lowest);
+	if (stop != HOSTGEOM_STOP_TARGET) {
+		/* Nothing overlaps: hg_hold_keep() undoes every mapping. */
+		hg_hold_keep(h, p, handles);
+		/* Extack messages end at 79 characters: the rest is logged. */
+		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL, "target not reached",
+					": %u maps, lowest %#llx, stop %s",
+					h->maps, h->maps ? lowest : 0,
+					hg_stop_name(stop));
+		dev_info(h->dev, "hostgeom: no IOVA in %#llx-%#llx after %u maps, the lowest %#llx, stopped by %s\n",
+			 p->start, p->end, h->maps, h->maps ? lowest : 0,
+			 hg_stop_name(stop));
+		ret = stop == HOSTGEOM_STOP_ABORTED ? -EINTR : -ENOSPC;
+		goto out;
+	}
+	ret = hg_hold_keep(h, p, handles);
+	if (ret)
+		NL_SET_ERR_MSG(extack, "no memory for the held mappings");
+out:
+	kvfree(handles);
+	return ret;
+}
+
+int hg_hold_make(const struct hg_hold_params *p, u32 portid,
+		 struct hg_hold_view *v, struct netlink_ext_ack *extack)
+{
+	struct hg_hold *h = &hg_hold;
+	struct device *dev;
+	int ret;
+
+	dev = bus_find_device_by_name(&pci_bus_type, NULL, p->device);
+	if (!dev) {
+		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL, "no such PCI device",
+					": %.56s", p->device);
+		return -ENODEV;
+	}
+	mutex_lock(&hg_hold_lock);
+	if (h->dev) {
+		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL,
+					"a hold is in place already",
+					": on %.44s", dev_name(h->dev));
+		ret = -EBUSY;
+		goto fail;
+	}
+	ret = hg_hold_check_dev(dev, p, extack);
+	if (ret)
+		goto fail;
+	h->dev = dev;
+	h->portid = portid;
+	h->map_order = p->map_order;
+	h->start = p->start;
+	h->end = p->end;
+	/* From here on the notifiers wait for the walk and then release. */
+	WRITE_ONCE(hg_hold_dev, dev);
+	ret = hg_hold_fill_in(h, p, extack);
+	if (!ret) {
+		dev_info(dev, "hostgeom: holding %u mapping(s) in %#llx-%#llx after %u maps, the first at %#llx\n",
+			 h->n_held, h->start, h->end, h->maps,
+			 (u64)h->held[0].iova);
+		ret = hg_hold_fill(h, v);
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "no memory for the reply");
+			/* Drops the device reference too. */
+			hg_hold_undo(h, "no memory for the reply");
+		}
+		mutex_unlock(&hg_hold_lock);
+		return ret;
+	}
+	/* Nothing is mapped: hg_hold_fill_in() undid it all. */
+	if (h->scratch)
+		__free_pages(h->scratch, h->map_order);
+	WRITE_ONCE(hg_hold_dev, NULL);
+	memset(h, 0, sizeof(*h));
+fail:
+	mutex_unlock(&hg_hold_lock);
+	put_device(dev);
+	return ret;
+}
+
+int hg_hold_get(struct hg_hold_view *v, bool release, const char *why,
+		struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	mutex_lock(&hg_hold_lock);
+	if (!hg_hold.dev) {
+		NL_SET_ERR_MSG(extack, "nothing is held");
+		ret = -ENOENT;
+	} else {
+		ret = v ? hg_hold_fill(&hg_hold, v) : 0;
+		if (release)
+			hg_hold_undo(&hg_hold, why);
+	}
+	mutex_unlock(&hg_hold_lock);
+	return ret;
+}
+
+static int hg_hold_bus_event(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct device *dev = data;
+	const char *why;
+
+	switch (action) {
+	case BUS_NOTIFY_DEL_DEVICE:
+		why = "the device is being removed";
+		break;
+	case BUS_NOTIFY_BIND_DRIVER:
+	case BUS_NOTIFY_UNBIND_DRIVER:
+		why = "the device is changing drivers";
+		break;
+	default:
+		return NOTIFY_DONE;
+	}
+	if (READ_ONCE(hg_hold_dev) != dev)
+		return NOTIFY_DONE;
+	mutex_lock(&hg_hold_lock);
+	if (hg_hold.dev == dev)
+		hg_hold_undo(&hg_hold, why);
+	mutex_unlock(&hg_hold_lock);
+	return NOTIFY_OK;
+}
+
+static int hg_hold_sock_event(struct notifier_block *nb, unsigned long action,
+			      void *data)
+{
+	const struct netlink_notify *n = data;
+
+	if (action != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !net_eq(n->net, &init_net) || !READ_ONCE(hg_hold_dev))
+		return NOTIFY_DONE;
+	mutex_lock(&hg_hold_lock);
+	if (hg_hold.dev && hg_hold.portid == n->portid)
+		hg_hold_undo(&hg_hold, "its socket was closed");
+	mutex_unlock(&hg_hold_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block hg_hold_bus_nb = {
+	.notifier_call = hg_hold_bus_event,
+};
+
+static struct notifier_block hg_hold_sock_nb = {
+	.notifier_call = hg_hold_sock_event,
+};
+
+int hg_hold_init(void)
+{
+	int ret;
+
+	ret = bus_register_notifier(&pci_bus_type, &hg_hold_bus_nb);
+	if (ret)
+		return ret;
+	ret = netlink_register_notifier(&hg_hold_sock_nb);
+	if (ret)
+		bus_unregister_notifier(&pci_bus_type, &hg_hold_bus_nb);
+	return ret;
+}
+
+/* After the family is gone: no request can make a hold any more. */
+void hg_hold_exit(void)
+{
+	netlink_unregister_notifier(&hg_hold_sock_nb);
+	bus_unregister_notifier(&pci_bus_type, &hg_hold_bus_nb);
+	mutex_lock(&hg_hold_lock);
+	hg_hold_undo(&hg_hold, "module unloading");
+	mutex_unlock(&hg_hold_lock);
+}
