@@ -39,40 +39,6 @@
 #define GROUP_BUDGET_NS 10000000000ULL
 
 /*
- * Marks the test an expected failure (the known bug seen) or an unexpected
- * pass (the bug's site, carved out on a fixed kernel), unless something
- * else failed.
- */
-#define RESULT_WITH_REASON(code, fmt, ...) do {				\
-	snprintf(_metadata->results->reason,				\
-		 sizeof(_metadata->results->reason), fmt, ##__VA_ARGS__); \
-	if (_metadata->exit_code == KSFT_PASS)				\
-		_metadata->exit_code = (code);				\
-} while (0)
-#define EXPECTED_FAILURE(fmt, ...) RESULT_WITH_REASON(KSFT_XFAIL, fmt, ##__VA_ARGS__)
-#define UNEXPECTED_PASS(fmt, ...) RESULT_WITH_REASON(KSFT_XPASS, fmt, ##__VA_ARGS__)
-
-/*
- * What the kernel under test should do, from HOSTGEOM_EXPECT_CARVE (set by
- * scripts/vm-tests per row): "bug" an unpatched kernel, where the known
- * problem must show (an unexpected pass fails); "fixed" a patched one,
- * where it must not (an expected failure fails); unset: a host whose
- * kernel is not known, either is reported as it is.
- */
-enum carve_expectation { EXPECT_EITHER, EXPECT_BUG, EXPECT_FIXED };
-
-static enum carve_expectation carve_expectation(void)
-{
-	const char *e = getenv("HOSTGEOM_EXPECT_CARVE");
-
-	if (e && !strcmp(e, "bug"))
-		return EXPECT_BUG;
-	if (e && !strcmp(e, "fixed"))
-		return EXPECT_FIXED;
-	return EXPECT_EITHER;
-}
-
-/*
  * Regions of @cg that not every member has: where the known problem can
  * show. Those the walks proved kept out are counted in @carved.
  */
@@ -233,7 +199,7 @@ TEST_F_TIMEOUT(carve, every_multi_member_group_passes, 300)
 	struct hg_carve_result res;
 	struct hg_err err = { 0 };
 	size_t i, j, k, checked = 0, known = 0, unexpected = 0, own = 0, carved = 0;
-	enum carve_expectation expect = carve_expectation();
+	enum module_env_expectation expect = module_env_expectation();
 	char first[512] = "";
 	bool stopped, group_stopped;
 	uint64_t group_ns;

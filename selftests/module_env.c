@@ -173,3 +173,14 @@ int module_env_walk_blocked(struct hg_genl *g, const struct hg_kgroup *stub,
 	hg_carve_result_free(&res);
 	return blocked;
 }
+
+enum module_env_expectation module_env_expectation(void)
+{
+	const char *e = getenv("HOSTGEOM_EXPECT_CARVE");
+
+	if (e && !strcmp(e, "bug"))
+		return EXPECT_BUG;
+	if (e && !strcmp(e, "fixed"))
+		return EXPECT_FIXED;
+	return EXPECT_EITHER;
+}

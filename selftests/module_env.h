@@ -56,6 +56,32 @@ const struct hg_kgroup *module_env_stub_group(const struct hg_kgroups *gs);
 } while (0)
 
 /*
+ * What the kernel under test should do about the known dma-iommu problem,
+ * from HOSTGEOM_EXPECT_CARVE (set by scripts/vm-tests per row): "bug" an
+ * unpatched kernel, where the problem must show (an unexpected pass
+ * fails); "fixed" a patched one, where it must not (an expected failure
+ * fails); unset: a host whose kernel is not known, either is reported as
+ * it is.
+ */
+enum module_env_expectation { EXPECT_EITHER, EXPECT_BUG, EXPECT_FIXED };
+
+enum module_env_expectation module_env_expectation(void);
+
+/*
+ * For a kselftest TEST: marks it an expected failure (the known problem
+ * seen) or an unexpected pass (its site passing on a fixed kernel), with
+ * the reason, unless something else failed.
+ */
+#define MODULE_ENV_RESULT(code, fmt, ...) do {				\
+	snprintf(_metadata->results->reason,				\
+		 sizeof(_metadata->results->reason), fmt, ##__VA_ARGS__); \
+	if (_metadata->exit_code == KSFT_PASS)				\
+		_metadata->exit_code = (code);				\
+} while (0)
+#define EXPECTED_FAILURE(fmt, ...) MODULE_ENV_RESULT(KSFT_XFAIL, fmt, ##__VA_ARGS__)
+#define UNEXPECTED_PASS(fmt, ...) MODULE_ENV_RESULT(KSFT_XPASS, fmt, ##__VA_ARGS__)
+
+/*
  * 1 when the known dma-iommu problem stops every walk of group @stub at a
  * failed mapping (Linux 7.3 refuses to map over a later member's direct
  * region that the allocator handed out), with what and where in @why; 0

@@ -60,29 +60,6 @@
 /* How long L may take to come back after a rescan. */
 #define COME_BACK_MS 10000
 
-/* See module_carve_test.c: the known bug seen, or its site passing. */
-#define RESULT_WITH_REASON(code, fmt, ...) do {				\
-	snprintf(_metadata->results->reason,				\
-		 sizeof(_metadata->results->reason), fmt, ##__VA_ARGS__); \
-	if (_metadata->exit_code == KSFT_PASS)				\
-		_metadata->exit_code = (code);				\
-} while (0)
-#define EXPECTED_FAILURE(fmt, ...) RESULT_WITH_REASON(KSFT_XFAIL, fmt, ##__VA_ARGS__)
-#define UNEXPECTED_PASS(fmt, ...) RESULT_WITH_REASON(KSFT_XPASS, fmt, ##__VA_ARGS__)
-
-enum expectation { EXPECT_EITHER, EXPECT_BUG, EXPECT_FIXED };
-
-static enum expectation expectation(void)
-{
-	const char *e = getenv("HOSTGEOM_EXPECT_CARVE");
-
-	if (e && !strcmp(e, "bug"))
-		return EXPECT_BUG;
-	if (e && !strcmp(e, "fixed"))
-		return EXPECT_FIXED;
-	return EXPECT_EITHER;
-}
-
 /* ------------------------------------------------------------ sysfs */
 
 /* Writes @val to @path: 0 or -errno. */
@@ -486,7 +463,7 @@ static int renew_domain(uint32_t group, char *type, size_t len)
 
 TEST_F_TIMEOUT(overlap, a_member_joining_over_a_live_iova_is_refused, 180)
 {
-	enum expectation expect = expectation();
+	enum module_env_expectation expect = module_env_expectation();
 	struct hg_hold_req req = {
 		.device = self->p.h,
 		.start = self->p.region.start,
