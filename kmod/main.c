@@ -152,24 +152,22 @@ static int hg_parse_canary(struct genl_info *info, struct hg_region *canary)
 	return 0;
 }
 
-static int hg_parse_carve(struct genl_info *info, struct hg_carve_params *p)
+/* The limits CARVE and HOLD share: their defaults, the map order checked. */
+static int hg_parse_walk_limits(struct genl_info *info, u32 *count,
+				u32 *timeout_ms, u8 *map_order)
 {
 	struct nlattr **a = info->attrs;
 
-	memset(p, 0, sizeof(*p));
-	p->count = a[HOSTGEOM_A_CARVE_COUNT] ?
-		   nla_get_u32(a[HOSTGEOM_A_CARVE_COUNT]) :
-		   HOSTGEOM_CARVE_DEF_COUNT;
-	p->timeout_ms = a[HOSTGEOM_A_CARVE_TIMEOUT_MS] ?
-			nla_get_u32(a[HOSTGEOM_A_CARVE_TIMEOUT_MS]) :
-			HOSTGEOM_CARVE_DEF_TIMEOUT_MS;
-	p->mask_bits = a[HOSTGEOM_A_CARVE_MASK_BITS] ?
-		       nla_get_u8(a[HOSTGEOM_A_CARVE_MASK_BITS]) :
-		       HOSTGEOM_CARVE_DEF_MASK_BITS;
-	p->map_order = a[HOSTGEOM_A_CARVE_MAP_ORDER] ?
-		       nla_get_u8(a[HOSTGEOM_A_CARVE_MAP_ORDER]) :
-		       HOSTGEOM_CARVE_DEF_MAP_ORDER;
-	if (p->map_order > HG_MAX_PAGE_ORDER) {
+	*count = a[HOSTGEOM_A_CARVE_COUNT] ?
+		 nla_get_u32(a[HOSTGEOM_A_CARVE_COUNT]) :
+		 HOSTGEOM_CARVE_DEF_COUNT;
+	*timeout_ms = a[HOSTGEOM_A_CARVE_TIMEOUT_MS] ?
+		      nla_get_u32(a[HOSTGEOM_A_CARVE_TIMEOUT_MS]) :
+		      HOSTGEOM_CARVE_DEF_TIMEOUT_MS;
+	*map_order = a[HOSTGEOM_A_CARVE_MAP_ORDER] ?
+		     nla_get_u8(a[HOSTGEOM_A_CARVE_MAP_ORDER]) :
+		     HOSTGEOM_CARVE_DEF_MAP_ORDER;
+	if (*map_order > HG_MAX_PAGE_ORDER) {
 		HG_SET_ERR_MSG_ATTR_FMT(info->extack,
 					a[HOSTGEOM_A_CARVE_MAP_ORDER],
 					"map order above this kernel's limit",
@@ -177,6 +175,22 @@ static int hg_parse_carve(struct genl_info *info, struct hg_carve_params *p)
 					HG_MAX_PAGE_ORDER);
 		return -ERANGE;
 	}
+	return 0;
+}
+
+static int hg_parse_carve(struct genl_info *info, struct hg_carve_params *p)
+{
+	struct nlattr **a = info->attrs;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	ret = hg_parse_walk_limits(info, &p->count, &p->timeout_ms,
+				   &p->map_order);
+	if (ret)
+		return ret;
+	p->mask_bits = a[HOSTGEOM_A_CARVE_MASK_BITS] ?
+		       nla_get_u8(a[HOSTGEOM_A_CARVE_MASK_BITS]) :
+		       HOSTGEOM_CARVE_DEF_MASK_BITS;
 	if (a[HOSTGEOM_A_CARVE_FLOOR]) {
 		p->has_floor = true;
 		p->floor = nla_get_u64(a[HOSTGEOM_A_CARVE_FLOOR]);
@@ -330,24 +344,8 @@ static int hg_parse_hold(struct genl_info *info, struct hg_hold_params *p)
 				    "target end is below its start");
 		return -EINVAL;
 	}
-	p->count = a[HOSTGEOM_A_CARVE_COUNT] ?
-		   nla_get_u32(a[HOSTGEOM_A_CARVE_COUNT]) :
-		   HOSTGEOM_CARVE_DEF_COUNT;
-	p->timeout_ms = a[HOSTGEOM_A_CARVE_TIMEOUT_MS] ?
-			nla_get_u32(a[HOSTGEOM_A_CARVE_TIMEOUT_MS]) :
-			HOSTGEOM_CARVE_DEF_TIMEOUT_MS;
-	p->map_order = a[HOSTGEOM_A_CARVE_MAP_ORDER] ?
-		       nla_get_u8(a[HOSTGEOM_A_CARVE_MAP_ORDER]) :
-		       HOSTGEOM_CARVE_DEF_MAP_ORDER;
-	if (p->map_order > HG_MAX_PAGE_ORDER) {
-		HG_SET_ERR_MSG_ATTR_FMT(info->extack,
-					a[HOSTGEOM_A_CARVE_MAP_ORDER],
-					"map order above this kernel's limit",
-					" %u",
-					HG_MAX_PAGE_ORDER);
-		return -ERANGE;
-	}
-	return 0;
+	return hg_parse_walk_limits(info, &p->count, &p->timeout_ms,
+				    &p->map_order);
 }
 
 /* Replies to @info with the hold @v, as command @cmd. */
