@@ -36,7 +36,7 @@ size_t fake_answer_iova(struct fake_answer *a, uint32_t nr,
 size_t fake_answer_dma_avail(struct fake_answer *a, uint32_t avail);
 size_t fake_answer_migration(struct fake_answer *a);
 
-/* What a VT-d guest with aw-bits=39 reports (DESIGN.md, measured). */
+/* What a VT-d guest with aw-bits=39 reports (measured in a kit VM, Documentation/vm.md). */
 extern const struct vfio_iova_range fake_vtd39[2];
 #define FAKE_VTD39_PGSIZES	UINT64_C(0x40201000)
 #define FAKE_VTD39_CAP		UINT64_C(0xd2008c22260286)

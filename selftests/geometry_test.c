@@ -32,7 +32,7 @@ FIXTURE_TEARDOWN(usable)
 
 TEST_F(usable, msi_window_at_39_bits)
 {
-	/* What type1 reports in a VT-d aw-bits=39 guest (DESIGN.md). */
+	/* What type1 reports in a VT-d aw-bits=39 guest (measured in a kit VM, Documentation/vm.md). */
 	const struct hg_resv resv[] = {
 		{ MSI_LO, MSI_HI, HG_RESV_MSI },
 	};
