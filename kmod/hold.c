@@ -51,8 +51,12 @@ struct hg_hold {
 
 static DEFINE_MUTEX(hg_hold_lock);
 static struct hg_hold hg_hold;
-/* The held device, read without the lock by the bus notifier. */
+/*
+ * The held device and the socket that made the hold, read without the
+ * lock by the notifiers: an unrelated event must not wait for a walk.
+ */
 static struct device *hg_hold_dev;
+static u32 hg_hold_portid;
 
 static u64 hg_hold_size(const struct hg_hold *h)
 {
@@ -324,6 +328,7 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 	h->start = p->start;
 	h->end = p->end;
 	/* From here on the notifiers wait for the walk and then release. */
+	WRITE_ONCE(hg_hold_portid, portid);
 	WRITE_ONCE(hg_hold_dev, dev);
 	ret = hg_hold_fill_in(h, p, extack);
 	if (!ret) {
@@ -400,7 +405,8 @@ static int hg_hold_sock_event(struct notifier_block *nb, unsigned long action,
 	const struct netlink_notify *n = data;
 
 	if (action != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
-	    !net_eq(n->net, &init_net) || !READ_ONCE(hg_hold_dev))
+	    !net_eq(n->net, &init_net) || !READ_ONCE(hg_hold_dev) ||
+	    READ_ONCE(hg_hold_portid) != n->portid)
 		return NOTIFY_DONE;
 	mutex_lock(&hg_hold_lock);
 	if (hg_hold.dev && hg_hold.portid == n->portid)

@@ -446,24 +446,25 @@ void hg_carve_phase_map_failure(const struct hg_carve_group *cg,
 bool hg_carve_segment_exhausted(const struct hg_carve_group *cg,
 				const struct hg_carve_walk *w, size_t seg)
 {
-	uint64_t top[ARRAY_SIZE(w->phase)], block;
-	const struct hg_carve_segment *s;
-	bool marked = false, last;
+	struct hg_map_failure f;
 	size_t i, failed;
+	bool last;
 
 	if (seg >= w->n_seg || !w->seg[seg].exhausted)
 		return false;
-	for (i = 0; i < w->n_phase; i++)
-		marked |= failed_phase_seg(w, i, &failed, &last) &&
-			  failed == seg;
-	/* Otherwise the allocator gave up the 32-bit space: its own word. */
-	if (!marked || !w->map_size)
-		return true;
-	s = &w->seg[seg];
-	phase_tops(&cg->group, w, top);
-	return !s->low ||
-	       !next_block(cg, w, top, walk_bottom(&cg->group, w->map_size),
-			   s->low - 1, &block);
+	/*
+	 * A failed mapping marked it: exhausted only as the phase's own
+	 * verdict says. Otherwise the allocator gave up the 32-bit space:
+	 * its own word.
+	 */
+	for (i = 0; i < w->n_phase; i++) {
+		if (!failed_phase_seg(w, i, &failed, &last) || failed != seg)
+			continue;
+		hg_carve_phase_map_failure(cg, w, i, &f);
+		if (f.kind != HG_MF_EXHAUSTED)
+			return false;
+	}
+	return true;
 }
 
 /* What the walks' segments say about @r (clipped to what they can reach). */

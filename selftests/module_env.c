@@ -157,6 +157,10 @@ int module_env_walk_blocked(struct hg_genl *g, const struct hg_kgroup *stub,
 
 	if (hg_genl_carve(g, &req, &res, &err))
 		return 0;	/* the test's own request will say why */
+	if (!res.n_groups) {
+		hg_carve_result_free(&res);
+		return 0;
+	}
 	cg = &res.groups[0];
 	for (i = 0; i < cg->n_walks && !blocked; i++) {
 		for (j = 0; j < cg->walks[i].n_phase && !blocked; j++) {

@@ -82,7 +82,7 @@ enum module_env_expectation module_env_expectation(void);
 #define UNEXPECTED_PASS(fmt, ...) MODULE_ENV_RESULT(KSFT_XPASS, fmt, ##__VA_ARGS__)
 
 /*
- * 1 when the known dma-iommu problem stops every walk of group @stub at a
+ * 1 when the known dma-iommu problem stops a walk of group @stub at a
  * failed mapping (Linux 7.3 refuses to map over a later member's direct
  * region that the allocator handed out), with what and where in @why; 0
  * otherwise. Tests that need a long walk cannot run on such a group:
