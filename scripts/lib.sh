@@ -27,3 +27,17 @@ linux_source_version() {
 	dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null ||
 		die "linux-source-6.12 is not installed; run scripts/setup"
 }
+
+# Builds kernel $1 with scripts/guest-kernel, its messages into file $2.
+# Returns 0 when built, 3 when its source cannot be had here (callers
+# report what needs it as skipped), 1 when it did not build; either way
+# kernel_why holds the last message line.
+build_kernel() {
+	local rc=0
+	"$hostgeom_repo/scripts/guest-kernel" build "$1" >/dev/null 2>"$2" || rc=$?
+	kernel_why=$(tail -1 "$2")
+	case $rc in
+	0 | 3) return "$rc" ;;
+	*) return 1 ;;
+	esac
+}
