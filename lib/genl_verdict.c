@@ -606,6 +606,13 @@ bool hg_carve_walk_reached_top(const struct hg_carve_group *cg,
 	return false;
 }
 
+bool hg_carve_walk_covered(const struct hg_carve_group *cg,
+			   const struct hg_carve_walk *w)
+{
+	return hg_carve_walk_through_top32(w) &&
+	       hg_carve_walk_reached_top(cg, w);
+}
+
 const char *hg_carve_verdict_name(enum hg_carve_verdict v)
 {
 	static const char *const names[] = {
@@ -622,7 +629,7 @@ const char *hg_carve_verdict_name(enum hg_carve_verdict v)
 enum hg_carve_verdict hg_carve_group_verdict(const struct hg_carve_group *cg)
 {
 	enum hg_carve_verdict v = HG_CV_NOT_CHECKED;
-	bool region = false, unexplained = false;
+	bool region = false, unexplained = false, partial = false;
 	const struct hg_carve_walk *w;
 	struct hg_map_failure f;
 	size_t i, j;
@@ -638,10 +645,14 @@ enum hg_carve_verdict hg_carve_group_verdict(const struct hg_carve_group *cg)
 		}
 		if (w->maps)
 			v = HG_CV_PASS;
+		partial |= w->skip == HOSTGEOM_SKIP_NONE &&
+			   !hg_carve_walk_covered(cg, w);
 	}
 	if (region)
 		return HG_CV_MAP_FAILED;
-	return unexplained ? HG_CV_INCONCLUSIVE : v;
+	if (unexplained || (v == HG_CV_PASS && partial))
+		return HG_CV_INCONCLUSIVE;
+	return v;
 }
 
 /* How bad a verdict is, for the worst of several. */

@@ -166,6 +166,34 @@ TEST_F(carve, partly_walked_and_not_reached)
 	self->seg[0].low = 0xfff00000;
 	EXPECT_EQ(HG_RV_NOT_REACHED,
 		  verdict_of(self, "0000:00:03.0", &msi, NULL));
+	/* No hit, but the walk never got where the problem shows. */
+	EXPECT_EQ(HG_CV_INCONCLUSIVE, hg_carve_group_verdict(&self->cg));
+	EXPECT_EQ(HG_CV_INCONCLUSIVE, hg_carve_verdict(&self->res));
+}
+
+/*
+ * Pass needs a walk through the top of 4 GiB and, with the wide mask,
+ * from the top of the aperture; a walk that was skipped does not count.
+ */
+TEST_F(carve, pass_needs_both_tops_walked)
+{
+	/* Without the high region the top is the limit itself. */
+	self->devs[1].n_resv = 1;
+	EXPECT_TRUE(hg_carve_walk_covered(&self->cg, &self->walk));
+	EXPECT_EQ(HG_CV_PASS, hg_carve_group_verdict(&self->cg));
+	/* The wide phase began one mapping below the top. */
+	self->seg[1].low -= 2 * MB;
+	self->seg[1].high -= 2 * MB;
+	EXPECT_FALSE(hg_carve_walk_covered(&self->cg, &self->walk));
+	EXPECT_EQ(HG_CV_INCONCLUSIVE, hg_carve_group_verdict(&self->cg));
+	/* A 32-bit mask only: no wide phase at all. */
+	self->seg[1].low += 2 * MB;
+	self->seg[1].high += 2 * MB;
+	self->walk.n_phase = 1;
+	self->walk.n_seg = 1;
+	EXPECT_EQ(HG_CV_INCONCLUSIVE, hg_carve_group_verdict(&self->cg));
+	/* Skipped (no DMA domain): it neither covers nor spoils a pass. */
+	self->walk.skip = HOSTGEOM_SKIP_NOT_DMA_DOMAIN;
 	EXPECT_EQ(HG_CV_PASS, hg_carve_group_verdict(&self->cg));
 }
 
@@ -274,7 +302,9 @@ TEST_F(carve, json_keys_and_values)
 	self->walk.n_phase = 1;
 	doc = hg_json_carve(&self->res);
 	ASSERT_NE(NULL, doc);
-	EXPECT_STREQ("pass", json_object_get_string(json_get(doc, "verdict")));
+	/* No wide phase: nothing proven at the top of the aperture. */
+	EXPECT_STREQ("inconclusive",
+		     json_object_get_string(json_get(doc, "verdict")));
 	EXPECT_EQ(json_type_null, json_object_get_type(json_get(doc, "canary")));
 	g = json_object_array_get_idx(json_get(doc, "groups"), 0);
 	ASSERT_NE(NULL, g);
@@ -472,6 +502,8 @@ TEST_F(carve, map_failure_at_the_bottom_is_exhaustion)
 	 * 0x1100000, the lowest 2 MiB block 0x1200000, and the walk got it.
 	 */
 	self->dev_resv[1] = isa16;
+	/* A 39-bit aperture, so that the wide phase still began at its top. */
+	self->walk.phase[1].limit = 0x7fffffffffULL;
 	walk_32bit_down_to(self, 0x1200000);
 	EXPECT_STREQ("pass", group_verdict(self));
 	/* Covered only because nothing was free below the segment. */

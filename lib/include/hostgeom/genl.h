@@ -298,6 +298,13 @@ bool hg_carve_walk_through_top32(const struct hg_carve_walk *w);
  */
 bool hg_carve_walk_reached_top(const struct hg_carve_group *cg,
 			       const struct hg_carve_walk *w);
+/*
+ * Did the walk go where the problem shows: through the top of the 32-bit
+ * space and, with the wide mask, from the top of the aperture? Without
+ * that, a walk with no hit proves nothing (the group is inconclusive).
+ */
+bool hg_carve_walk_covered(const struct hg_carve_group *cg,
+			   const struct hg_carve_walk *w);
 
 /*
  * Why a phase stopped with "map-failed". The module marks the current
@@ -350,7 +357,8 @@ bool hg_carve_segment_exhausted(const struct hg_carve_group *cg,
 				const struct hg_carve_walk *w, size_t seg);
 
 enum hg_carve_verdict {
-	HG_CV_PASS,		/* walked, no mapping inside a region */
+	HG_CV_PASS,		/* every walk covered (hg_carve_walk_covered),
+				 * no mapping inside a region */
 	HG_CV_VIOLATION,	/* a mapping fell inside a region */
 	HG_CV_NOT_CHECKED,	/* no walk made a mapping */
 	HG_CV_MAP_FAILED,	/* no hit, but dma_map_page() failed, with
@@ -360,7 +368,8 @@ enum hg_carve_verdict {
 	HG_CV_INCONCLUSIVE,	/* no hit, but dma_map_page() failed with
 				 * space left and no region there
 				 * (HG_MF_UNEXPLAINED): nothing is proven
-				 * below that IOVA */
+				 * below that IOVA; or a walk stopped short
+				 * of where the problem shows */
 };
 
 /* "pass", "violation", "not-checked", "map-failed", "inconclusive" */
