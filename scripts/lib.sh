@@ -35,9 +35,24 @@ linux_source_version() {
 build_kernel() {
 	local rc=0
 	"$hostgeom_repo/scripts/guest-kernel" build "$1" >/dev/null 2>"$2" || rc=$?
+	# shellcheck disable=SC2034 # read by the callers
 	kernel_why=$(tail -1 "$2")
 	case $rc in
 	0 | 3) return "$rc" ;;
 	*) return 1 ;;
 	esac
+}
+
+# Prints the absolute path of evidence directory $1 for program $2, made
+# if need be. Only a directory that program made before (its marker file
+# .hostgeom-$2) may be reused and cleaned: one that holds anything else is
+# refused, so that no caller deletes files it did not write.
+evidence_dir() {
+	local dir=$1 marker=.hostgeom-$2
+	if [[ -d $dir && ! -f $dir/$marker && -n $(ls -A "$dir") ]]; then
+		die "$dir is not empty and holds no earlier $2 run; name a new or empty directory"
+	fi
+	mkdir -p "$dir" || die "cannot create $dir"
+	: >"$dir/$marker"
+	(cd "$dir" && pwd -P)
 }
