@@ -56,3 +56,12 @@ evidence_dir() {
 	: >"$dir/$marker"
 	(cd "$dir" && pwd -P)
 }
+
+# Prints PCI address $1 as DDDD:BB:DD.F in lower case (the domain 0000
+# when it is left out); status 1 when $1 is no PCI address.
+bdf_normalize() {
+	local b=${1,,}
+	[[ $b =~ ^[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$ ]] && b=0000:$b
+	[[ $b =~ ^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$ ]] || return 1
+	printf '%s\n' "$b"
+}
