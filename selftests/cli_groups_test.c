@@ -101,12 +101,13 @@ TEST_F(groups, unknown_group_or_device)
 {
 	ASSERT_EQ(2, RUN("7", "99"));
 	ASSERT_STREQ("", self->res.out);
-	ASSERT_NE(NULL, strstr(self->res.err, "hostgeom: no IOMMU group 99 under "));
+	ASSERT_NE(NULL, strstr(self->res.err, "hostgeom: no IOMMU group 99 (in "));
+	ASSERT_NE(NULL, strstr(self->res.err, "'hostgeom groups' lists"));
 
 	ASSERT_EQ(2, RUN("0000:09:00.0"));
 	ASSERT_STREQ("", self->res.out);
-	ASSERT_NE(NULL, strstr(self->res.err,
-			       "device '0000:09:00.0' is in no IOMMU group"));
+	ASSERT_NE(NULL, strstr(self->res.err, "0000:09:00.0"));
+	ASSERT_NE(NULL, strstr(self->res.err, "is in no IOMMU group"));
 
 	ASSERT_EQ(2, RUN("--json", "4294967296"));
 	ASSERT_STREQ("", self->res.out);
