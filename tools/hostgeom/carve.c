@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "module_cli.h"
+#include "printers.h"
 
 static void usage(void)
 {
@@ -375,14 +376,14 @@ static int print_group(const struct hg_carve_result *res,
 }
 
 /* The result; in text the totals come last, in JSON first. */
-static int print_result(const struct hg_genl *g,
-			const struct hg_carve_result *res)
+int carve_print(unsigned int family_version,
+		const struct hg_carve_result *res)
 {
 	const char *verdict = hg_carve_verdict_name(hg_carve_verdict(res));
 	size_t i;
 	int ret = EXIT_OK;
 
-	module_envelope(g, "carve");
+	module_envelope(family_version, "carve");
 	print_string(PRINT_JSON, "verdict", NULL, verdict);
 	print_uint(PRINT_JSON, "hits", NULL, res->hits);
 	print_u64(PRINT_JSON, "ns", NULL, res->ns);
@@ -498,7 +499,7 @@ int cmd_carve(struct cli *cli, int argc, char **argv)
 		return ret;
 	if (hg_genl_carve(g, &req, &res, &err))
 		return module_close(&m, g, cli_fail(&err));
-	ret = print_result(g, &res);
+	ret = carve_print(hg_genl_version(g), &res);
 	if (!ret)
 		ret = verdict_status(&req, &res);
 	hg_carve_result_free(&res);

@@ -8,6 +8,7 @@
 #include "args.h"
 #include "cli.h"
 #include "geom_print.h"
+#include "printers.h"
 
 static void usage(void)
 {
@@ -73,8 +74,8 @@ static void print_comparison(const struct hg_compare *cmp)
  * A group with fewer than two sources was never compared: neither
  * "agree" nor "disagree", so its "agree" is null.
  */
-static void print_group(const struct hg_group_check *c,
-			const struct hg_group_geom *geom)
+void check_print_group(const struct hg_group_check *c,
+		       const struct hg_group_geom *geom)
 {
 	bool checked = hg_group_checked(c), agrees = hg_group_agrees(c);
 	size_t i;
@@ -143,7 +144,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		checked += hg_group_checked(&check);
 		disagree += hg_group_checked(&check) &&
 			    !hg_group_agrees(&check);
-		print_group(&check, &q.groups[i]);
+		check_print_group(&check, &q.groups[i]);
 		hg_group_check_free(&check);
 	}
 	close_json_array();

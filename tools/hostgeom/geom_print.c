@@ -17,14 +17,18 @@ void print_range_list(enum output_type t, const char *key,
 
 	if (t & PRINT_TEXT && !set->n)
 		print_text("\t\tnone\n");
-	open_json_array(key);
+	if (t & PRINT_JSON)
+		open_json_array(key);
 	for (i = 0; i < set->n; i++) {
-		open_json_object(NULL);
+		if (t & PRINT_JSON)
+			open_json_object(NULL);
 		print_hex(t, "start", "\t\t0x%016" PRIx64, set->v[i].start);
 		print_hex(t, "end", "-0x%016" PRIx64 "\n", set->v[i].last);
-		close_json_object();
+		if (t & PRINT_JSON)
+			close_json_object();
 	}
-	close_json_array();
+	if (t & PRINT_JSON)
+		close_json_array();
 }
 
 void print_members(enum output_type t, const struct hg_group *group)

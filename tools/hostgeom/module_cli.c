@@ -143,8 +143,8 @@ void module_print_group_fields(const struct hg_kgroup *g)
 	close_json_array();
 }
 
-void module_envelope(const struct hg_genl *g, const char *cmd)
+void module_envelope(unsigned int family_version, const char *cmd)
 {
 	cli_envelope(cmd);
-	print_uint(PRINT_JSON, "family_version", NULL, hg_genl_version(g));
+	print_uint(PRINT_JSON, "family_version", NULL, family_version);
 }

@@ -61,7 +61,7 @@ void module_print_kregion(enum output_type t, const char *start_fmt,
  */
 void module_print_group_fields(const struct hg_kgroup *g);
 
-/* The envelope, and the module's "family_version". */
-void module_envelope(const struct hg_genl *g, const char *cmd);
+/* The envelope, and the module's "family_version" (hg_genl_version()). */
+void module_envelope(unsigned int family_version, const char *cmd);
 
 #endif

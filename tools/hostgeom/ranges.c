@@ -10,6 +10,7 @@
 #include "args.h"
 #include "cli.h"
 #include "geom_print.h"
+#include "printers.h"
 
 static void usage(void)
 {
@@ -162,23 +163,25 @@ static void print_iommufd(const struct hg_group_geom *g)
 	close_json_object();
 }
 
-static void print_query(const struct hg_geom_query *q)
+void ranges_print_group(const struct hg_group_geom *g)
 {
-	const struct hg_group_geom *g;
+	open_json_object(NULL);
+	print_uint(PRINT_ANY, "group", "group %u members", g->group->id);
+	print_members(PRINT_ANY, g->group);
+	print_text("\n");
+	print_type1(g);
+	print_iommufd(g);
+	close_json_object();
+}
+
+void ranges_print(const struct hg_geom_query *q)
+{
 	size_t i;
 
 	cli_envelope("ranges");
 	open_json_array("groups");
-	for (i = 0; i < q->n_groups; i++) {
-		g = &q->groups[i];
-		open_json_object(NULL);
-		print_uint(PRINT_ANY, "group", "group %u members", g->group->id);
-		print_members(PRINT_ANY, g->group);
-		print_text("\n");
-		print_type1(g);
-		print_iommufd(g);
-		close_json_object();
-	}
+	for (i = 0; i < q->n_groups; i++)
+		ranges_print_group(&q->groups[i]);
 	close_json_array();
 	print_skipped(q);
 }
@@ -209,7 +212,7 @@ int cmd_ranges(struct cli *cli, int argc, char **argv)
 			  &q, &err))
 		return args_query_fail(&err, argc - optind);
 	ret = EXIT_OK;
-	print_query(&q);
+	ranges_print(&q);
 	if (!ret && !q.n_groups)
 		ret = cli_failf("no group has a member bound to vfio-pci with every other member free of kernel drivers; bind one (e.g. driverctl set-override 0000:01:00.0 vfio-pci)");
 	else if (!ret && !hg_geom_answered(&q))

@@ -32,7 +32,7 @@ static void print_groups(const struct hg_genl *g,
 {
 	size_t i;
 
-	module_envelope(g, "resv");
+	module_envelope(hg_genl_version(g), "resv");
 	open_json_array("groups");
 	for (i = 0; i < groups->n; i++) {
 		open_json_object(NULL);
