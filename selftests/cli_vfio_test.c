@@ -211,6 +211,39 @@ TEST_F(vfio, ranges_one_backend)
 	EXPECT_NE(NULL, strstr(self->r.err, "unknown backend 'bogus'"));
 }
 
+/* A skip reason names every member in the way, however many. */
+TEST_F(vfio, skip_reason_of_a_large_group_is_whole)
+{
+	struct fake_dev d = { .group = 9, .pci = true, .vendor = 0x8086,
+			      .device = 0x10d3, .class_code = 0x020000,
+			      .driver = "e1000e" };
+	char name[16];
+	const char *reason = NULL;
+	json_object *skipped, *s;
+	size_t i;
+
+	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 9, "DMA", NULL));
+	for (i = 0; i < 24; i++) {
+		snprintf(name, sizeof(name), "0000:09:%02zx.0", i);
+		d.name = name;
+		ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &d));
+	}
+	RUN(true, cmd_ranges, "ranges", );
+	ASSERT_EQ(0, self->r.status) TH_LOG("%s", self->r.err);
+	skipped = json_get(self->doc, "skipped");
+	for (i = 0; i < json_object_array_length(skipped); i++) {
+		s = json_object_array_get_idx(skipped, i);
+		if (json_object_get_int(json_get(s, "group")) == 9)
+			reason = json_object_get_string(json_get(s, "reason"));
+	}
+	ASSERT_NE(NULL, reason);
+	EXPECT_LT(256, strlen(reason));
+	EXPECT_NE(NULL, strstr(reason, "0000:09:00.0 (e1000e), 0000:09:01.0"));
+	EXPECT_NE(NULL, strstr(reason,
+			       "0000:09:17.0 (e1000e) are bound to kernel drivers"))
+		TH_LOG("%s", reason);
+}
+
 /* Nothing bound to vfio-pci: nothing to ask, a failure to run. */
 TEST_F(vfio, ranges_with_no_ready_group_exits_2)
 {

@@ -51,7 +51,7 @@ struct hg_group_geom {
 
 struct hg_group_skip {
 	unsigned int id;
-	char reason[256];
+	char *reason;		/* whole, however many members it names */
 };
 
 struct hg_geom_query {
