@@ -26,7 +26,8 @@ static void usage(void)
 	       "  -s, --source vfio|sysfs  geometry from VFIO (default; devices\n"
 	       "                           bound to vfio-pci, root) or from sysfs\n"
 	       "                           (reserved regions and the VT-d width)\n"
-	       "  -b, --backend type1|iommufd|all  VFIO backend (default all)\n"
+	       "  -b, --backend type1|iommufd|all  VFIO backend (default all;\n"
+	       "                           not with --source sysfs)\n"
 	       "  -j, --json               JSON output\n");
 }
 
