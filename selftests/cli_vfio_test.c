@@ -211,6 +211,19 @@ TEST_F(vfio, ranges_one_backend)
 	EXPECT_NE(NULL, strstr(self->r.err, "unknown backend 'bogus'"));
 }
 
+/* iommufd answering no range at all: said, not an empty line. */
+TEST_F(vfio, ranges_without_any_range_says_none)
+{
+	fake_kernel.range_counts[0] = 0;
+	RUN(false, cmd_ranges, "ranges", "--backend", "iommufd", "6", );
+	ASSERT_EQ(0, self->r.status) TH_LOG("%s", self->r.err);
+	EXPECT_NE(NULL, strstr(self->r.out, "\tiommufd alignment 0x1000 aw-bits 0\n\t\tnone\n"))
+		TH_LOG("%s", self->r.out);
+	RUN(true, cmd_ranges, "ranges", "--backend", "iommufd", "6", );
+	EXPECT_EQ(0, json_object_array_length(json_get(group_at(self->doc, 0),
+						       "iommufd.ranges")));
+}
+
 /* A skip reason names every member in the way, however many. */
 TEST_F(vfio, skip_reason_of_a_large_group_is_whole)
 {
