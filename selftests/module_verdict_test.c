@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What a carve result means (lib/genl_verdict.c, lib/genl_json.c), on
+ * What a carve result means (lib/genl_verdict.c, tools/hostgeom/carve.c), on
  * results built here: region verdicts from hits and segments, clipping to
  * what a walk can reach, the top-of-4GiB and top-of-aperture flags, what
  * a failed mapping means (exhaustion or not), and the JSON keys. Runs
@@ -12,8 +12,8 @@
 #include <json-c/json.h>
 
 #include <hostgeom/genl.h>
-#include <hostgeom/genl_json.h>
 
+#include "cli_print.h"
 #include "json_get.h"
 #include "kselftest_harness.h"
 
@@ -140,6 +140,39 @@ TEST_F(carve, walked_window_is_carved_and_the_high_region_hit)
 	EXPECT_EQ(1, hits);
 	EXPECT_EQ(HG_CV_VIOLATION, hg_carve_group_verdict(&self->cg));
 	EXPECT_EQ(HG_CV_VIOLATION, hg_carve_verdict(&self->res));
+}
+
+/* What carve prints in text for a hit, and that it exits 1. */
+TEST_F(carve, text_and_exit_status_of_a_hit)
+{
+	struct hg_carve_req req = { 0 };
+	struct cli_capture cap;
+	char *text;
+
+	self->hit[0] = (struct hg_carve_hit){ "0000:01:00.0", high,
+		UINT64_MAX - 2 * MB + 1, UINT64_MAX, 1 };
+	self->walk.hit = self->hit;
+	self->walk.n_hit = 1;
+	self->walk.hits = 1;
+	self->res.hits = 1;
+	cli_capture_start(&cap, false);
+	EXPECT_EQ(0, carve_print(1, &self->res));
+	text = cli_capture_text(&cap);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(text, strstr(text, "group 3 domain DMA aperture 0x0-0xffffffffffffffff force_aperture yes pgsizes 0xfffffffffffff000\n"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\tverdict violation\n"));
+	EXPECT_NE(NULL, strstr(text, "\twalk 0000:01:00.0 maps 10 of 2048 KiB in 0.001 s (10000 maps/s) top32 walked aperture-top reached hits 1\n"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\t\tHIT 0xffffffffffe00000-0xffffffffffffffff (1 mappings) inside 0000:01:00.0's region 0x0000008000000000-0xffffffffffffffff reserved\n"));
+	EXPECT_NE(NULL, strstr(text, "\tregion 0000:01:00.0 0x0000008000000000-0xffffffffffffffff reserved hit (1 mappings) -- not every member has it"));
+	EXPECT_NE(NULL, strstr(text, "\n\tregion 0000:00:03.0 0x00000000fee00000-0x00000000feefffff msi carved\n"));
+	EXPECT_NE(NULL, strstr(text, "carve: 1 group(s), verdict violation, 1 mappings inside reserved regions, 0.000 s\n"));
+	free(text);
+	EXPECT_EQ(1, carve_exit_status(&req, &self->res));
+	self->walk.n_hit = 0;
+	self->walk.hits = 0;
+	EXPECT_EQ(0, carve_exit_status(&req, &self->res));
 }
 
 TEST_F(carve, hit_counts_only_for_the_region_of_that_owner)
@@ -300,7 +333,7 @@ TEST_F(carve, json_keys_and_values)
 	json_object *doc, *g, *w, *r, *d;
 
 	self->walk.n_phase = 1;
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	/* No wide phase: nothing proven at the top of the aperture. */
 	EXPECT_STREQ("inconclusive",
@@ -432,7 +465,7 @@ TEST_F(carve, map_failure_next_to_a_members_region_is_not_exhaustion)
 	/* Above it the segment still proves the MSI window was kept out. */
 	EXPECT_STREQ("carved", rv_name(self, "0000:00:03.0", &msi));
 
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	EXPECT_STREQ("map-failed", jstr(doc, "verdict"));
 	EXPECT_STREQ("map-failed", jstr(json_object_array_get_idx(
@@ -482,7 +515,7 @@ TEST_F(carve, map_failure_at_the_bottom_is_exhaustion)
 	EXPECT_TRUE(hg_carve_segment_exhausted(&self->cg, &self->walk, 0));
 	EXPECT_FALSE(hg_carve_segment_exhausted(&self->cg, &self->walk, 1));
 	EXPECT_STREQ("carved", rv_name(self, "0000:00:03.0", &low_resv));
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	EXPECT_STREQ("pass", jstr(doc, "verdict"));
 	ph = walk_item(doc, "phases", 0);
@@ -539,7 +572,7 @@ TEST_F(carve, map_failure_with_space_left_and_no_region_is_inconclusive)
 	EXPECT_EQ(0x9fe00000, f.start);
 	EXPECT_STREQ("", f.owner);
 	EXPECT_STREQ("not-reached", rv_name(self, "0000:00:03.0", &low_resv));
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	EXPECT_STREQ("inconclusive", jstr(doc, "verdict"));
 	ph = walk_item(doc, "phases", 0);
@@ -556,7 +589,7 @@ TEST_F(carve, map_failure_with_space_left_and_no_region_is_inconclusive)
 	walk_32bit_down_to(self, 0xff000000);
 	self->seg[0].maps = self->walk.phase[0].maps = 8;
 	EXPECT_STREQ("inconclusive", group_verdict(self));
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	ph = walk_item(doc, "phases", 0);
 	EXPECT_STREQ("0xfec00000", jstr(ph, "map_failed_at.start"));
@@ -579,7 +612,7 @@ TEST_F(carve, wide_phase_failing_at_the_top_is_not_exhaustion)
 	EXPECT_STREQ("inconclusive", group_verdict(self));
 	/* The 32-bit space itself was used up: still covered. */
 	EXPECT_STREQ("carved", rv_name(self, "0000:00:03.0", &low_resv));
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	EXPECT_STREQ("exhausted",
 		     jstr(walk_item(doc, "phases", 0), "map_failure"));
@@ -611,7 +644,7 @@ TEST_F(carve, map_failure_the_result_cannot_locate_is_inconclusive)
 	EXPECT_EQ(HG_MF_UNEXPLAINED, f.kind);
 	EXPECT_FALSE(f.has_iova);
 	EXPECT_STREQ("inconclusive", group_verdict(self));
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	ph = walk_item(doc, "phases", 0);
 	EXPECT_STREQ("unexplained", jstr(ph, "map_failure"));
