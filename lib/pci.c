@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <hostgeom/bdf.h>
 #include <hostgeom/pci.h>
 
 #define CFG_VENDOR		0x00
@@ -277,15 +278,6 @@ void hg_pci_acs_flags(uint16_t mask, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
-static bool is_bdf(const char *s)
-{
-	unsigned int dom, bus, dev, fn;
-	int end = 0;
-
-	return sscanf(s, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) == 4 &&
-	       !s[end];
-}
-
 static int read_config(const char *dir, struct hg_pci_hop *hop,
 		       struct hg_err *err)
 {
@@ -336,7 +328,7 @@ int hg_pci_path(const struct hg_ctx *ctx, const char *bdf,
 
 		if (end)
 			*end = '\0';
-		if (is_bdf(name)) {
+		if (hg_bdf_valid(name)) {
 			grown = realloc(v, (count + 1) * sizeof(*v));
 			if (!grown) {
 				ret = hg_err_set(err, -ENOMEM, "out of memory");

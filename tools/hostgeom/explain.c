@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hostgeom/bdf.h>
 #include <hostgeom/json.h>
 #include <hostgeom/pci.h>
 #include <hostgeom/sysfs.h>
