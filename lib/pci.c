@@ -20,6 +20,8 @@
 #include <hostgeom/bdf.h>
 #include <hostgeom/pci.h>
 
+#include "sysfs_io.h"
+
 #define CFG_VENDOR		0x00
 #define CFG_DEVICE		0x02
 #define CFG_STATUS		0x06
@@ -288,10 +290,10 @@ static int read_config(const char *dir, struct hg_pci_hop *hop,
 
 	if (snprintf(path, sizeof(path), "%s/config", dir) >= (int)sizeof(path))
 		return hg_err_set(err, -ENAMETOOLONG, "path too long: %s", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = hg_open_attr(AT_FDCWD, path);
 	if (fd < 0)
-		return hg_err_set(err, -errno, "cannot open %s: %s", path,
-				  strerror(errno));
+		return hg_err_set(err, fd, "cannot open %s: %s", path,
+				  hg_read_strerror(fd));
 	len = pread(fd, cfg, sizeof(cfg), 0);
 	close(fd);
 	if (len < 0)

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sysfs hands out an attribute in one read, so a short read ends a file;
+ * sysfs hands out an attribute in one read, so a short read ends a file.
+ * A tree given as sysfs may be anything, though: files are opened without
+ * following a final symlink and without blocking, and read only when they
+ * are regular files, up to a cap;
  * directories are read with getdents64 directly: no DIR allocation, fcntl
  * and fstat per directory.
  */
@@ -11,40 +14,69 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sysfs_io.h"
 
+/*
+ * Opens @name for reading as a sysfs attribute: never through a final
+ * symlink (-ELOOP), never blocking (a FIFO opens and then is refused), and
+ * only a regular file (HG_ENOTREG). st_size says nothing: sysfs reports
+ * 4096 for every attribute.
+ */
+int hg_open_attr(int dirfd, const char *name)
+{
+	struct stat st;
+	int fd, ret;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	ret = fstat(fd, &st) ? -errno : S_ISREG(st.st_mode) ? 0 : -HG_ENOTREG;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* Doubles *@buf, up to HG_TEXT_MAX bytes: -EFBIG past it. */
+static int grow(char **buf, size_t *cap)
+{
+	char *nb;
+
+	if (*cap >= HG_TEXT_MAX)
+		return -EFBIG;
+	nb = realloc(*buf, *cap * 2);
+	if (!nb)
+		return -ENOMEM;
+	*buf = nb;
+	*cap *= 2;
+	return 0;
+}
+
 int hg_read_text(int dirfd, const char *name, char **text)
 {
 	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap), *nb;
+	char *buf;
 	ssize_t r;
 	int fd;
 
-	if (!buf)
-		return -ENOMEM;
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		free(buf);
-		return -errno;
-	}
-	for (;;) {
+	fd = hg_open_attr(dirfd, name);
+	if (fd < 0)
+		return fd;
+	buf = malloc(cap);
+	r = buf ? 0 : -ENOMEM;
+	while (!r) {
 		r = read(fd, buf + len, cap - len - 1);
-		if (r < 0)
-			r = -errno;
-		if (r <= 0)
-			break;
-		len += r;
-		if (len < cap - 1)
-			break;
-		nb = realloc(buf, cap * 2);
-		if (!nb) {
-			r = -ENOMEM;
+		if (r <= 0) {
+			r = r ? -errno : 0;
 			break;
 		}
-		buf = nb;
-		cap *= 2;
+		len += r;
+		/* A short read: sysfs gave all there is. */
+		r = len < cap - 1 ? 1 : grow(&buf, &cap);
 	}
 	close(fd);
 	if (r < 0) {
@@ -61,9 +93,9 @@ int hg_read_attr(int dirfd, const char *name, char *buf, size_t len)
 	ssize_t r;
 	int fd;
 
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	fd = hg_open_attr(dirfd, name);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	r = read(fd, buf, len);
 	if (r < 0)
 		r = -errno;
@@ -80,6 +112,14 @@ int hg_read_attr(int dirfd, const char *name, char *buf, size_t len)
 
 const char *hg_read_strerror(int code)
 {
+	switch (code) {
+	case -ELOOP:
+		return "a symbolic link where sysfs has a file";
+	case -HG_ENOTREG:
+		return "not a regular file, as every sysfs attribute is";
+	case -EFBIG:
+		return "too large for a sysfs attribute";
+	}
 	return strerror(-code);
 }
 

@@ -7,8 +7,26 @@
 #ifndef HOSTGEOM_LIB_SYSFS_IO_H
 #define HOSTGEOM_LIB_SYSFS_IO_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+/* Not a regular file: open(2) and read(2) of one never give this errno. */
+#define HG_ENOTREG EMEDIUMTYPE
+
+/*
+ * reserved_regions fits one page in today's kernels (sysfs_emit_at); 1 MiB
+ * (some 27000 regions) leaves a later kernel room while a file that never
+ * ends cannot make the reader allocate without bound.
+ */
+#define HG_TEXT_MAX (1u << 20)
+
+/*
+ * Opens @name under @dirfd for reading, as the readers below do: refusing
+ * a final symlink (-ELOOP) and anything but a regular file (-HG_ENOTREG),
+ * never blocking. The fd, or -errno.
+ */
+int hg_open_attr(int dirfd, const char *name);
 
 /*
  * Attribute @name under @dirfd into @buf, NUL-terminated, without a final
@@ -18,11 +36,11 @@ int hg_read_attr(int dirfd, const char *name, char *buf, size_t len);
 
 /*
  * The whole file @name under @dirfd, NUL-terminated, in a malloc'd
- * *@text; -errno on failure.
+ * *@text; -errno on failure, -EFBIG when it reaches HG_TEXT_MAX.
  */
 int hg_read_text(int dirfd, const char *name, char **text);
 
-/* strerror() for the codes the two readers above return. */
+/* strerror() for the codes the three calls above return. */
 const char *hg_read_strerror(int code);
 
 /*
