@@ -45,12 +45,14 @@ static int read_reg(const char *path, const char *vtd_unit, uint64_t *value,
 	if (ret == -EFBIG)
 		ret = -EINVAL;	/* longer than any register */
 	else if (ret)
-		return hg_err_set(err, ret, "cannot read %s: %s", path,
-				  hg_read_strerror(ret));
+		return hg_err_set_kind(err, ret == -ELOOP || ret == -HG_ENOTREG ?
+				       HG_ERR_NOT_SYSFS : HG_ERR_OTHER, ret,
+				       "cannot read %s: %s", path,
+				       hg_read_strerror(ret));
 	if (ret || hg_vtd_parse_reg(buf, value))
-		return hg_err_set(err, -EINVAL,
-				  "%s: not a register as the kernel prints it (1 to 16 hex digits): \"%.32s\"",
-				  path, ret ? "" : buf);
+		return hg_err_set_kind(err, HG_ERR_NOT_SYSFS, -EINVAL,
+				       "%s: not a register as the kernel prints it (1 to 16 hex digits): \"%.32s\"",
+				       path, ret ? "" : buf);
 	return 0;
 }
 

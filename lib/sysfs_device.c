@@ -72,14 +72,14 @@ static int read_uevent(const struct hg_walk *w, int devs_fd, struct hg_device *d
 					    &class_code);
 			if (!has_class)
 				return hg_walk_error(w, -EINVAL, d->name, "uevent",
-						  "PCI_CLASS is not a 24-bit hex number; is --sysfs-root a sysfs tree?");
+						  "PCI_CLASS is not a 24-bit hex number");
 		} else if (!strncmp(line, "PCI_ID=", 7)) {
 			has_id = end - val == 9 && val[4] == ':' &&
 				 hex_u32(val, 4, 0xffff, &vendor) &&
 				 hex_u32(val + 5, 4, 0xffff, &device);
 			if (!has_id)
 				return hg_walk_error(w, -EINVAL, d->name, "uevent",
-						  "PCI_ID is not VVVV:DDDD in hex; is --sysfs-root a sysfs tree?");
+						  "PCI_ID is not VVVV:DDDD in hex");
 		}
 	}
 	d->is_pci = has_id && has_class;
@@ -109,7 +109,7 @@ static int read_id_attr(const struct hg_walk *w, int devs_fd, const char *dev,
 	if (strncmp(buf, "0x", 2) ||
 	    !hex_u32(buf + 2, strlen(buf + 2), max, value))
 		return hg_walk_error(w, -EINVAL, dev, attr,
-				  "not a 0x-prefixed hex ID as the kernel writes it; is --sysfs-root a sysfs tree?");
+				  "not a 0x-prefixed hex ID as the kernel writes it");
 	return 0;
 }
 

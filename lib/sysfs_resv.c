@@ -72,10 +72,10 @@ static const char *skip_blanks(const char *s)
 static int resv_error(struct hg_err *err, const char *what, unsigned int line,
 		      const char *field, const char *why)
 {
-	return hg_err_set(err, -EINVAL,
-			  "%s:%u: %s%s%s; each line must read '0x<start> 0x<end> <type>' (end inclusive) as the kernel writes it",
-			  what, line, field ? field : "", field ? " " : "",
-			  why);
+	return hg_err_set_kind(err, HG_ERR_NOT_SYSFS, -EINVAL,
+			       "%s:%u: %s%s%s; each line must read '0x<start> 0x<end> <type>' (end inclusive) as the kernel writes it",
+			       what, line, field ? field : "", field ? " " : "",
+			       why);
 }
 
 /* One line "0x%016llx 0x%016llx %s\n" starting at @s; @next set past it. */

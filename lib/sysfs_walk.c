@@ -22,13 +22,27 @@
 #include "sysfs_io.h"
 #include "sysfs_walk.h"
 
+/* Codes that say a file is not what the kernel writes there. */
+static enum hg_err_kind kind_of(int code)
+{
+	switch (code) {
+	case -EINVAL:
+	case -ELOOP:
+	case -HG_ENOTREG:
+	case -EFBIG:
+	case -ENAMETOOLONG:
+		return HG_ERR_NOT_SYSFS;
+	}
+	return HG_ERR_OTHER;
+}
+
 int hg_walk_error(const struct hg_walk *w, int code, const char *dev,
 		  const char *file, const char *what)
 {
-	return hg_err_set(w->err, code, "%s/%s/%s%s%s%s%s: %s",
-			  w->root, HG_GROUPS_DIR, w->group,
-			  dev ? "/devices/" : "", dev ? dev : "",
-			  file ? "/" : "", file ? file : "", what);
+	return hg_err_set_kind(w->err, kind_of(code), code,
+			       "%s/%s/%s%s%s%s%s: %s", w->root, HG_GROUPS_DIR,
+			       w->group, dev ? "/devices/" : "", dev ? dev : "",
+			       file ? "/" : "", file ? file : "", what);
 }
 
 struct member_list {
@@ -274,7 +288,8 @@ static int read_all_groups(struct reader *r, struct hg_err *err)
 	for (i = 0; i < started; i++) {
 		if (wk[i].failed != r->failed_at)
 			continue;
-		ret = hg_err_set(err, wk[i].ret, "%s", wk[i].err.msg);
+		ret = hg_err_set_kind(err, wk[i].err.kind, wk[i].ret, "%s",
+				      wk[i].err.msg);
 		break;
 	}
 	return ret;

@@ -140,6 +140,8 @@ TEST_F_TIMEOUT(hostile, refused_at_once, 10)
 		TH_LOG("message: %s", self->err.msg);
 	}
 	ASSERT_EQ(0U, self->topo.n_groups);
+	/* What lets a program say "is that root a sysfs tree?" */
+	ASSERT_EQ(HG_ERR_NOT_SYSFS, self->err.kind);
 	snprintf(want, sizeof(want), "%s/%s: ", fake_sysfs_root(self->fs),
 		 variant->named);
 	ASSERT_EQ(0, strncmp(want, self->err.msg, strlen(want))) {

@@ -232,6 +232,7 @@ TEST_F(unit, bad_cap_refused)
 			TH_LOG("cap \"%s\": %s", bad[i], self->err.msg);
 		}
 		EXPECT_EQ(0, self->aw);
+		EXPECT_EQ(HG_ERR_NOT_SYSFS, self->err.kind);
 	}
 }
 
