@@ -61,6 +61,7 @@ $(B)/%.o: %.c | prereq
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/libhostgeom.a: $(LIB_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(B)/hostgeom: $(TOOL_OBJS) $(B)/libhostgeom.a

@@ -101,18 +101,18 @@ int hg_genl_open(struct hg_genl **out, struct hg_err *err)
 	nl_cache_free(cache);
 	if (!fam) {
 		hg_genl_close(g);
-		return hg_err_set(err, -ENOENT,
-				  "the hostgeom_test module is not loaded (no generic netlink family \"%s\"); load it with --load, or: insmod kmod/out/$(uname -r)/hostgeom_test.ko",
-				  HOSTGEOM_GENL_NAME);
+		return hg_err_set_kind(err, HG_ERR_MODULE_NOT_LOADED, -ENOENT,
+				       "the hostgeom_test module is not loaded (no generic netlink family \"%s\")",
+				       HOSTGEOM_GENL_NAME);
 	}
 	g->family = genl_family_get_id(fam);
 	g->version = genl_family_get_version(fam);
 	genl_family_put(fam);
 	if (g->version != HOSTGEOM_GENL_VERSION) {
-		ret = hg_err_set(err, -EPROTO,
-				 "the loaded hostgeom_test module speaks version %u of the \"%s\" family, this hostgeom speaks %u; unload it (rmmod hostgeom_test) and load the one built from this tree (make module)",
-				 g->version, HOSTGEOM_GENL_NAME,
-				 HOSTGEOM_GENL_VERSION);
+		ret = hg_err_set_kind(err, HG_ERR_MODULE_VERSION, -EPROTO,
+				      "the loaded hostgeom_test module speaks version %u of the \"%s\" family, this library speaks %u; unload it and load one built from the same tree",
+				      g->version, HOSTGEOM_GENL_NAME,
+				      HOSTGEOM_GENL_VERSION);
 		hg_genl_close(g);
 		return ret;
 	}

@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <hostgeom/iommu_unit.h>
-#include <hostgeom/iommufd.h>
+#include <hostgeom/vtd.h>
 
-#include "internal.h"
+#include "sysfs_io.h"
 
 int hg_iommu_unit_of(const struct hg_ctx *ctx, const char *dev, char *unit,
 		     size_t len, struct hg_err *err)
@@ -30,32 +28,31 @@ int hg_iommu_unit_of(const struct hg_ctx *ctx, const char *dev, char *unit,
 }
 
 /*
- * The hex number in @path. When @vtd_unit is given, a missing file means
+ * The register in @path. When @vtd_unit is given, a missing file means
  * that unit is not Intel VT-d: -EOPNOTSUPP.
  */
-static int read_hex(const char *path, const char *vtd_unit, uint64_t *value,
+static int read_reg(const char *path, const char *vtd_unit, uint64_t *value,
 		    struct hg_err *err)
 {
-	char buf[64], *end;
-	FILE *f = fopen(path, "re");
+	char buf[64];
+	int ret;
 
-	if (!f && vtd_unit && (errno == ENOENT || errno == ENOTDIR))
+	ret = hg_read_attr(AT_FDCWD, path, buf, sizeof(buf));
+	if ((ret == -ENOENT || ret == -ENOTDIR) && vtd_unit)
 		return hg_err_set(err, -EOPNOTSUPP,
 				  "IOMMU unit %s is not Intel VT-d: sysfs does not give its address width; bind the device to vfio-pci and use the VFIO source",
 				  vtd_unit);
-	if (!f)
-		return hg_err_set(err, -errno, "cannot open %s: %s", path,
-				  strerror(errno));
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return hg_err_set(err, -EINVAL, "%s is empty", path);
-	}
-	fclose(f);
-	errno = 0;
-	*value = strtoull(buf, &end, 16);
-	if (errno || end == buf || (*end && *end != '\n'))
-		return hg_err_set(err, -EINVAL, "%s: not a hex number: %s", path,
-				  buf);
+	if (ret == -EFBIG)
+		ret = -EINVAL;	/* longer than any register */
+	else if (ret)
+		return hg_err_set_kind(err, ret == -ELOOP || ret == -HG_ENOTREG ?
+				       HG_ERR_NOT_SYSFS : HG_ERR_OTHER, ret,
+				       "cannot read %s: %s", path,
+				       hg_read_strerror(ret));
+	if (ret || hg_vtd_parse_reg(buf, value))
+		return hg_err_set_kind(err, HG_ERR_NOT_SYSFS, -EINVAL,
+				       "%s: not a register as the kernel prints it (1 to 16 hex digits): \"%.32s\"",
+				       path, ret ? "" : buf);
 	return 0;
 }
 
@@ -71,12 +68,16 @@ int hg_iommu_unit_width(const struct hg_ctx *ctx, const char *unit,
 	if (snprintf(path, sizeof(path), "%s/class/iommu/%s/intel-iommu/cap",
 		     hg_ctx_sysfs(ctx), unit) >= (int)sizeof(path))
 		return hg_err_set(err, -ENAMETOOLONG, "unit name too long");
-	ret = read_hex(path, unit, &cap, err);
+	ret = read_reg(path, unit, &cap, err);
+	if (ret)
+		return ret;
+	hg_vtd_decode(cap, 0, &vtd);
+	ret = hg_vtd_check(&vtd, path, err);
 	if (ret)
 		return ret;
 	snprintf(path, sizeof(path), "%s/class/iommu/%s/intel-iommu/ecap",
 		 hg_ctx_sysfs(ctx), unit);
-	ret = read_hex(path, NULL, &ecap, err);
+	ret = read_reg(path, NULL, &ecap, err);
 	if (ret)
 		return ret;
 	hg_vtd_decode(cap, ecap, &vtd);

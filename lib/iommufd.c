@@ -5,7 +5,6 @@
  * on what is attached (each device's reserved regions and its domain's
  * aperture), so they are read only after every device is attached.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,10 +17,10 @@
 #include <linux/vfio.h>
 
 #include <hostgeom/iommufd.h>
-#include <hostgeom/sysfs.h>
 #include <hostgeom/vfio.h>
+#include <hostgeom/vfio_policy.h>
 
-#include "internal.h"
+#include "sysfs_io.h"
 
 /* As for type1: the count only grows when something else attaches. */
 #define IOVA_RANGES_TRIES	4
@@ -86,40 +85,30 @@ static int find_cdev(const struct hg_ctx *ctx, const char *bdf, char *name,
 		     size_t len, struct hg_err *err)
 {
 	char path[PATH_MAX], driver[64];
-	struct dirent *de;
-	DIR *dir;
+	int ret;
 
-	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/vfio-dev",
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s",
 		 hg_ctx_sysfs(ctx), bdf);
-	dir = opendir(path);
-	if (!dir) {
-		snprintf(path, sizeof(path), "%s/bus/pci/devices/%s",
-			 hg_ctx_sysfs(ctx), bdf);
-		if (access(path, F_OK))
-			return hg_err_set(err, -ENOENT, "no PCI device %s",
-					  bdf);
-		pci_driver(ctx, bdf, driver, sizeof(driver));
-		if (strcmp(driver, "vfio-pci"))
-			return hg_err_set(err, -EINVAL,
-					  "%s is bound to %s, not vfio-pci; bind it to vfio-pci",
-					  bdf, driver[0] ? driver : "no driver");
-		return hg_err_set(err, -EOPNOTSUPP,
-				  "%s is bound to vfio-pci but has no vfio-dev directory: this kernel predates VFIO device cdevs",
-				  bdf);
-	}
-	name[0] = '\0';
-	while ((de = readdir(dir)))
-		if (!strncmp(de->d_name, "vfio", 4)) {
-			/* Names from sysfs are short; a longer one is cut. */
-			hg_copy_name(name, len, de->d_name,
-				     strlen(de->d_name));
-			break;
-		}
-	closedir(dir);
-	if (!name[0])
+	ret = hg_vfio_cdev_find(AT_FDCWD, path, name, len);
+	/* Names from sysfs are short; a longer one is cut. */
+	if (!ret || ret == -ENAMETOOLONG)
+		return 0;
+	if (ret == -ENODATA)
 		return hg_err_set(err, -EPROTO,
 				  "%s has an empty vfio-dev directory", bdf);
-	return 0;
+	if (ret != -ENOENT && ret != -ENOTDIR)
+		return hg_err_set(err, ret, "%s/vfio-dev: %s", path,
+				  strerror(-ret));
+	if (access(path, F_OK))
+		return hg_err_set(err, -ENOENT, "no PCI device %s", bdf);
+	pci_driver(ctx, bdf, driver, sizeof(driver));
+	if (!hg_driver_is_vfio(driver))
+		return hg_err_set(err, -EINVAL,
+				  "%s is bound to %s, not to a vfio driver; bind it to vfio-pci",
+				  bdf, driver[0] ? driver : "no driver");
+	return hg_err_set(err, -EOPNOTSUPP,
+			  "%s is bound to %s but has no vfio-dev directory: this kernel predates VFIO device cdevs",
+			  bdf, driver);
 }
 
 /*

@@ -2,10 +2,9 @@
 /*
  * hostgeom_test through libkmod. A module built for another kernel is
  * caught before the kernel sees it (its vermagic against uname's release),
- * so the message can name both kernels and the command that rebuilds it.
+ * so the message can name both kernels.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,32 +37,6 @@ static struct kmod_ctx *context(struct hg_err *err)
 	else
 		kmod_set_log_fn(ctx, quiet, NULL);
 	return ctx;
-}
-
-int hg_kmod_tree_path(char *buf, size_t len)
-{
-	char dir[PATH_MAX], *slash;
-	struct utsname u;
-	ssize_t n;
-	int level;
-
-	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
-	if (n < 0 || uname(&u))
-		return -ENOENT;
-	dir[n] = '\0';
-	/* build/hostgeom, build/selftests/x, build/asan/selftests/x */
-	for (level = 0; level < 4; level++) {
-		slash = strrchr(dir, '/');
-		if (!slash)
-			break;
-		*slash = '\0';
-		if ((size_t)snprintf(buf, len, "%s/kmod/out/%s/%s.ko", dir,
-				     u.release, HG_KMOD_NAME) >= len)
-			return -ENAMETOOLONG;
-		if (!access(buf, R_OK))
-			return 0;
-	}
-	return -ENOENT;
 }
 
 static bool is_loaded(struct kmod_ctx *ctx)
@@ -100,9 +73,9 @@ static int check_vermagic(struct kmod_module *mod, const char *path,
 	size_t n;
 
 	if (kmod_module_get_info(mod, &info) < 0)
-		return hg_err_set(err, -ENOEXEC,
-				  "%s is not a kernel module (no readable .modinfo); build it with 'make module'",
-				  path);
+		return hg_err_set_kind(err, HG_ERR_MODULE_MISSING, -ENOEXEC,
+				       "%s is not a kernel module (no readable .modinfo)",
+				       path);
 	kmod_list_foreach(l, info) {
 		if (!strcmp(kmod_module_info_get_key(l), "vermagic")) {
 			n = strcspn(kmod_module_info_get_value(l), " ");
@@ -114,10 +87,10 @@ static int check_vermagic(struct kmod_module *mod, const char *path,
 	uname(&u);
 	if (!strcmp(built, u.release))
 		return 0;
-	return hg_err_set(err, -ENOEXEC,
-			  "%s was built for kernel %s, this kernel is %s; rebuild it for this one: make -C kmod KDIR=/lib/modules/%s/build (the kit's guest kernel: KDIR=$(scripts/guest-kernel kdir))",
-			  path, built[0] ? built : "(no vermagic)", u.release,
-			  u.release);
+	return hg_err_set_kind(err, HG_ERR_MODULE_FOREIGN, -ENOEXEC,
+			       "%s was built for kernel %s, this kernel is %s; rebuild it against this kernel's build tree",
+			       path, built[0] ? built : "(no vermagic)",
+			       u.release);
 }
 
 /* An insertion's result: 0 when it went in or was in already. */
@@ -152,9 +125,9 @@ static int insert_error(int ret, const char *path, struct hg_err *err)
 static int check_access(const char *path, struct hg_err *err)
 {
 	if (access(path, R_OK))
-		return hg_err_set(err, -ENOENT,
-				  "no module file %s (%s); build it: make module",
-				  path, strerror(errno));
+		return hg_err_set_kind(err, HG_ERR_MODULE_MISSING, -ENOENT,
+				       "no module file %s (%s)", path,
+				       strerror(errno));
 	return 0;
 }
 
@@ -219,26 +192,6 @@ static int load_installed(struct kmod_ctx *ctx, struct hg_err *err)
 	return ret;
 }
 
-/* From the build tree (hg_kmod_tree_path()); 1 when there is none. */
-static int load_tree(struct kmod_ctx *ctx, struct hg_err *err)
-{
-	struct kmod_module *mod;
-	char tree[PATH_MAX];
-	int ret;
-
-	if (hg_kmod_tree_path(tree, sizeof(tree)))
-		return 1;
-	ret = check_access(tree, err);
-	if (!ret)
-		ret = open_file(ctx, tree, &mod, err);
-	if (!ret) {
-		ret = insert_error(kmod_module_insert_module(mod, 0, NULL),
-				   tree, err);
-		kmod_module_unref(mod);
-	}
-	return ret;
-}
-
 int hg_kmod_load(const char *path, bool *loaded, struct hg_err *err)
 {
 	struct kmod_module *mod = NULL;
@@ -264,14 +217,11 @@ int hg_kmod_load(const char *path, bool *loaded, struct hg_err *err)
 				   path, err);
 	} else {
 		ret = load_installed(ctx, err);
-		if (ret == 1)
-			ret = load_tree(ctx, err);
 		if (ret == 1) {
 			uname(&u);
-			ret = hg_err_set(err, -ENOENT,
-					 "module %s not found for kernel %s: not installed (Documentation/module.md: DKMS) and no kmod/out/%s/%s.ko next to this program's build; build it (make -C kmod KDIR=...) or pass --load=PATH",
-					 HG_KMOD_NAME, u.release, u.release,
-					 HG_KMOD_NAME);
+			ret = hg_err_set_kind(err, HG_ERR_MODULE_MISSING, -ENOENT,
+					      "module %s is not installed for kernel %s (no DKMS or modules_install), and no module file was named",
+					      HG_KMOD_NAME, u.release);
 		}
 	}
 	*loaded = !ret;

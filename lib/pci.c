@@ -17,7 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <hostgeom/bdf.h>
 #include <hostgeom/pci.h>
+
+#include "sysfs_io.h"
 
 #define CFG_VENDOR		0x00
 #define CFG_DEVICE		0x02
@@ -277,15 +280,6 @@ void hg_pci_acs_flags(uint16_t mask, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
-static bool is_bdf(const char *s)
-{
-	unsigned int dom, bus, dev, fn;
-	int end = 0;
-
-	return sscanf(s, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) == 4 &&
-	       !s[end];
-}
-
 static int read_config(const char *dir, struct hg_pci_hop *hop,
 		       struct hg_err *err)
 {
@@ -296,10 +290,10 @@ static int read_config(const char *dir, struct hg_pci_hop *hop,
 
 	if (snprintf(path, sizeof(path), "%s/config", dir) >= (int)sizeof(path))
 		return hg_err_set(err, -ENAMETOOLONG, "path too long: %s", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = hg_open_attr(AT_FDCWD, path);
 	if (fd < 0)
-		return hg_err_set(err, -errno, "cannot open %s: %s", path,
-				  strerror(errno));
+		return hg_err_set(err, fd, "cannot open %s: %s", path,
+				  hg_read_strerror(fd));
 	len = pread(fd, cfg, sizeof(cfg), 0);
 	close(fd);
 	if (len < 0)
@@ -336,7 +330,7 @@ int hg_pci_path(const struct hg_ctx *ctx, const char *bdf,
 
 		if (end)
 			*end = '\0';
-		if (is_bdf(name)) {
+		if (hg_bdf_valid(name)) {
 			grown = realloc(v, (count + 1) * sizeof(*v));
 			if (!grown) {
 				ret = hg_err_set(err, -ENOMEM, "out of memory");

@@ -88,8 +88,8 @@ int hg_qemu_input_from_query(const struct hg_geom_query *query,
 			return ret;
 	}
 	if (first)
-		return hg_err_set(err, -ENODEV,
-				  "VFIO answered for no group: bind the devices to vfio-pci (see 'hostgeom ranges'), or use --source sysfs");
+		return hg_err_set_kind(err, HG_ERR_NO_VFIO_ANSWER, -ENODEV,
+				       "VFIO answered for no group: bind the devices to vfio-pci");
 	if (!in->usable.n)
 		return hg_err_set(err, -ERANGE,
 				  "the groups have no usable IOVA range in common: no single vIOMMU fits them all");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <hostgeom/query.h>
+#include <hostgeom/vfio_policy.h>
 
 const char *hg_source_name(enum hg_source src)
 {
@@ -76,21 +77,6 @@ static void pick_width(const struct hg_group_geom *geom,
 		out->aw_source = NULL;
 }
 
-static void find_unattached(const struct hg_group *group,
-			    struct hg_group_check *out)
-{
-	size_t i, used = 0;
-
-	for (i = 0; i < group->n_members; i++) {
-		if (hg_driver_is_vfio(group->members[i].driver) ||
-		    used >= sizeof(out->unattached))
-			continue;
-		used += snprintf(out->unattached + used,
-				 sizeof(out->unattached) - used, "%s%s",
-				 used ? "," : "", group->members[i].name);
-	}
-}
-
 static int compare(struct hg_group_check *out, enum hg_source a,
 		   enum hg_source b)
 {
@@ -141,7 +127,8 @@ int hg_group_check(const struct hg_group_geom *geom,
 			 "no address width: sysfs does not give one and no backend answered");
 	}
 	if (out->have[HG_SRC_IOMMUFD])
-		find_unattached(group, out);
+		hg_group_members(group, HG_MEMBERS_NOT_VFIO, out->unattached,
+				 sizeof(out->unattached));
 	ret = compare(out, HG_SRC_SYSFS, HG_SRC_TYPE1);
 	if (!ret)
 		ret = compare(out, HG_SRC_SYSFS, HG_SRC_IOMMUFD);

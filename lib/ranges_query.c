@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <hostgeom/query.h>
+#include <hostgeom/vfio_policy.h>
 
 int hg_backend_parse(const char *name, unsigned int *mask, struct hg_err *err)
 {

@@ -12,10 +12,8 @@
 
 #include <linux/vfio.h>
 
-#include <hostgeom/sysfs.h>
 #include <hostgeom/vfio.h>
-
-#include "internal.h"
+#include <hostgeom/vfio_policy.h>
 
 /*
  * The answer grows only when the ranges change between two calls (a device

@@ -5,9 +5,17 @@
  * behind this IOMMU can map. Bit positions follow the VT-d specification
  * (section 11.4.2 and 11.4.3).
  */
+#include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
-#include <hostgeom/iommufd.h>
+#include <hostgeom/vtd.h>
+
+#include "hex.h"
+
+/* SAGAW bits 0-3: 2- to 5-level tables; bit 4 is reserved. */
+#define SAGAW_KNOWN	0xfu
+#define NARROWEST_WIDTH	30
 
 static uint64_t bits(uint64_t reg, unsigned int hi, unsigned int lo)
 {
@@ -50,4 +58,27 @@ void hg_vtd_decode(uint64_t cap_reg, uint64_t ecap_reg,
 	out->pass_through = bits(ecap_reg, 6, 6);
 	out->nested = bits(ecap_reg, 26, 26);
 	out->pasid = bits(ecap_reg, 40, 40);
+}
+
+int hg_vtd_parse_reg(const char *text, uint64_t *value)
+{
+	size_t len = strlen(text);
+
+	if (len && text[len - 1] == '\n')
+		len--;
+	return hg_hex_parse(text, len, UINT64_MAX, value) ? 0 : -EINVAL;
+}
+
+int hg_vtd_check(const struct hg_vtd_caps *caps, const char *what,
+		 struct hg_err *err)
+{
+	if (!(caps->sagaw & SAGAW_KNOWN))
+		return hg_err_set_kind(err, HG_ERR_NOT_SYSFS, -EINVAL,
+				       "%s: 0x%" PRIx64 " is no VT-d capability register: its SAGAW field (bits 12:8) names no page-table depth the hardware supports",
+				       what, caps->cap_reg);
+	if (caps->mgaw < NARROWEST_WIDTH)
+		return hg_err_set_kind(err, HG_ERR_NOT_SYSFS, -EINVAL,
+				       "%s: 0x%" PRIx64 " is no VT-d capability register: its MGAW field (bits 21:16) says %u address bits, fewer than the narrowest page table (%u)",
+				       what, caps->cap_reg, caps->mgaw, NARROWEST_WIDTH);
+	return 0;
 }

@@ -17,7 +17,7 @@
 
 #define MSI_RESV "0x00000000fee00000 0x00000000feefffff msi\n"
 /* QEMU intel-iommu aw-bits=39: MGAW 39, SAGAW 39-bit, 2M and 1G pages */
-#define VTD39_CAP "0xc00260202"
+#define VTD39_CAP "c00260202"
 
 FIXTURE(vtd_host) {
 	struct fake_sysfs *fs;
@@ -37,7 +37,7 @@ FIXTURE_SETUP(vtd_host)
 	ASSERT_EQ(0, fake_sysfs_printf(self->fs,
 			"devices/virtual/iommu/dmar0/intel-iommu/cap", "%s\n", VTD39_CAP));
 	ASSERT_EQ(0, fake_sysfs_printf(self->fs,
-			"devices/virtual/iommu/dmar0/intel-iommu/ecap", "0xf00f5e\n"));
+			"devices/virtual/iommu/dmar0/intel-iommu/ecap", "f00f5e\n"));
 	ASSERT_EQ(0, fake_sysfs_symlink(self->fs, "class/iommu/dmar0",
 					"devices/virtual/iommu/dmar0"));
 	ASSERT_EQ(0, fake_sysfs_symlink(self->fs, "bus/pci/devices/0000:01:00.0/iommu",

@@ -234,6 +234,33 @@ int fake_sysfs_add_group(struct fake_sysfs *fs, unsigned int id,
 	return ret;
 }
 
+int fake_sysfs_replace(struct fake_sysfs *fs, const char *path,
+		       enum fake_hostile kind)
+{
+	char full[PATH_MAX];
+	int ret;
+
+	ret = pathf(full, "%s/%s", fs->root, path);
+	if (!ret)
+		ret = fake_make_dirs(fs->root, path, false);
+	if (ret)
+		return ret;
+	if (unlink(full) && errno != ENOENT)
+		return -errno;
+	switch (kind) {
+	case FAKE_LINK_DEV_ZERO:
+		ret = symlink("/dev/zero", full);
+		break;
+	case FAKE_FIFO:
+		ret = mkfifo(full, 0644);
+		break;
+	case FAKE_DIRECTORY:
+		ret = mkdir(full, 0755);
+		break;
+	}
+	return ret ? -errno : 0;
+}
+
 const char *fake_sysfs_dev_path(const struct fake_sysfs *fs, const char *name)
 {
 	size_t i;

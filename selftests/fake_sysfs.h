@@ -67,6 +67,17 @@ int fake_sysfs_mkdir(struct fake_sysfs *fs, const char *path);
 int fake_sysfs_symlink(struct fake_sysfs *fs, const char *path,
 		       const char *target);
 
+/* What fake_sysfs_replace() puts where a file was. */
+enum fake_hostile {
+	FAKE_LINK_DEV_ZERO,	/* a symlink to /dev/zero: never ends */
+	FAKE_FIFO,		/* a named pipe: a read blocks forever */
+	FAKE_DIRECTORY,		/* a directory */
+};
+
+/* Replaces @path (made when missing) by a hostile @kind of file. */
+int fake_sysfs_replace(struct fake_sysfs *fs, const char *path,
+		       enum fake_hostile kind);
+
 /*
  * Plain-path helpers, for other fake trees too. mkdir -p of @root/@path's
  * directory part (@with_last: of @root/@path itself; @root must exist).

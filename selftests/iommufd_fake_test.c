@@ -224,7 +224,7 @@ TEST_F(iommufd, not_bound_to_vfio)
 	const char *const nic[] = { "0000:00:1f.0" };
 
 	expect_fails(_metadata, &self->ctx, nic, 1, -EINVAL,
-		     "bound to e1000e, not vfio-pci");
+		     "bound to e1000e, not to a vfio driver");
 	EXPECT_EQ(1, fake_log_count("iommu DESTROY"));
 	EXPECT_STREQ("", fake_vfio_leaks(self->fds));
 }

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hostgeom/bdf.h>
 #include <hostgeom/sysfs.h>
+#include <hostgeom/vfio_policy.h>
 
 #include "fake_sysfs.h"
 #include "kselftest_harness.h"
@@ -576,7 +578,7 @@ TEST_F(tree, find_device)
 	ASSERT_EQ(NULL, hg_topology_find_device(&self->topo, "", &d));
 }
 
-TEST(non_vfio_members)
+TEST(members_in_the_way)
 {
 	struct hg_device m[] = {
 		{ .name = "0000:00:1c.0", .driver = "pcieport" },
@@ -589,16 +591,39 @@ TEST(non_vfio_members)
 		{ .name = "0000:01:00.6", .driver = "vfio" },
 	};
 	struct hg_group g = { .members = m, .n_members = 8 };
-	char buf[64];
+	char buf[128];
 
-	ASSERT_EQ(3U, hg_group_non_vfio_members(&g, buf, sizeof(buf)));
-	ASSERT_STREQ("0000:01:00.1,0000:01:00.5,0000:01:00.6", buf);
+	ASSERT_EQ(3U, hg_group_members(&g, HG_MEMBERS_IN_THE_WAY, buf,
+				       sizeof(buf)));
+	ASSERT_STREQ("0000:01:00.1 (snd_hda_intel), 0000:01:00.5 (xhci_hcd), 0000:01:00.6 (vfio)",
+		     buf);
 	/* Truncated like snprintf, the count still right. */
-	ASSERT_EQ(3U, hg_group_non_vfio_members(&g, buf, 16));
-	ASSERT_STREQ("0000:01:00.1,00", buf);
+	ASSERT_EQ(3U, hg_group_members(&g, HG_MEMBERS_IN_THE_WAY, buf, 16));
+	ASSERT_STREQ("0000:01:00.1 (s", buf);
+	ASSERT_FALSE(hg_group_vfio_ready(&g, buf, sizeof(buf)));
+	ASSERT_NE(NULL, strstr(buf, "0000:01:00.5 (xhci_hcd)"));
+	/* Not on a vfio driver: what iommufd does not attach. */
+	ASSERT_EQ(6U, hg_group_members(&g, HG_MEMBERS_NOT_VFIO, buf,
+				       sizeof(buf)));
+	ASSERT_STREQ("0000:00:1c.0,0000:01:00.1,0000:01:00.2,0000:01:00.4,0000:01:00.5,0000:01:00.6",
+		     buf);
 	g.n_members = 2;
-	ASSERT_EQ(0U, hg_group_non_vfio_members(&g, buf, sizeof(buf)));
+	ASSERT_EQ(0U, hg_group_members(&g, HG_MEMBERS_IN_THE_WAY, buf,
+				       sizeof(buf)));
 	ASSERT_STREQ("", buf);
+	ASSERT_TRUE(hg_group_vfio_ready(&g, buf, sizeof(buf)));
+}
+
+TEST(bdf_valid)
+{
+	ASSERT_TRUE(hg_bdf_valid("0000:00:01.0"));
+	ASSERT_TRUE(hg_bdf_valid("10000:e1:00.7"));
+	ASSERT_FALSE(hg_bdf_valid("00:01.0"));
+	ASSERT_FALSE(hg_bdf_valid("0000:00:01.8"));
+	ASSERT_FALSE(hg_bdf_valid("000:00:01.0"));
+	ASSERT_FALSE(hg_bdf_valid("0000:00:01.0x"));
+	ASSERT_FALSE(hg_bdf_valid("pci0000:00"));
+	ASSERT_FALSE(hg_bdf_valid(""));
 }
 
 TEST_HARNESS_MAIN

@@ -3,12 +3,19 @@
  * hg_vtd_decode() against register values read from real (emulated)
  * hardware: QEMU 10's intel-iommu (intremap=on, caching-mode=on) as a
  * Linux 6.12 guest shows it in /sys/class/iommu/dmar0/intel-iommu/{cap,ecap},
- * plus the corners of every field.
+ * plus the corners of every field; and hg_iommu_unit_width() against the
+ * cap and ecap files of synthetic trees, bad ones refused.
  */
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
+#include <hostgeom/iommu_unit.h>
 #include <hostgeom/iommufd.h>
 
+#include "fake_sysfs.h"
 #include "kselftest_harness.h"
 
 #define SZ_4K	(UINT64_C(1) << 12)
@@ -148,6 +155,120 @@ TEST(nd)
 	EXPECT_EQ(8, c.nd);
 	hg_vtd_decode(8, 0, &c);	/* bit 3 is not part of ND */
 	EXPECT_EQ(4, c.nd);
+}
+
+#define CAP_FILE "devices/virtual/iommu/dmar0/intel-iommu/cap"
+#define ECAP_FILE "devices/virtual/iommu/dmar0/intel-iommu/ecap"
+
+FIXTURE(unit) {
+	struct fake_sysfs *fs;
+	struct hg_ctx ctx;
+	struct hg_err err;
+	unsigned int aw;
+	uint64_t pgsizes;
+};
+
+FIXTURE_SETUP(unit)
+{
+	self->fs = fake_sysfs_create();
+	ASSERT_NE(NULL, self->fs);
+	self->ctx = (struct hg_ctx){ .sysfs = fake_sysfs_root(self->fs) };
+	hg_err_clear(&self->err);
+	/* The kernel's form: "%llx\n", no 0x. */
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, CAP_FILE, "d2008c22260286\n"));
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, ECAP_FILE, "f00f4a\n"));
+	ASSERT_EQ(0, fake_sysfs_symlink(self->fs, "class/iommu/dmar0",
+					"devices/virtual/iommu/dmar0"));
+}
+
+FIXTURE_TEARDOWN(unit)
+{
+	fake_sysfs_destroy(self->fs);
+}
+
+static int width(FIXTURE_DATA(unit) *self)
+{
+	hg_err_clear(&self->err);
+	self->aw = 0;
+	return hg_iommu_unit_width(&self->ctx, "dmar0", &self->aw,
+				   &self->pgsizes, &self->err);
+}
+
+TEST_F(unit, kernel_form_read)
+{
+	ASSERT_EQ(0, width(self)) {
+		TH_LOG("%s", self->err.msg);
+	}
+	EXPECT_EQ(39, self->aw);
+	EXPECT_EQ(SZ_4K | SZ_2M | SZ_1G, self->pgsizes);
+}
+
+/* What no VT-d unit writes: each refused, the file named, nothing set. */
+TEST_F(unit, bad_cap_refused)
+{
+	static const char *const bad[] = {
+		"0\n",			/* no address width at all */
+		"-1\n",			/* a sign */
+		" 12\n",		/* a blank before */
+		"12 \n",		/* a blank after */
+		"\n",			/* empty */
+		"",
+		"0x\n",			/* a prefix without digits */
+		"10000000000000000\n",	/* 17 digits */
+		"d2008c22260286\nd2\n",	/* a second line */
+		"d2008c2226g286\n",	/* not hex */
+		"d2008c22000086\n",	/* MGAW 1, SAGAW 39: no width */
+		"d2008c22260086\n",	/* SAGAW 0 */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ASSERT_EQ(0, fake_sysfs_printf(self->fs, CAP_FILE, "%s",
+					       bad[i]));
+		EXPECT_EQ(-EINVAL, width(self)) {
+			TH_LOG("cap \"%s\" accepted: aw %u", bad[i], self->aw);
+		}
+		EXPECT_NE(NULL, strstr(self->err.msg, "intel-iommu/cap")) {
+			TH_LOG("cap \"%s\": %s", bad[i], self->err.msg);
+		}
+		EXPECT_EQ(0, self->aw);
+		EXPECT_EQ(HG_ERR_NOT_SYSFS, self->err.kind);
+	}
+}
+
+TEST_F(unit, bad_ecap_refused)
+{
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, ECAP_FILE, "-1\n"));
+	EXPECT_EQ(-EINVAL, width(self));
+	EXPECT_NE(NULL, strstr(self->err.msg, "intel-iommu/ecap")) {
+		TH_LOG("%s", self->err.msg);
+	}
+}
+
+/* A pipe or a link to /dev/zero as cap: refused at once, not read. */
+TEST_F_TIMEOUT(unit, hostile_cap_refused, 10)
+{
+	ASSERT_EQ(0, fake_sysfs_replace(self->fs, CAP_FILE, FAKE_FIFO));
+	EXPECT_GT(0, width(self));
+	EXPECT_NE(NULL, strstr(self->err.msg, "not a regular file")) {
+		TH_LOG("%s", self->err.msg);
+	}
+	ASSERT_EQ(0, fake_sysfs_replace(self->fs, CAP_FILE,
+					FAKE_LINK_DEV_ZERO));
+	EXPECT_GT(0, width(self));
+	EXPECT_NE(NULL, strstr(self->err.msg, "symbolic link")) {
+		TH_LOG("%s", self->err.msg);
+	}
+}
+
+TEST_F(unit, not_vt_d)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", fake_sysfs_root(self->fs),
+		 CAP_FILE);
+	ASSERT_EQ(0, unlink(path));
+	EXPECT_EQ(-EOPNOTSUPP, width(self));
 }
 
 TEST_HARNESS_MAIN

@@ -51,10 +51,36 @@ int cli_option(struct cli *cli, int c, const char *cmd, void (*usage)(void))
 	return cli_usage_error(cmd);
 }
 
+/* What to type about an error of this kind; NULL when nothing. */
+static const char *cli_hint(enum hg_err_kind kind)
+{
+	switch (kind) {
+	case HG_ERR_OTHER:
+		break;
+	case HG_ERR_NOT_SYSFS:
+		return "is --sysfs-root a sysfs tree?";
+	case HG_ERR_NO_VFIO_ANSWER:
+		return "see 'hostgeom ranges' for why, or use --source sysfs";
+	case HG_ERR_MODULE_MISSING:
+		return "build it (make module) and pass --load=kmod/out/$(uname -r)/hostgeom_test.ko";
+	case HG_ERR_MODULE_FOREIGN:
+		return "rebuild it: make -C kmod KDIR=/lib/modules/$(uname -r)/build (the kit's guest kernel: KDIR=$(scripts/guest-kernel kdir))";
+	case HG_ERR_MODULE_NOT_LOADED:
+		return "load it with --load[=PATH], or: insmod kmod/out/$(uname -r)/hostgeom_test.ko";
+	case HG_ERR_MODULE_VERSION:
+		return "rmmod hostgeom_test, then load the one built from this tree (make module)";
+	}
+	return NULL;
+}
+
 int cli_fail(const struct hg_err *err)
 {
+	const char *hint = err ? cli_hint(err->kind) : NULL;
+
 	fputs("hostgeom: ", stderr);
 	print_escaped(stderr, err && err->msg[0] ? err->msg : "unknown error");
+	if (hint)
+		fprintf(stderr, "; %s", hint);
 	fputc('\n', stderr);
 	return EXIT_CANNOT;
 }

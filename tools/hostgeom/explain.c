@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hostgeom/bdf.h>
 #include <hostgeom/pci.h>
 #include <hostgeom/sysfs.h>
 

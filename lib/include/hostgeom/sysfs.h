@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The IOMMU groups as sysfs shows them: /sys/kernel/iommu_groups/N/{type,
- * reserved_regions,devices/}. The root is a parameter so that tests can
- * point the reader at a synthetic tree.
+ * reserved_regions,devices/} (lib/sysfs_walk.c, lib/sysfs_device.c). The
+ * root is a parameter so that tests can point the reader at a synthetic
+ * tree.
  */
 #ifndef HOSTGEOM_SYSFS_H
 #define HOSTGEOM_SYSFS_H
@@ -13,25 +14,7 @@
 
 #include <hostgeom/ctx.h>
 #include <hostgeom/err.h>
-
-enum hg_resv_type {
-	HG_RESV_DIRECT,
-	HG_RESV_DIRECT_RELAXABLE,
-	HG_RESV_RESERVED,
-	HG_RESV_MSI,
-	HG_RESV_UNKNOWN,
-};
-
-struct hg_resv {
-	uint64_t start;
-	uint64_t last;		/* inclusive, as sysfs prints it */
-	enum hg_resv_type type;
-};
-
-/* "direct", "direct-relaxable", "reserved", "msi", "unknown" */
-const char *hg_resv_type_name(enum hg_resv_type type);
-/* HG_RESV_UNKNOWN for a name sysfs does not print. */
-enum hg_resv_type hg_resv_type_parse(const char *name);
+#include <hostgeom/resv.h>
 
 struct hg_device {
 	char name[64];		/* sysfs name: a PCI BDF "0000:00:01.0" or other */
@@ -72,11 +55,9 @@ int hg_sysfs_read_topology(const struct hg_ctx *ctx, struct hg_topology *out,
 			   struct hg_err *err);
 /* True when SYSFS/kernel/iommu_groups exists. */
 bool hg_sysfs_has_iommu(const struct hg_ctx *ctx);
+/* True when SYSFS/kernel/iommu_groups exists. */
+bool hg_sysfs_has_iommu(const struct hg_ctx *ctx);
 void hg_topology_free(struct hg_topology *topo);
-
-/* Parses one reserved_regions file body; @what names it in errors. */
-int hg_resv_parse(const char *text, const char *what, struct hg_resv **out,
-		  size_t *n, struct hg_err *err);
 
 const struct hg_group *hg_topology_group(const struct hg_topology *topo,
 					 unsigned int id);
@@ -84,27 +65,5 @@ const struct hg_group *hg_topology_group(const struct hg_topology *topo,
 const struct hg_group *hg_topology_find_device(const struct hg_topology *topo,
 					       const char *name,
 					       const struct hg_device **dev);
-
-/*
- * Members bound to a driver that does not leave DMA ownership to VFIO
- * (anything but vfio-pci and the other vfio drivers, pci-stub, pcieport;
- * unbound members are fine): the reason VFIO calls the group "not viable".
- * Returns how many there are and writes their names, comma separated, into
- * @buf (truncated to @len like snprintf).
- */
-size_t hg_group_non_vfio_members(const struct hg_group *group, char *buf,
-				 size_t len);
-
-/*
- * Normalizes a PCI address to the sysfs form: "00:01.0" to "0000:00:01.0",
- * hex digits to lower case; copies other names unchanged.
- */
-void hg_bdf_normalize(const char *in, char *out, size_t len);
-
-/*
- * Drivers whose devices get a vfio cdev: vfio-pci, the other vfio bus
- * drivers and variant drivers (mlx5_vfio_pci).
- */
-bool hg_driver_is_vfio(const char *driver);
 
 #endif

@@ -59,23 +59,4 @@ int hg_vfio_open(const struct hg_ctx *ctx, char *path, size_t len,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int hg_vfio_open_error(const char *path, int code, struct hg_err *err);
 
-/*
- * Whether VFIO would accept the group: at least one member bound to a vfio
- * driver and every other member driverless or bound to a driver that
- * leaves DMA to VFIO (pcieport, pci-stub). When not, @why (if given) names
- * the members in the way, or says that no member is vfio-bound.
- */
-bool hg_group_vfio_ready(const struct hg_group *group, char *why,
-			 size_t len);
-/*
- * The same, sized: writes @why as snprintf would and returns the length
- * the whole reason needs (every member in the way), 0 when VFIO would
- * accept the group.
- */
-size_t hg_group_vfio_why(const struct hg_group *group, char *why, size_t len);
-
-/* The vfio-bound members of @group (the devices iommufd attaches). */
-size_t hg_group_vfio_members(const struct hg_group *group,
-			     const char **names, size_t max);
-
 #endif

@@ -1,15 +1,77 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Group viability as VFIO sees it: a group may be used when no member is
- * driven by a kernel driver that does its own DMA (sysfs.c knows which
- * drivers leave DMA to VFIO) and at least one member is vfio-bound.
+ * driven by a kernel driver that does its own DMA and at least one member
+ * is vfio-bound.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
-#include <hostgeom/vfio.h>
+#include <hostgeom/vfio_policy.h>
 
-#include "internal.h"
+bool hg_driver_is_vfio(const char *driver)
+{
+	size_t len = strlen(driver);
+
+	return !strncmp(driver, "vfio-", 5) ||
+	       (len > 9 && !strcmp(driver + len - 9, "_vfio_pci"));
+}
+
+/*
+ * Drivers that leave DMA ownership to VFIO (driver_managed_dma in the
+ * kernel): vfio-pci and its variant drivers, the other vfio bus drivers,
+ * pci-stub and the PCIe port driver. Any other bound driver makes the group
+ * "not viable"; an unbound device does not.
+ */
+bool hg_driver_lets_vfio_own(const char *driver)
+{
+	static const char *const allowed[] = {
+		"pci-stub", "pcieport", "fsl-pci",
+	};
+	size_t i;
+
+	if (!driver[0] || hg_driver_is_vfio(driver))
+		return true;
+	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (!strcmp(driver, allowed[i]))
+			return true;
+	return false;
+}
+
+static bool selected(const struct hg_device *d, enum hg_member_filter filter)
+{
+	if (filter == HG_MEMBERS_IN_THE_WAY)
+		return !hg_driver_lets_vfio_own(d->driver);
+	return !hg_driver_is_vfio(d->driver);
+}
+
+size_t hg_group_members(const struct hg_group *group,
+			enum hg_member_filter filter, char *buf, size_t len)
+{
+	bool drivers = filter == HG_MEMBERS_IN_THE_WAY;
+	size_t i, count = 0, used = 0;
+	int w;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < group->n_members; i++) {
+		const struct hg_device *d = &group->members[i];
+
+		if (!selected(d, filter))
+			continue;
+		if (used < len) {
+			w = snprintf(buf + used, len - used, "%s%s%s%s%s",
+				     !count ? "" : drivers ? ", " : ",",
+				     d->name, drivers ? " (" : "",
+				     drivers ? d->driver : "",
+				     drivers ? ")" : "");
+			used += w > 0 ? (size_t)w : 0;
+		}
+		count++;
+	}
+	return count;
+}
 
 size_t hg_group_vfio_members(const struct hg_group *group,
 			     const char **names, size_t max)
@@ -44,11 +106,13 @@ size_t hg_group_vfio_why(const struct hg_group *group, char *why, size_t len)
 	size_t i, blockers = 0, used = 0;
 	const struct hg_device *d;
 
+	if (!why)
+		len = 0;
 	if (len)
 		why[0] = '\0';
 	for (i = 0; i < group->n_members; i++) {
 		d = &group->members[i];
-		if (hg_driver_lets_vfio_own(d->driver))
+		if (!selected(d, HG_MEMBERS_IN_THE_WAY))
 			continue;
 		/* "A (drv), B (drv)": every one, however many */
 		used = append(why, len, used, "%s%s (%s)",
