@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What a carve result means: the name of every code the module reports,
- * and a verdict for every region of a checked group, from the walks' hits
- * and segments (see enum hostgeom_seg_attr for why a segment proves a
- * region was kept out of the allocator), and what a failed mapping means
- * (the space used up, or a refusal with space left).
+ * What a carve result means: a verdict for every region of a checked
+ * group, from the walks' hits and segments (see enum hostgeom_seg_attr for
+ * why a segment proves a region was kept out of the allocator), and what a
+ * failed mapping means (the space used up, or a refusal with space left).
+ * The names of the codes are in names.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,95 +16,6 @@
 
 /* The last byte of the x86 MSI window that starts at TARGET32. */
 #define MSI_WINDOW_LAST (HOSTGEOM_CARVE_TARGET32 + 0xfffff)
-
-static const char *name_of(const char *const *names, size_t n, uint32_t v,
-			   const char *unknown)
-{
-	return v < n && names[v] ? names[v] : unknown;
-}
-
-const char *hg_kresv_type_name(uint32_t type)
-{
-	static const char *const names[] = {
-		[HOSTGEOM_RESV_DIRECT] = "direct",
-		[HOSTGEOM_RESV_DIRECT_RELAXABLE] = "direct-relaxable",
-		[HOSTGEOM_RESV_RESERVED] = "reserved",
-		[HOSTGEOM_RESV_MSI] = "msi",
-		[HOSTGEOM_RESV_SW_MSI] = "sw-msi",
-		[HOSTGEOM_RESV_CANARY] = "canary",
-	};
-
-	return name_of(names, ARRAY_SIZE(names), type, "unknown");
-}
-
-const char *hg_kdomain_type_name(uint32_t type)
-{
-	static const char *const names[] = {
-		[HOSTGEOM_DOMAIN_NONE] = "none",
-		[HOSTGEOM_DOMAIN_BLOCKED] = "blocked",
-		[HOSTGEOM_DOMAIN_IDENTITY] = "identity",
-		[HOSTGEOM_DOMAIN_UNMANAGED] = "unmanaged",
-		[HOSTGEOM_DOMAIN_DMA] = "DMA",
-		[HOSTGEOM_DOMAIN_DMA_FQ] = "DMA-FQ",
-		[HOSTGEOM_DOMAIN_OTHER] = "other",
-	};
-
-	return name_of(names, ARRAY_SIZE(names), type, "unknown");
-}
-
-const char *hg_carve_stop_name(uint32_t stop)
-{
-	static const char *const names[] = {
-		[HOSTGEOM_STOP_NONE] = "none",
-		[HOSTGEOM_STOP_TARGET] = "target",
-		[HOSTGEOM_STOP_COUNT] = "count",
-		[HOSTGEOM_STOP_TIME] = "time",
-		[HOSTGEOM_STOP_MAP_FAILED] = "map-failed",
-		[HOSTGEOM_STOP_MASK_REFUSED] = "mask-refused",
-		[HOSTGEOM_STOP_ABORTED] = "aborted",
-	};
-
-	return name_of(names, ARRAY_SIZE(names), stop, "unknown");
-}
-
-const char *hg_carve_skip_name(uint32_t skip)
-{
-	static const char *const names[] = {
-		[HOSTGEOM_SKIP_NONE] = "none",
-		[HOSTGEOM_SKIP_NOT_DMA_DOMAIN] = "not-dma-domain",
-		[HOSTGEOM_SKIP_UNBOUND] = "unbound",
-	};
-
-	return name_of(names, ARRAY_SIZE(names), skip, "unknown");
-}
-
-const char *hg_xlate_name(uint32_t xlate)
-{
-	static const char *const names[] = {
-		[HOSTGEOM_XLATE_UNMAPPED] = "unmapped",
-		[HOSTGEOM_XLATE_SCRATCH] = "scratch",
-		[HOSTGEOM_XLATE_IDENTITY] = "identity",
-		[HOSTGEOM_XLATE_OTHER] = "other",
-		[HOSTGEOM_XLATE_NO_DOMAIN] = "no-domain",
-	};
-
-	return name_of(names, ARRAY_SIZE(names), xlate, "unknown");
-}
-
-const char *hg_region_verdict_name(enum hg_region_verdict v)
-{
-	static const char *const names[] = {
-		[HG_RV_HIT] = "hit",
-		[HG_RV_CARVED] = "carved",
-		[HG_RV_PARTLY] = "partly-walked",
-		[HG_RV_NOT_REACHED] = "not-reached",
-		[HG_RV_OUT_OF_REACH] = "out-of-reach",
-		[HG_RV_NOT_CHECKED] = "not-checked",
-		[HG_RV_MAP_FAILED] = "map-failed",
-	};
-
-	return name_of(names, ARRAY_SIZE(names), v, "unknown");
-}
 
 static bool region_eq(const struct hg_kregion *a, const struct hg_kregion *b)
 {
@@ -374,18 +285,6 @@ static bool walks_32bit_first(const struct hg_kgroup *g,
 	return true;	/* dma-iommu's default for PCI devices */
 }
 
-const char *hg_map_failure_kind_name(enum hg_map_failure_kind k)
-{
-	static const char *const names[] = {
-		[HG_MF_NONE] = "none",
-		[HG_MF_EXHAUSTED] = "exhausted",
-		[HG_MF_REGION] = "region",
-		[HG_MF_UNEXPLAINED] = "unexplained",
-	};
-
-	return name_of(names, ARRAY_SIZE(names), k, "unknown");
-}
-
 void hg_carve_phase_map_failure(const struct hg_carve_group *cg,
 				const struct hg_carve_walk *w, size_t phase,
 				struct hg_map_failure *out)
@@ -611,19 +510,6 @@ bool hg_carve_walk_covered(const struct hg_carve_group *cg,
 {
 	return hg_carve_walk_through_top32(w) &&
 	       hg_carve_walk_reached_top(cg, w);
-}
-
-const char *hg_carve_verdict_name(enum hg_carve_verdict v)
-{
-	static const char *const names[] = {
-		[HG_CV_PASS] = "pass",
-		[HG_CV_VIOLATION] = "violation",
-		[HG_CV_NOT_CHECKED] = "not-checked",
-		[HG_CV_MAP_FAILED] = "map-failed",
-		[HG_CV_INCONCLUSIVE] = "inconclusive",
-	};
-
-	return name_of(names, ARRAY_SIZE(names), v, "unknown");
 }
 
 enum hg_carve_verdict hg_carve_group_verdict(const struct hg_carve_group *cg)

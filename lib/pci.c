@@ -54,22 +54,6 @@ enum {
 	EXP_RC_EC = 0xa,
 };
 
-const char *hg_pci_role_name(enum hg_pci_role role)
-{
-	static const char *const names[] = {
-		[HG_PCI_ENDPOINT] = "endpoint",
-		[HG_PCI_ROOT_PORT] = "root port",
-		[HG_PCI_UPSTREAM_PORT] = "switch upstream port",
-		[HG_PCI_DOWNSTREAM_PORT] = "switch downstream port",
-		[HG_PCI_PCIE_TO_PCI_BRIDGE] = "PCIe-to-PCI bridge",
-		[HG_PCI_PCI_BRIDGE] = "PCI bridge",
-		[HG_PCI_RC_INTEGRATED] = "root-complex integrated endpoint",
-		[HG_PCI_OTHER] = "other",
-	};
-
-	return role <= HG_PCI_OTHER ? names[role] : "other";
-}
-
 static uint16_t rd16(const uint8_t *cfg, size_t off)
 {
 	return cfg[off] | cfg[off + 1] << 8;

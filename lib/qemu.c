@@ -31,11 +31,6 @@
 #define QEMU_RESV_RESERVED 0
 #define QEMU_RESV_MSI 1
 
-const char *hg_machine_name(enum hg_machine machine)
-{
-	return machine == HG_MACHINE_VIRT ? "virt" : "q35";
-}
-
 static void note(struct hg_qemu_opts *opts, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

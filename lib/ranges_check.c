@@ -13,20 +13,6 @@
 #include <hostgeom/query.h>
 #include <hostgeom/vfio_policy.h>
 
-const char *hg_source_name(enum hg_source src)
-{
-	switch (src) {
-	case HG_SRC_SYSFS:
-		return "sysfs";
-	case HG_SRC_TYPE1:
-		return "type1";
-	case HG_SRC_IOMMUFD:
-	case HG_SRC_COUNT:
-		break;
-	}
-	return "iommufd";
-}
-
 /* A backend's answer as a source, or why there is none. */
 static int take_backend(struct hg_group_check *out, enum hg_source src,
 			enum hg_status status, const struct hg_err *why,

@@ -28,21 +28,6 @@ int hg_backend_parse(const char *name, unsigned int *mask, struct hg_err *err)
 	return 0;
 }
 
-const char *hg_status_name(enum hg_status status)
-{
-	switch (status) {
-	case HG_STATUS_NOT_ASKED:
-		return "not-asked";
-	case HG_STATUS_OK:
-		return "ok";
-	case HG_STATUS_UNAVAILABLE:
-		return "unavailable";
-	case HG_STATUS_FAILED:
-		break;
-	}
-	return "failed";
-}
-
 /* "4K", "2M", "8E": the binary unit that divides evenly. */
 static int pgsize_name(unsigned int bit, char *buf, size_t len)
 {

@@ -12,31 +12,6 @@
 
 #include "hex.h"
 
-static const char *const resv_names[] = {
-	[HG_RESV_DIRECT] = "direct",
-	[HG_RESV_DIRECT_RELAXABLE] = "direct-relaxable",
-	[HG_RESV_RESERVED] = "reserved",
-	[HG_RESV_MSI] = "msi",
-	[HG_RESV_UNKNOWN] = "unknown",
-};
-
-const char *hg_resv_type_name(enum hg_resv_type type)
-{
-	if ((unsigned int)type > HG_RESV_UNKNOWN)
-		type = HG_RESV_UNKNOWN;
-	return resv_names[type];
-}
-
-enum hg_resv_type hg_resv_type_parse(const char *name)
-{
-	unsigned int t;
-
-	for (t = 0; t < HG_RESV_UNKNOWN; t++)
-		if (!strcmp(name, resv_names[t]))
-			return t;
-	return HG_RESV_UNKNOWN;
-}
-
 /*
  * "0x" and 1 to 16 hex digits at *@p; advances *@p. Returns 0, or a short
  * reason for the caller's message.
