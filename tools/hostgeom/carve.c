@@ -152,7 +152,7 @@ static void print_map_failure_text(const struct hg_carve_group *cg,
 		print_string(PRINT_TEXT, NULL, "%s's own ", f->owner);
 		print_text("%s region 0x%" PRIx64 "-0x%" PRIx64
 			   " that dma-iommu did not reserve (space was left below: not exhaustion)",
-			   hg_kresv_type_name(r->type), r->start, r->last);
+			   hg_resv_type_name(r->type), r->start, r->last);
 		if (!hg_kgroup_region_shared(&cg->group, r))
 			print_text("%s", not_every_member);
 	} else if (f->has_iova) {
@@ -184,7 +184,7 @@ static void print_map_failure_json(const struct hg_map_failure *f)
 		print_hex(PRINT_JSON, "start", NULL, f->region.start);
 		print_hex(PRINT_JSON, "end", NULL, f->region.last);
 		print_string(PRINT_JSON, "type", NULL,
-			     hg_kresv_type_name(f->region.type));
+			     hg_resv_type_name(f->region.type));
 		print_string(PRINT_JSON, "owner", NULL, f->owner);
 		close_json_object();
 	} else {
@@ -334,7 +334,7 @@ static void print_region_check(const struct hg_region_check *rc)
 {
 	bool note = (rc->verdict == HG_RV_HIT ||
 		     rc->verdict == HG_RV_MAP_FAILED) && !rc->all_members &&
-		    rc->region.type != HOSTGEOM_RESV_CANARY;
+		    rc->region.type != HG_RESV_CANARY;
 
 	open_json_object(NULL);
 	print_string(PRINT_TEXT, NULL, "\tregion %s", rc->owner);

@@ -63,7 +63,7 @@ void module_print_kregion(enum output_type t, const char *start_fmt,
 {
 	print_hex(t, "start", start_fmt, r->start);
 	print_hex(t, "end", "-0x%016" PRIx64, r->last);
-	print_string(t, "type", " %s", hg_kresv_type_name(r->type));
+	print_string(t, "type", " %s", hg_resv_type_name(r->type));
 }
 
 /* 1: yes/true, 0: no/false, -1: unknown, "-" and null. */
