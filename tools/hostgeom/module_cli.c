@@ -91,7 +91,8 @@ static void print_kdevice(const struct hg_kgroup *g,
 	print_hex(PRINT_ANY, "coherent_dma_mask", " coherent 0x%" PRIx64,
 		  d->coherent_mask);
 	print_hex(PRINT_JSON, "bus_dma_limit", NULL, d->bus_dma_limit);
-	print_tristate("pci_32bit_first", " 32bit_first %s", d->pci_32bit_first);
+	print_tristate("pci_32bit_first", " 32bit_first %s",
+		       d->has_iommu ? d->pci_32bit_first : -1);
 	print_tristate("dma_iommu", " dma_iommu %s\n", d->dma_iommu);
 	open_json_array("reserved_regions");
 	for (i = 0; i < d->n_resv; i++) {
