@@ -117,7 +117,7 @@ TEST_F(vfio, check_agrees_exit_0)
 /* iommufd keeps less than sysfs and type1 say: a problem found, exit 1. */
 TEST_F(vfio, check_disagrees_exit_1)
 {
-	fake_kernel.ranges[1].last = 0x3fffffffffULL;
+	fake_kernel.ranges[1].end = 0x3fffffffffULL;
 	RUN(true, cmd_check, "check", );
 	ASSERT_EQ(1, self->r.status) TH_LOG("%s", self->r.err);
 	ASSERT_NE(NULL, self->doc);

@@ -82,8 +82,8 @@ static int parse_canary(const char *s, struct hg_kregion *r)
 	dash = strchr(copy, '-');
 	if (dash) {
 		*dash = '\0';
-		if (!parse_u64(copy, &r->start) && !parse_u64(dash + 1, &r->last) &&
-		    r->start <= r->last)
+		if (!parse_u64(copy, &r->start) && !parse_u64(dash + 1, &r->end) &&
+		    r->start <= r->end)
 			ret = 0;
 	}
 	free(copy);
@@ -115,7 +115,7 @@ static bool same_failure(const struct hg_map_failure *a,
 			 const struct hg_map_failure *b)
 {
 	return a->kind == b->kind && a->has_iova == b->has_iova &&
-	       a->start == b->start && a->last == b->last;
+	       a->start == b->start && a->end == b->end;
 }
 
 static const char not_every_member[] =
@@ -140,19 +140,19 @@ static void print_map_failure_text(const struct hg_carve_group *cg,
 	print_string(PRINT_TEXT, NULL, "%s: dma_map_page failed", w->device);
 	if (f->has_iova)
 		print_text(" at IOVA 0x%" PRIx64 "-0x%" PRIx64, f->start,
-			   f->last);
+			   f->end);
 	if (prev && same_failure(f, prev)) {
 		print_text(" again with the %u-bit mask\n",
 			   w->phase[i].mask_bits);
 		return;
 	}
 	if (f->kind == HG_MF_REGION) {
-		print_text(", %s ", r->start <= f->start && r->last >= f->last ?
+		print_text(", %s ", r->start <= f->start && r->end >= f->end ?
 			   "inside" : "over");
 		print_string(PRINT_TEXT, NULL, "%s's own ", f->owner);
 		print_text("%s region 0x%" PRIx64 "-0x%" PRIx64
 			   " that dma-iommu did not reserve (space was left below: not exhaustion)",
-			   hg_resv_type_name(r->type), r->start, r->last);
+			   hg_resv_type_name(r->type), r->start, r->end);
 		if (!hg_kgroup_region_shared(&cg->group, r))
 			print_text("%s", not_every_member);
 	} else if (f->has_iova) {
@@ -174,7 +174,7 @@ static void print_map_failure_json(const struct hg_map_failure *f)
 	if (f->has_iova) {
 		open_json_object("map_failed_at");
 		print_hex(PRINT_JSON, "start", NULL, f->start);
-		print_hex(PRINT_JSON, "end", NULL, f->last);
+		print_hex(PRINT_JSON, "end", NULL, f->end);
 		close_json_object();
 	} else {
 		print_null(PRINT_JSON, "map_failed_at", NULL, NULL);
@@ -182,7 +182,7 @@ static void print_map_failure_json(const struct hg_map_failure *f)
 	if (f->kind == HG_MF_REGION) {
 		open_json_object("map_failed_region");
 		print_hex(PRINT_JSON, "start", NULL, f->region.start);
-		print_hex(PRINT_JSON, "end", NULL, f->region.last);
+		print_hex(PRINT_JSON, "end", NULL, f->region.end);
 		print_string(PRINT_JSON, "type", NULL,
 			     hg_resv_type_name(f->region.type));
 		print_string(PRINT_JSON, "owner", NULL, f->owner);
@@ -266,7 +266,7 @@ static void print_hit_runs(const struct hg_carve_walk *w, enum output_type t)
 		h = &w->hit[i];
 		open_json_object(NULL);
 		print_hex(t, "start", "\t\tHIT 0x%016" PRIx64, h->first);
-		print_hex(t, "end", "-0x%016" PRIx64, h->last);
+		print_hex(t, "end", "-0x%016" PRIx64, h->end);
 		print_uint(t, "count", " (%u mappings)", h->count);
 		print_string(t, "owner", " inside %s's region", h->owner);
 		open_json_object("region");
@@ -390,7 +390,7 @@ int carve_print(unsigned int family_version,
 	if (res->has_canary) {
 		open_json_object("canary");
 		print_hex(PRINT_JSON, "start", NULL, res->canary.start);
-		print_hex(PRINT_JSON, "end", NULL, res->canary.last);
+		print_hex(PRINT_JSON, "end", NULL, res->canary.end);
 		close_json_object();
 	} else {
 		print_null(PRINT_JSON, "canary", NULL, NULL);

@@ -61,7 +61,7 @@ static void print_comparison(const struct hg_compare *cmp)
 		d = &cmp->diffs[j];
 		open_json_object(NULL);
 		print_range_fields("\t\t0x%016" PRIx64, d->range.start,
-				   d->range.last);
+				   d->range.end);
 		print_string(PRINT_ANY, "usable_in", " usable per %s only\n",
 			     hg_source_name(d->in_a ? cmp->a : cmp->b));
 		close_json_object();

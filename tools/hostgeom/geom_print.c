@@ -23,7 +23,7 @@ void print_range_list(enum output_type t, const char *key,
 		if (t & PRINT_JSON)
 			open_json_object(NULL);
 		print_hex(t, "start", "\t\t0x%016" PRIx64, set->v[i].start);
-		print_hex(t, "end", "-0x%016" PRIx64 "\n", set->v[i].last);
+		print_hex(t, "end", "-0x%016" PRIx64 "\n", set->v[i].end);
 		if (t & PRINT_JSON)
 			close_json_object();
 	}

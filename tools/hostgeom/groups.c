@@ -72,7 +72,7 @@ static void print_group(const struct hg_group *g)
 		open_json_object(NULL);
 		print_hex(PRINT_ANY, "start", "\treserved 0x%016" PRIx64,
 			  r->start);
-		print_hex(PRINT_ANY, "end", "-0x%016" PRIx64, r->last);
+		print_hex(PRINT_ANY, "end", "-0x%016" PRIx64, r->end);
 		print_string(PRINT_ANY, "type", " %s\n",
 			     hg_resv_type_name(r->type));
 		close_json_object();

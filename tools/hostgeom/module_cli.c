@@ -62,7 +62,7 @@ void module_print_kregion(enum output_type t, const char *start_fmt,
 			  const struct hg_kregion *r)
 {
 	print_hex(t, "start", start_fmt, r->start);
-	print_hex(t, "end", "-0x%016" PRIx64, r->last);
+	print_hex(t, "end", "-0x%016" PRIx64, r->end);
 	print_string(t, "type", " %s", hg_resv_type_name(r->type));
 }
 

@@ -44,7 +44,7 @@ static void print_host(const struct hg_qemu_input *in)
 		print_hex(PRINT_ANY, "start", " 0x%" PRIx64,
 			  in->usable.v[i].start);
 		print_hex(PRINT_ANY, "end", "-0x%" PRIx64,
-			  in->usable.v[i].last);
+			  in->usable.v[i].end);
 		close_json_object();
 	}
 	close_json_array();
@@ -66,7 +66,7 @@ static void print_virtio(const struct hg_qemu_opts *o, const char *virtio)
 	for (i = 0; i < o->reserved.n; i++) {
 		open_json_object(NULL);
 		print_hex(PRINT_JSON, "start", NULL, o->reserved.v[i].start);
-		print_hex(PRINT_JSON, "end", NULL, o->reserved.v[i].last);
+		print_hex(PRINT_JSON, "end", NULL, o->reserved.v[i].end);
 		print_string(PRINT_JSON, "type", NULL,
 			     o->reserved_type[i] ? "msi" : "reserved");
 		close_json_object();
