@@ -11,9 +11,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <libkmod.h>
-
 #include <hostgeom/kmodload.h>
+
+#include "kmod_dl.h"
 
 /* libkmod's own complaints (a missing modules.dep, ...) are not ours. */
 static void quiet(void *data, int priority, const char *file, int line,
@@ -28,15 +28,22 @@ static void quiet(void *data, int priority, const char *file, int line,
 	(void)args;
 }
 
-static struct kmod_ctx *context(struct hg_err *err)
-{
-	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+/* libkmod's calls, set by context() before any other use. */
+static const struct hg_libkmod *k;
 
-	if (!ctx)
-		hg_err_set(err, -ENOMEM, "cannot set up libkmod (out of memory?)");
-	else
-		kmod_set_log_fn(ctx, quiet, NULL);
-	return ctx;
+/* A libkmod context in *@ctx: 0, -ENOSYS (no libkmod) or -ENOMEM. */
+static int context(struct kmod_ctx **ctx, struct hg_err *err)
+{
+	*ctx = NULL;
+	k = hg_libkmod(err);
+	if (!k)
+		return -ENOSYS;
+	*ctx = k->new_ctx(NULL, NULL);
+	if (!*ctx)
+		return hg_err_set(err, -ENOMEM,
+				  "cannot set up libkmod (out of memory?)");
+	k->set_log_fn(*ctx, quiet, NULL);
+	return 0;
 }
 
 static bool is_loaded(struct kmod_ctx *ctx)
@@ -44,22 +51,22 @@ static bool is_loaded(struct kmod_ctx *ctx)
 	struct kmod_module *mod = NULL;
 	int state = -ENOENT;
 
-	if (!kmod_module_new_from_name(ctx, HG_KMOD_NAME, &mod)) {
-		state = kmod_module_get_initstate(mod);
-		kmod_module_unref(mod);
+	if (!k->module_new_from_name(ctx, HG_KMOD_NAME, &mod)) {
+		state = k->module_get_initstate(mod);
+		k->module_unref(mod);
 	}
 	return state == KMOD_MODULE_LIVE || state == KMOD_MODULE_COMING;
 }
 
 bool hg_kmod_is_loaded(void)
 {
-	struct kmod_ctx *ctx = context(NULL);
+	struct kmod_ctx *ctx;
 	bool loaded;
 
-	if (!ctx)
+	if (context(&ctx, NULL))
 		return false;
 	loaded = is_loaded(ctx);
-	kmod_unref(ctx);
+	k->unref(ctx);
 	return loaded;
 }
 
@@ -72,18 +79,18 @@ static int check_vermagic(struct kmod_module *mod, const char *path,
 	struct utsname u;
 	size_t n;
 
-	if (kmod_module_get_info(mod, &info) < 0)
+	if (k->module_get_info(mod, &info) < 0)
 		return hg_err_set_kind(err, HG_ERR_MODULE_MISSING, -ENOEXEC,
 				       "%s is not a kernel module (no readable .modinfo)",
 				       path);
-	kmod_list_foreach(l, info) {
-		if (!strcmp(kmod_module_info_get_key(l), "vermagic")) {
-			n = strcspn(kmod_module_info_get_value(l), " ");
+	for (l = info; l; l = k->list_next(info, l)) {
+		if (!strcmp(k->module_info_get_key(l), "vermagic")) {
+			n = strcspn(k->module_info_get_value(l), " ");
 			snprintf(built, sizeof(built), "%.*s", (int)n,
-				 kmod_module_info_get_value(l));
+				 k->module_info_get_value(l));
 		}
 	}
-	kmod_module_info_free_list(info);
+	k->module_info_free_list(info);
 	uname(&u);
 	if (!strcmp(built, u.release))
 		return 0;
@@ -141,13 +148,13 @@ static int open_file(struct kmod_ctx *ctx, const char *path,
 	int ret;
 
 	*mod = NULL;
-	ret = kmod_module_new_from_path(ctx, path, mod);
+	ret = k->module_new_from_path(ctx, path, mod);
 	if (ret < 0)
 		return hg_err_set(err, ret, "libkmod cannot open %s: %s",
 				  path, strerror(-ret));
 	ret = check_vermagic(*mod, path, err);
 	if (ret) {
-		kmod_module_unref(*mod);
+		k->module_unref(*mod);
 		*mod = NULL;
 	}
 	return ret;
@@ -162,12 +169,12 @@ int hg_kmod_check_file(const char *path, struct hg_err *err)
 	ret = check_access(path, err);
 	if (ret)
 		return ret;
-	ctx = context(err);
-	if (!ctx)
-		return -ENOMEM;
+	ret = context(&ctx, err);
+	if (ret)
+		return ret;
 	ret = open_file(ctx, path, &mod, err);
-	kmod_module_unref(mod);
-	kmod_unref(ctx);
+	k->module_unref(mod);
+	k->unref(ctx);
 	return ret;
 }
 
@@ -178,17 +185,17 @@ static int load_installed(struct kmod_ctx *ctx, struct hg_err *err)
 	const char *path;
 	int ret;
 
-	if (kmod_module_new_from_name_lookup(ctx, HG_KMOD_NAME, &mod) < 0 ||
+	if (k->module_new_from_name_lookup(ctx, HG_KMOD_NAME, &mod) < 0 ||
 	    !mod)
 		return 1;
-	path = kmod_module_get_path(mod);
+	path = k->module_get_path(mod);
 	ret = check_vermagic(mod, path ? path : HG_KMOD_NAME, err);
 	if (!ret)
-		ret = insert_error(kmod_module_probe_insert_module(mod, 0, NULL,
+		ret = insert_error(k->module_probe_insert_module(mod, 0, NULL,
 								   NULL, NULL,
 								   NULL),
 				   path ? path : HG_KMOD_NAME, err);
-	kmod_module_unref(mod);
+	k->module_unref(mod);
 	return ret;
 }
 
@@ -202,9 +209,9 @@ int hg_kmod_load(const char *path, bool *loaded, struct hg_err *err)
 	*loaded = false;
 	if (path && (ret = check_access(path, err)))
 		return ret;
-	ctx = context(err);
-	if (!ctx)
-		return -ENOMEM;
+	ret = context(&ctx, err);
+	if (ret)
+		return ret;
 	/* An explicit file is checked even when a module is loaded already. */
 	if (path && (ret = open_file(ctx, path, &mod, err)))
 		goto out;
@@ -213,7 +220,7 @@ int hg_kmod_load(const char *path, bool *loaded, struct hg_err *err)
 		goto out;
 	}
 	if (path) {
-		ret = insert_error(kmod_module_insert_module(mod, 0, NULL),
+		ret = insert_error(k->module_insert_module(mod, 0, NULL),
 				   path, err);
 	} else {
 		ret = load_installed(ctx, err);
@@ -226,8 +233,8 @@ int hg_kmod_load(const char *path, bool *loaded, struct hg_err *err)
 	}
 	*loaded = !ret;
 out:
-	kmod_module_unref(mod);
-	kmod_unref(ctx);
+	k->module_unref(mod);
+	k->unref(ctx);
 	return ret;
 }
 
@@ -237,15 +244,15 @@ int hg_kmod_unload(struct hg_err *err)
 	struct kmod_ctx *ctx;
 	int ret;
 
-	ctx = context(err);
-	if (!ctx)
-		return -ENOMEM;
-	ret = kmod_module_new_from_name(ctx, HG_KMOD_NAME, &mod);
+	ret = context(&ctx, err);
+	if (ret)
+		return ret;
+	ret = k->module_new_from_name(ctx, HG_KMOD_NAME, &mod);
 	if (!ret) {
-		ret = kmod_module_remove_module(mod, 0);
-		kmod_module_unref(mod);
+		ret = k->module_remove_module(mod, 0);
+		k->module_unref(mod);
 	}
-	kmod_unref(ctx);
+	k->unref(ctx);
 	switch (ret) {
 	case 0:
 	case -ENOENT:

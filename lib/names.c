@@ -200,6 +200,7 @@ const char *hg_err_kind_name(enum hg_err_kind kind)
 		[HG_ERR_MODULE_FOREIGN] = "module-foreign",
 		[HG_ERR_MODULE_NOT_LOADED] = "module-not-loaded",
 		[HG_ERR_MODULE_VERSION] = "module-version",
+		[HG_ERR_NO_LIBKMOD] = "no-libkmod",
 	};
 
 	return NAME_OF(names, kind);

@@ -67,6 +67,8 @@ static const char *cli_hint(enum hg_err_kind kind)
 		return "rebuild it: make -C kmod KDIR=/lib/modules/$(uname -r)/build (the kit's guest kernel: KDIR=$(scripts/guest-kernel kdir))";
 	case HG_ERR_MODULE_NOT_LOADED:
 		return "load it with --load[=PATH], or: insmod kmod/out/$(uname -r)/hostgeom_test.ko";
+	case HG_ERR_NO_LIBKMOD:
+		return "install libkmod (Debian: apt-get install libkmod2), or load the module with insmod and leave out --load";
 	case HG_ERR_MODULE_VERSION:
 		return "rmmod hostgeom_test, then load the one built from this tree (make module)";
 	}

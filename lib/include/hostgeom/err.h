@@ -23,6 +23,8 @@ enum hg_err_kind {
 	HG_ERR_MODULE_NOT_LOADED,
 	/* The loaded module speaks another family version: replace it. */
 	HG_ERR_MODULE_VERSION,
+	/* libkmod (libkmod.so.2, opened when a module is loaded) is missing. */
+	HG_ERR_NO_LIBKMOD,
 };
 
 struct hg_err {

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libkmod, opened on first use (dlopen), so that hostgeom runs where
+ * libkmod is not installed (a minimal guest, a container) for everything
+ * but loading the module.
+ */
+#ifndef HOSTGEOM_KMOD_DL_H
+#define HOSTGEOM_KMOD_DL_H
+
+#include <libkmod.h>
+
+#include <hostgeom/err.h>
+
+/* The libkmod calls the library makes, typed as libkmod.h declares them. */
+struct hg_libkmod {
+	__typeof__(kmod_new) *new_ctx;
+	__typeof__(kmod_unref) *unref;
+	__typeof__(kmod_set_log_fn) *set_log_fn;
+	__typeof__(kmod_list_next) *list_next;
+	__typeof__(kmod_module_new_from_name) *module_new_from_name;
+	__typeof__(kmod_module_new_from_name_lookup) *module_new_from_name_lookup;
+	__typeof__(kmod_module_new_from_path) *module_new_from_path;
+	__typeof__(kmod_module_unref) *module_unref;
+	__typeof__(kmod_module_get_initstate) *module_get_initstate;
+	__typeof__(kmod_module_get_info) *module_get_info;
+	__typeof__(kmod_module_info_get_key) *module_info_get_key;
+	__typeof__(kmod_module_info_get_value) *module_info_get_value;
+	__typeof__(kmod_module_info_free_list) *module_info_free_list;
+	__typeof__(kmod_module_get_path) *module_get_path;
+	__typeof__(kmod_module_insert_module) *module_insert_module;
+	__typeof__(kmod_module_probe_insert_module) *module_probe_insert_module;
+	__typeof__(kmod_module_remove_module) *module_remove_module;
+};
+
+/*
+ * libkmod's calls, or NULL with @err set (HG_ERR_NO_LIBKMOD) when the
+ * shared library or one of its symbols is missing. Opened once per
+ * process and kept.
+ */
+const struct hg_libkmod *hg_libkmod(struct hg_err *err);
+
+#endif
