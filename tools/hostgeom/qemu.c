@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include <hostgeom/json.h>
+#include <hostgeom/libvirt_version.h>
 #include <hostgeom/qemu.h>
+#include <hostgeom/qemu_libvirt.h>
 #include <hostgeom/query.h>
 
 #include "cli.h"
@@ -18,14 +20,19 @@ static void usage(void)
 	       "Prints the QEMU 10 vIOMMU options that keep a guest within what\n"
 	       "the host IOMMU can map for these devices (default: every group\n"
 	       "bound to vfio-pci): a virtio-iommu-pci JSON -device, the\n"
-	       "intel-iommu aw-bits that fits, and a libvirt <iommu> element.\n"
-	       "Comment lines say what each value came from.\n"
+	       "intel-iommu aw-bits that fits, and the libvirt domain XML for\n"
+	       "them, in the form the installed libvirt accepts (virtio aw_bits\n"
+	       "and granule natively from libvirt 12.1.0, by <qemu:override>\n"
+	       "from 8.3.0, by <qemu:commandline> before; not found: the\n"
+	       "override). Comment lines say what each value came from.\n"
 	       "\n"
 	       "  -m, --machine q35|virt   guest machine type (default q35)\n"
 	       "  -s, --source vfio|sysfs  geometry from VFIO (default; devices\n"
 	       "                           bound to vfio-pci, root) or from sysfs\n"
 	       "                           (reserved regions and the VT-d width)\n"
 	       "  -b, --backend type1|iommufd|all  VFIO backend (default all)\n"
+	       "      --libvirt-version X.Y.Z  libvirt XML for that libvirt\n"
+	       "                           (default: the installed one's version)\n"
 	       "  -j, --json               JSON output\n");
 }
 
@@ -47,7 +54,8 @@ static json_object *ranges_with_types(const struct hg_qemu_opts *o)
 
 static int print_json(struct cli *cli, const struct hg_qemu_input *in,
 		      const struct hg_qemu_opts *o, const char *virtio,
-		      const char *intel, const char *libvirt)
+		      const char *intel, const char *libvirt,
+		      const char *libvirt_intel)
 {
 	json_object *root = cli_envelope("qemu"), *host, *v, *notes;
 	size_t i;
@@ -75,6 +83,8 @@ static int print_json(struct cli *cli, const struct hg_qemu_input *in,
 		json_object_object_add(v, "device", json_object_new_string(intel));
 		json_object_object_add(v, "machine", json_object_new_string(
 			"q35,kernel-irqchip=split"));
+		json_object_object_add(v, "libvirt",
+				       json_object_new_string(libvirt_intel));
 		json_object_object_add(root, "intel_iommu", v);
 	} else {
 		json_object_object_add(root, "intel_iommu", NULL);
@@ -90,7 +100,8 @@ static int print_json(struct cli *cli, const struct hg_qemu_input *in,
 
 static int print_text(const struct hg_qemu_input *in,
 		      const struct hg_qemu_opts *o, const char *virtio,
-		      const char *intel, const char *libvirt)
+		      const char *intel, const char *libvirt,
+		      const char *libvirt_intel)
 {
 	char pages[128];
 	size_t i;
@@ -107,35 +118,52 @@ static int print_text(const struct hg_qemu_input *in,
 	if (intel)
 		printf("-machine %s,kernel-irqchip=split -device %s\n",
 		       hg_machine_name(o->machine), intel);
-	printf("# libvirt\n%s\n", libvirt);
+	printf("# libvirt, virtio-iommu\n%s\n", libvirt);
+	if (libvirt_intel)
+		printf("# libvirt, intel-iommu\n%s\n", libvirt_intel);
 	return EXIT_OK;
 }
 
+/* The guest's machine and the libvirt that reads the XML. */
+struct qemu_target {
+	enum hg_machine machine;
+	unsigned long libvirt_version;
+	const char *libvirt_source;
+};
+
 static int emit(struct cli *cli, struct hg_qemu_input *in,
-		enum hg_machine machine)
+		const struct qemu_target *target)
 {
+	enum hg_machine machine = target->machine;
 	char *virtio = NULL, *intel = NULL, *libvirt = NULL;
+	char *libvirt_intel = NULL;
 	struct hg_qemu_opts o;
 	struct hg_err err = { 0 };
 	int ret;
 
 	in->machine = machine;
+	in->libvirt_version = target->libvirt_version;
+	in->libvirt_source = target->libvirt_source;
 	if (hg_qemu_derive(in, &o, &err))
 		return cli_fail(&err);
 	virtio = hg_qemu_virtio_device_json(&o);
 	libvirt = hg_qemu_libvirt_xml(&o);
 	if (machine == HG_MACHINE_Q35)
 		intel = hg_qemu_intel_device(&o);
-	if (!virtio || !libvirt) {
+	if (intel)
+		libvirt_intel = hg_qemu_libvirt_intel_xml(&o);
+	if (!virtio || !libvirt || (intel && !libvirt_intel)) {
 		ret = cli_failf("out of memory");
 	} else if (cli->json) {
-		ret = print_json(cli, in, &o, virtio, intel, libvirt);
+		ret = print_json(cli, in, &o, virtio, intel, libvirt,
+				 libvirt_intel);
 	} else {
-		ret = print_text(in, &o, virtio, intel, libvirt);
+		ret = print_text(in, &o, virtio, intel, libvirt, libvirt_intel);
 	}
 	free(virtio);
 	free(intel);
 	free(libvirt);
+	free(libvirt_intel);
 	hg_qemu_opts_free(&o);
 	return ret;
 }
@@ -156,7 +184,7 @@ static int parse_ids(const struct hg_topology *topo, char **args, size_t n,
 }
 
 static int from_sysfs(struct cli *cli, char **args, size_t n,
-		      enum hg_machine machine)
+		      const struct qemu_target *target)
 {
 	struct hg_qemu_input in = { 0 };
 	struct hg_topology topo = { 0 };
@@ -172,7 +200,7 @@ static int from_sysfs(struct cli *cli, char **args, size_t n,
 		if (hg_qemu_input_from_sysfs(&cli->ctx, &topo, ids, n, &in, &err))
 			ret = cli_fail(&err);
 		else
-			ret = emit(cli, &in, machine);
+			ret = emit(cli, &in, target);
 	}
 	hg_qemu_input_free(&in);
 	free(ids);
@@ -181,7 +209,7 @@ static int from_sysfs(struct cli *cli, char **args, size_t n,
 }
 
 static int from_vfio(struct cli *cli, char **args, size_t n,
-		     unsigned int backends, enum hg_machine machine)
+		     unsigned int backends, const struct qemu_target *target)
 {
 	struct hg_qemu_input in = { 0 };
 	struct hg_geom_query q = { 0 };
@@ -209,7 +237,7 @@ static int from_vfio(struct cli *cli, char **args, size_t n,
 					g->group->id, g->iommufd_err.msg);
 		}
 	} else {
-		ret = emit(cli, &in, machine);
+		ret = emit(cli, &in, target);
 	}
 	hg_qemu_input_free(&in);
 	hg_geom_query_free(&q);
@@ -222,9 +250,10 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 		{ "machine", required_argument, NULL, 'm' },
 		{ "source", required_argument, NULL, 's' },
 		{ "backend", required_argument, NULL, 'b' },
+		{ "libvirt-version", required_argument, NULL, 'L' },
 		CLI_COMMON_OPTS
 	};
-	enum hg_machine machine = HG_MACHINE_Q35;
+	struct qemu_target target = { .machine = HG_MACHINE_Q35 };
 	unsigned int backends = HG_BACKEND_ALL;
 	struct hg_err err = { 0 };
 	bool sysfs = false;
@@ -235,9 +264,9 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'm':
 			if (!strcmp(optarg, "q35"))
-				machine = HG_MACHINE_Q35;
+				target.machine = HG_MACHINE_Q35;
 			else if (!strcmp(optarg, "virt"))
-				machine = HG_MACHINE_VIRT;
+				target.machine = HG_MACHINE_VIRT;
 			else
 				return cli_failf("unknown machine '%s': use q35 or virt",
 						 optarg);
@@ -253,14 +282,26 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 			if (hg_backend_parse(optarg, &backends, &err))
 				return cli_fail(&err);
 			continue;
+		case 'L':
+			if (hg_libvirt_version_parse(optarg,
+						     &target.libvirt_version,
+						     &err))
+				return cli_fail(&err);
+			target.libvirt_source = "given";
+			continue;
 		}
 		c = cli_option(cli, c, "qemu ", usage);
 		if (c != CLI_NEXT)
 			return c;
 	}
+	/* not found: the XML the most libvirt releases take */
+	if (!target.libvirt_source &&
+	    hg_libvirt_installed_version(&target.libvirt_version,
+					 &target.libvirt_source, NULL))
+		target.libvirt_source = NULL;
 	if (sysfs)
 		return from_sysfs(cli, argv + optind, (size_t)(argc - optind),
-				  machine);
+				  &target);
 	return from_vfio(cli, argv + optind, (size_t)(argc - optind),
-			 backends, machine);
+			 backends, &target);
 }
