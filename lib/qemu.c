@@ -114,6 +114,8 @@ static void note_libvirt(const struct hg_qemu_input *in,
 	note(out, "libvirt %s (%s): %s", ver,
 	     in->libvirt_source ? in->libvirt_source : "not found",
 	     hg_libvirt_form_why(hg_libvirt_form_for(in->libvirt_version)));
+	if (in->machine == HG_MACHINE_VIRT)
+		note(out, "libvirt on virt: a virtio IOMMU needs <acpi/>, which on aarch64 needs UEFI firmware (<os firmware='efi'>)");
 	if (in->libvirt_version && out->intel_aw_bits &&
 	    in->libvirt_version < HG_LIBVIRT_INTEL_AW_BITS)
 		note(out, "warning: libvirt takes intel-iommu aw_bits from 6.5.0 on");

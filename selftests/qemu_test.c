@@ -120,6 +120,7 @@ TEST_F(qemu, vtd48_virt_types_holes_but_never_sets_them)
 	EXPECT_EQ(0x1000fffffull, self->opts.reserved.v[1].last);
 	EXPECT_EQ(0, self->opts.reserved_type[1]);
 	EXPECT_TRUE(has_note(&self->opts, "on virt sets them itself"));
+	EXPECT_TRUE(has_note(&self->opts, "on aarch64 needs UEFI firmware"));
 	s = hg_qemu_virtio_device_json(&self->opts);
 	ASSERT_NE(NULL, s);
 	EXPECT_STREQ("{\"driver\":\"virtio-iommu-pci\",\"aw-bits\":48,\"granule\":\"4k\"}", s);
