@@ -118,9 +118,13 @@ int libvirt_env_start(struct libvirt_env *env)
 			 needed[i]);
 		return -1;
 	}
-	if (!geteuid() && !(pw = getpwnam("nobody"))) {
-		snprintf(env->why, sizeof(env->why), "no user 'nobody' to run libvirtd as");
-		return -1;
+	if (!geteuid()) {
+		pw = getpwnam("nobody");
+		if (!pw) {
+			snprintf(env->why, sizeof(env->why),
+				 "no user 'nobody' to run libvirtd as");
+			return -1;
+		}
 	}
 	if (make_dir(env, pw))
 		return -1;
