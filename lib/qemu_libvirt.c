@@ -11,7 +11,8 @@
  *  - libvirt adds a virtio IOMMU only with ACPI (<features><acpi/>); on
  *    aarch64, ACPI needs UEFI firmware.
  *  - intel: <driver aw_bits> from 6.5.0, intremap with the split I/O APIC
- *    (<ioapic driver='qemu'/>), which QEMU's kernel-irqchip=split is.
+ *    (<ioapic driver='qemu'/>, QEMU's kernel-irqchip=split), as libvirt's
+ *    docs ask; 11.3 would also add it by itself.
  */
 #include <stdbool.h>
 #include <stdio.h>

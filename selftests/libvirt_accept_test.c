@@ -19,6 +19,9 @@
 #include <hostgeom/qemu.h>
 #include <hostgeom/qemu_libvirt.h>
 
+#include "cli_run.h"
+#include "fake_sysfs.h"
+#include "json_get.h"
 #include "kselftest_harness.h"
 #include "libvirt_env.h"
 #include "prog_run.h"
@@ -263,6 +266,92 @@ TEST_F(accept, qemu_argv)
 		EXPECT_NE(NULL, strstr(self->out, "kernel_irqchip=split"));
 	}
 	json_object_put(dev);
+}
+
+/* A q35 VT-d host of 39 bits with the MSI window, as cli_qemu_test's. */
+static struct fake_sysfs *vtd39_tree(void)
+{
+	struct fake_dev edu = { .name = "0000:01:00.0", .group = 3, .pci = true,
+				.vendor = 0x1234, .device = 0x11e8,
+				.class_code = 0x00ff00, .driver = "vfio-pci" };
+	struct fake_sysfs *fs = fake_sysfs_create();
+
+	if (!fs || fake_sysfs_add_group(fs, 3, "DMA",
+			"0x00000000fee00000 0x00000000feefffff msi\n") ||
+	    fake_sysfs_add_dev(fs, &edu) ||
+	    fake_sysfs_printf(fs, "devices/virtual/iommu/dmar0/intel-iommu/cap",
+			      "0xc00260202\n") ||
+	    fake_sysfs_printf(fs, "devices/virtual/iommu/dmar0/intel-iommu/ecap",
+			      "0xf00f5e\n") ||
+	    fake_sysfs_symlink(fs, "class/iommu/dmar0",
+			       "devices/virtual/iommu/dmar0") ||
+	    fake_sysfs_symlink(fs, "bus/pci/devices/0000:01:00.0/iommu",
+			       "devices/virtual/iommu/dmar0")) {
+		fake_sysfs_destroy(fs);
+		return NULL;
+	}
+	return fs;
+}
+
+/*
+ * @xml merged into a domain, through domxml-to-native: the aw-bits of its
+ * @driver -device, or -1 with libvirt's words in @out.
+ */
+static int native_aw_bits(const char *xml, const char *driver, char *out,
+			  size_t len)
+{
+	char file[256];
+	char *argv[] = { "virsh", "-c", libvirt.uri, "domxml-to-native",
+			 "qemu-argv", file, NULL };
+	json_object *dev;
+	int aw;
+
+	snprintf(file, sizeof(file), "%s/printed-%s.xml", libvirt.dir, driver);
+	if (!xml || write_domain(file, xml, HG_MACHINE_Q35) ||
+	    prog_run(argv, out, len))
+		return -1;
+	dev = device_of(out, driver);
+	if (!dev)
+		return -1;
+	aw = json_object_get_int(json_object_object_get(dev, "aw-bits"));
+	json_object_put(dev);
+	return aw;
+}
+
+/*
+ * What hostgeom itself prints, for the libvirt it finds installed: both
+ * libvirt elements of its JSON output go through domxml-to-native.
+ */
+TEST(printed_by_hostgeom)
+{
+	const char *argv[] = { "--sysfs-root", NULL, "-j", "qemu", "-s",
+			       "sysfs", NULL };
+	static struct cli_result res;
+	static char out[OUT_MAX];
+	struct fake_sysfs *fs;
+	const char *virtio, *intel;
+	json_object *doc;
+
+	if (!libvirt.pid)
+		SKIP(return, "%s", libvirt.why);
+	fs = vtd39_tree();
+	ASSERT_NE(NULL, fs);
+	argv[1] = fake_sysfs_root(fs);
+	EXPECT_EQ(0, cli_run(&res, argv)) {
+		TH_LOG("%s", res.err);
+	}
+	fake_sysfs_destroy(fs);
+	doc = json_tokener_parse(res.out);
+	ASSERT_NE(NULL, doc);
+	virtio = json_object_get_string(json_get(doc, "libvirt"));
+	intel = json_object_get_string(json_get(doc, "intel_iommu.libvirt"));
+	EXPECT_EQ(39, native_aw_bits(virtio, "virtio-iommu", out, sizeof(out))) {
+		TH_LOG("%s\n%s", out, virtio);
+	}
+	EXPECT_EQ(39, native_aw_bits(intel, "intel-iommu", out, sizeof(out))) {
+		TH_LOG("%s\n%s", out, intel);
+	}
+	json_object_put(doc);
 }
 
 TEST_HARNESS_MAIN
