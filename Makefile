@@ -8,6 +8,8 @@
 #   make repro      the non-singleton group problem, nested, with verdicts
 #   make fixcheck   its fix on 6.12 and 7.3, unpatched and patched (matrix)
 #   make module     the test kernel module (KDIR= a kernel build tree)
+#   make fuzz       the libFuzzer targets, FUZZ_SECONDS each (default 60)
+#   make fuzz-corpus  their seed corpora again (fuzz/corpus/), minimised
 #   make install    PREFIX=/usr/local, DESTDIR= honoured
 
 B        ?= build
@@ -52,7 +54,8 @@ FAKE_LIBKMOD := $(B)/selftests/fake_libkmod/libkmod.so.2
 
 all: $(B)/hostgeom $(TESTS) $(FAKE_LIBKMOD)
 
-.PHONY: all check demo bench repro fixcheck module install clean setup prereq
+.PHONY: all check demo bench repro fixcheck module install clean setup prereq \
+	fuzz fuzz-build fuzz-corpus
 
 prereq:
 	@test -n "$(UAPI)" -a -f "$(UAPI)/linux/iommufd.h" || { \
@@ -99,6 +102,51 @@ $(FAKE_LIBKMOD): selftests/fake_libkmod/libkmod.c
 
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(HELPER_OBJS:.o=.d) \
 	 $(TESTS:=.d)
+
+# libFuzzer targets (fuzz/*_fuzz.c): the library and the fakes they need
+# built again by clang with the fuzzer's coverage, ASan and UBSan.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -std=gnu11 -Wall -Wextra \
+		-Werror -D_GNU_SOURCE $(FUZZ_SAN)
+FUZZ_SRCS    := $(wildcard fuzz/*_fuzz.c)
+FUZZ_BINS    := $(FUZZ_SRCS:fuzz/%.c=$(B)/fuzz/%)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/fuzz/%.o)
+FUZZ_FAKE_OBJS := $(B)/fuzz/selftests/fake_sysfs.o \
+		  $(B)/fuzz/selftests/fake_vfio.o
+
+$(B)/fuzz/%.o: %.c | prereq
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Ilib -Iselftests $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/libhostgeom.a: $(FUZZ_LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/fuzz/%_fuzz: fuzz/%_fuzz.c $(B)/fuzz/libhostgeom.a $(FUZZ_FAKE_OBJS) | prereq
+	$(FUZZ_CC) $(CPPFLAGS) -Ilib -Iselftests $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer -MMD -MP -MF $@.d -MT $@ -o $@ $< \
+		$(FUZZ_FAKE_OBJS) $(B)/fuzz/libhostgeom.a $(LDLIBS)
+
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_FAKE_OBJS:.o=.d) $(FUZZ_BINS:=.d)
+
+fuzz-build: $(FUZZ_BINS)
+
+# The seed corpora: written by fuzz/mkcorpus, then shrunk by libFuzzer.
+$(B)/fuzz/mkcorpus: fuzz/mkcorpus.c $(B)/selftests/helpers.a $(B)/libhostgeom.a | prereq
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Iselftests $(CFLAGS) -o $@ $< \
+		$(B)/selftests/helpers.a $(B)/libhostgeom.a $(LDLIBS)
+
+fuzz-corpus: $(B)/fuzz/mkcorpus fuzz-build
+	rm -rf fuzz/corpus
+	$(B)/fuzz/mkcorpus fuzz/corpus
+	scripts/fuzz-run --minimise $(B)/fuzz
+
+fuzz: fuzz-build
+	scripts/fuzz-run --seconds $(FUZZ_SECONDS) $(B)/fuzz
 
 setup:
 	scripts/setup

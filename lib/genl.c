@@ -21,6 +21,8 @@
 
 #include <hostgeom/genl.h>
 
+#include "genl_reply.h"
+
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -722,6 +724,17 @@ static int parse_carve(struct nlattr *attrs, int len, void *arg)
 			return ret;
 	}
 	return 0;
+}
+
+int hg_genl_parse_group_reply(void *attrs, int len, struct hg_kgroups *out)
+{
+	return parse_dumped_group(attrs, len, out);
+}
+
+int hg_genl_parse_carve_reply(void *attrs, int len,
+			      struct hg_carve_result *out)
+{
+	return parse_carve(attrs, len, out);
 }
 
 void hg_carve_result_free(struct hg_carve_result *res)

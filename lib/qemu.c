@@ -25,6 +25,7 @@
 
 #include <hostgeom/geometry.h>
 #include <hostgeom/qemu.h>
+#include <hostgeom/qemu_libvirt.h>
 
 #define QEMU_AW_MIN 32
 /* QEMU's reserved-region type codes */
@@ -97,6 +98,24 @@ static int derive_reserved(const struct hg_qemu_input *in,
 	return 0;
 }
 
+/* Which libvirt the XML is for, and so its form. */
+static void note_libvirt(const struct hg_qemu_input *in,
+			 struct hg_qemu_opts *out)
+{
+	char ver[32];
+
+	out->libvirt_version = in->libvirt_version;
+	hg_libvirt_version_str(in->libvirt_version, ver, sizeof(ver));
+	note(out, "libvirt %s (%s): %s", ver,
+	     in->libvirt_source ? in->libvirt_source : "not found",
+	     hg_libvirt_form_why(hg_libvirt_form_for(in->libvirt_version)));
+	if (in->machine == HG_MACHINE_VIRT)
+		note(out, "libvirt on virt: a virtio IOMMU needs <acpi/>, which on aarch64 needs UEFI firmware (<os firmware='efi'>)");
+	if (in->libvirt_version && out->intel_aw_bits &&
+	    in->libvirt_version < HG_LIBVIRT_INTEL_AW_BITS)
+		note(out, "warning: libvirt takes intel-iommu aw_bits from 6.5.0 on");
+}
+
 int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
 		   struct hg_err *err)
 {
@@ -159,6 +178,7 @@ int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
 	else
 		note(out, "intel-iommu: no aw-bits (39 or 48) fits a %u-bit host; use virtio-iommu",
 		     aw);
+	note_libvirt(in, out);
 	return 0;
 }
 
@@ -201,33 +221,6 @@ char *hg_qemu_intel_device(const struct hg_qemu_opts *opts)
 	/* caching-mode: VFIO needs map notifications; intremap: MSI isolation */
 	if (asprintf(&s, "intel-iommu,intremap=on,caching-mode=on,aw-bits=%u",
 		     opts->intel_aw_bits) < 0)
-		return NULL;
-	return s;
-}
-
-/* libvirt names the granule by size in KiB, or mode='host'. */
-static const char *libvirt_granule(const char *granule, char *buf, size_t len)
-{
-	if (!strcmp(granule, "host"))
-		return "mode='host'";
-	snprintf(buf, len, "size='%lu' unit='KiB'", strtoul(granule, NULL, 10));
-	return buf;
-}
-
-char *hg_qemu_libvirt_xml(const struct hg_qemu_opts *opts)
-{
-	char granule[48];
-	char *s;
-
-	if (asprintf(&s,
-		     "<iommu model='virtio'>\n"
-		     "  <driver aw_bits='%u'>\n"
-		     "    <granule %s/>\n"
-		     "  </driver>\n"
-		     "</iommu>",
-		     opts->aw_bits,
-		     libvirt_granule(opts->granule, granule,
-				     sizeof(granule))) < 0)
 		return NULL;
 	return s;
 }

@@ -52,7 +52,8 @@ FIXTURE_TEARDOWN(vtd_host)
 TEST_F(vtd_host, sysfs_source_text)
 {
 	const char *argv[] = { "--sysfs-root", fake_sysfs_root(self->fs),
-			       "qemu", "--source", "sysfs", NULL };
+			       "qemu", "--source", "sysfs",
+			       "--libvirt-version", "12.1.0", NULL };
 
 	ASSERT_EQ(0, cli_run(&self->res, argv)) {
 		TH_LOG("stderr: %s", self->res.err);

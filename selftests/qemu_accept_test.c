@@ -17,6 +17,7 @@
 #include <hostgeom/qemu.h>
 
 #include "kselftest_harness.h"
+#include "prog_run.h"
 
 FIXTURE(accept) {
 	struct hg_qemu_input in;
@@ -64,24 +65,6 @@ FIXTURE_VARIANT_ADD(accept, virt_64_no_hole) {
 	.host_bits = 64,
 	.msi_hole = false,
 };
-
-static bool in_path(const char *prog)
-{
-	char *path = getenv("PATH"), *copy, *dir, *save = NULL;
-	char full[4096];
-	bool found = false;
-
-	if (!path)
-		return false;
-	copy = strdup(path);
-	for (dir = strtok_r(copy, ":", &save); dir && !found;
-	     dir = strtok_r(NULL, ":", &save)) {
-		snprintf(full, sizeof(full), "%s/%s", dir, prog);
-		found = access(full, X_OK) == 0;
-	}
-	free(copy);
-	return found;
-}
 
 /*
  * Runs QEMU stopped, sends qmp_capabilities + quit on stdin, returns its
@@ -146,7 +129,7 @@ FIXTURE_SETUP(accept)
 	struct hg_err err = { 0 };
 
 	memset(&self->in, 0, sizeof(self->in));
-	if (!in_path(variant->binary))
+	if (!prog_in_path(variant->binary))
 		SKIP(return, "%s not installed (scripts/setup installs it)",
 		     variant->binary);
 	self->msi = (struct hg_resv){ 0xfee00000, 0xfeefffff, HG_RESV_MSI };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <hostgeom/qemu.h>
+#include <hostgeom/qemu_libvirt.h>
 
 #include "kselftest_harness.h"
 
@@ -81,8 +82,20 @@ TEST_F(qemu, vtd39_q35)
 	free(s);
 	s = hg_qemu_libvirt_xml(&self->opts);
 	ASSERT_NE(NULL, s);
-	EXPECT_STREQ("<iommu model='virtio'>\n  <driver aw_bits='39'>\n"
-		     "    <granule size='4' unit='KiB'/>\n  </driver>\n</iommu>", s);
+	/* no libvirt version known: the override, 8.3.0 and later */
+	EXPECT_STREQ("<domain xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
+		     "  <features>\n    <acpi/>\n  </features>\n"
+		     "  <devices>\n    <iommu model='virtio'/>\n  </devices>\n"
+		     "  <qemu:override>\n"
+		     "    <qemu:device alias='iommu0'>\n"
+		     "      <qemu:frontend>\n"
+		     "        <qemu:property name='aw-bits' type='unsigned' value='39'/>\n"
+		     "        <qemu:property name='granule' type='string' value='4k'/>\n"
+		     "      </qemu:frontend>\n"
+		     "    </qemu:device>\n"
+		     "  </qemu:override>\n"
+		     "</domain>", s);
+	EXPECT_TRUE(has_note(&self->opts, "libvirt unknown (not found): <iommu model='virtio'/> and a <qemu:override>"));
 	free(s);
 }
 
@@ -107,6 +120,7 @@ TEST_F(qemu, vtd48_virt_types_holes_but_never_sets_them)
 	EXPECT_EQ(0x1000fffffull, self->opts.reserved.v[1].end);
 	EXPECT_EQ(0, self->opts.reserved_type[1]);
 	EXPECT_TRUE(has_note(&self->opts, "on virt sets them itself"));
+	EXPECT_TRUE(has_note(&self->opts, "on aarch64 needs UEFI firmware"));
 	s = hg_qemu_virtio_device_json(&self->opts);
 	ASSERT_NE(NULL, s);
 	EXPECT_STREQ("{\"driver\":\"virtio-iommu-pci\",\"aw-bits\":48,\"granule\":\"4k\"}", s);
@@ -157,6 +171,7 @@ TEST_F(qemu, granule_64k_warns_on_q35)
 
 	vtd_host(&self->in, 48);
 	self->in.pgsizes = 0x20010000;	/* 64K and 512M: an arm64 64K host */
+	self->in.libvirt_version = HG_LIBVIRT_VIRTIO_NATIVE;
 	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
 	EXPECT_STREQ("64k", self->opts.granule);
 	EXPECT_TRUE(has_note(&self->opts, "warning: an x86 guest uses 4k pages"));
@@ -171,6 +186,7 @@ TEST_F(qemu, odd_pgsize_uses_host_granule)
 
 	vtd_host(&self->in, 39);
 	self->in.pgsizes = 0x200000;
+	self->in.libvirt_version = HG_LIBVIRT_VIRTIO_NATIVE;
 	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
 	EXPECT_STREQ("host", self->opts.granule);
 	s = hg_qemu_libvirt_xml(&self->opts);

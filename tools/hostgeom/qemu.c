@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hostgeom/libvirt_version.h>
 #include <hostgeom/qemu.h>
+#include <hostgeom/qemu_libvirt.h>
 #include <hostgeom/query.h>
 
 #include "args.h"
@@ -19,8 +21,11 @@ static void usage(void)
 	       "Prints the QEMU 10 vIOMMU options that keep a guest within what\n"
 	       "the host IOMMU can map for these devices (default: every group\n"
 	       "bound to vfio-pci): a virtio-iommu-pci JSON -device, the\n"
-	       "intel-iommu aw-bits that fits, and a libvirt <iommu> element.\n"
-	       "Comment lines say what each value came from.\n"
+	       "intel-iommu aw-bits that fits, and the libvirt domain XML for\n"
+	       "them, in the form the installed libvirt accepts (virtio aw_bits\n"
+	       "and granule natively from libvirt 12.1.0, by <qemu:override>\n"
+	       "from 8.3.0, by <qemu:commandline> before; not found: the\n"
+	       "override). Comment lines say what each value came from.\n"
 	       "\n"
 	       "  -m, --machine q35|virt   guest machine type (default q35)\n"
 	       "  -s, --source vfio|sysfs  geometry from VFIO (default; devices\n"
@@ -28,6 +33,8 @@ static void usage(void)
 	       "                           (reserved regions and the VT-d width)\n"
 	       "  -b, --backend type1|iommufd|all  VFIO backend (default all;\n"
 	       "                           not with --source sysfs)\n"
+	       "      --libvirt-version X.Y.Z  libvirt XML for that libvirt\n"
+	       "                           (default: the installed one's version)\n"
 	       "  -j, --json               JSON output\n");
 }
 
@@ -76,7 +83,8 @@ static void print_virtio(const struct hg_qemu_opts *o, const char *virtio)
 	close_json_object();
 }
 
-static void print_intel(const struct hg_qemu_opts *o, const char *intel)
+static void print_intel(const struct hg_qemu_opts *o, const char *intel,
+			const char *libvirt_intel)
 {
 	if (!intel) {
 		print_null(PRINT_JSON, "intel_iommu", NULL, NULL);
@@ -88,6 +96,7 @@ static void print_intel(const struct hg_qemu_opts *o, const char *intel)
 		   hg_machine_name(o->machine));
 	print_string(PRINT_ANY, "device", " -device %s\n", intel);
 	print_string(PRINT_JSON, "machine", NULL, "q35,kernel-irqchip=split");
+	print_string(PRINT_JSON, "libvirt", NULL, libvirt_intel);
 	close_json_object();
 }
 
@@ -106,44 +115,60 @@ static void print_notes(enum output_type t, const struct hg_qemu_opts *o)
 
 static void print_opts(const struct hg_qemu_input *in,
 		       const struct hg_qemu_opts *o, const char *virtio,
-		       const char *intel, const char *libvirt)
+		       const char *intel, const char *libvirt,
+		       const char *libvirt_intel)
 {
 	cli_envelope("qemu");
 	print_string(PRINT_JSON, "machine", NULL, hg_machine_name(o->machine));
 	print_host(in);
 	print_notes(PRINT_TEXT, o);
 	print_virtio(o, virtio);
-	print_intel(o, intel);
+	print_intel(o, intel, libvirt_intel);
 	/* several lines of XML the library wrote: not escaped in text */
 	print_string(PRINT_JSON, "libvirt", NULL, libvirt);
-	print_text("# libvirt\n%s\n", libvirt);
+	print_text("# libvirt, virtio-iommu\n%s\n", libvirt);
+	if (libvirt_intel)
+		print_text("# libvirt, intel-iommu\n%s\n", libvirt_intel);
 	print_notes(PRINT_JSON, o);
 }
 
-static int emit(struct hg_qemu_input *in,
-		enum hg_machine machine)
+/* The guest's machine and the libvirt that reads the XML. */
+struct qemu_target {
+	enum hg_machine machine;
+	unsigned long libvirt_version;
+	const char *libvirt_source;
+};
+
+static int emit(struct hg_qemu_input *in, const struct qemu_target *target)
 {
+	enum hg_machine machine = target->machine;
 	char *virtio = NULL, *intel = NULL, *libvirt = NULL;
+	char *libvirt_intel = NULL;
 	struct hg_qemu_opts o;
 	struct hg_err err = { 0 };
 	int ret;
 
 	in->machine = machine;
+	in->libvirt_version = target->libvirt_version;
+	in->libvirt_source = target->libvirt_source;
 	if (hg_qemu_derive(in, &o, &err))
 		return cli_fail(&err);
 	virtio = hg_qemu_virtio_device_json(&o);
 	libvirt = hg_qemu_libvirt_xml(&o);
 	if (machine == HG_MACHINE_Q35)
 		intel = hg_qemu_intel_device(&o);
-	if (!virtio || !libvirt) {
+	if (intel)
+		libvirt_intel = hg_qemu_libvirt_intel_xml(&o);
+	if (!virtio || !libvirt || (intel && !libvirt_intel)) {
 		ret = cli_failf("out of memory");
 	} else {
-		print_opts(in, &o, virtio, intel, libvirt);
+		print_opts(in, &o, virtio, intel, libvirt, libvirt_intel);
 		ret = EXIT_OK;
 	}
 	free(virtio);
 	free(intel);
 	free(libvirt);
+	free(libvirt_intel);
 	hg_qemu_opts_free(&o);
 	return ret;
 }
@@ -166,7 +191,7 @@ static int parse_ids(const struct cli *cli, const struct hg_topology *topo,
 }
 
 static int from_sysfs(struct cli *cli, char **args, size_t n,
-		      enum hg_machine machine)
+		      const struct qemu_target *target)
 {
 	struct hg_qemu_input in = { 0 };
 	struct hg_topology topo = { 0 };
@@ -185,7 +210,7 @@ static int from_sysfs(struct cli *cli, char **args, size_t n,
 					     &in, &err))
 			ret = cli_fail(&err);
 		else
-			ret = emit(&in, machine);
+			ret = emit(&in, target);
 	}
 	hg_qemu_input_free(&in);
 	free(ids);
@@ -194,7 +219,7 @@ static int from_sysfs(struct cli *cli, char **args, size_t n,
 }
 
 static int from_vfio(struct cli *cli, char **args, size_t n,
-		     unsigned int backends, enum hg_machine machine)
+		     unsigned int backends, const struct qemu_target *target)
 {
 	struct hg_qemu_input in = { 0 };
 	struct hg_geom_query q = { 0 };
@@ -222,7 +247,7 @@ static int from_vfio(struct cli *cli, char **args, size_t n,
 					g->group->id, g->iommufd_err.msg);
 		}
 	} else {
-		ret = emit(&in, machine);
+		ret = emit(&in, target);
 	}
 	hg_qemu_input_free(&in);
 	hg_geom_query_free(&q);
@@ -235,9 +260,10 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 		{ "machine", required_argument, NULL, 'm' },
 		{ "source", required_argument, NULL, 's' },
 		{ "backend", required_argument, NULL, 'b' },
+		{ "libvirt-version", required_argument, NULL, 'L' },
 		CLI_COMMON_OPTS
 	};
-	enum hg_machine machine = HG_MACHINE_Q35;
+	struct qemu_target target = { .machine = HG_MACHINE_Q35 };
 	unsigned int backends = HG_BACKEND_ALL;
 	struct hg_err err = { 0 };
 	bool sysfs = false, has_backend = false;
@@ -248,9 +274,9 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'm':
 			if (!strcmp(optarg, "q35"))
-				machine = HG_MACHINE_Q35;
+				target.machine = HG_MACHINE_Q35;
 			else if (!strcmp(optarg, "virt"))
-				machine = HG_MACHINE_VIRT;
+				target.machine = HG_MACHINE_VIRT;
 			else
 				return cli_failf("unknown machine '%s': use q35 or virt",
 						 optarg);
@@ -267,6 +293,13 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 				return cli_fail(&err);
 			has_backend = true;
 			continue;
+		case 'L':
+			if (hg_libvirt_version_parse(optarg,
+						     &target.libvirt_version,
+						     &err))
+				return cli_fail(&err);
+			target.libvirt_source = "given";
+			continue;
 		}
 		c = cli_option(cli, c, "qemu ", usage);
 		if (c != CLI_NEXT)
@@ -274,9 +307,14 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 	}
 	if (sysfs && has_backend)
 		return cli_failf("qemu: --backend chooses whom VFIO asks, and --source sysfs asks no VFIO backend: drop one of them");
+	/* not found: the XML the most libvirt releases take */
+	if (!target.libvirt_source &&
+	    hg_libvirt_installed_version(&target.libvirt_version,
+					 &target.libvirt_source, NULL))
+		target.libvirt_source = NULL;
 	if (sysfs)
 		return from_sysfs(cli, argv + optind, (size_t)(argc - optind),
-				  machine);
+				  &target);
 	return from_vfio(cli, argv + optind, (size_t)(argc - optind),
-			 backends, machine);
+			 backends, &target);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The QEMU vIOMMU options that match a host geometry: virtio-iommu-pci
- * (aw-bits, granule, reserved-regions), intel-iommu aw-bits, and the
- * libvirt <iommu> element.
+ * (aw-bits, granule, reserved-regions) and intel-iommu aw-bits; the
+ * libvirt XML for them is in qemu_libvirt.h.
  */
 #ifndef HOSTGEOM_QEMU_H
 #define HOSTGEOM_QEMU_H
@@ -24,6 +24,8 @@ struct hg_qemu_input {
 	const char *source;		/* "type1", "iommufd" or "sysfs" */
 	const struct hg_resv *resv;	/* the groups' reserved regions, to */
 	size_t n_resv;			/* tell MSI holes from others */
+	unsigned long libvirt_version;	/* the XML's reader, 0 if unknown */
+	const char *libvirt_source;	/* where that version came from */
 };
 
 #define HG_QEMU_NOTE_MAX 8
@@ -35,6 +37,7 @@ struct hg_qemu_opts {
 	struct hg_ranges reserved;	/* holes below 2^aw_bits (reported only) */
 	uint8_t *reserved_type;		/* per hole: 0 reserved, 1 MSI (QEMU's codes) */
 	unsigned int intel_aw_bits;	/* 39 or 48; 0 when none fits */
+	unsigned long libvirt_version;	/* picks the libvirt XML's form */
 	char notes[HG_QEMU_NOTE_MAX][200];	/* why each value is what it is */
 	size_t n_notes;
 };
@@ -69,6 +72,5 @@ const char *hg_machine_name(enum hg_machine machine);
 /* Malloc'd strings; NULL on allocation failure. */
 char *hg_qemu_virtio_device_json(const struct hg_qemu_opts *opts);
 char *hg_qemu_intel_device(const struct hg_qemu_opts *opts);
-char *hg_qemu_libvirt_xml(const struct hg_qemu_opts *opts);
 
 #endif
