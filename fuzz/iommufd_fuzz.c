@@ -77,7 +77,7 @@ static uint8_t answers(struct input *in)
 	take(in, &fake_kernel.ecap_reg, sizeof(uint64_t));
 	for (i = 0; i < FAKE_MAX_RANGES; i++) {
 		take(in, &fake_kernel.ranges[i].start, sizeof(uint64_t));
-		take(in, &fake_kernel.ranges[i].last, sizeof(uint64_t));
+		take(in, &fake_kernel.ranges[i].end, sizeof(uint64_t));
 	}
 	return flags;
 }
@@ -102,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ret && !err.msg[0])
 		abort();
 	for (i = 0; !ret && i < info.iova.n; i++)
-		if (info.iova.v[i].start > info.iova.v[i].last)
+		if (info.iova.v[i].start > info.iova.v[i].end)
 			abort();
 	if (fake_kernel.violation[0])
 		abort();	/* closed out of order, or leaked */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The reserved_regions parser: any bytes a sysfs file can hold. Every
- * region it accepts must be well formed (start <= last, a known type).
+ * region it accepts must be well formed (start <= end, a known type).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	if (!hg_resv_parse(text, "fuzz", &resv, &n, &err)) {
 		for (i = 0; i < n; i++)
-			if (resv[i].start > resv[i].last ||
+			if (resv[i].start > resv[i].end ||
 			    (unsigned int)resv[i].type > HG_RESV_UNKNOWN)
 				abort();
 	} else if (!err.msg[0]) {

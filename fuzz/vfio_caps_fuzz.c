@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!hg_type1_parse_info(data, size, &info, &err)) {
 		for (i = 0; i < info.iova.n; i++)
-			if (info.iova.v[i].start > info.iova.v[i].last)
+			if (info.iova.v[i].start > info.iova.v[i].end)
 				abort();
 	} else if (!err.msg[0]) {
 		abort();
