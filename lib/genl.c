@@ -376,6 +376,26 @@ static bool have(struct nlattr **tb, const int *ids)
 	return true;
 }
 
+/* The module's code in the library's vocabulary. */
+static enum hg_resv_type resv_type(uint32_t code)
+{
+	switch (code) {
+	case HOSTGEOM_RESV_DIRECT:
+		return HG_RESV_DIRECT;
+	case HOSTGEOM_RESV_DIRECT_RELAXABLE:
+		return HG_RESV_DIRECT_RELAXABLE;
+	case HOSTGEOM_RESV_RESERVED:
+		return HG_RESV_RESERVED;
+	case HOSTGEOM_RESV_MSI:
+		return HG_RESV_MSI;
+	case HOSTGEOM_RESV_SW_MSI:
+		return HG_RESV_SW_MSI;
+	case HOSTGEOM_RESV_CANARY:
+		return HG_RESV_CANARY;
+	}
+	return HG_RESV_UNKNOWN;
+}
+
 static int parse_region(struct nlattr *nest, struct hg_kregion *r)
 {
 	static const int need[] = { HOSTGEOM_A_REGION_START,
@@ -387,7 +407,7 @@ static int parse_region(struct nlattr *nest, struct hg_kregion *r)
 		return -EPROTO;
 	r->start = nla_get_u64(tb[HOSTGEOM_A_REGION_START]);
 	r->last = nla_get_u64(tb[HOSTGEOM_A_REGION_END]);
-	r->type = nla_get_u32(tb[HOSTGEOM_A_REGION_TYPE]);
+	r->type = resv_type(nla_get_u32(tb[HOSTGEOM_A_REGION_TYPE]));
 	return r->start <= r->last ? 0 : -EPROTO;
 }
 

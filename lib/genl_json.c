@@ -58,7 +58,7 @@ json_object *hg_json_kregion(const struct hg_kregion *r)
 	struct jb b = { 0 };
 
 	add(&b, obj, "type", json_object_new_string(
-		    hg_kresv_type_name(r->type)));
+		    hg_resv_type_name(r->type)));
 	return finish(&b, obj);
 }
 

@@ -97,7 +97,7 @@ static uint64_t phase_top(const struct hg_kgroup *g, uint64_t limit)
 		for (i = 0; i < g->n_devs; i++) {
 			for (j = 0; j < g->devs[i].n_resv; j++) {
 				r = &g->devs[i].resv[j];
-				if (r->type == HOSTGEOM_RESV_SW_MSI ||
+				if (r->type == HG_RESV_SW_MSI ||
 				    r->start > limit || r->last < limit ||
 				    !r->start)
 					continue;
@@ -157,7 +157,7 @@ static uint64_t walk_bottom(const struct hg_kgroup *g, uint64_t map_size)
 		for (i = 0; i < g->n_devs; i++) {
 			for (j = 0; j < g->devs[i].n_resv; j++) {
 				r = &g->devs[i].resv[j];
-				if (r->type == HOSTGEOM_RESV_SW_MSI ||
+				if (r->type == HG_RESV_SW_MSI ||
 				    r->start > lo || r->last < lo)
 					continue;
 				if (r->last == UINT64_MAX)
@@ -196,7 +196,7 @@ static bool in_the_way(const struct hg_carve_group *cg,
 	for (i = 0; i < g->n_devs; i++) {
 		for (j = 0; j < g->devs[i].n_resv; j++) {
 			r = &g->devs[i].resv[j];
-			if (r->type != HOSTGEOM_RESV_SW_MSI &&
+			if (r->type != HG_RESV_SW_MSI &&
 			    overlaps(block, last, r) &&
 			    hg_kgroup_region_shared(g, r)) {
 				*below = r->start;
@@ -331,7 +331,7 @@ void hg_carve_phase_map_failure(const struct hg_carve_group *cg,
 	for (i = 0; i < g->n_devs; i++) {
 		for (j = 0; j < g->devs[i].n_resv; j++) {
 			r = &g->devs[i].resv[j];
-			if (r->type == HOSTGEOM_RESV_SW_MSI ||
+			if (r->type == HG_RESV_SW_MSI ||
 			    !overlaps(out->start, out->last, r))
 				continue;
 			out->kind = HG_MF_REGION;
@@ -408,7 +408,7 @@ static bool map_failed_in(const struct hg_carve_group *cg,
 	struct hg_map_failure f;
 	size_t i, j;
 
-	if (c->region.type == HOSTGEOM_RESV_CANARY)
+	if (c->region.type == HG_RESV_CANARY)
 		return false;
 	for (i = 0; i < cg->n_walks; i++) {
 		for (j = 0; j < cg->walks[i].n_phase; j++) {
@@ -430,7 +430,7 @@ static void judge(const struct hg_carve_group *cg, struct hg_region_check *c)
 			if (!strcmp(cg->walks[i].hit[j].owner, c->owner) &&
 			    region_eq(&cg->walks[i].hit[j].region, &c->region))
 				c->hits += cg->walks[i].hit[j].count;
-	if (c->region.type == HOSTGEOM_RESV_SW_MSI)
+	if (c->region.type == HG_RESV_SW_MSI)
 		c->verdict = HG_RV_NOT_CHECKED;
 	else if (c->hits)
 		c->verdict = HG_RV_HIT;

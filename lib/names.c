@@ -22,12 +22,14 @@ static const char *name_of(const char *const *names, size_t n, uint32_t v)
 	return v < n && names[v] ? names[v] : "unknown";
 }
 
-/* sysfs's names, and hostgeom's for the kinds sysfs prints as "msi". */
+/* sysfs's names up to "msi", then hostgeom's for what sysfs shows as msi. */
 static const char *const resv_types[] = {
 	[HG_RESV_DIRECT] = "direct",
 	[HG_RESV_DIRECT_RELAXABLE] = "direct-relaxable",
 	[HG_RESV_RESERVED] = "reserved",
 	[HG_RESV_MSI] = "msi",
+	[HG_RESV_SW_MSI] = "sw-msi",
+	[HG_RESV_CANARY] = "canary",
 };
 
 const char *hg_resv_type_name(enum hg_resv_type type)
@@ -39,24 +41,10 @@ enum hg_resv_type hg_resv_type_parse(const char *name)
 {
 	unsigned int t;
 
-	for (t = 0; t < ARRAY_SIZE(resv_types); t++)
-		if (resv_types[t] && !strcmp(name, resv_types[t]))
+	for (t = 0; t <= HG_RESV_MSI; t++)
+		if (!strcmp(name, resv_types[t]))
 			return t;
 	return HG_RESV_UNKNOWN;
-}
-
-const char *hg_kresv_type_name(uint32_t type)
-{
-	static const char *const names[] = {
-		[HOSTGEOM_RESV_DIRECT] = "direct",
-		[HOSTGEOM_RESV_DIRECT_RELAXABLE] = "direct-relaxable",
-		[HOSTGEOM_RESV_RESERVED] = "reserved",
-		[HOSTGEOM_RESV_MSI] = "msi",
-		[HOSTGEOM_RESV_SW_MSI] = "sw-msi",
-		[HOSTGEOM_RESV_CANARY] = "canary",
-	};
-
-	return NAME_OF(names, type);
 }
 
 const char *hg_kdomain_type_name(uint32_t type)

@@ -115,7 +115,7 @@ static size_t unwalked_regions(const struct hg_carve_result *res,
 			       excused ? "KNOWN BUG" : "FAIL",
 			       cg->group.id, rc[i].owner, rc[i].region.start,
 			       rc[i].region.last,
-			       hg_kresv_type_name(rc[i].region.type),
+			       hg_resv_type_name(rc[i].region.type),
 			       hg_region_verdict_name(rc[i].verdict),
 			       excused ? " (the walk stopped at the failed mapping)" : "");
 	}
@@ -152,11 +152,11 @@ static bool map_failures(const struct hg_carve_group *cg,
 					 "group %u: %s: dma_map_page failed at IOVA 0x%" PRIx64 "-0x%" PRIx64 " over %s's own region 0x%" PRIx64 "-0x%" PRIx64 " %s, which not every member has",
 					 cg->group.id, w->device, f.start, f.last,
 					 f.owner, f.region.start, f.region.last,
-					 hg_kresv_type_name(f.region.type));
+					 hg_resv_type_name(f.region.type));
 			ksft_print_msg("  KNOWN BUG: %s: dma_map_page failed at IOVA 0x%" PRIx64 "-0x%" PRIx64 " over %s's region 0x%" PRIx64 "-0x%" PRIx64 " %s (not every member's), with space left below: the allocator handed it out\n",
 				       w->device, f.start, f.last, f.owner,
 				       f.region.start, f.region.last,
-				       hg_kresv_type_name(f.region.type));
+				       hg_resv_type_name(f.region.type));
 			stopped = true;
 			continue;
 		}
@@ -165,7 +165,7 @@ static bool map_failures(const struct hg_carve_group *cg,
 			ksft_print_msg("  FAIL: group %u: %s: dma_map_page failed at IOVA 0x%" PRIx64 "-0x%" PRIx64 " over %s's region 0x%" PRIx64 "-0x%" PRIx64 " %s, which every member has\n",
 				       cg->group.id, w->device, f.start, f.last,
 				       f.owner, f.region.start, f.region.last,
-				       hg_kresv_type_name(f.region.type));
+				       hg_resv_type_name(f.region.type));
 		else if (f.has_iova)
 			ksft_print_msg("  FAIL: group %u: %s: dma_map_page failed at IOVA 0x%" PRIx64 "-0x%" PRIx64 " with space left below and no region there: inconclusive\n",
 				       cg->group.id, w->device, f.start, f.last);
@@ -242,12 +242,12 @@ TEST_F_TIMEOUT(carve, every_multi_member_group_passes, 300)
 							 "group %u: %s got IOVA 0x%" PRIx64 " inside %s's own region 0x%" PRIx64 "-0x%" PRIx64 " %s, which not every member has",
 							 cg->group.id, w->device, h->first, h->owner,
 							 h->region.start, h->region.last,
-							 hg_kresv_type_name(h->region.type));
+							 hg_resv_type_name(h->region.type));
 					ksft_print_msg("  KNOWN BUG: %s got %u mapping(s) 0x%" PRIx64 "-0x%" PRIx64 " inside %s's region 0x%" PRIx64 "-0x%" PRIx64 " %s (not every member's)\n",
 						       w->device, h->count, h->first, h->last,
 						       h->owner, h->region.start,
 						       h->region.last,
-						       hg_kresv_type_name(h->region.type));
+						       hg_resv_type_name(h->region.type));
 					continue;
 				}
 				unexpected++;
@@ -255,7 +255,7 @@ TEST_F_TIMEOUT(carve, every_multi_member_group_passes, 300)
 					       cg->group.id, w->device, h->count,
 					       h->first, h->last, h->owner,
 					       h->region.start, h->region.last,
-					       hg_kresv_type_name(h->region.type));
+					       hg_resv_type_name(h->region.type));
 			}
 			EXPECT_EQ(0, w->hits_dropped);
 		}
@@ -325,7 +325,7 @@ static int carve_canary(struct hg_genl *g, uint32_t id, uint64_t start,
 	}
 	ret = hg_carve_regions(&res.groups[0], &res, &rc, &n, &err);
 	if (!ret) {
-		c = find_check(rc, n, "canary", HOSTGEOM_RESV_CANARY);
+		c = find_check(rc, n, "canary", HG_RESV_CANARY);
 		*v = c ? c->verdict : HG_RV_NOT_CHECKED;
 		*hits = c ? c->hits : 0;
 		free(rc);
@@ -370,7 +370,7 @@ TEST_F_TIMEOUT(carve, canary_over_a_reserved_window_is_not_hit, 300)
 
 	for (i = 0; i < self->stub->n_resv; i++)
 		msi |= self->stub->resv[i].start == HOSTGEOM_CARVE_TARGET32 &&
-		       self->stub->resv[i].type == HOSTGEOM_RESV_MSI;
+		       self->stub->resv[i].type == HG_RESV_MSI;
 	if (!msi)
 		SKIP(return, "group %u has no MSI window at 0x%llx", self->stub->id,
 		     HOSTGEOM_CARVE_TARGET32);

@@ -287,7 +287,7 @@ static bool pick_members(const struct hg_kgroups *gs, struct pick *p)
 					continue;
 				for (k = 0; k < l->n_resv; k++) {
 					r = &l->resv[k];
-					if (r->type != HOSTGEOM_RESV_DIRECT ||
+					if (r->type != HG_RESV_DIRECT ||
 					    dev_has_overlapping(h, r) ||
 					    r->start > h->dma_mask)
 						continue;
@@ -340,7 +340,7 @@ FIXTURE_SETUP(overlap)
 	       self->p.group, self->p.l,
 	       self->l_driver[0] ? self->l_driver : "none",
 	       self->p.region.start, self->p.region.last,
-	       hg_kresv_type_name(self->p.region.type), self->p.h);
+	       hg_resv_type_name(self->p.region.type), self->p.h);
 }
 
 /* Gives L back the driver it had; true when it has it. */
@@ -584,7 +584,7 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_a_live_iova_is_refused, 180)
 				 self->p.l, self->p.group, self->p.h,
 				 hold.held[0].iova, hold.held[0].last,
 				 self->p.region.start, self->p.region.last,
-				 hg_kresv_type_name(self->p.region.type),
+				 hg_resv_type_name(self->p.region.type),
 				 after.n_held ? hg_xlate_name(after.held[0].xlate) : "?");
 	} else {
 		EXPECT_TRUE(refused) {
@@ -723,7 +723,7 @@ TEST_F(hold, a_target_never_reached_holds_nothing)
 
 	for (i = 0; i < self->grp->n_resv; i++)
 		msi |= self->grp->resv[i].start == HOSTGEOM_CARVE_TARGET32 &&
-		       self->grp->resv[i].type == HOSTGEOM_RESV_MSI;
+		       self->grp->resv[i].type == HG_RESV_MSI;
 	if (!msi)
 		SKIP(return, "group %u has no MSI window at 0x%llx",
 		     self->grp->id, HOSTGEOM_CARVE_TARGET32);

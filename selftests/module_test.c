@@ -219,18 +219,19 @@ TEST_F(mod, unprivileged_callers_refused)
 }
 
 /* sysfs's type for a region type of the module (SW_MSI prints "msi"). */
-static enum hg_resv_type sysfs_type(uint32_t t)
+static enum hg_resv_type sysfs_type(enum hg_resv_type t)
 {
 	switch (t) {
-	case HOSTGEOM_RESV_DIRECT:
-		return HG_RESV_DIRECT;
-	case HOSTGEOM_RESV_DIRECT_RELAXABLE:
-		return HG_RESV_DIRECT_RELAXABLE;
-	case HOSTGEOM_RESV_RESERVED:
-		return HG_RESV_RESERVED;
-	case HOSTGEOM_RESV_MSI:
-	case HOSTGEOM_RESV_SW_MSI:
+	case HG_RESV_DIRECT:
+	case HG_RESV_DIRECT_RELAXABLE:
+	case HG_RESV_RESERVED:
+	case HG_RESV_MSI:
+		return t;
+	case HG_RESV_SW_MSI:
 		return HG_RESV_MSI;
+	case HG_RESV_CANARY:
+	case HG_RESV_UNKNOWN:
+		break;
 	}
 	return HG_RESV_UNKNOWN;
 }

@@ -21,11 +21,11 @@
 #define MSI_START 0xfee00000ULL
 #define MSI_LAST 0xfeefffffULL
 
-static const struct hg_kregion msi = { MSI_START, MSI_LAST, HOSTGEOM_RESV_MSI };
+static const struct hg_kregion msi = { MSI_START, MSI_LAST, HG_RESV_MSI };
 static const struct hg_kregion isa = { 0, 0xffffff,
-				       HOSTGEOM_RESV_DIRECT_RELAXABLE };
+				       HG_RESV_DIRECT_RELAXABLE };
 static const struct hg_kregion high = { 0x8000000000ULL, UINT64_MAX,
-					HOSTGEOM_RESV_RESERVED };
+					HG_RESV_RESERVED };
 
 /* A group of a bridge (MSI only), a device (MSI + high) and a stranger. */
 FIXTURE(carve) {
@@ -182,7 +182,7 @@ TEST_F(carve, region_beyond_the_limit_is_out_of_reach)
 
 TEST_F(carve, exhausted_segment_covers_down_to_the_lowest_iova)
 {
-	struct hg_kregion small = { 0, 0xfff, HOSTGEOM_RESV_DIRECT };
+	struct hg_kregion small = { 0, 0xfff, HG_RESV_DIRECT };
 
 	self->dev_resv[1] = isa;
 	self->seg[0] = (struct hg_carve_segment){ 0x1000000, 0xffffffff, 641,
@@ -200,9 +200,9 @@ TEST_F(carve, exhausted_segment_covers_down_to_the_lowest_iova)
 
 TEST_F(carve, sw_msi_is_not_checked_and_canary_is_listed)
 {
-	struct hg_kregion sw = { 0x8000000, 0x80fffff, HOSTGEOM_RESV_SW_MSI };
+	struct hg_kregion sw = { 0x8000000, 0x80fffff, HG_RESV_SW_MSI };
 	struct hg_kregion canary = { 0xfff00000, 0xffffffff,
-				     HOSTGEOM_RESV_CANARY };
+				     HG_RESV_CANARY };
 
 	self->dev_resv[1] = sw;
 	self->res.has_canary = true;
@@ -334,7 +334,7 @@ static const char *group_verdict(FIXTURE_DATA(carve) *self)
 
 /* The bridge gets a second region, far below the walk's segment. */
 static const struct hg_kregion low_resv = { 0x80000000, 0x800fffff,
-					    HOSTGEOM_RESV_RESERVED };
+					    HG_RESV_RESERVED };
 
 /*
  * The whole 32-bit space (--floor 0) walked by a device that gets 32-bit
@@ -366,7 +366,7 @@ static void walk_32bit_down_to(FIXTURE_DATA(carve) *self, uint64_t low)
 TEST_F(carve, map_failure_next_to_a_members_region_is_not_exhaustion)
 {
 	struct hg_kregion rmrr = { 0xb8000000, 0xb80fffff,
-				   HOSTGEOM_RESV_DIRECT };
+				   HG_RESV_DIRECT };
 	struct hg_map_failure f;
 	json_object *doc, *ph;
 	size_t i;
@@ -392,7 +392,7 @@ TEST_F(carve, map_failure_next_to_a_members_region_is_not_exhaustion)
 		EXPECT_STREQ("0000:01:00.0", f.owner);
 		EXPECT_EQ(rmrr.start, f.region.start);
 		EXPECT_EQ(rmrr.last, f.region.last);
-		EXPECT_EQ(HOSTGEOM_RESV_DIRECT, f.region.type);
+		EXPECT_EQ(HG_RESV_DIRECT, f.region.type);
 	}
 	EXPECT_FALSE(hg_carve_segment_exhausted(&self->cg, &self->walk, 0));
 	/* The region the IOMMU refused: not carved out of the allocator. */
@@ -431,7 +431,7 @@ TEST_F(carve, map_failure_next_to_a_members_region_is_not_exhaustion)
 TEST_F(carve, map_failure_at_the_bottom_is_exhaustion)
 {
 	struct hg_kregion isa16 = { 0, 0x10fffff,
-				    HOSTGEOM_RESV_DIRECT_RELAXABLE };
+				    HG_RESV_DIRECT_RELAXABLE };
 	struct hg_map_failure f;
 	json_object *doc, *ph;
 
@@ -607,7 +607,7 @@ TEST_F(carve, result_verdict_takes_the_worst_group)
 	struct hg_carve_segment seg0[2];
 	struct hg_carve_walk walk0;
 	struct hg_kregion rmrr = { 0xb8000000, 0xb80fffff,
-				   HOSTGEOM_RESV_DIRECT };
+				   HG_RESV_DIRECT };
 
 	/* Group 0 passes: a walk of its own, the fixture's as it is. */
 	memcpy(seg0, self->seg, sizeof(seg0));
@@ -633,9 +633,9 @@ TEST_F(carve, result_verdict_takes_the_worst_group)
 TEST(names_of_codes)
 {
 	EXPECT_STREQ("direct-relaxable",
-		     hg_kresv_type_name(HOSTGEOM_RESV_DIRECT_RELAXABLE));
-	EXPECT_STREQ("sw-msi", hg_kresv_type_name(HOSTGEOM_RESV_SW_MSI));
-	EXPECT_STREQ("unknown", hg_kresv_type_name(UINT32_MAX));
+		     hg_resv_type_name(HG_RESV_DIRECT_RELAXABLE));
+	EXPECT_STREQ("sw-msi", hg_resv_type_name(HG_RESV_SW_MSI));
+	EXPECT_STREQ("unknown", hg_resv_type_name(UINT32_MAX));
 	EXPECT_STREQ("DMA-FQ", hg_kdomain_type_name(HOSTGEOM_DOMAIN_DMA_FQ));
 	EXPECT_STREQ("unknown", hg_kdomain_type_name(99));
 	EXPECT_STREQ("map-failed",

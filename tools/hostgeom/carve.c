@@ -143,7 +143,7 @@ static void print_map_failure(const struct hg_carve_group *cg,
 		printf(", %s %s's own %s region 0x%" PRIx64 "-0x%" PRIx64
 		       " that dma-iommu did not reserve (space was left below: not exhaustion)",
 		       r->start <= f->start && r->last >= f->last ? "inside" :
-		       "over", f->owner, hg_kresv_type_name(r->type),
+		       "over", f->owner, hg_resv_type_name(r->type),
 		       r->start, r->last);
 		if (!hg_kgroup_region_shared(&cg->group, r))
 			printf(" -- not every member has it: dma-iommu reserves only the regions of the member that set up the group's domain");
@@ -207,7 +207,7 @@ static void print_walk(const struct hg_carve_group *cg,
 		       " mappings) inside %s's region 0x%016" PRIx64 "-0x%016"
 		       PRIx64 " %s\n", h->first, h->last, h->count, h->owner,
 		       h->region.start, h->region.last,
-		       hg_kresv_type_name(h->region.type));
+		       hg_resv_type_name(h->region.type));
 	}
 	if (w->hits_dropped)
 		printf("\t\tHIT and %" PRIu32 " more mappings not itemized\n",
@@ -231,13 +231,13 @@ static int print_group(const struct hg_carve_result *res,
 	for (i = 0; i < n; i++) {
 		printf("\tregion %s 0x%016" PRIx64 "-0x%016" PRIx64 " %s %s",
 		       rc[i].owner, rc[i].region.start, rc[i].region.last,
-		       hg_kresv_type_name(rc[i].region.type),
+		       hg_resv_type_name(rc[i].region.type),
 		       hg_region_verdict_name(rc[i].verdict));
 		if (rc[i].hits)
 			printf(" (%" PRIu32 " mappings)", rc[i].hits);
 		if ((rc[i].verdict == HG_RV_HIT ||
 		     rc[i].verdict == HG_RV_MAP_FAILED) && !rc[i].all_members &&
-		    rc[i].region.type != HOSTGEOM_RESV_CANARY)
+		    rc[i].region.type != HG_RESV_CANARY)
 			printf(" -- not every member has it: dma-iommu reserves only the regions of the member that set up the group's domain");
 		putchar('\n');
 	}

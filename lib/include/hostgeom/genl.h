@@ -17,6 +17,7 @@
 #include <hostgeom_genl.h>
 
 #include <hostgeom/err.h>
+#include <hostgeom/resv.h>
 
 struct hg_genl;
 struct nl_msg;
@@ -24,7 +25,7 @@ struct nl_msg;
 struct hg_kregion {
 	uint64_t start;
 	uint64_t last;		/* inclusive */
-	uint32_t type;		/* enum hostgeom_resv_type */
+	enum hg_resv_type type;	/* translated from the module's code */
 };
 
 struct hg_kdevice {
@@ -234,8 +235,6 @@ int hg_genl_request(struct hg_genl *g, uint8_t cmd, int flags,
 		    int (*fill)(struct nl_msg *msg, void *arg), void *arg,
 		    struct hg_err *err);
 
-/* "direct", "direct-relaxable", "reserved", "msi", "sw-msi", "canary" */
-const char *hg_kresv_type_name(uint32_t type);
 /* sysfs's names: "blocked", "identity", "unmanaged", "DMA", "DMA-FQ" */
 const char *hg_kdomain_type_name(uint32_t type);
 /* "target", "count", "time", "map-failed", "mask-refused", "aborted" */

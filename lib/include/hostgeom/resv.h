@@ -11,11 +11,18 @@
 
 #include <hostgeom/err.h>
 
+/*
+ * One vocabulary for sysfs and the test module: the library translates
+ * the module's codes (enum hostgeom_resv_type) into these where it parses
+ * its replies. sysfs prints SW_MSI regions as "msi" too.
+ */
 enum hg_resv_type {
 	HG_RESV_DIRECT,
 	HG_RESV_DIRECT_RELAXABLE,
 	HG_RESV_RESERVED,
 	HG_RESV_MSI,
+	HG_RESV_SW_MSI,		/* software-managed MSI window (module only) */
+	HG_RESV_CANARY,		/* the carve check's own test region */
 	HG_RESV_UNKNOWN,
 };
 
@@ -25,9 +32,12 @@ struct hg_resv {
 	enum hg_resv_type type;
 };
 
-/* "direct", "direct-relaxable", "reserved", "msi", "unknown" */
+/*
+ * "direct", "direct-relaxable", "reserved", "msi", "sw-msi", "canary",
+ * "unknown"
+ */
 const char *hg_resv_type_name(enum hg_resv_type type);
-/* HG_RESV_UNKNOWN for a name sysfs does not print. */
+/* sysfs's names only; HG_RESV_UNKNOWN for a name sysfs does not print. */
 enum hg_resv_type hg_resv_type_parse(const char *name);
 
 /* Parses one reserved_regions file body; @what names it in errors. */
