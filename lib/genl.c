@@ -452,8 +452,10 @@ static int parse_device(struct nlattr *nest, struct hg_kdevice *d)
 	d->coherent_mask = nla_get_u64(tb[HOSTGEOM_A_DEV_COHERENT_MASK]);
 	if (tb[HOSTGEOM_A_DEV_BUS_DMA_LIMIT])
 		d->bus_dma_limit = nla_get_u64(tb[HOSTGEOM_A_DEV_BUS_DMA_LIMIT]);
-	d->pci_32bit_first = tb[HOSTGEOM_A_DEV_32BIT_FIRST] ?
-		!!nla_get_u8(tb[HOSTGEOM_A_DEV_32BIT_FIRST]) : -1;
+	/* The module sends 32BIT_FIRST only for devices an IOMMU probed. */
+	d->has_iommu = tb[HOSTGEOM_A_DEV_32BIT_FIRST];
+	d->pci_32bit_first = d->has_iommu &&
+			     nla_get_u8(tb[HOSTGEOM_A_DEV_32BIT_FIRST]);
 	d->dma_iommu = tb[HOSTGEOM_A_DEV_DMA_IOMMU] ?
 		!!nla_get_u8(tb[HOSTGEOM_A_DEV_DMA_IOMMU]) : -1;
 	return parse_regions(nla_data(nest), nla_len(nest), HOSTGEOM_A_DEV_RESV,

@@ -77,8 +77,8 @@ static json_object *kdevice(const struct hg_kgroup *g,
 	add(&b, obj, "dma_mask", hg_json_hex(d->dma_mask));
 	add(&b, obj, "coherent_dma_mask", hg_json_hex(d->coherent_mask));
 	add(&b, obj, "bus_dma_limit", hg_json_hex(d->bus_dma_limit));
-	add_opt(&b, obj, "pci_32bit_first", d->pci_32bit_first >= 0,
-		json_object_new_boolean(d->pci_32bit_first > 0));
+	add_opt(&b, obj, "pci_32bit_first", d->has_iommu,
+		json_object_new_boolean(d->pci_32bit_first));
 	add_opt(&b, obj, "dma_iommu", d->dma_iommu >= 0,
 		json_object_new_boolean(d->dma_iommu > 0));
 	arr = json_object_new_array_ext(d->n_resv);

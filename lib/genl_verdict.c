@@ -30,7 +30,7 @@ bool hg_kgroup_region_shared(const struct hg_kgroup *g,
 	bool found;
 
 	for (i = 0; i < g->n_devs; i++) {
-		if (g->devs[i].pci_32bit_first < 0)
+		if (!g->devs[i].has_iommu)
 			continue;	/* no IOMMU driver: no regions at all */
 		found = false;
 		for (j = 0; j < g->devs[i].n_resv && !found; j++)
@@ -281,7 +281,8 @@ static bool walks_32bit_first(const struct hg_kgroup *g,
 
 	for (i = 0; i < g->n_devs; i++)
 		if (!strcmp(g->devs[i].name, w->device))
-			return g->devs[i].pci_32bit_first != 0;
+			return !g->devs[i].has_iommu ||
+			       g->devs[i].pci_32bit_first;
 	return true;	/* dma-iommu's default for PCI devices */
 }
 

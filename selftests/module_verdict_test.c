@@ -51,9 +51,9 @@ FIXTURE_SETUP(carve)
 	self->devs[1].resv = self->dev_resv;
 	self->devs[1].n_resv = 2;
 	self->devs[1].stub = true;
+	self->devs[0].has_iommu = self->devs[1].has_iommu = true;
 	/* No IOMMU driver probed it: it does not count for "shared". */
 	strcpy(self->devs[2].name, "ff000000.dma");
-	self->devs[2].pci_32bit_first = -1;
 	self->cg.group.id = 3;
 	self->cg.group.domain_type = HOSTGEOM_DOMAIN_DMA;
 	self->cg.group.has_geometry = true;
@@ -121,7 +121,7 @@ TEST_F(carve, region_of_some_members_only_is_not_shared)
 	EXPECT_TRUE(hg_kgroup_region_shared(&self->cg.group, &msi));
 	EXPECT_FALSE(hg_kgroup_region_shared(&self->cg.group, &high));
 	/* A member with an IOMMU and no regions at all shares nothing. */
-	self->devs[2].pci_32bit_first = 0;
+	self->devs[2].has_iommu = true;
 	EXPECT_FALSE(hg_kgroup_region_shared(&self->cg.group, &msi));
 }
 
@@ -346,7 +346,7 @@ static void walk_32bit_down_to(FIXTURE_DATA(carve) *self, uint64_t low)
 {
 	uint32_t maps = (0x100000000ULL - low) / (2 * MB) - 1; /* not MSI */
 
-	self->devs[1].pci_32bit_first = 1;
+	self->devs[1].pci_32bit_first = true;
 	self->bridge_resv[1] = low_resv;
 	self->devs[0].n_resv = 2;
 	self->walk.phase[0] = (struct hg_carve_phase){ 32, 0xffffffff, 0,

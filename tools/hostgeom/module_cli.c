@@ -72,7 +72,7 @@ void module_print_group(const struct hg_kgroup *g)
 		       " coherent 0x%" PRIx64 " 32bit_first %s dma_iommu %s\n",
 		       d->name, d->driver[0] ? d->driver : "-",
 		       d->stub ? "yes" : "no", d->dma_mask, d->coherent_mask,
-		       d->pci_32bit_first < 0 ? "-" :
+		       !d->has_iommu ? "-" :
 		       d->pci_32bit_first ? "yes" : "no",
 		       d->dma_iommu < 0 ? "-" : d->dma_iommu ? "yes" : "no");
 		for (j = 0; j < d->n_resv; j++)
