@@ -406,9 +406,9 @@ static int parse_region(struct nlattr *nest, struct hg_kregion *r)
 	    !have(tb, need))
 		return -EPROTO;
 	r->start = nla_get_u64(tb[HOSTGEOM_A_REGION_START]);
-	r->last = nla_get_u64(tb[HOSTGEOM_A_REGION_END]);
+	r->end = nla_get_u64(tb[HOSTGEOM_A_REGION_END]);
 	r->type = resv_type(nla_get_u32(tb[HOSTGEOM_A_REGION_TYPE]));
-	return r->start <= r->last ? 0 : -EPROTO;
+	return r->start <= r->end ? 0 : -EPROTO;
 }
 
 /* Appends every @type nest among [attrs, attrs + len) to @arr as regions. */
@@ -612,7 +612,7 @@ static int parse_hit(struct nlattr *nest, struct hg_carve_hit *h)
 		return -EPROTO;
 	nla_strlcpy(h->owner, tb[HOSTGEOM_A_HIT_OWNER], sizeof(h->owner));
 	h->first = nla_get_u64(tb[HOSTGEOM_A_HIT_FIRST]);
-	h->last = nla_get_u64(tb[HOSTGEOM_A_HIT_LAST]);
+	h->end = nla_get_u64(tb[HOSTGEOM_A_HIT_LAST]);
 	h->count = nla_get_u32(tb[HOSTGEOM_A_HIT_COUNT]);
 	return parse_region(tb[HOSTGEOM_A_HIT_REGION], &h->region);
 }
@@ -760,7 +760,7 @@ static int put_carve_req(struct nl_msg *msg, const struct hg_carve_req *r)
 	nest = nla_nest_start(msg, HOSTGEOM_A_CARVE_CANARY | NLA_F_NESTED);
 	if (!nest ||
 	    nla_put_u64(msg, HOSTGEOM_A_REGION_START, r->canary.start) ||
-	    nla_put_u64(msg, HOSTGEOM_A_REGION_END, r->canary.last))
+	    nla_put_u64(msg, HOSTGEOM_A_REGION_END, r->canary.end))
 		return -EMSGSIZE;
 	return nla_nest_end(msg, nest);
 }
@@ -832,13 +832,13 @@ static int parse_held(struct nlattr *nest, const struct hg_khold *h,
 	    !have(tb, need))
 		return -EPROTO;
 	r->iova = nla_get_u64(tb[HOSTGEOM_A_HELD_IOVA]);
-	r->last = nla_get_u64(tb[HOSTGEOM_A_HELD_LAST]);
+	r->end = nla_get_u64(tb[HOSTGEOM_A_HELD_LAST]);
 	r->probe = nla_get_u64(tb[HOSTGEOM_A_HELD_PROBE]);
 	r->xlate = nla_get_u32(tb[HOSTGEOM_A_HELD_XLATE]);
 	/* What the family promises: one mapping, overlapping the target. */
-	if (r->iova > r->last || r->last - r->iova != h->map_size - 1 ||
-	    r->probe < r->iova || r->probe > r->last ||
-	    r->iova > h->last || r->last < h->start)
+	if (r->iova > r->end || r->end - r->iova != h->map_size - 1 ||
+	    r->probe < r->iova || r->probe > r->end ||
+	    r->iova > h->end || r->end < h->start)
 		return -EPROTO;
 	return 0;
 }
@@ -868,10 +868,10 @@ static int parse_hold(struct nlattr *attrs, int len, void *arg)
 		return -EPROTO;
 	nla_strlcpy(h->device, tb[HOSTGEOM_A_HOLD_DEVICE], sizeof(h->device));
 	h->start = nla_get_u64(tb[HOSTGEOM_A_HOLD_START]);
-	h->last = nla_get_u64(tb[HOSTGEOM_A_HOLD_END]);
+	h->end = nla_get_u64(tb[HOSTGEOM_A_HOLD_END]);
 	h->map_size = nla_get_u64(tb[HOSTGEOM_A_HOLD_MAP_SIZE]);
 	h->maps = nla_get_u32(tb[HOSTGEOM_A_HOLD_MAPS]);
-	if (!h->device[0] || h->start > h->last || !h->map_size)
+	if (!h->device[0] || h->start > h->end || !h->map_size)
 		return -EPROTO;
 	nla_for_each_attr(pos, attrs, len, rem) {
 		if (nla_type(pos) != HOSTGEOM_A_HOLD_RANGE)
@@ -917,7 +917,7 @@ static int put_hold_req(struct nl_msg *msg, const struct hg_hold_req *r)
 {
 	if (nla_put_string(msg, HOSTGEOM_A_HOLD_DEVICE, r->device) ||
 	    nla_put_u64(msg, HOSTGEOM_A_HOLD_START, r->start) ||
-	    nla_put_u64(msg, HOSTGEOM_A_HOLD_END, r->last) ||
+	    nla_put_u64(msg, HOSTGEOM_A_HOLD_END, r->end) ||
 	    (r->count && nla_put_u32(msg, HOSTGEOM_A_CARVE_COUNT, r->count)) ||
 	    (r->timeout_ms && nla_put_u32(msg, HOSTGEOM_A_CARVE_TIMEOUT_MS,
 					  r->timeout_ms)) ||

@@ -54,7 +54,7 @@ static json_object *finish(struct jb *b, json_object *obj)
 
 json_object *hg_json_kregion(const struct hg_kregion *r)
 {
-	json_object *obj = hg_json_range(r->start, r->last);
+	json_object *obj = hg_json_range(r->start, r->end);
 	struct jb b = { 0 };
 
 	add(&b, obj, "type", json_object_new_string(
@@ -169,7 +169,7 @@ static json_object *phase(const struct hg_carve_group *cg,
 	add_opt(&b, obj, "map_failure", f.kind != HG_MF_NONE,
 		json_object_new_string(hg_map_failure_kind_name(f.kind)));
 	add_opt(&b, obj, "map_failed_at", f.has_iova,
-		hg_json_range(f.start, f.last));
+		hg_json_range(f.start, f.end));
 	add_opt(&b, obj, "map_failed_region", f.kind == HG_MF_REGION,
 		owned_region(f.owner, &f.region));
 	return finish(&b, obj);
@@ -190,7 +190,7 @@ static json_object *segment(const struct hg_carve_group *cg,
 
 static json_object *hit(const struct hg_carve_hit *h)
 {
-	json_object *obj = hg_json_range(h->first, h->last);
+	json_object *obj = hg_json_range(h->first, h->end);
 	struct jb b = { 0 };
 
 	add(&b, obj, "count", json_object_new_int64(h->count));
@@ -287,7 +287,7 @@ json_object *hg_json_carve(const struct hg_carve_result *res)
 	add(&b, obj, "hits", json_object_new_int64(res->hits));
 	add(&b, obj, "ns", json_object_new_int64(res->ns));
 	add_opt(&b, obj, "canary", res->has_canary,
-		hg_json_range(res->canary.start, res->canary.last));
+		hg_json_range(res->canary.start, res->canary.end));
 	arr = json_object_new_array_ext(res->n_groups);
 	add(&b, obj, "groups", arr);
 	for (i = 0; !b.failed && i < res->n_groups; i++)

@@ -19,7 +19,7 @@
 
 static bool region_eq(const struct hg_kregion *a, const struct hg_kregion *b)
 {
-	return a->start == b->start && a->last == b->last &&
+	return a->start == b->start && a->end == b->end &&
 	       a->type == b->type;
 }
 
@@ -43,7 +43,7 @@ bool hg_kgroup_region_shared(const struct hg_kgroup *g,
 
 static bool overlaps(uint64_t start, uint64_t last, const struct hg_kregion *r)
 {
-	return start <= r->last && last >= r->start;
+	return start <= r->end && last >= r->start;
 }
 
 /*
@@ -98,7 +98,7 @@ static uint64_t phase_top(const struct hg_kgroup *g, uint64_t limit)
 			for (j = 0; j < g->devs[i].n_resv; j++) {
 				r = &g->devs[i].resv[j];
 				if (r->type == HG_RESV_SW_MSI ||
-				    r->start > limit || r->last < limit ||
+				    r->start > limit || r->end < limit ||
 				    !r->start)
 					continue;
 				limit = r->start - 1;
@@ -158,11 +158,11 @@ static uint64_t walk_bottom(const struct hg_kgroup *g, uint64_t map_size)
 			for (j = 0; j < g->devs[i].n_resv; j++) {
 				r = &g->devs[i].resv[j];
 				if (r->type == HG_RESV_SW_MSI ||
-				    r->start > lo || r->last < lo)
+				    r->start > lo || r->end < lo)
 					continue;
-				if (r->last == UINT64_MAX)
+				if (r->end == UINT64_MAX)
 					return UINT64_MAX;
-				lo = r->last + 1;
+				lo = r->end + 1;
 				raised = true;
 			}
 		}
@@ -328,12 +328,12 @@ void hg_carve_phase_map_failure(const struct hg_carve_group *cg,
 	}
 	out->has_iova = true;
 	out->start = block;
-	out->last = block + w->map_size - 1;
+	out->end = block + w->map_size - 1;
 	for (i = 0; i < g->n_devs; i++) {
 		for (j = 0; j < g->devs[i].n_resv; j++) {
 			r = &g->devs[i].resv[j];
 			if (r->type == HG_RESV_SW_MSI ||
-			    !overlaps(out->start, out->last, r))
+			    !overlaps(out->start, out->end, r))
 				continue;
 			out->kind = HG_MF_REGION;
 			strcpy(out->owner, g->devs[i].name);
@@ -384,7 +384,7 @@ static enum hg_region_verdict walked(const struct hg_carve_group *cg,
 			continue;
 		walks = true;
 		start = r->start > lo ? r->start : lo;
-		last = r->last < hi ? r->last : hi;
+		last = r->end < hi ? r->end : hi;
 		if (start > last)
 			continue;
 		reachable = true;
@@ -415,7 +415,7 @@ static bool map_failed_in(const struct hg_carve_group *cg,
 		for (j = 0; j < cg->walks[i].n_phase; j++) {
 			hg_carve_phase_map_failure(cg, &cg->walks[i], j, &f);
 			if (f.kind == HG_MF_REGION &&
-			    overlaps(f.start, f.last, &c->region))
+			    overlaps(f.start, f.end, &c->region))
 				return true;
 		}
 	}

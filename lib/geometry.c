@@ -18,7 +18,7 @@ int hg_usable_from_resv(const struct hg_resv *resv, size_t n,
 		/* VFIO type1 and iommufd both let these be mapped over. */
 		if (resv[i].type == HG_RESV_DIRECT_RELAXABLE)
 			continue;
-		ret = hg_ranges_add(&holes, resv[i].start, resv[i].last);
+		ret = hg_ranges_add(&holes, resv[i].start, resv[i].end);
 	}
 	if (!ret)
 		ret = hg_ranges_complement(&holes, 0, hg_mask_bits(aw_bits),
@@ -35,8 +35,8 @@ unsigned int hg_aw_bits_of(const struct hg_ranges *usable)
 	if (!usable->n)
 		return 0;
 	for (i = 0; i < usable->n; i++)
-		if (usable->v[i].last > top)
-			top = usable->v[i].last;
+		if (usable->v[i].end > top)
+			top = usable->v[i].end;
 	return hg_bits_for(top);
 }
 

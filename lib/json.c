@@ -121,7 +121,7 @@ json_object *hg_json_ranges(const struct hg_ranges *set)
 		return NULL;
 	for (i = 0; !failed && i < set->n; i++)
 		failed = append(arr, hg_json_range(set->v[i].start,
-						   set->v[i].last));
+						   set->v[i].end));
 	return done(arr, failed);
 }
 
@@ -134,7 +134,7 @@ json_object *hg_json_resv(const struct hg_resv *resv, size_t n)
 	if (!arr)
 		return NULL;
 	for (i = 0; !failed && i < n; i++) {
-		obj = hg_json_range(resv[i].start, resv[i].last);
+		obj = hg_json_range(resv[i].start, resv[i].end);
 		if (obj && put(obj, "type", json_object_new_string(
 				       hg_resv_type_name(resv[i].type)))) {
 			json_object_put(obj);

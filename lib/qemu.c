@@ -70,8 +70,8 @@ static uint8_t hole_type(const struct hg_qemu_input *in,
 	for (i = 0; i < in->n_resv; i++) {
 		const struct hg_resv *r = &in->resv[i];
 
-		if (r->type == HG_RESV_MSI && r->start <= hole->last &&
-		    hole->start <= r->last)
+		if (r->type == HG_RESV_MSI && r->start <= hole->end &&
+		    hole->start <= r->end)
 			return QEMU_RESV_MSI;
 	}
 	return QEMU_RESV_RESERVED;
@@ -114,11 +114,11 @@ int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
 	if (aw < QEMU_AW_MIN) {
 		note(out, "aw-bits %u: the host maps only below 0x%" PRIx64
 		     ", QEMU's virtio-iommu accepts 32..64, so 32 is the closest",
-		     QEMU_AW_MIN, in->usable.v[in->usable.n - 1].last);
+		     QEMU_AW_MIN, in->usable.v[in->usable.n - 1].end);
 		aw = QEMU_AW_MIN;
 	} else {
 		note(out, "aw-bits %u: highest usable host IOVA is 0x%" PRIx64
-		     " (%s)", aw, in->usable.v[in->usable.n - 1].last,
+		     " (%s)", aw, in->usable.v[in->usable.n - 1].end,
 		     in->source ? in->source : "host");
 	}
 	out->aw_bits = aw;

@@ -38,7 +38,7 @@ int hg_ranges_add(struct hg_ranges *set, uint64_t start, uint64_t last)
 	if (ret)
 		return ret;
 	set->v[set->n].start = start;
-	set->v[set->n].last = last;
+	set->v[set->n].end = last;
 	set->n++;
 	return 0;
 }
@@ -85,8 +85,8 @@ static int cmp_range(const void *a, const void *b)
 
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	if (x->last != y->last)
-		return x->last < y->last ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
 	return 0;
 }
 
@@ -102,9 +102,9 @@ void hg_ranges_normalize(struct hg_ranges *set)
 		const struct hg_range *cur = &set->v[i];
 
 		/* Adjacent counts as touching; last + 1 would wrap at 2^64-1. */
-		if (prev->last == UINT64_MAX || cur->start <= prev->last + 1) {
-			if (cur->last > prev->last)
-				prev->last = cur->last;
+		if (prev->end == UINT64_MAX || cur->start <= prev->end + 1) {
+			if (cur->end > prev->end)
+				prev->end = cur->end;
 			continue;
 		}
 		set->v[++out] = *cur;
@@ -137,18 +137,18 @@ int hg_ranges_complement(const struct hg_ranges *set, uint64_t lo,
 	for (i = 0; !ret && i < sorted.n; i++) {
 		const struct hg_range *r = &sorted.v[i];
 
-		if (r->last < cursor)
+		if (r->end < cursor)
 			continue;
 		if (r->start > hi)
 			break;
 		if (r->start > cursor)
 			ret = hg_ranges_add(&res, cursor, r->start - 1);
-		if (r->last >= hi) {
+		if (r->end >= hi) {
 			covered = true;
 			break;
 		}
-		/* r->last < hi here, so r->last + 1 cannot wrap. */
-		cursor = r->last + 1;
+		/* r->end < hi here, so r->end + 1 cannot wrap. */
+		cursor = r->end + 1;
 	}
 	if (!ret && !covered)
 		ret = hg_ranges_add(&res, cursor, hi);
@@ -175,13 +175,13 @@ int hg_ranges_intersect(const struct hg_ranges *a, const struct hg_ranges *b,
 	while (!ret && i < x.n && j < y.n) {
 		uint64_t start = x.v[i].start > y.v[j].start ?
 				 x.v[i].start : y.v[j].start;
-		uint64_t last = x.v[i].last < y.v[j].last ?
-				x.v[i].last : y.v[j].last;
+		uint64_t last = x.v[i].end < y.v[j].end ?
+				x.v[i].end : y.v[j].end;
 
 		if (start <= last)
 			ret = hg_ranges_add(&res, start, last);
 		/* Drop whichever ends first: it cannot meet anything later. */
-		if (x.v[i].last < y.v[j].last)
+		if (x.v[i].end < y.v[j].end)
 			i++;
 		else
 			j++;
@@ -227,7 +227,7 @@ bool hg_ranges_contains(const struct hg_ranges *set, uint64_t addr)
 	size_t i;
 
 	for (i = 0; i < set->n; i++)
-		if (set->v[i].start <= addr && addr <= set->v[i].last)
+		if (set->v[i].start <= addr && addr <= set->v[i].end)
 			return true;
 	return false;
 }

@@ -210,7 +210,7 @@ static json_object *comparison(const struct hg_compare *cmp)
 	arr = json_object_new_array();
 	for (j = 0; j < cmp->n_diffs; j++) {
 		d = hg_json_range(cmp->diffs[j].range.start,
-				  cmp->diffs[j].range.last);
+				  cmp->diffs[j].range.end);
 		add(d, "usable_in", string(hg_source_name(
 			cmp->diffs[j].in_a ? cmp->a : cmp->b)));
 		append(arr, d);

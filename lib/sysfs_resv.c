@@ -71,10 +71,10 @@ static int parse_resv_line(const char *s, const char *what, unsigned int line,
 		return resv_error(err, what, line, NULL,
 				  "no blank after the start address");
 	s = skip_blanks(s);
-	why = parse_hex64(&s, &r->last);
+	why = parse_hex64(&s, &r->end);
 	if (why)
 		return resv_error(err, what, line, "end address", why);
-	if (r->start > r->last)
+	if (r->start > r->end)
 		return resv_error(err, what, line, NULL, "start is above end");
 	if (*s && *s != '\n' && *s != ' ' && *s != '\t')
 		return resv_error(err, what, line, NULL,

@@ -71,7 +71,7 @@ static void set_ranges(struct hg_ranges *set, const struct hg_range *r,
 
 	hg_ranges_reset(set);
 	for (i = 0; i < n; i++)
-		hg_ranges_add(set, r[i].start, r[i].last);
+		hg_ranges_add(set, r[i].start, r[i].end);
 }
 
 static const struct hg_compare *find_cmp(const struct hg_group_check *c,
@@ -95,9 +95,9 @@ TEST_F(check, all_agree)
 	EXPECT_TRUE(hg_group_checked(&self->out));
 	EXPECT_TRUE(hg_group_agrees(&self->out));
 	ASSERT_EQ(2, self->out.usable[HG_SRC_SYSFS].n);
-	EXPECT_EQ(0xfedfffff, self->out.usable[HG_SRC_SYSFS].v[0].last);
+	EXPECT_EQ(0xfedfffff, self->out.usable[HG_SRC_SYSFS].v[0].end);
 	EXPECT_EQ(0xfef00000, self->out.usable[HG_SRC_SYSFS].v[1].start);
-	EXPECT_EQ(TOP39, self->out.usable[HG_SRC_SYSFS].v[1].last);
+	EXPECT_EQ(TOP39, self->out.usable[HG_SRC_SYSFS].v[1].end);
 	EXPECT_EQ(HG_STATUS_OK, self->out.status[HG_SRC_SYSFS]);
 	EXPECT_STREQ("", self->out.unattached);
 }
@@ -115,7 +115,7 @@ TEST_F(check, type1_maps_msi_window)
 	ASSERT_NE(NULL, c);
 	ASSERT_EQ(1, c->n_diffs);
 	EXPECT_EQ(0xfee00000, c->diffs[0].range.start);
-	EXPECT_EQ(0xfeefffff, c->diffs[0].range.last);
+	EXPECT_EQ(0xfeefffff, c->diffs[0].range.end);
 	EXPECT_FALSE(c->diffs[0].in_a);		/* usable per type1 only */
 	c = find_cmp(&self->out, HG_SRC_TYPE1, HG_SRC_IOMMUFD);
 	ASSERT_NE(NULL, c);
@@ -141,10 +141,10 @@ TEST_F(check, differences_both_ways)
 	ASSERT_NE(NULL, c);
 	ASSERT_EQ(2, c->n_diffs);
 	EXPECT_EQ(0, c->diffs[0].range.start);
-	EXPECT_EQ(0xfff, c->diffs[0].range.last);
+	EXPECT_EQ(0xfff, c->diffs[0].range.end);
 	EXPECT_TRUE(c->diffs[0].in_a);
 	EXPECT_EQ(TOP39 + 1, c->diffs[1].range.start);
-	EXPECT_EQ(TOP39 + 0x1000000, c->diffs[1].range.last);
+	EXPECT_EQ(TOP39 + 0x1000000, c->diffs[1].range.end);
 	EXPECT_FALSE(c->diffs[1].in_a);
 }
 
@@ -174,7 +174,7 @@ TEST_F(check, direct_region_not_excluded)
 	ASSERT_NE(NULL, c);
 	ASSERT_EQ(1, c->n_diffs);
 	EXPECT_EQ(0xe0000, c->diffs[0].range.start);
-	EXPECT_EQ(0xfffff, c->diffs[0].range.last);
+	EXPECT_EQ(0xfffff, c->diffs[0].range.end);
 	EXPECT_FALSE(c->diffs[0].in_a);
 }
 
@@ -262,7 +262,7 @@ TEST_F(check, up_to_top_of_u64)
 	ASSERT_EQ(0, hg_group_check(&self->geom, &self->out, &self->err));
 	EXPECT_EQ(64, self->out.aw_bits);
 	EXPECT_TRUE(hg_group_agrees(&self->out));
-	EXPECT_EQ(UINT64_MAX, self->out.usable[HG_SRC_SYSFS].v[1].last);
+	EXPECT_EQ(UINT64_MAX, self->out.usable[HG_SRC_SYSFS].v[1].end);
 }
 
 /*

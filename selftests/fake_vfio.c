@@ -322,7 +322,7 @@ static int iova_ranges(struct iommu_ioas_iova_ranges *cmd)
 	count = fake_kernel.n_range_counts ? fake_kernel.range_counts[i] : 0;
 	for (k = 0; k < count && k < given && k < FAKE_MAX_RANGES; k++) {
 		out[k].start = fake_kernel.ranges[k].start;
-		out[k].last = fake_kernel.ranges[k].last;
+		out[k].last = fake_kernel.ranges[k].end;
 	}
 	cmd->num_iovas = count;
 	cmd->out_iova_alignment = fake_kernel.iova_alignment;
@@ -463,7 +463,7 @@ int fake_vfio_default_machine(struct fake_sysfs *fs)
 	fake_kernel.n_answers = 1;
 	for (i = 0; i < 2; i++) {
 		fake_kernel.ranges[i].start = fake_vtd39[i].start;
-		fake_kernel.ranges[i].last = fake_vtd39[i].end;
+		fake_kernel.ranges[i].end = fake_vtd39[i].end;
 	}
 	fake_kernel.range_counts[0] = 2;
 	fake_kernel.n_range_counts = 1;

@@ -13,7 +13,7 @@
 
 static bool is_range(const struct hg_range *r, uint64_t start, uint64_t last)
 {
-	return r->start == start && r->last == last;
+	return r->start == start && r->end == last;
 }
 
 FIXTURE(usable) {
@@ -104,7 +104,7 @@ TEST(aw_bits_of_unsorted)
 	struct hg_ranges set = { v, 2, 2 };
 
 	ASSERT_EQ(40, hg_aw_bits_of(&set));
-	v[1].last = MAX;
+	v[1].end = MAX;
 	ASSERT_EQ(64, hg_aw_bits_of(&set));
 }
 

@@ -84,9 +84,9 @@ TEST_F(iommufd, two_devices_one_ioas)
 	}
 	ASSERT_EQ(2, info.iova.n);
 	EXPECT_EQ(0, info.iova.v[0].start);
-	EXPECT_EQ(0xfedfffff, info.iova.v[0].last);
+	EXPECT_EQ(0xfedfffff, info.iova.v[0].end);
 	EXPECT_EQ(0xfef00000, info.iova.v[1].start);
-	EXPECT_EQ(0x7fffffffffULL, info.iova.v[1].last);
+	EXPECT_EQ(0x7fffffffffULL, info.iova.v[1].end);
 	EXPECT_EQ(0x1000, info.iova_alignment);
 	ASSERT_TRUE(info.have_hw_info);
 	EXPECT_EQ(IOMMU_HW_INFO_TYPE_INTEL_VTD, info.hw_type);
@@ -111,9 +111,9 @@ TEST_F(iommufd, emsgsize_loop)
 	struct hg_iommufd_info info;
 	struct hg_err err = { 0 };
 
-	fake_kernel.ranges[1].last = 0x7ffffeffffULL;
+	fake_kernel.ranges[1].end = 0x7ffffeffffULL;
 	fake_kernel.ranges[2].start = 0x7fffff0000ULL;
-	fake_kernel.ranges[2].last = 0x7fffffffffULL;
+	fake_kernel.ranges[2].end = 0x7fffffffffULL;
 	fake_kernel.range_counts[0] = 2;
 	fake_kernel.range_counts[1] = 3;
 	fake_kernel.range_counts[2] = 3;
@@ -134,7 +134,7 @@ TEST_F(iommufd, count_grows_forever)
 
 	for (i = 0; i < FAKE_MAX_ANSWERS; i++) {
 		fake_kernel.ranges[i].start = i * 0x10000;
-		fake_kernel.ranges[i].last = i * 0x10000 + 0xfff;
+		fake_kernel.ranges[i].end = i * 0x10000 + 0xfff;
 		fake_kernel.range_counts[i] = i + 1;
 	}
 	fake_kernel.n_range_counts = FAKE_MAX_ANSWERS;
@@ -180,17 +180,17 @@ TEST_F(iommufd, range_to_top_of_u64)
 	struct hg_iommufd_info info;
 	struct hg_err err = { 0 };
 
-	fake_kernel.ranges[1].last = UINT64_MAX;
+	fake_kernel.ranges[1].end = UINT64_MAX;
 	ASSERT_EQ(0, hg_iommufd_query(&self->ctx, pair, 2, &info, &err));
 	ASSERT_EQ(2, info.iova.n);
-	EXPECT_EQ(UINT64_MAX, info.iova.v[1].last);
+	EXPECT_EQ(UINT64_MAX, info.iova.v[1].end);
 	hg_iommufd_info_free(&info);
 }
 
 TEST_F(iommufd, range_backwards)
 {
 	fake_kernel.ranges[1].start = 0x2000;
-	fake_kernel.ranges[1].last = 0x1fff;
+	fake_kernel.ranges[1].end = 0x1fff;
 	expect_fails(_metadata, &self->ctx, pair, 2, -EPROTO, "after its last");
 	EXPECT_STREQ("", fake_vfio_leaks(self->fds));
 }

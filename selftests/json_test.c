@@ -287,7 +287,7 @@ TEST(resv_types)
 
 		ASSERT_TRUE(str_is(key(e, "type"), names[i]));
 		ASSERT_TRUE(hex_is(key(e, "start"), r[i].start));
-		ASSERT_TRUE(hex_is(key(e, "end"), r[i].last));
+		ASSERT_TRUE(hex_is(key(e, "end"), r[i].end));
 	}
 	json_object_put(o);
 }

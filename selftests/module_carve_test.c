@@ -114,7 +114,7 @@ static size_t unwalked_regions(const struct hg_carve_result *res,
 		ksft_print_msg("  %s: group %u: %s's region 0x%" PRIx64 "-0x%" PRIx64 " %s: %s%s\n",
 			       excused ? "KNOWN BUG" : "FAIL",
 			       cg->group.id, rc[i].owner, rc[i].region.start,
-			       rc[i].region.last,
+			       rc[i].region.end,
 			       hg_resv_type_name(rc[i].region.type),
 			       hg_region_verdict_name(rc[i].verdict),
 			       excused ? " (the walk stopped at the failed mapping)" : "");
@@ -150,12 +150,12 @@ static bool map_failures(const struct hg_carve_group *cg,
 			if (!(*known)++)
 				snprintf(first, n_first,
 					 "group %u: %s: dma_map_page failed at IOVA 0x%" PRIx64 "-0x%" PRIx64 " over %s's own region 0x%" PRIx64 "-0x%" PRIx64 " %s, which not every member has",
-					 cg->group.id, w->device, f.start, f.last,
-					 f.owner, f.region.start, f.region.last,
+					 cg->group.id, w->device, f.start, f.end,
+					 f.owner, f.region.start, f.region.end,
 					 hg_resv_type_name(f.region.type));
 			ksft_print_msg("  KNOWN BUG: %s: dma_map_page failed at IOVA 0x%" PRIx64 "-0x%" PRIx64 " over %s's region 0x%" PRIx64 "-0x%" PRIx64 " %s (not every member's), with space left below: the allocator handed it out\n",
-				       w->device, f.start, f.last, f.owner,
-				       f.region.start, f.region.last,
+				       w->device, f.start, f.end, f.owner,
+				       f.region.start, f.region.end,
 				       hg_resv_type_name(f.region.type));
 			stopped = true;
 			continue;
@@ -163,12 +163,12 @@ static bool map_failures(const struct hg_carve_group *cg,
 		(*unexpected)++;
 		if (f.kind == HG_MF_REGION)
 			ksft_print_msg("  FAIL: group %u: %s: dma_map_page failed at IOVA 0x%" PRIx64 "-0x%" PRIx64 " over %s's region 0x%" PRIx64 "-0x%" PRIx64 " %s, which every member has\n",
-				       cg->group.id, w->device, f.start, f.last,
-				       f.owner, f.region.start, f.region.last,
+				       cg->group.id, w->device, f.start, f.end,
+				       f.owner, f.region.start, f.region.end,
 				       hg_resv_type_name(f.region.type));
 		else if (f.has_iova)
 			ksft_print_msg("  FAIL: group %u: %s: dma_map_page failed at IOVA 0x%" PRIx64 "-0x%" PRIx64 " with space left below and no region there: inconclusive\n",
-				       cg->group.id, w->device, f.start, f.last);
+				       cg->group.id, w->device, f.start, f.end);
 		else
 			ksft_print_msg("  FAIL: group %u: %s: dma_map_page failed in its %u-bit phase, not for want of space, somewhere the result does not show: inconclusive\n",
 				       cg->group.id, w->device,
@@ -241,20 +241,20 @@ TEST_F_TIMEOUT(carve, every_multi_member_group_passes, 300)
 						snprintf(first, sizeof(first),
 							 "group %u: %s got IOVA 0x%" PRIx64 " inside %s's own region 0x%" PRIx64 "-0x%" PRIx64 " %s, which not every member has",
 							 cg->group.id, w->device, h->first, h->owner,
-							 h->region.start, h->region.last,
+							 h->region.start, h->region.end,
 							 hg_resv_type_name(h->region.type));
 					ksft_print_msg("  KNOWN BUG: %s got %u mapping(s) 0x%" PRIx64 "-0x%" PRIx64 " inside %s's region 0x%" PRIx64 "-0x%" PRIx64 " %s (not every member's)\n",
-						       w->device, h->count, h->first, h->last,
+						       w->device, h->count, h->first, h->end,
 						       h->owner, h->region.start,
-						       h->region.last,
+						       h->region.end,
 						       hg_resv_type_name(h->region.type));
 					continue;
 				}
 				unexpected++;
 				ksft_print_msg("  FAIL: group %u: %s got %u mapping(s) 0x%" PRIx64 "-0x%" PRIx64 " inside %s's region 0x%" PRIx64 "-0x%" PRIx64 " %s, which every member has\n",
 					       cg->group.id, w->device, h->count,
-					       h->first, h->last, h->owner,
-					       h->region.start, h->region.last,
+					       h->first, h->end, h->owner,
+					       h->region.start, h->region.end,
 					       hg_resv_type_name(h->region.type));
 			}
 			EXPECT_EQ(0, w->hits_dropped);

@@ -180,7 +180,7 @@ int module_env_walk_blocked(struct hg_genl *g, const struct hg_kgroup *stub,
 			blocked = 1;
 			snprintf(why, len, "%s: dma_map_page fails at IOVA 0x%" PRIx64 " in %s's own region 0x%" PRIx64 "-0x%" PRIx64 ", which dma-iommu did not reserve",
 				 cg->walks[i].device, f.start, f.owner,
-				 f.region.start, f.region.last);
+				 f.region.start, f.region.end);
 		}
 	}
 	hg_carve_result_free(&res);

@@ -231,7 +231,7 @@ static bool dev_has_overlapping(const struct hg_kdevice *d,
 	size_t i;
 
 	for (i = 0; i < d->n_resv; i++)
-		if (d->resv[i].start <= r->last && d->resv[i].last >= r->start)
+		if (d->resv[i].start <= r->end && d->resv[i].end >= r->start)
 			return true;
 	return false;
 }
@@ -339,7 +339,7 @@ FIXTURE_SETUP(overlap)
 	TH_LOG("group %u: L %s (driver %s) has region 0x%" PRIx64 "-0x%" PRIx64 " %s, which H %s lacks",
 	       self->p.group, self->p.l,
 	       self->l_driver[0] ? self->l_driver : "none",
-	       self->p.region.start, self->p.region.last,
+	       self->p.region.start, self->p.region.end,
 	       hg_resv_type_name(self->p.region.type), self->p.h);
 }
 
@@ -467,7 +467,7 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_a_live_iova_is_refused, 180)
 	struct hg_hold_req req = {
 		.device = self->p.h,
 		.start = self->p.region.start,
-		.last = self->p.region.last,
+		.end = self->p.region.end,
 	};
 	const struct hg_kdevice *l;
 	struct hg_khold hold = { 0 }, after = { 0 };
@@ -499,7 +499,7 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_a_live_iova_is_refused, 180)
 	self->held = true;
 	ASSERT_LT(0, hold.n_held);
 	TH_LOG("%s holds 0x%" PRIx64 "-0x%" PRIx64 " (%s) after %u maps of %" PRIu64 " KiB",
-	       hold.device, hold.held[0].iova, hold.held[0].last,
+	       hold.device, hold.held[0].iova, hold.held[0].end,
 	       hg_xlate_name(hold.held[0].xlate), hold.maps,
 	       hold.map_size >> 10);
 	EXPECT_EQ(HOSTGEOM_XLATE_SCRATCH, hold.held[0].xlate);
@@ -582,8 +582,8 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_a_live_iova_is_refused, 180)
 		}
 		EXPECTED_FAILURE("%s joined group %u with the IOMMU DMA ops while %s's live IOVA 0x%" PRIx64 "-0x%" PRIx64 " lies inside its region 0x%" PRIx64 "-0x%" PRIx64 " %s, which now translates to %s",
 				 self->p.l, self->p.group, self->p.h,
-				 hold.held[0].iova, hold.held[0].last,
-				 self->p.region.start, self->p.region.last,
+				 hold.held[0].iova, hold.held[0].end,
+				 self->p.region.start, self->p.region.end,
 				 hg_resv_type_name(self->p.region.type),
 				 after.n_held ? hg_xlate_name(after.held[0].xlate) : "?");
 	} else {
@@ -594,10 +594,10 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_a_live_iova_is_refused, 180)
 		/* The message names L's region and H's IOVA. */
 		if (message) {
 			EXPECT_EQ(self->p.region.start & ~0xfffULL, r_start);
-			EXPECT_EQ(self->p.region.last | 0xfffULL, r_last);
+			EXPECT_EQ(self->p.region.end | 0xfffULL, r_last);
 			EXPECT_EQ(1, live);
 			EXPECT_EQ(hold.held[0].iova, f_start);
-			EXPECT_EQ(hold.held[0].last, f_last);
+			EXPECT_EQ(hold.held[0].end, f_last);
 		}
 		/* Refusing L left H's mapping as it was. */
 		EXPECT_TRUE(scratch);
@@ -607,7 +607,7 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_a_live_iova_is_refused, 180)
 		if (expect == EXPECT_FIXED)
 			UNEXPECTED_PASS("%s was refused the IOMMU DMA ops while %s's live IOVA 0x%" PRIx64 "-0x%" PRIx64 " lay inside its region, and joined once it was gone (the kernel is fixed, as expected)",
 					self->p.l, self->p.h, hold.held[0].iova,
-					hold.held[0].last);
+					hold.held[0].end);
 	}
 out:
 	hg_khold_free(&hold);
@@ -668,7 +668,7 @@ TEST_F(hold, holds_one_mapping_until_released)
 {
 	/* Every IOVA the device can get is inside: the first mapping is. */
 	struct hg_hold_req req = { .device = self->dev->name, .start = 0,
-				   .last = self->dev->dma_mask };
+				   .end = self->dev->dma_mask };
 	struct hg_khold h, again, rel;
 	struct hg_kcounters before, after;
 	struct hg_err err = { 0 };
@@ -713,7 +713,7 @@ TEST_F(hold, a_target_never_reached_holds_nothing)
 	/* The x86 MSI window is reserved for every device: never handed out. */
 	struct hg_hold_req req = { .device = self->dev->name,
 				   .start = HOSTGEOM_CARVE_TARGET32,
-				   .last = HOSTGEOM_CARVE_TARGET32 + 0xfffff,
+				   .end = HOSTGEOM_CARVE_TARGET32 + 0xfffff,
 				   .count = 8 };
 	uint64_t live = live_maps(self->g);
 	struct hg_err err = { 0 };
@@ -739,7 +739,7 @@ TEST_F(hold, a_target_never_reached_holds_nothing)
 TEST_F(hold, bad_requests_are_refused)
 {
 	struct hg_hold_req req = { .device = "0000:ff:1f.7", .start = 0,
-				   .last = 0xffffffff };
+				   .end = 0xffffffff };
 	struct hg_err err = { 0 };
 	struct hg_khold h;
 
@@ -750,19 +750,19 @@ TEST_F(hold, bad_requests_are_refused)
 	hg_err_clear(&err);
 	req.device = self->dev->name;
 	req.start = 2;
-	req.last = 1;
+	req.end = 1;
 	EXPECT_EQ(-EINVAL, hg_genl_hold(self->g, &req, &h, &err));
 	EXPECT_NE(NULL, strstr(err.msg, "end is below its start"));
 	hg_err_clear(&err);
 	if (self->dev->dma_mask != UINT64_MAX) {
 		req.start = self->dev->dma_mask + 1;
-		req.last = UINT64_MAX;
+		req.end = UINT64_MAX;
 		EXPECT_EQ(-ERANGE, hg_genl_hold(self->g, &req, &h, &err));
 		EXPECT_NE(NULL, strstr(err.msg, "above the device's DMA limit"));
 		hg_err_clear(&err);
 	}
 	req.start = 0;
-	req.last = 0xffffffff;
+	req.end = 0xffffffff;
 	req.has_map_order = true;
 	req.map_order = HOSTGEOM_CARVE_MAX_MAP_ORDER + 1;
 	EXPECT_EQ(-ERANGE, hg_genl_hold(self->g, &req, &h, &err));
@@ -854,7 +854,7 @@ TEST_F(hold, malformed_requests_are_refused)
 static int try_hold(void *arg)
 {
 	struct hg_hold_req req = { .device = arg, .start = 0,
-				   .last = 0xffffffff };
+				   .end = 0xffffffff };
 	struct hg_err err = { 0 };
 	struct hg_genl *g;
 	struct hg_khold h;
@@ -882,7 +882,7 @@ TEST_F(hold, unprivileged_callers_refused)
 static int hold_and_exit(void *arg)
 {
 	struct hg_hold_req req = { .device = arg, .start = 0,
-				   .last = 0xffffffff };
+				   .end = 0xffffffff };
 	struct hg_err err = { 0 };
 	struct hg_genl *g;
 	struct hg_khold h;
@@ -916,7 +916,7 @@ TEST_F(hold, a_hold_ends_with_its_socket)
 TEST_F_TIMEOUT(hold, unloading_releases_the_hold, 120)
 {
 	struct hg_hold_req req = { .device = self->dev->name, .start = 0,
-				   .last = 0xffffffff };
+				   .end = 0xffffffff };
 	struct hg_err err = { 0 };
 	struct klog k = { .fd = -1 };
 	char line[512] = "", name[96];

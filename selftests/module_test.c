@@ -262,7 +262,7 @@ TEST_F(mod, union_matches_sysfs_and_holds_every_own_region)
 		}
 		for (j = 0; j < g->n_resv; j++) {
 			EXPECT_EQ(sg->resv[j].start, g->resv[j].start);
-			EXPECT_EQ(sg->resv[j].last, g->resv[j].last);
+			EXPECT_EQ(sg->resv[j].end, g->resv[j].end);
 			EXPECT_EQ(sg->resv[j].type, sysfs_type(g->resv[j].type));
 		}
 		for (j = 0; j < g->n_devs; j++) {
@@ -272,12 +272,12 @@ TEST_F(mod, union_matches_sysfs_and_holds_every_own_region)
 				for (u = 0; u < g->n_resv && !inside; u++)
 					inside = g->resv[u].type == r->type &&
 						 g->resv[u].start <= r->start &&
-						 g->resv[u].last >= r->last;
+						 g->resv[u].end >= r->end;
 				EXPECT_TRUE(inside) {
 					TH_LOG("group %u: %s's region 0x%llx-0x%llx is in no union region",
 					       g->id, g->devs[j].name,
 					       (unsigned long long)r->start,
-					       (unsigned long long)r->last);
+					       (unsigned long long)r->end);
 				}
 			}
 		}

@@ -105,7 +105,7 @@ static enum hg_region_verdict verdict_of(FIXTURE_DATA(carve) *self,
 	for (i = 0; i < n; i++) {
 		if (!strcmp(rc[i].owner, owner) &&
 		    rc[i].region.start == r->start &&
-		    rc[i].region.last == r->last &&
+		    rc[i].region.end == r->end &&
 		    rc[i].region.type == r->type) {
 			v = rc[i].verdict;
 			if (hits)
@@ -388,10 +388,10 @@ TEST_F(carve, map_failure_next_to_a_members_region_is_not_exhaustion)
 		EXPECT_EQ(HG_MF_REGION, f.kind);
 		EXPECT_TRUE(f.has_iova);
 		EXPECT_EQ(0xb8000000, f.start);
-		EXPECT_EQ(0xb81fffff, f.last);
+		EXPECT_EQ(0xb81fffff, f.end);
 		EXPECT_STREQ("0000:01:00.0", f.owner);
 		EXPECT_EQ(rmrr.start, f.region.start);
-		EXPECT_EQ(rmrr.last, f.region.last);
+		EXPECT_EQ(rmrr.end, f.region.end);
 		EXPECT_EQ(HG_RESV_DIRECT, f.region.type);
 	}
 	EXPECT_FALSE(hg_carve_segment_exhausted(&self->cg, &self->walk, 0));

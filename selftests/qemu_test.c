@@ -67,7 +67,7 @@ TEST_F(qemu, vtd39_q35)
 	EXPECT_EQ(39, self->opts.intel_aw_bits);
 	ASSERT_EQ(1, self->opts.reserved.n);
 	EXPECT_EQ(MSI_START, self->opts.reserved.v[0].start);
-	EXPECT_EQ(MSI_LAST, self->opts.reserved.v[0].last);
+	EXPECT_EQ(MSI_LAST, self->opts.reserved.v[0].end);
 	EXPECT_EQ(1, self->opts.reserved_type[0]);	/* MSI */
 	EXPECT_TRUE(has_note(&self->opts, "reserved-regions not set: QEMU 10 on q35"));
 
@@ -104,7 +104,7 @@ TEST_F(qemu, vtd48_virt_types_holes_but_never_sets_them)
 	EXPECT_EQ(MSI_START, self->opts.reserved.v[0].start);
 	EXPECT_EQ(1, self->opts.reserved_type[0]);
 	EXPECT_EQ(0x100000000ull, self->opts.reserved.v[1].start);
-	EXPECT_EQ(0x1000fffffull, self->opts.reserved.v[1].last);
+	EXPECT_EQ(0x1000fffffull, self->opts.reserved.v[1].end);
 	EXPECT_EQ(0, self->opts.reserved_type[1]);
 	EXPECT_TRUE(has_note(&self->opts, "on virt sets them itself"));
 	s = hg_qemu_virtio_device_json(&self->opts);

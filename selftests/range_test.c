@@ -34,7 +34,7 @@ static bool is(const struct hg_ranges *set, const uint64_t *pairs, size_t n)
 		return false;
 	for (i = 0; i < n; i++)
 		if (set->v[i].start != pairs[2 * i] ||
-		    set->v[i].last != pairs[2 * i + 1])
+		    set->v[i].end != pairs[2 * i + 1])
 			return false;
 	return true;
 }
@@ -297,7 +297,7 @@ static uint64_t bits_of(const struct hg_ranges *set, uint64_t base)
 	size_t i;
 
 	for (i = 0; i < set->n; i++)
-		bits |= hg_mask_bits(set->v[i].last - set->v[i].start + 1)
+		bits |= hg_mask_bits(set->v[i].end - set->v[i].start + 1)
 			<< (set->v[i].start - base);
 	return bits;
 }
@@ -308,8 +308,8 @@ static bool canonical(const struct hg_ranges *set)
 	size_t i;
 
 	for (i = 1; i < set->n; i++)
-		if (set->v[i - 1].last == MAX ||
-		    set->v[i].start <= set->v[i - 1].last + 1)
+		if (set->v[i - 1].end == MAX ||
+		    set->v[i].start <= set->v[i - 1].end + 1)
 			return false;
 	return true;
 }

@@ -207,12 +207,12 @@ TEST_F(tree, multi_member_group)
 	ASSERT_EQ(3U, g->n_resv);
 	ASSERT_EQ(HG_RESV_DIRECT, g->resv[0].type);
 	ASSERT_EQ(0U, g->resv[0].start);
-	ASSERT_EQ(0xfffU, g->resv[0].last);
+	ASSERT_EQ(0xfffU, g->resv[0].end);
 	ASSERT_EQ(HG_RESV_MSI, g->resv[1].type);
 	ASSERT_EQ(0xfee00000U, g->resv[1].start);
 	ASSERT_EQ(HG_RESV_RESERVED, g->resv[2].type);
 	ASSERT_EQ(0x8000000000ULL, g->resv[2].start);
-	ASSERT_EQ(UINT64_MAX, g->resv[2].last);
+	ASSERT_EQ(UINT64_MAX, g->resv[2].end);
 }
 
 TEST_F(tree, pci_identity)
@@ -493,13 +493,13 @@ TEST(resv_parse_edges)
 		"0x1 0xF\tsomething-new\n", "F", &r, &n, &err));
 	ASSERT_EQ(3U, n);
 	ASSERT_EQ(0U, r[0].start);
-	ASSERT_EQ(0U, r[0].last);
+	ASSERT_EQ(0U, r[0].end);
 	ASSERT_EQ(HG_RESV_DIRECT_RELAXABLE, r[0].type);
 	ASSERT_EQ(UINT64_MAX, r[1].start);
-	ASSERT_EQ(UINT64_MAX, r[1].last);
+	ASSERT_EQ(UINT64_MAX, r[1].end);
 	ASSERT_EQ(HG_RESV_MSI, r[1].type);
 	ASSERT_EQ(1U, r[2].start);
-	ASSERT_EQ(15U, r[2].last);
+	ASSERT_EQ(15U, r[2].end);
 	ASSERT_EQ(HG_RESV_UNKNOWN, r[2].type);
 	free(r);
 	ASSERT_EQ(0, err.code);

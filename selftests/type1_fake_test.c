@@ -80,8 +80,8 @@ TEST_F(type1, ranges)
 	}
 	EXPECT_EQ(FAKE_VTD39_PGSIZES, info.pgsizes);
 	ASSERT_EQ(2, info.iova.n);
-	EXPECT_EQ(0xfedfffff, info.iova.v[0].last);
-	EXPECT_EQ(0x7fffffffffULL, info.iova.v[1].last);
+	EXPECT_EQ(0xfedfffff, info.iova.v[0].end);
+	EXPECT_EQ(0x7fffffffffULL, info.iova.v[1].end);
 	EXPECT_TRUE(info.have_dma_avail);
 	EXPECT_EQ(65535, info.dma_avail);
 	/* First call too small, second with the size asked for. */

@@ -28,9 +28,9 @@ TEST(one_iova_cap)
 	ASSERT_TRUE(info.have_iova_ranges);
 	ASSERT_EQ(2, info.iova.n);
 	EXPECT_EQ(0, info.iova.v[0].start);
-	EXPECT_EQ(0xfedfffff, info.iova.v[0].last);
+	EXPECT_EQ(0xfedfffff, info.iova.v[0].end);
 	EXPECT_EQ(0xfef00000, info.iova.v[1].start);
-	EXPECT_EQ(0x7fffffffffULL, info.iova.v[1].last);
+	EXPECT_EQ(0x7fffffffffULL, info.iova.v[1].end);
 	EXPECT_FALSE(info.have_dma_avail);
 	EXPECT_FALSE(info.have_migration);
 	hg_type1_info_free(&info);
@@ -54,7 +54,7 @@ TEST(every_cap)
 	ASSERT_TRUE(info.have_dma_avail);
 	EXPECT_EQ(65535, info.dma_avail);
 	ASSERT_EQ(2, info.iova.n);
-	EXPECT_EQ(0x7fffffffffULL, info.iova.v[1].last);
+	EXPECT_EQ(0x7fffffffffULL, info.iova.v[1].end);
 	hg_type1_info_free(&info);
 }
 
@@ -123,7 +123,7 @@ TEST(range_to_top_of_u64)
 	fake_answer_iova(&a, 2, r, 2);
 	ASSERT_EQ(0, hg_type1_parse_info(a.b, a.len, &info, &err));
 	ASSERT_EQ(2, info.iova.n);
-	EXPECT_EQ(UINT64_MAX, info.iova.v[1].last);
+	EXPECT_EQ(UINT64_MAX, info.iova.v[1].end);
 	hg_type1_info_free(&info);
 }
 

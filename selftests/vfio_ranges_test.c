@@ -134,7 +134,7 @@ static void log_ranges(struct __test_metadata *_metadata, const char *what,
 	for (i = 0; i < set->n; i++)
 		TH_LOG("%s [0x%llx, 0x%llx]", what,
 		       (unsigned long long)set->v[i].start,
-		       (unsigned long long)set->v[i].last);
+		       (unsigned long long)set->v[i].end);
 }
 
 TEST_F(vfio_ranges, not_empty)
@@ -148,10 +148,10 @@ TEST_F(vfio_ranges, sorted_and_disjoint)
 	size_t i;
 
 	for (i = 0; i < self->ranges->n; i++) {
-		EXPECT_LE(v[i].start, v[i].last);
+		EXPECT_LE(v[i].start, v[i].end);
 		if (!i)
 			continue;
-		EXPECT_LT(v[i - 1].last, v[i].start) {
+		EXPECT_LT(v[i - 1].end, v[i].start) {
 			log_ranges(_metadata, "got", self->ranges);
 		}
 	}
@@ -167,9 +167,9 @@ TEST_F(vfio_ranges, aligned_to_min_page)
 	ASSERT_EQ(0, a & (a - 1));	/* a power of two */
 	for (i = 0; i < self->ranges->n; i++) {
 		EXPECT_EQ(0, v[i].start & (a - 1));
-		if (v[i].last == UINT64_MAX)
+		if (v[i].end == UINT64_MAX)
 			continue;
-		EXPECT_EQ(0, (v[i].last + 1) & (a - 1));
+		EXPECT_EQ(0, (v[i].end + 1) & (a - 1));
 	}
 }
 

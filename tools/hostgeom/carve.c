@@ -81,8 +81,8 @@ static int parse_canary(const char *s, struct hg_kregion *r)
 	dash = strchr(copy, '-');
 	if (dash) {
 		*dash = '\0';
-		if (!parse_u64(copy, &r->start) && !parse_u64(dash + 1, &r->last) &&
-		    r->start <= r->last)
+		if (!parse_u64(copy, &r->start) && !parse_u64(dash + 1, &r->end) &&
+		    r->start <= r->end)
 			ret = 0;
 	}
 	free(copy);
@@ -114,7 +114,7 @@ static bool same_failure(const struct hg_map_failure *a,
 			 const struct hg_map_failure *b)
 {
 	return a->kind == b->kind && a->has_iova == b->has_iova &&
-	       a->start == b->start && a->last == b->last;
+	       a->start == b->start && a->end == b->end;
 }
 
 /*
@@ -134,7 +134,7 @@ static void print_map_failure(const struct hg_carve_group *cg,
 	printf("\t\tgroup %" PRIu32 ": %s: dma_map_page failed", cg->group.id,
 	       w->device);
 	if (f->has_iova)
-		printf(" at IOVA 0x%" PRIx64 "-0x%" PRIx64, f->start, f->last);
+		printf(" at IOVA 0x%" PRIx64 "-0x%" PRIx64, f->start, f->end);
 	if (prev && same_failure(f, prev)) {
 		printf(" again with the %u-bit mask\n", w->phase[i].mask_bits);
 		return;
@@ -142,9 +142,9 @@ static void print_map_failure(const struct hg_carve_group *cg,
 	if (f->kind == HG_MF_REGION) {
 		printf(", %s %s's own %s region 0x%" PRIx64 "-0x%" PRIx64
 		       " that dma-iommu did not reserve (space was left below: not exhaustion)",
-		       r->start <= f->start && r->last >= f->last ? "inside" :
+		       r->start <= f->start && r->end >= f->end ? "inside" :
 		       "over", f->owner, hg_resv_type_name(r->type),
-		       r->start, r->last);
+		       r->start, r->end);
 		if (!hg_kgroup_region_shared(&cg->group, r))
 			printf(" -- not every member has it: dma-iommu reserves only the regions of the member that set up the group's domain");
 	} else if (f->has_iova) {
@@ -205,8 +205,8 @@ static void print_walk(const struct hg_carve_group *cg,
 		h = &w->hit[i];
 		printf("\t\tHIT 0x%016" PRIx64 "-0x%016" PRIx64 " (%" PRIu32
 		       " mappings) inside %s's region 0x%016" PRIx64 "-0x%016"
-		       PRIx64 " %s\n", h->first, h->last, h->count, h->owner,
-		       h->region.start, h->region.last,
+		       PRIx64 " %s\n", h->first, h->end, h->count, h->owner,
+		       h->region.start, h->region.end,
 		       hg_resv_type_name(h->region.type));
 	}
 	if (w->hits_dropped)
@@ -230,7 +230,7 @@ static int print_group(const struct hg_carve_result *res,
 		return cli_fail(&err);
 	for (i = 0; i < n; i++) {
 		printf("\tregion %s 0x%016" PRIx64 "-0x%016" PRIx64 " %s %s",
-		       rc[i].owner, rc[i].region.start, rc[i].region.last,
+		       rc[i].owner, rc[i].region.start, rc[i].region.end,
 		       hg_resv_type_name(rc[i].region.type),
 		       hg_region_verdict_name(rc[i].verdict));
 		if (rc[i].hits)

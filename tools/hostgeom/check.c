@@ -58,7 +58,7 @@ static void print_group(const struct hg_group_check *c)
 		for (j = 0; j < cmp->n_diffs; j++)
 			printf("\t\t0x%016llx-0x%016llx usable per %s only\n",
 			       (unsigned long long)cmp->diffs[j].range.start,
-			       (unsigned long long)cmp->diffs[j].range.last,
+			       (unsigned long long)cmp->diffs[j].range.end,
 			       hg_source_name(cmp->diffs[j].in_a ? cmp->a
 								 : cmp->b));
 	}

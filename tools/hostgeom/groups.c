@@ -82,7 +82,7 @@ static void print_group(const struct hg_group *g)
 	for (i = 0; i < g->n_resv; i++)
 		printf("\treserved 0x%016llx-0x%016llx %s\n",
 		       (unsigned long long)g->resv[i].start,
-		       (unsigned long long)g->resv[i].last,
+		       (unsigned long long)g->resv[i].end,
 		       hg_resv_type_name(g->resv[i].type));
 }
 

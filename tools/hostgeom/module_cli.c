@@ -48,7 +48,7 @@ static void print_region(const char *what, const struct hg_kregion *r,
 			 const char *note)
 {
 	printf("%s 0x%016" PRIx64 "-0x%016" PRIx64 " %s%s\n", what, r->start,
-	       r->last, hg_resv_type_name(r->type), note);
+	       r->end, hg_resv_type_name(r->type), note);
 }
 
 void module_print_group(const struct hg_kgroup *g)

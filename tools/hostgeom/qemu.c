@@ -36,7 +36,7 @@ static json_object *ranges_with_types(const struct hg_qemu_opts *o)
 
 	for (i = 0; i < o->reserved.n; i++) {
 		json_object *r = hg_json_range(o->reserved.v[i].start,
-					       o->reserved.v[i].last);
+					       o->reserved.v[i].end);
 
 		json_object_object_add(r, "type", json_object_new_string(
 			o->reserved_type[i] ? "msi" : "reserved"));
@@ -99,7 +99,7 @@ static int print_text(const struct hg_qemu_input *in,
 	printf("# host (%s): usable", in->source);
 	for (i = 0; i < in->usable.n; i++)
 		printf(" 0x%" PRIx64 "-0x%" PRIx64, in->usable.v[i].start,
-		       in->usable.v[i].last);
+		       in->usable.v[i].end);
 	printf("; pages %s\n", pages);
 	for (i = 0; i < o->n_notes; i++)
 		printf("# %s\n", o->notes[i]);

@@ -36,7 +36,7 @@ static void print_ranges(const struct hg_ranges *set)
 	for (i = 0; i < set->n; i++)
 		printf("\t\t0x%016llx-0x%016llx\n",
 		       (unsigned long long)set->v[i].start,
-		       (unsigned long long)set->v[i].last);
+		       (unsigned long long)set->v[i].end);
 }
 
 static void print_not_ok(const char *name, enum hg_status status,

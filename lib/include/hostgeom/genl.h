@@ -24,7 +24,7 @@ struct nl_msg;
 
 struct hg_kregion {
 	uint64_t start;
-	uint64_t last;		/* inclusive */
+	uint64_t end;		/* inclusive */
 	enum hg_resv_type type;	/* translated from the module's code */
 };
 
@@ -105,7 +105,7 @@ struct hg_carve_hit {
 	char owner[64];		/* member name, or "canary" */
 	struct hg_kregion region;
 	uint64_t first;
-	uint64_t last;		/* inclusive */
+	uint64_t end;		/* inclusive */
 	uint32_t count;
 };
 
@@ -156,7 +156,7 @@ struct hg_kcounters {
 struct hg_hold_req {
 	const char *device;	/* "0000:00:02.0" */
 	uint64_t start;		/* the target range */
-	uint64_t last;		/* inclusive */
+	uint64_t end;		/* inclusive */
 	uint32_t count;
 	uint32_t timeout_ms;
 	bool has_map_order;
@@ -166,7 +166,7 @@ struct hg_hold_req {
 /* A held mapping; xlate: what its page probe translates to (enum hostgeom_xlate). */
 struct hg_kheld {
 	uint64_t iova;
-	uint64_t last;		/* inclusive */
+	uint64_t end;		/* inclusive */
 	uint64_t probe;		/* its first page inside the target */
 	uint32_t xlate;
 };
@@ -175,7 +175,7 @@ struct hg_kheld {
 struct hg_khold {
 	char device[64];
 	uint64_t start;		/* the target */
-	uint64_t last;
+	uint64_t end;
 	uint64_t map_size;
 	uint32_t maps;		/* mappings the walk made to get there */
 	struct hg_kheld *held;	/* each overlaps the target */
@@ -330,7 +330,7 @@ struct hg_map_failure {
 	 */
 	bool has_iova;
 	uint64_t start;
-	uint64_t last;		/* inclusive */
+	uint64_t end;		/* inclusive */
 	/* REGION: the first member region (not sw-msi) it overlaps */
 	char owner[64];
 	struct hg_kregion region;

@@ -29,7 +29,7 @@ json_object *hg_json_hex(uint64_t value);
  */
 int hg_json_get_hex(json_object *obj, uint64_t *value);
 /* {"start": hex, "end": hex}, end inclusive. */
-json_object *hg_json_range(uint64_t start, uint64_t last);
+json_object *hg_json_range(uint64_t start, uint64_t end);
 /* [range...] */
 json_object *hg_json_ranges(const struct hg_ranges *set);
 /* [{"start": hex, "end": hex, "type": "msi"}...], end inclusive. */

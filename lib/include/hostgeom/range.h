@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Sets of IOVA ranges. Every range is inclusive at both ends ([start, last])
+ * Sets of IOVA ranges. Every range is inclusive at both ends ([start, end])
  * because the kernel's interfaces are: it is the only way to say "up to
  * 2^64 - 1" without overflow.
  */
@@ -13,7 +13,7 @@
 
 struct hg_range {
 	uint64_t start;
-	uint64_t last;		/* inclusive */
+	uint64_t end;		/* inclusive */
 };
 
 struct hg_ranges {
@@ -24,8 +24,8 @@ struct hg_ranges {
 
 #define HG_RANGES_INIT { NULL, 0, 0 }
 
-/* Appends [start, last]; -EINVAL when start > last, -ENOMEM. */
-int hg_ranges_add(struct hg_ranges *set, uint64_t start, uint64_t last);
+/* Appends [start, end]; -EINVAL when start > end, -ENOMEM. */
+int hg_ranges_add(struct hg_ranges *set, uint64_t start, uint64_t end);
 void hg_ranges_free(struct hg_ranges *set);
 void hg_ranges_reset(struct hg_ranges *set);
 int hg_ranges_copy(struct hg_ranges *dst, const struct hg_ranges *src);
@@ -54,9 +54,9 @@ bool hg_ranges_contains(const struct hg_ranges *set, uint64_t addr);
 /* 2^bits - 1, saturating at UINT64_MAX for bits >= 64. */
 uint64_t hg_mask_bits(unsigned int bits);
 /*
- * Bits needed to address @last: 39 for 0x7fffffffff, 64 for UINT64_MAX,
+ * Bits needed to address @end: 39 for 0x7fffffffff, 64 for UINT64_MAX,
  * 0 for 0, so that hg_mask_bits(hg_bits_for(x)) >= x always holds.
  */
-unsigned int hg_bits_for(uint64_t last);
+unsigned int hg_bits_for(uint64_t end);
 
 #endif

@@ -28,7 +28,7 @@ enum hg_resv_type {
 
 struct hg_resv {
 	uint64_t start;
-	uint64_t last;		/* inclusive, as sysfs prints it */
+	uint64_t end;		/* inclusive, as sysfs prints it */
 	enum hg_resv_type type;
 };
 
