@@ -66,7 +66,7 @@ void hg_carve_destroy(struct hg_carve *c)
 static int hg_check_regions(struct hg_check *chk,
 			    const struct hg_carve_params *p)
 {
-	const struct hg_group *g = &chk->g;
+	const struct hg_group_snap *g = &chk->g;
 	unsigned int i, j, n = p->has_canary;
 
 	for (i = 0; i < g->n_members; i++)
@@ -149,8 +149,8 @@ static void hg_segment(struct hg_walk *w, u64 iova, u64 last)
 	}
 }
 
-static u64 hg_phase_limit(const struct hg_group *g, const struct hg_member *m,
-			  u8 bits)
+static u64 hg_phase_limit(const struct hg_group_snap *g,
+			  const struct hg_member *m, u8 bits)
 {
 	u64 limit = DMA_BIT_MASK(bits);
 

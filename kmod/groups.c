@@ -211,7 +211,7 @@ static int hg_member_read(struct hg_member *m, int index)
 	return ret;
 }
 
-static void hg_domain_read(struct hg_group *g)
+static void hg_domain_read(struct hg_group_snap *g)
 {
 	struct iommu_domain *domain = NULL;
 	unsigned int i;
@@ -229,7 +229,7 @@ static void hg_domain_read(struct hg_group *g)
 	g->pgsize_bitmap = domain->pgsize_bitmap;
 }
 
-int hg_group_snapshot(struct iommu_group *group, struct hg_group *g)
+int hg_group_snapshot(struct iommu_group *group, struct hg_group_snap *g)
 {
 	struct hg_collect c = { 0 };
 	LIST_HEAD(resv);
@@ -267,7 +267,7 @@ fail:
 	return ret;
 }
 
-void hg_group_release(struct hg_group *g)
+void hg_group_release(struct hg_group_snap *g)
 {
 	unsigned int i;
 

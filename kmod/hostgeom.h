@@ -48,7 +48,7 @@ struct hg_member {
 	unsigned int n_resv;
 };
 
-struct hg_group {
+struct hg_group_snap {
 	struct iommu_group *group;	/* reference held */
 	u32 id;
 	u32 domain_type;		/* enum hostgeom_domain_type */
@@ -73,8 +73,8 @@ int hg_group_list_get(struct hg_group_list *list);
 void hg_group_list_put(struct hg_group_list *list);
 unsigned int hg_group_member_count(struct iommu_group *group);
 /* Call with pci_lock_rescan_remove() held: members cannot go away. */
-int hg_group_snapshot(struct iommu_group *group, struct hg_group *g);
-void hg_group_release(struct hg_group *g);
+int hg_group_snapshot(struct iommu_group *group, struct hg_group_snap *g);
+void hg_group_release(struct hg_group_snap *g);
 
 struct hg_carve_params {
 	u32 count;		/* maps per device */
@@ -135,7 +135,7 @@ struct hg_walk {
 
 /* One group's check: its snapshot, the regions checked, the walks. */
 struct hg_check {
-	struct hg_group g;
+	struct hg_group_snap g;
 	struct hg_region *regions;	/* every member's own + the canary */
 	unsigned int n_regions;
 	struct hg_walk **walks;
@@ -214,7 +214,7 @@ struct hg_counters {
 extern struct hg_counters hg_counters;
 extern bool hg_unloading;	/* READ_ONCE: walks stop early */
 
-int hg_put_group(struct sk_buff *skb, const struct hg_group *g);
+int hg_put_group(struct sk_buff *skb, const struct hg_group_snap *g);
 int hg_put_check(struct sk_buff *skb, const struct hg_check *chk);
 int hg_put_counters(struct sk_buff *skb);
 int hg_put_hold(struct sk_buff *skb, const struct hg_hold_view *v);

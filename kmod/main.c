@@ -87,7 +87,7 @@ static int hg_groups_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nlattr *filter = hg_dump_attrs(cb)[HOSTGEOM_A_GROUP_ID];
 	struct hg_group_list list;
 	unsigned int i, emitted = 0;
-	struct hg_group g;
+	struct hg_group_snap g;
 	void *hdr;
 	u32 id;
 	int ret;

@@ -66,7 +66,7 @@ static int hg_put_member(struct sk_buff *skb, const struct hg_member *m)
  * The group's attributes at the current level. On failure the caller
  * cancels what it put around them (the message or the nest).
  */
-int hg_put_group(struct sk_buff *skb, const struct hg_group *g)
+int hg_put_group(struct sk_buff *skb, const struct hg_group_snap *g)
 {
 	unsigned int i;
 
