@@ -139,7 +139,7 @@ bool hg_group_checked(const struct hg_group_check *check);
 bool hg_group_agrees(const struct hg_group_check *check);
 
 /*
- * JSON forms (schema in Documentation/hostgeom.rst): one group's backend
+ * JSON forms (schema in hostgeom(1), Documentation/hostgeom.1): one group's backend
  * answers {"group","members","type1","iommufd"}, the skipped groups
  * [{"group","reason"}], one group's check {"group","members","checked",
  * "agree","aw_bits","aw_source","sources","comparisons",
