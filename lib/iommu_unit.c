@@ -27,6 +27,13 @@ int hg_iommu_unit_of(const struct hg_ctx *ctx, const char *dev, char *unit,
 	return 0;
 }
 
+/* A link or a FIFO where sysfs has a file: the root may be no sysfs. */
+static enum hg_err_kind kind_of(int code)
+{
+	return code == -ELOOP || code == -HG_ENOTREG ? HG_ERR_NOT_SYSFS
+						     : HG_ERR_OTHER;
+}
+
 /*
  * The register in @path. When @vtd_unit is given, a missing file means
  * that unit is not Intel VT-d: -EOPNOTSUPP.
@@ -45,8 +52,7 @@ static int read_reg(const char *path, const char *vtd_unit, uint64_t *value,
 	if (ret == -EFBIG)
 		ret = -EINVAL;	/* longer than any register */
 	else if (ret)
-		return hg_err_set_kind(err, ret == -ELOOP || ret == -HG_ENOTREG ?
-				       HG_ERR_NOT_SYSFS : HG_ERR_OTHER, ret,
+		return hg_err_set_kind(err, kind_of(ret), ret,
 				       "cannot read %s: %s", path,
 				       hg_read_strerror(ret));
 	if (ret || hg_vtd_parse_reg(buf, value))

@@ -160,24 +160,6 @@ static int open_file(struct kmod_ctx *ctx, const char *path,
 	return ret;
 }
 
-int hg_kmod_check_file(const char *path, struct hg_err *err)
-{
-	struct kmod_module *mod;
-	struct kmod_ctx *ctx;
-	int ret;
-
-	ret = check_access(path, err);
-	if (ret)
-		return ret;
-	ret = context(&ctx, err);
-	if (ret)
-		return ret;
-	ret = open_file(ctx, path, &mod, err);
-	k->module_unref(mod);
-	k->unref(ctx);
-	return ret;
-}
-
 /* By name from the running kernel's module index; 1 when not in it. */
 static int load_installed(struct kmod_ctx *ctx, struct hg_err *err)
 {
@@ -226,7 +208,8 @@ int hg_kmod_load(const char *path, bool *loaded, struct hg_err *err)
 		ret = load_installed(ctx, err);
 		if (ret == 1) {
 			uname(&u);
-			ret = hg_err_set_kind(err, HG_ERR_MODULE_MISSING, -ENOENT,
+			ret = hg_err_set_kind(err, HG_ERR_MODULE_MISSING,
+					      -ENOENT,
 					      "module %s is not installed for kernel %s (no DKMS or modules_install), and no module file was named",
 					      HG_KMOD_NAME, u.release);
 		}

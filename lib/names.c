@@ -189,19 +189,3 @@ const char *hg_machine_name(enum hg_machine machine)
 
 	return NAME_OF(names, machine);
 }
-
-const char *hg_err_kind_name(enum hg_err_kind kind)
-{
-	static const char *const names[] = {
-		[HG_ERR_OTHER] = "other",
-		[HG_ERR_NOT_SYSFS] = "not-sysfs",
-		[HG_ERR_NO_VFIO_ANSWER] = "no-vfio-answer",
-		[HG_ERR_MODULE_MISSING] = "module-missing",
-		[HG_ERR_MODULE_FOREIGN] = "module-foreign",
-		[HG_ERR_MODULE_NOT_LOADED] = "module-not-loaded",
-		[HG_ERR_MODULE_VERSION] = "module-version",
-		[HG_ERR_NO_LIBKMOD] = "no-libkmod",
-	};
-
-	return NAME_OF(names, kind);
-}

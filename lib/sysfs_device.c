@@ -42,7 +42,8 @@ static bool hex_u32(const char *s, size_t len, uint32_t max, uint32_t *value)
  * The device's uevent file: DRIVER=, and PCI_CLASS= and PCI_ID= for PCI
  * devices, in one read instead of four files. 1 when there is none.
  */
-static int read_uevent(const struct hg_walk *w, int devs_fd, struct hg_device *d)
+static int read_uevent(const struct hg_walk *w, int devs_fd,
+		       struct hg_device *d)
 {
 	char path[NAME_MAX + 16], buf[4096];
 	const char *line, *end, *val;
@@ -180,7 +181,7 @@ int hg_walk_read_device(const struct hg_walk *w, int devs_fd,
 
 	if (ret == 1)
 		ret = read_attributes(w, devs_fd, d);
-	/* Only a device on a vfio driver has a cdev: spare the others a lookup. */
+	/* Only a device on a vfio driver has a cdev: spare others a lookup. */
 	if (!ret && hg_driver_is_vfio(d->driver))
 		ret = read_vfio_cdev(w, devs_fd, d);
 	return ret;

@@ -30,7 +30,8 @@ int hg_open_attr(int dirfd, const char *name)
 	struct stat st;
 	int fd, ret;
 
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
 	ret = fstat(fd, &st) ? -errno : S_ISREG(st.st_mode) ? 0 : -HG_ENOTREG;

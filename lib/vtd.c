@@ -79,6 +79,7 @@ int hg_vtd_check(const struct hg_vtd_caps *caps, const char *what,
 	if (caps->mgaw < NARROWEST_WIDTH)
 		return hg_err_set_kind(err, HG_ERR_NOT_SYSFS, -EINVAL,
 				       "%s: 0x%" PRIx64 " is no VT-d capability register: its MGAW field (bits 21:16) says %u address bits, fewer than the narrowest page table (%u)",
-				       what, caps->cap_reg, caps->mgaw, NARROWEST_WIDTH);
+				       what, caps->cap_reg, caps->mgaw,
+				       NARROWEST_WIDTH);
 	return 0;
 }

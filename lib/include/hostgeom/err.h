@@ -41,7 +41,4 @@ int hg_err_set_kind(struct hg_err *err, enum hg_err_kind kind, int code,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void hg_err_clear(struct hg_err *err);
 
-/* "other", "not-sysfs", "no-vfio-answer", "module-missing", ... */
-const char *hg_err_kind_name(enum hg_err_kind kind);
-
 #endif

@@ -36,7 +36,7 @@ struct hg_kdevice {
 	uint64_t dma_mask;
 	uint64_t coherent_mask;
 	uint64_t bus_dma_limit;	/* 0: none */
-	bool has_iommu;		/* an IOMMU driver probed it: it has regions */
+	bool has_iommu;		/* an IOMMU driver probed it (has regions) */
 	bool pci_32bit_first;	/* with has_iommu: dma-iommu hands it IOVAs
 				 * below 4 GiB first */
 	int dma_iommu;		/* uses the IOMMU DMA ops: 1, 0, or -1: the
@@ -278,7 +278,7 @@ struct hg_region_check {
  */
 const char *hg_region_verdict_name(enum hg_region_verdict v);
 
-/* The regions of @cg with their verdicts; @canary is added when set. */
+/* The regions of @cg with their verdicts, and @res's canary if it has one. */
 int hg_carve_regions(const struct hg_carve_group *cg,
 		     const struct hg_carve_result *res,
 		     struct hg_region_check **out, size_t *n,

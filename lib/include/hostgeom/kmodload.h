@@ -14,12 +14,6 @@
 #define HG_KMOD_NAME "hostgeom_test"
 
 /*
- * Checks that @path is a readable kernel module built for the running
- * kernel (its vermagic): -ENOENT or -ENOEXEC, with the reason in @err.
- */
-int hg_kmod_check_file(const char *path, struct hg_err *err);
-
-/*
  * Loads the module from @path (a .ko file, checked first even when the
  * module is loaded already) or, when @path is NULL, by name from the
  * module index of the running kernel (an installed or DKMS module); the
