@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include <hostgeom/genl_json.h>
+#include <hostgeom/genl_verdict.h>
 #include <hostgeom/json.h>
 
 struct jb {

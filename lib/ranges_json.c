@@ -10,7 +10,7 @@
 #include <linux/iommufd.h>
 
 #include <hostgeom/json.h>
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_json.h>
 
 static void add(json_object *obj, const char *key, json_object *val)
 {

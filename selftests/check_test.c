@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include <hostgeom/json.h>
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_json.h>
 
 #include "fake_vfio.h"
 #include "json_get.h"

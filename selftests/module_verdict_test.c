@@ -13,6 +13,7 @@
 
 #include <hostgeom/genl.h>
 #include <hostgeom/genl_json.h>
+#include <hostgeom/genl_verdict.h>
 
 #include "json_get.h"
 #include "kselftest_harness.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_json.h>
 
 #include "fake_sysfs.h"
 #include "fake_vfio.h"

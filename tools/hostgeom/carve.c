@@ -14,6 +14,7 @@
 
 #include <hostgeom/genl.h>
 #include <hostgeom/genl_json.h>
+#include <hostgeom/genl_verdict.h>
 
 #include "cli.h"
 #include "module_cli.h"

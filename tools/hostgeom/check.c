@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include <hostgeom/json.h>
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_json.h>
 
 #include "cli.h"
 

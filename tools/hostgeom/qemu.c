@@ -7,7 +7,7 @@
 
 #include <hostgeom/json.h>
 #include <hostgeom/qemu.h>
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_query.h>
 
 #include "cli.h"
 

@@ -4,7 +4,7 @@
 
 #include <linux/iommufd.h>
 
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_json.h>
 
 #include "cli.h"
 
