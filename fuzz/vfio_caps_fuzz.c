@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include <hostgeom/vfio.h>
+#include <hostgeom/vfio_type1.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <hostgeom/genl.h>
+#include <hostgeom/genl_verdict.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

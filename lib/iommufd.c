@@ -17,10 +17,10 @@
 #include <linux/vfio.h>
 
 #include <hostgeom/iommufd.h>
-#include <hostgeom/vfio.h>
 #include <hostgeom/vfio_policy.h>
 
 #include "sysfs_io.h"
+#include "vfio_open.h"
 
 /* As for type1: the count only grows when something else attaches. */
 #define IOVA_RANGES_TRIES	4

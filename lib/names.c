@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include <hostgeom/genl.h>
+#include <hostgeom/genl_verdict.h>
 #include <hostgeom/pci.h>
 #include <hostgeom/qemu.h>
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_check.h>
 #include <hostgeom/resv.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

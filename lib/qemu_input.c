@@ -11,7 +11,7 @@
 #include <hostgeom/geometry.h>
 #include <hostgeom/iommu_unit.h>
 #include <hostgeom/qemu.h>
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_query.h>
 
 /* Adds @group's usable set and page sizes into @in (first group: copies). */
 static int merge(struct hg_qemu_input *in, bool *first,

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_check.h>
 #include <hostgeom/vfio_policy.h>
 
 /* A backend's answer as a source, or why there is none. */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_query.h>
 #include <hostgeom/vfio_policy.h>
 
 int hg_backend_parse(const char *name, unsigned int *mask, struct hg_err *err)

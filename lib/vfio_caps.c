@@ -10,7 +10,7 @@
 
 #include <linux/vfio.h>
 
-#include <hostgeom/vfio.h>
+#include <hostgeom/vfio_type1.h>
 
 void hg_type1_info_free(struct hg_type1_info *info)
 {

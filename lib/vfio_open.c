@@ -7,7 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <hostgeom/vfio.h>
+#include "vfio_open.h"
+
 
 int hg_vfio_open(const struct hg_ctx *ctx, char *path, size_t len,
 		 const char *fmt, ...)

@@ -12,8 +12,10 @@
 
 #include <linux/vfio.h>
 
-#include <hostgeom/vfio.h>
 #include <hostgeom/vfio_policy.h>
+#include <hostgeom/vfio_type1.h>
+
+#include "vfio_open.h"
 
 /*
  * The answer grows only when the ranges change between two calls (a device

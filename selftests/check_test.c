@@ -8,7 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_check.h>
+#include <hostgeom/ranges_query.h>
 
 #include "cli_print.h"
 #include "fake_vfio.h"

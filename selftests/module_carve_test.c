@@ -29,6 +29,7 @@
 #include <json-c/json.h>
 
 #include <hostgeom/genl.h>
+#include <hostgeom/genl_verdict.h>
 
 #include "cli_run.h"
 #include "json_get.h"

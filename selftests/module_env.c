@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <hostgeom/genl_verdict.h>
 #include <hostgeom/kmodload.h>
 
 #include "module_env.h"

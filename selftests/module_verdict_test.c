@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include <hostgeom/genl.h>
+#include <hostgeom/genl_verdict.h>
 
 #include "cli_print.h"
 #include "json_get.h"

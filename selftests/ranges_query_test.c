@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_query.h>
 
 #include "fake_sysfs.h"
 #include "cli_print.h"

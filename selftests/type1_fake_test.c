@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <hostgeom/vfio.h>
+#include <hostgeom/vfio_type1.h>
 
 #include "fake_sysfs.h"
 #include "fake_vfio.h"

@@ -10,7 +10,7 @@
 
 #include <linux/vfio.h>
 
-#include <hostgeom/vfio.h>
+#include <hostgeom/vfio_type1.h>
 
 #include "fake_vfio.h"
 #include "kselftest_harness.h"

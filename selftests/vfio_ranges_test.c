@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include <hostgeom/geometry.h>
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_query.h>
 
 #include "kselftest_harness.h"
 

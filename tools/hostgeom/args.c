@@ -3,7 +3,8 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_check.h>
+#include <hostgeom/ranges_query.h>
 
 #include "args.h"
 #include "cli.h"

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <hostgeom/genl.h>
+#include <hostgeom/genl_verdict.h>
 
 #include "cli.h"
 #include "module_cli.h"

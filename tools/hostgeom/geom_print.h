@@ -3,7 +3,8 @@
 #ifndef HOSTGEOM_GEOM_PRINT_H
 #define HOSTGEOM_GEOM_PRINT_H
 
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_check.h>
+#include <hostgeom/ranges_query.h>
 
 #include "print.h"
 

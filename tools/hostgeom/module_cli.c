@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include <hostgeom/genl_verdict.h>
 #include <hostgeom/kmodload.h>
 
 #include "args.h"

@@ -9,7 +9,8 @@
 #define HOSTGEOM_PRINTERS_H
 
 #include <hostgeom/genl.h>
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_check.h>
+#include <hostgeom/ranges_query.h>
 
 /* The whole "ranges" document. */
 void ranges_print(const struct hg_geom_query *q);

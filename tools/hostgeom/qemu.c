@@ -8,7 +8,7 @@
 #include <hostgeom/libvirt_version.h>
 #include <hostgeom/qemu.h>
 #include <hostgeom/qemu_libvirt.h>
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_query.h>
 
 #include "args.h"
 #include "cli.h"

@@ -5,7 +5,7 @@
 
 #include <linux/iommufd.h>
 
-#include <hostgeom/query.h>
+#include <hostgeom/ranges_query.h>
 
 #include "args.h"
 #include "cli.h"

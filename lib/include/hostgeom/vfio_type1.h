@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * VFIO type1: what VFIO_IOMMU_GET_INFO says a container of one or more
- * groups can map.
+ * groups can map (lib/vfio_type1.c), and its capability chain parsed
+ * (lib/vfio_caps.c).
  */
-#ifndef HOSTGEOM_VFIO_H
-#define HOSTGEOM_VFIO_H
+#ifndef HOSTGEOM_VFIO_TYPE1_H
+#define HOSTGEOM_VFIO_TYPE1_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,7 +14,6 @@
 #include <hostgeom/ctx.h>
 #include <hostgeom/err.h>
 #include <hostgeom/range.h>
-#include <hostgeom/sysfs.h>
 
 struct hg_type1_info {
 	uint64_t pgsizes;		/* iova_pgsizes bitmap */
@@ -48,15 +48,5 @@ int hg_type1_parse_info(const void *buf, size_t len, struct hg_type1_info *out,
  */
 int hg_type1_query(const struct hg_ctx *ctx, const unsigned int *ids,
 		   size_t n_ids, struct hg_type1_info *out, struct hg_err *err);
-
-/*
- * Opens DEV/<@fmt ...> read-write (DEV: the context's /dev). Returns the
- * fd, or -errno with @path (@len bytes) naming the node; callers give the
- * errors they know a cause for their own message and the others to
- * hg_vfio_open_error() ("run as root" for EACCES).
- */
-int hg_vfio_open(const struct hg_ctx *ctx, char *path, size_t len,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-int hg_vfio_open_error(const char *path, int code, struct hg_err *err);
 
 #endif
