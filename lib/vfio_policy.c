@@ -45,12 +45,28 @@ static bool selected(const struct hg_device *d, enum hg_member_filter filter)
 	return !hg_driver_is_vfio(d->driver);
 }
 
+/* Room kept for " and 99999 more" in a list that does not fit. */
+#define MORE_ROOM 16
+
+/* One member as hg_group_members() lists it, into @entry. */
+static size_t member_entry(const struct hg_device *d,
+			   enum hg_member_filter filter, bool first,
+			   char *entry, size_t len)
+{
+	bool drivers = filter == HG_MEMBERS_IN_THE_WAY;
+	int w = snprintf(entry, len, "%s%s%s%s%s",
+			 first ? "" : drivers ? ", " : ",", d->name,
+			 drivers ? " (" : "", drivers ? d->driver : "",
+			 drivers ? ")" : "");
+
+	return w > 0 ? (size_t)w : 0;
+}
+
 size_t hg_group_members(const struct hg_group *group,
 			enum hg_member_filter filter, char *buf, size_t len)
 {
-	bool drivers = filter == HG_MEMBERS_IN_THE_WAY;
-	size_t i, count = 0, used = 0;
-	int w;
+	size_t i, count = 0, shown = 0, used = 0, n;
+	char entry[160];
 
 	if (len)
 		buf[0] = '\0';
@@ -59,16 +75,18 @@ size_t hg_group_members(const struct hg_group *group,
 
 		if (!selected(d, filter))
 			continue;
-		if (used < len) {
-			w = snprintf(buf + used, len - used, "%s%s%s%s%s",
-				     !count ? "" : drivers ? ", " : ",",
-				     d->name, drivers ? " (" : "",
-				     drivers ? d->driver : "",
-				     drivers ? ")" : "");
-			used += w > 0 ? (size_t)w : 0;
-		}
 		count++;
+		n = member_entry(d, filter, !shown, entry, sizeof(entry));
+		/* Whole names only, and room left to say how many are not. */
+		if (shown + 1 != count || used + n + MORE_ROOM >= len)
+			continue;
+		memcpy(buf + used, entry, n + 1);
+		used += n;
+		shown++;
 	}
+	if (shown < count && filter == HG_MEMBERS_IN_THE_WAY && len > used)
+		snprintf(buf + used, len - used, "%sand %zu more",
+			 shown ? " " : "", count - shown);
 	return count;
 }
 
@@ -88,17 +106,19 @@ size_t hg_group_vfio_members(const struct hg_group *group,
 
 bool hg_group_vfio_ready(const struct hg_group *group, char *why, size_t len)
 {
-	char listed[256];
-	size_t blockers;
+	static const char one[] = " is bound to a kernel driver";
+	static const char many[] = " are bound to kernel drivers";
+	size_t blockers, room;
 
-	blockers = hg_group_members(group, HG_MEMBERS_IN_THE_WAY, listed,
-				    sizeof(listed));
+	blockers = hg_group_members(group, HG_MEMBERS_IN_THE_WAY, NULL, 0);
 	if (blockers) {
-		if (why)
-			snprintf(why, len, "%s %s bound to %s", listed,
-				 blockers > 1 ? "are" : "is",
-				 blockers > 1 ? "kernel drivers"
-					      : "a kernel driver");
+		/* The list, then the verb: the list is cut, not the sentence. */
+		room = len > sizeof(many) ? len - sizeof(many) + 1 : 0;
+		if (why && room) {
+			hg_group_members(group, HG_MEMBERS_IN_THE_WAY, why,
+					 room);
+			strcat(why, blockers > 1 ? many : one);
+		}
 		return false;
 	}
 	if (!hg_group_vfio_members(group, NULL, 0)) {

@@ -48,7 +48,7 @@ struct hg_group_geom {
 
 struct hg_group_skip {
 	unsigned int id;
-	char reason[256];
+	char reason[512];
 };
 
 struct hg_geom_query {
