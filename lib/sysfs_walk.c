@@ -227,14 +227,14 @@ struct reader {
 	struct hg_group *groups;
 	size_t n;
 	size_t next;		/* next group to take (atomic) */
-	size_t failed_at;	/* lowest group that failed so far, or n (atomic) */
+	size_t failed_at;	/* lowest group failed so far, or n (atomic) */
 };
 
 struct worker {
 	struct reader *r;
 	pthread_t thread;
 	struct hg_err err;
-	size_t failed;		/* the group this worker failed on, or n */
+	size_t failed;		/* the group it failed on, or n */
 	int ret;
 };
 

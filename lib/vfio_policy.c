@@ -112,7 +112,7 @@ bool hg_group_vfio_ready(const struct hg_group *group, char *why, size_t len)
 
 	blockers = hg_group_members(group, HG_MEMBERS_IN_THE_WAY, NULL, 0);
 	if (blockers) {
-		/* The list, then the verb: the list is cut, not the sentence. */
+		/* The list is cut, never the verb after it. */
 		room = len > sizeof(many) ? len - sizeof(many) + 1 : 0;
 		if (why && room) {
 			hg_group_members(group, HG_MEMBERS_IN_THE_WAY, why,

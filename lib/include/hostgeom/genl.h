@@ -36,7 +36,7 @@ struct hg_kdevice {
 	uint64_t dma_mask;
 	uint64_t coherent_mask;
 	uint64_t bus_dma_limit;	/* 0: none */
-	bool has_iommu;		/* an IOMMU driver probed it (has regions) */
+	bool has_iommu;		/* an IOMMU driver probed it */
 	bool pci_32bit_first;	/* with has_iommu: dma-iommu hands it IOVAs
 				 * below 4 GiB first */
 	int dma_iommu;		/* uses the IOMMU DMA ops: 1, 0, or -1: the
