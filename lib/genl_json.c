@@ -102,7 +102,7 @@ static void kgroup_keys(struct jb *b, json_object *obj,
 
 	add(b, obj, "id", json_object_new_int64(g->id));
 	add(b, obj, "domain", json_object_new_string(
-		    hg_kdomain_type_name(g->domain_type)));
+		    hg_domain_type_name(g->domain_type)));
 	add_opt(b, obj, "aperture", g->has_geometry,
 		hg_json_range(g->aperture_start, g->aperture_end));
 	add_opt(b, obj, "force_aperture", g->has_geometry,

@@ -58,7 +58,7 @@ void module_print_group(const struct hg_kgroup *g)
 	size_t i, j;
 
 	printf("group %" PRIu32 " domain %s", g->id,
-	       hg_kdomain_type_name(g->domain_type));
+	       hg_domain_type_name(g->domain_type));
 	if (g->has_geometry)
 		printf(" aperture 0x%" PRIx64 "-0x%" PRIx64
 		       " force_aperture %s pgsizes 0x%" PRIx64,
