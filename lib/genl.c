@@ -398,6 +398,27 @@ static enum hg_resv_type resv_type(uint32_t code)
 	return HG_RESV_UNKNOWN;
 }
 
+static enum hg_domain_type domain_type(uint32_t code)
+{
+	switch (code) {
+	case HOSTGEOM_DOMAIN_NONE:
+		return HG_DOMAIN_NONE;
+	case HOSTGEOM_DOMAIN_BLOCKED:
+		return HG_DOMAIN_BLOCKED;
+	case HOSTGEOM_DOMAIN_IDENTITY:
+		return HG_DOMAIN_IDENTITY;
+	case HOSTGEOM_DOMAIN_UNMANAGED:
+		return HG_DOMAIN_UNMANAGED;
+	case HOSTGEOM_DOMAIN_DMA:
+		return HG_DOMAIN_DMA;
+	case HOSTGEOM_DOMAIN_DMA_FQ:
+		return HG_DOMAIN_DMA_FQ;
+	case HOSTGEOM_DOMAIN_OTHER:
+		return HG_DOMAIN_OTHER;
+	}
+	return HG_DOMAIN_UNKNOWN;
+}
+
 static int parse_region(struct nlattr *nest, struct hg_kregion *r)
 {
 	static const int need[] = { HOSTGEOM_A_REGION_START,
@@ -480,7 +501,7 @@ static int parse_group(struct nlattr *attrs, int len, struct hg_kgroup *g)
 	    !have(tb, need))
 		return -EPROTO;
 	g->id = nla_get_u32(tb[HOSTGEOM_A_GROUP_ID]);
-	g->domain_type = nla_get_u32(tb[HOSTGEOM_A_DOMAIN_TYPE]);
+	g->domain_type = domain_type(nla_get_u32(tb[HOSTGEOM_A_DOMAIN_TYPE]));
 	g->has_geometry = have(tb, geometry);
 	if (g->has_geometry) {
 		g->aperture_start = nla_get_u64(tb[HOSTGEOM_A_APERTURE_START]);

@@ -58,7 +58,9 @@ static int read_reg(const char *path, const char *vtd_unit, uint64_t *value,
 	if (ret || hg_vtd_parse_reg(buf, value))
 		return hg_err_set_kind(err, HG_ERR_NOT_SYSFS, -EINVAL,
 				       "%s: not a register as the kernel prints it (1 to 16 hex digits): \"%.32s\"",
-				       path, ret ? "" : buf);
+				       path,
+				       !ret && hg_sysfs_name_ok(buf) ? buf :
+				       "(unprintable)");
 	return 0;
 }
 

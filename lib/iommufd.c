@@ -118,7 +118,7 @@ static int find_cdev(const struct hg_ctx *ctx, const char *bdf, char *name,
 static int bind_refused(const struct hg_ctx *ctx, const char *bdf,
 			struct hg_err *err)
 {
-	char why[256];
+	char why[400];
 
 	hg_group_not_ready_why(ctx, bdf, 0, why, sizeof(why));
 	if (why[0])

@@ -48,16 +48,17 @@ enum hg_resv_type hg_resv_type_parse(const char *name)
 	return HG_RESV_UNKNOWN;
 }
 
-const char *hg_kdomain_type_name(uint32_t type)
+/* sysfs's names for a group's type. */
+const char *hg_domain_type_name(enum hg_domain_type type)
 {
 	static const char *const names[] = {
-		[HOSTGEOM_DOMAIN_NONE] = "none",
-		[HOSTGEOM_DOMAIN_BLOCKED] = "blocked",
-		[HOSTGEOM_DOMAIN_IDENTITY] = "identity",
-		[HOSTGEOM_DOMAIN_UNMANAGED] = "unmanaged",
-		[HOSTGEOM_DOMAIN_DMA] = "DMA",
-		[HOSTGEOM_DOMAIN_DMA_FQ] = "DMA-FQ",
-		[HOSTGEOM_DOMAIN_OTHER] = "other",
+		[HG_DOMAIN_NONE] = "none",
+		[HG_DOMAIN_BLOCKED] = "blocked",
+		[HG_DOMAIN_IDENTITY] = "identity",
+		[HG_DOMAIN_UNMANAGED] = "unmanaged",
+		[HG_DOMAIN_DMA] = "DMA",
+		[HG_DOMAIN_DMA_FQ] = "DMA-FQ",
+		[HG_DOMAIN_OTHER] = "other",
 	};
 
 	return NAME_OF(names, type);

@@ -28,17 +28,17 @@ static int grow(struct hg_ranges *set, size_t want)
 	return 0;
 }
 
-int hg_ranges_add(struct hg_ranges *set, uint64_t start, uint64_t last)
+int hg_ranges_add(struct hg_ranges *set, uint64_t start, uint64_t end)
 {
 	int ret;
 
-	if (start > last)
+	if (start > end)
 		return -EINVAL;
 	ret = grow(set, set->n + 1);
 	if (ret)
 		return ret;
 	set->v[set->n].start = start;
-	set->v[set->n].end = last;
+	set->v[set->n].end = end;
 	set->n++;
 	return 0;
 }
@@ -62,6 +62,16 @@ static void move_into(struct hg_ranges *dst, struct hg_ranges *src)
 	hg_ranges_free(dst);
 	*dst = *src;
 	*src = (struct hg_ranges)HG_RANGES_INIT;
+}
+
+/* Moves @res into @out when @ret is 0, else drops it; returns @ret. */
+static int finish(struct hg_ranges *out, struct hg_ranges *res, int ret)
+{
+	if (ret)
+		hg_ranges_free(res);
+	else
+		move_into(out, res);
+	return ret;
 }
 
 int hg_ranges_copy(struct hg_ranges *dst, const struct hg_ranges *src)
@@ -101,7 +111,7 @@ void hg_ranges_normalize(struct hg_ranges *set)
 		struct hg_range *prev = &set->v[out];
 		const struct hg_range *cur = &set->v[i];
 
-		/* Adjacent counts as touching; last + 1 would wrap at 2^64-1. */
+		/* Adjacent counts as touching; end + 1 would wrap at 2^64-1. */
 		if (prev->end == UINT64_MAX || cur->start <= prev->end + 1) {
 			if (cur->end > prev->end)
 				prev->end = cur->end;
@@ -153,12 +163,7 @@ int hg_ranges_complement(const struct hg_ranges *set, uint64_t lo,
 	if (!ret && !covered)
 		ret = hg_ranges_add(&res, cursor, hi);
 	hg_ranges_free(&sorted);
-	if (ret) {
-		hg_ranges_free(&res);
-		return ret;
-	}
-	move_into(out, &res);
-	return 0;
+	return finish(out, &res, ret);
 }
 
 int hg_ranges_intersect(const struct hg_ranges *a, const struct hg_ranges *b,
@@ -175,11 +180,11 @@ int hg_ranges_intersect(const struct hg_ranges *a, const struct hg_ranges *b,
 	while (!ret && i < x.n && j < y.n) {
 		uint64_t start = x.v[i].start > y.v[j].start ?
 				 x.v[i].start : y.v[j].start;
-		uint64_t last = x.v[i].end < y.v[j].end ?
-				x.v[i].end : y.v[j].end;
+		uint64_t end = x.v[i].end < y.v[j].end ?
+			       x.v[i].end : y.v[j].end;
 
-		if (start <= last)
-			ret = hg_ranges_add(&res, start, last);
+		if (start <= end)
+			ret = hg_ranges_add(&res, start, end);
 		/* Drop whichever ends first: it cannot meet anything later. */
 		if (x.v[i].end < y.v[j].end)
 			i++;
@@ -188,12 +193,7 @@ int hg_ranges_intersect(const struct hg_ranges *a, const struct hg_ranges *b,
 	}
 	hg_ranges_free(&x);
 	hg_ranges_free(&y);
-	if (ret) {
-		hg_ranges_free(&res);
-		return ret;
-	}
-	move_into(out, &res);
-	return 0;
+	return finish(out, &res, ret);
 }
 
 int hg_ranges_subtract(const struct hg_ranges *a, const struct hg_ranges *b,
@@ -239,9 +239,9 @@ uint64_t hg_mask_bits(unsigned int bits)
 	return (UINT64_C(1) << bits) - 1;
 }
 
-unsigned int hg_bits_for(uint64_t last)
+unsigned int hg_bits_for(uint64_t end)
 {
-	if (!last)
+	if (!end)
 		return 0;
-	return 64 - __builtin_clzll(last);
+	return 64 - __builtin_clzll(end);
 }

@@ -170,8 +170,12 @@ static int read_vfio_cdev(const struct hg_walk *w, int devs_fd,
 	if (ret == -ENAMETOOLONG)
 		return hg_walk_error(w, ret, d->name, "vfio-dev",
 				     "entry name too long for a vfio cdev");
-	return ret ? hg_walk_error(w, ret, d->name, "vfio-dev",
-				   strerror(-ret)) : 0;
+	if (ret)
+		return hg_walk_error(w, ret, d->name, "vfio-dev",
+				     strerror(-ret));
+	return hg_sysfs_name_ok(d->vfio_cdev) ? 0 :
+	       hg_walk_error(w, -EINVAL, d->name, "vfio-dev",
+			     "an entry's name has a byte sysfs does not write");
 }
 
 int hg_walk_read_device(const struct hg_walk *w, int devs_fd,
@@ -181,6 +185,9 @@ int hg_walk_read_device(const struct hg_walk *w, int devs_fd,
 
 	if (ret == 1)
 		ret = read_attributes(w, devs_fd, d);
+	if (!ret && !hg_sysfs_name_ok(d->driver))
+		return hg_walk_error(w, -EINVAL, d->name, "driver",
+				     "a byte sysfs does not write in a driver name");
 	/* Only a device on a vfio driver has a cdev: spare others a lookup. */
 	if (!ret && hg_driver_is_vfio(d->driver))
 		ret = read_vfio_cdev(w, devs_fd, d);

@@ -197,6 +197,14 @@ int hg_vfio_cdev_find(int dirfd, const char *dev, char *name, size_t len)
 	return ret < 0 ? ret : cs.ret;
 }
 
+bool hg_sysfs_name_ok(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			return false;
+	return true;
+}
+
 bool hg_copy_name(char *dst, size_t size, const char *src, size_t len)
 {
 	bool fits = len < size;

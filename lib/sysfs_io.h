@@ -66,6 +66,13 @@ int hg_for_each_entry(int fd, int (*fn)(void *arg, const char *name),
 int hg_vfio_cdev_find(int dirfd, const char *dev, char *name, size_t len);
 
 /*
+ * @s holds only what sysfs writes in names: printable ASCII. Anything else
+ * (a newline, an escape, bytes that are no UTF-8) would reach the output
+ * as it is.
+ */
+bool hg_sysfs_name_ok(const char *s);
+
+/*
  * Copies the @len bytes at @src and a NUL into @dst of @size bytes. A name
  * that does not fit is cut to @size - 1 bytes and false is returned.
  */

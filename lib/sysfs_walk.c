@@ -70,9 +70,12 @@ static int add_member(void *arg, const char *name)
 	}
 	d = &g->members[g->n_members];
 	memset(d, 0, sizeof(*d));
+	if (!hg_sysfs_name_ok(name))
+		return hg_walk_error(w, -EINVAL, NULL, "devices",
+				     "an entry's name has a byte sysfs does not write");
 	if (!hg_copy_name(d->name, sizeof(d->name), name, strlen(name)))
 		return hg_walk_error(w, -ENAMETOOLONG, name, NULL,
-				  "device name longer than hostgeom supports (63 characters)");
+				     "device name longer than hostgeom supports (63 characters)");
 	ret = hg_walk_read_device(w, ml->devs_fd, d);
 	if (!ret)
 		g->n_members++;
@@ -120,6 +123,9 @@ static int read_group(struct hg_walk *w, struct hg_group *g)
 	/* Kernels before 4.19 have no type file: the type stays "". */
 	if (ret == -ENOENT)
 		ret = 0;
+	else if (!ret && !hg_sysfs_name_ok(g->type))
+		return hg_walk_error(w, -EINVAL, NULL, "type",
+				     "a byte sysfs does not write in a group type");
 	else if (ret)
 		return hg_walk_error(w, ret, NULL, "type", ret == -EFBIG ?
 				     "longer than any group type the kernel knows" :
@@ -221,14 +227,14 @@ struct reader {
 	struct hg_group *groups;
 	size_t n;
 	size_t next;		/* next group to take (atomic) */
-	size_t failed_at;	/* lowest group that failed so far, or n (atomic) */
+	size_t failed_at;	/* lowest group failed so far, or n (atomic) */
 };
 
 struct worker {
 	struct reader *r;
 	pthread_t thread;
 	struct hg_err err;
-	size_t failed;		/* the group this worker failed on, or n */
+	size_t failed;		/* the group it failed on, or n */
 	int ret;
 };
 

@@ -46,12 +46,28 @@ static bool selected(const struct hg_device *d, enum hg_member_filter filter)
 	return !hg_driver_is_vfio(d->driver);
 }
 
+/* Room kept for " and 99999 more" in a list that does not fit. */
+#define MORE_ROOM 16
+
+/* One member as hg_group_members() lists it, into @entry. */
+static size_t member_entry(const struct hg_device *d,
+			   enum hg_member_filter filter, bool first,
+			   char *entry, size_t len)
+{
+	bool drivers = filter == HG_MEMBERS_IN_THE_WAY;
+	int w = snprintf(entry, len, "%s%s%s%s%s",
+			 first ? "" : drivers ? ", " : ",", d->name,
+			 drivers ? " (" : "", drivers ? d->driver : "",
+			 drivers ? ")" : "");
+
+	return w > 0 ? (size_t)w : 0;
+}
+
 size_t hg_group_members(const struct hg_group *group,
 			enum hg_member_filter filter, char *buf, size_t len)
 {
-	bool drivers = filter == HG_MEMBERS_IN_THE_WAY;
-	size_t i, count = 0, used = 0;
-	int w;
+	size_t i, count = 0, shown = 0, used = 0, n;
+	char entry[160];
 
 	if (len)
 		buf[0] = '\0';
@@ -60,16 +76,18 @@ size_t hg_group_members(const struct hg_group *group,
 
 		if (!selected(d, filter))
 			continue;
-		if (used < len) {
-			w = snprintf(buf + used, len - used, "%s%s%s%s%s",
-				     !count ? "" : drivers ? ", " : ",",
-				     d->name, drivers ? " (" : "",
-				     drivers ? d->driver : "",
-				     drivers ? ")" : "");
-			used += w > 0 ? (size_t)w : 0;
-		}
 		count++;
+		n = member_entry(d, filter, !shown, entry, sizeof(entry));
+		/* Whole names only, and room left to say how many are not. */
+		if (shown + 1 != count || used + n + MORE_ROOM >= len)
+			continue;
+		memcpy(buf + used, entry, n + 1);
+		used += n;
+		shown++;
 	}
+	if (shown < count && filter == HG_MEMBERS_IN_THE_WAY && len > used)
+		snprintf(buf + used, len - used, "%sand %zu more",
+			 shown ? " " : "", count - shown);
 	return count;
 }
 

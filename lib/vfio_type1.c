@@ -65,7 +65,7 @@ static int open_container(struct type1 *t, struct hg_err *err)
 static int group_not_viable(const struct type1 *t, unsigned int id,
 			    struct hg_err *err)
 {
-	char why[256];
+	char why[400];
 
 	hg_group_not_ready_why(t->ctx, NULL, id, why, sizeof(why));
 	if (!why[0])

@@ -246,9 +246,9 @@ static bool below(const char *child, const char *parent)
 	return realpath(path, real) && strstr(real, needle);
 }
 
-static bool dma_domain(uint32_t type)
+static bool dma_domain(enum hg_domain_type type)
 {
-	return type == HOSTGEOM_DOMAIN_DMA || type == HOSTGEOM_DOMAIN_DMA_FQ;
+	return type == HG_DOMAIN_DMA || type == HG_DOMAIN_DMA_FQ;
 }
 
 /* L, H and L's region: what the overlap case needs. */

@@ -56,7 +56,7 @@ FIXTURE_SETUP(carve)
 	/* No IOMMU driver probed it: it does not count for "shared". */
 	strcpy(self->devs[2].name, "ff000000.dma");
 	self->cg.group.id = 3;
-	self->cg.group.domain_type = HOSTGEOM_DOMAIN_DMA;
+	self->cg.group.domain_type = HG_DOMAIN_DMA;
 	self->cg.group.has_geometry = true;
 	self->cg.group.aperture_end = UINT64_MAX;
 	self->cg.group.force_aperture = true;
@@ -702,8 +702,8 @@ TEST(names_of_codes)
 		     hg_resv_type_name(HG_RESV_DIRECT_RELAXABLE));
 	EXPECT_STREQ("sw-msi", hg_resv_type_name(HG_RESV_SW_MSI));
 	EXPECT_STREQ("unknown", hg_resv_type_name(UINT32_MAX));
-	EXPECT_STREQ("DMA-FQ", hg_kdomain_type_name(HOSTGEOM_DOMAIN_DMA_FQ));
-	EXPECT_STREQ("unknown", hg_kdomain_type_name(99));
+	EXPECT_STREQ("DMA-FQ", hg_domain_type_name(HG_DOMAIN_DMA_FQ));
+	EXPECT_STREQ("unknown", hg_domain_type_name((enum hg_domain_type)99));
 	EXPECT_STREQ("map-failed",
 		     hg_carve_stop_name(HOSTGEOM_STOP_MAP_FAILED));
 	EXPECT_STREQ("unknown", hg_carve_stop_name(HOSTGEOM_STOP_ABORTED + 1));

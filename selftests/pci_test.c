@@ -318,4 +318,24 @@ TEST_F(sysfs_path, unknown_device_names_the_fix)
 	EXPECT_EQ(NULL, hops);
 }
 
+/* A pipe as a bridge's config space: refused at once, nothing returned. */
+TEST_F_TIMEOUT(sysfs_path, fifo_config_refused, 10)
+{
+	struct hg_ctx ctx = { .sysfs = fake_sysfs_root(self->fs) };
+	struct hg_err err = { 0 };
+	struct hg_pci_hop *hops = NULL;
+	char path[256];
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/config",
+		 fake_sysfs_dev_path(self->fs, "0000:01:00.0"));
+	ASSERT_EQ(0, fake_sysfs_replace(self->fs, path, FAKE_FIFO));
+	EXPECT_GT(0, hg_pci_path(&ctx, "0000:02:01.0", &hops, &n, &err));
+	EXPECT_NE(NULL, strstr(err.msg, "0000:01:00.0/config: not a regular file")) {
+		TH_LOG("%s", err.msg);
+	}
+	EXPECT_EQ(NULL, hops);
+	EXPECT_EQ(0, n);
+}
+
 TEST_HARNESS_MAIN

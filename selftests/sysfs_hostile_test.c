@@ -2,9 +2,9 @@
 /*
  * The sysfs reader against trees that are not sysfs: a symlink to
  * /dev/zero, a named pipe or a directory where an attribute should be, and
- * files larger than sysfs ever writes. Each must fail at once, naming the
- * file and what is wrong with it, and leave no topology behind: no hang,
- * no unbounded allocation.
+ * files larger than sysfs ever writes, and names with bytes sysfs never
+ * writes. Each must fail at once, naming the file and what is wrong with
+ * it, and leave no topology behind: no hang, no unbounded allocation.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -150,6 +150,51 @@ TEST_F_TIMEOUT(hostile, refused_at_once, 10)
 	ASSERT_NE(NULL, strstr(self->err.msg, variant->why)) {
 		TH_LOG("message: %s", self->err.msg);
 	}
+}
+
+/*
+ * Bytes sysfs never writes in a name, which would reach the output as they
+ * are (invalid UTF-8 in JSON, a text line split in two): refused.
+ */
+TEST(untrusted_bytes_in_names)
+{
+	static const char *const types[] = { "\xff\xfe", "DMA\tFQ", "\x1b[2J" };
+	struct fake_dev plat = { .name = "ff000000.dma", .group = 2 };
+	struct fake_sysfs *fs;
+	struct hg_ctx ctx;
+	struct hg_topology topo = { 0 };
+	struct hg_err err = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		fs = fake_sysfs_create();
+		ASSERT_NE(NULL, fs);
+		ctx = (struct hg_ctx){ .sysfs = fake_sysfs_root(fs) };
+		ASSERT_EQ(0, fake_sysfs_add_group(fs, 1, types[i], MSI));
+		hg_err_clear(&err);
+		EXPECT_EQ(-EINVAL, hg_sysfs_read_topology(&ctx, &topo, &err));
+		EXPECT_NE(NULL, strstr(err.msg, "iommu_groups/1/type: ")) {
+			TH_LOG("type %zu: %s", i, err.msg);
+		}
+		EXPECT_EQ(HG_ERR_NOT_SYSFS, err.kind);
+		hg_topology_free(&topo);
+		fake_sysfs_destroy(fs);
+	}
+
+	fs = fake_sysfs_create();
+	ASSERT_NE(NULL, fs);
+	ctx = (struct hg_ctx){ .sysfs = fake_sysfs_root(fs) };
+	ASSERT_EQ(0, fake_sysfs_add_group(fs, 2, "DMA", MSI));
+	plat.name = "two\nlines";
+	ASSERT_EQ(0, fake_sysfs_add_dev(fs, &plat));
+	hg_err_clear(&err);
+	EXPECT_EQ(-EINVAL, hg_sysfs_read_topology(&ctx, &topo, &err));
+	EXPECT_NE(NULL, strstr(err.msg, "a byte sysfs does not write")) {
+		TH_LOG("%s", err.msg);
+	}
+	EXPECT_EQ(0U, topo.n_groups);
+	hg_topology_free(&topo);
+	fake_sysfs_destroy(fs);
 }
 
 TEST_HARNESS_MAIN

@@ -602,9 +602,13 @@ TEST(members_in_the_way)
 				       sizeof(buf)));
 	ASSERT_STREQ("0000:01:00.1 (snd_hda_intel), 0000:01:00.5 (xhci_hcd), 0000:01:00.6 (vfio)",
 		     buf);
-	/* Truncated like snprintf, the count still right. */
+	/* Too long: whole names, then how many more; the count still right. */
+	ASSERT_EQ(3U, hg_group_members(&g, HG_MEMBERS_IN_THE_WAY, buf, 48));
+	ASSERT_STREQ("0000:01:00.1 (snd_hda_intel) and 2 more", buf);
 	ASSERT_EQ(3U, hg_group_members(&g, HG_MEMBERS_IN_THE_WAY, buf, 16));
-	ASSERT_STREQ("0000:01:00.1 (s", buf);
+	ASSERT_STREQ("and 3 more", buf);
+	ASSERT_EQ(6U, hg_group_members(&g, HG_MEMBERS_NOT_VFIO, buf, 40));
+	ASSERT_STREQ("0000:00:1c.0", buf);
 	ASSERT_FALSE(hg_group_vfio_ready(&g, buf, sizeof(buf)));
 	ASSERT_NE(NULL, strstr(buf, "0000:01:00.5 (xhci_hcd)"));
 	/* Not on a vfio driver: what iommufd does not attach. */
@@ -617,6 +621,29 @@ TEST(members_in_the_way)
 				       sizeof(buf)));
 	ASSERT_STREQ("", buf);
 	ASSERT_TRUE(hg_group_vfio_ready(&g, buf, sizeof(buf)));
+}
+
+/* A large group: the reason keeps its point (the verb, the count). */
+TEST(members_in_the_way_of_a_large_group)
+{
+	struct hg_device m[40];
+	struct hg_group g = { .members = m, .n_members = 40 };
+	char why[400];
+	size_t i;
+
+	for (i = 0; i < 40; i++) {
+		memset(&m[i], 0, sizeof(m[i]));
+		snprintf(m[i].name, sizeof(m[i].name), "0000:%02zx:00.0", i);
+		snprintf(m[i].driver, sizeof(m[i].driver), "e1000e");
+	}
+	ASSERT_FALSE(hg_group_vfio_ready(&g, why, sizeof(why)));
+	ASSERT_LT(strlen(why), sizeof(why));
+	ASSERT_EQ(0, strncmp(why, "0000:00:00.0 (e1000e), 0000:01:00.0", 35)) {
+		TH_LOG("%s", why);
+	}
+	ASSERT_NE(NULL, strstr(why, " more are bound to kernel drivers")) {
+		TH_LOG("%s", why);
+	}
 }
 
 TEST(bdf_valid)

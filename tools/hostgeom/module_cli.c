@@ -114,7 +114,7 @@ void module_print_group_fields(const struct hg_kgroup *g)
 
 	print_uint(PRINT_ANY, "id", "group %u", g->id);
 	print_string(PRINT_ANY, "domain", " domain %s",
-		     hg_kdomain_type_name(g->domain_type));
+		     hg_domain_type_name(g->domain_type));
 	if (g->has_geometry) {
 		open_json_object("aperture");
 		print_hex(PRINT_ANY, "start", " aperture 0x%" PRIx64,

@@ -36,7 +36,7 @@ struct hg_kdevice {
 	uint64_t dma_mask;
 	uint64_t coherent_mask;
 	uint64_t bus_dma_limit;	/* 0: none */
-	bool has_iommu;		/* an IOMMU driver probed it (has regions) */
+	bool has_iommu;		/* an IOMMU driver probed it */
 	bool pci_32bit_first;	/* with has_iommu: dma-iommu hands it IOVAs
 				 * below 4 GiB first */
 	int dma_iommu;		/* uses the IOMMU DMA ops: 1, 0, or -1: the
@@ -45,9 +45,21 @@ struct hg_kdevice {
 	size_t n_resv;
 };
 
+/* The domain attached to a group, translated from the module's code. */
+enum hg_domain_type {
+	HG_DOMAIN_NONE,
+	HG_DOMAIN_BLOCKED,
+	HG_DOMAIN_IDENTITY,
+	HG_DOMAIN_UNMANAGED,
+	HG_DOMAIN_DMA,
+	HG_DOMAIN_DMA_FQ,
+	HG_DOMAIN_OTHER,	/* SVA, platform, nested */
+	HG_DOMAIN_UNKNOWN,	/* a code this library does not know */
+};
+
 struct hg_kgroup {
 	uint32_t id;
-	uint32_t domain_type;	/* enum hostgeom_domain_type */
+	enum hg_domain_type domain_type;
 	bool has_geometry;	/* the four below are set (a domain exists) */
 	uint64_t aperture_start;
 	uint64_t aperture_end;
@@ -237,8 +249,8 @@ int hg_genl_request(struct hg_genl *g, uint8_t cmd, int flags,
 		    int (*fill)(struct nl_msg *msg, void *arg), void *arg,
 		    struct hg_err *err);
 
-/* sysfs's names: "blocked", "identity", "unmanaged", "DMA", "DMA-FQ" */
-const char *hg_kdomain_type_name(uint32_t type);
+/* sysfs's names ("blocked", "identity", "DMA", "DMA-FQ"...), "none", "other" */
+const char *hg_domain_type_name(enum hg_domain_type type);
 /* "target", "count", "time", "map-failed", "mask-refused", "aborted" */
 const char *hg_carve_stop_name(uint32_t stop);
 /* "none", "not-dma-domain", "unbound" */

@@ -23,7 +23,7 @@
 int hg_usable_from_resv(const struct hg_resv *resv, size_t n,
 			unsigned int aw_bits, struct hg_ranges *usable);
 
-/* Address width implied by usable ranges: bits of the highest end, 0 when empty. */
+/* Address width implied by usable ranges: bits of the highest end, or 0. */
 unsigned int hg_aw_bits_of(const struct hg_ranges *usable);
 
 /* Smallest page size in a pgsizes bitmap, 0 when empty. */

@@ -21,7 +21,7 @@ enum hg_resv_type {
 	HG_RESV_DIRECT_RELAXABLE,
 	HG_RESV_RESERVED,
 	HG_RESV_MSI,
-	HG_RESV_SW_MSI,		/* software-managed MSI (the module only) */
+	HG_RESV_SW_MSI,		/* software MSI window (module only) */
 	HG_RESV_CANARY,		/* the carve check's own test region */
 	HG_RESV_UNKNOWN,
 };

@@ -43,7 +43,12 @@ struct hg_topology {
 /*
  * Reads every group under SYSFS/kernel/iommu_groups. A machine without an
  * IOMMU has no such directory: that is 0 groups, not an error. Malformed
- * files fail with -EINVAL and a message naming the file and line.
+ * files fail with -EINVAL and a message naming the file and line; so do
+ * names (group types, devices, drivers, cdevs) with bytes other than
+ * printable ASCII. A symlink or anything but a regular file where sysfs
+ * has an attribute fails at once (-ELOOP, -EMEDIUMTYPE), never blocking,
+ * and so does a file larger than sysfs writes (-EFBIG). The error's kind
+ * is HG_ERR_NOT_SYSFS for all of these.
  * Directory entries that are not canonical decimal numbers are not groups.
  * A device's driver and PCI identity come from its uevent file, or, when
  * there is none (hand-made trees), from its driver link and its vendor,

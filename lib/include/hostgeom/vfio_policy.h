@@ -34,7 +34,9 @@ enum hg_member_filter {
 
 /*
  * The members of @group that @filter selects, written into @buf in the
- * form given above (cut to @len like snprintf); returns how many there are.
+ * form given above; returns how many there are. A list too long for @len
+ * keeps whole names only: the first ones, and for HG_MEMBERS_IN_THE_WAY
+ * " and N more".
  */
 size_t hg_group_members(const struct hg_group *group,
 			enum hg_member_filter filter, char *buf, size_t len);

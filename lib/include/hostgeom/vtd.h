@@ -14,8 +14,8 @@
 /* Intel VT-d capability fields that matter for geometry (VT-d spec 11.4.2). */
 struct hg_vtd_caps {
 	uint64_t cap_reg, ecap_reg;
-	unsigned int mgaw;		/* maximum guest address width, bits */
-	unsigned int sagaw;		/* supported AGAW bitmap (bit1=39, bit2=48, bit3=57) */
+	unsigned int mgaw;		/* max guest address width, bits */
+	unsigned int sagaw;		/* supported AGAWs: bit 1 39, 2 48, 3 57 */
 	unsigned int max_sagaw_bits;	/* widest address width in sagaw */
 	uint64_t sl_pgsizes;		/* 4K plus 2M/1G from SLLPS */
 	unsigned int nd;		/* number of domains, log2 */
@@ -23,7 +23,8 @@ struct hg_vtd_caps {
 	bool pasid, nested, pass_through, interrupt_remapping;
 };
 
-void hg_vtd_decode(uint64_t cap_reg, uint64_t ecap_reg, struct hg_vtd_caps *out);
+void hg_vtd_decode(uint64_t cap_reg, uint64_t ecap_reg,
+		   struct hg_vtd_caps *out);
 
 /*
  * A register as sysfs prints it (intel-iommu/cap, ecap: "%llx\n"): 1 to
