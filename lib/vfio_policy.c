@@ -145,8 +145,24 @@ size_t hg_group_vfio_why(const struct hg_group *group, char *why, size_t len)
 	return 0;
 }
 
+/* In a fixed buffer: whole names, " and N more", then the verb. */
 bool hg_group_vfio_ready(const struct hg_group *group, char *why, size_t len)
 {
+	static const char one[] = " is bound to a kernel driver";
+	static const char many[] = " are bound to kernel drivers";
+	size_t blockers, room;
+
+	blockers = hg_group_members(group, HG_MEMBERS_IN_THE_WAY, NULL, 0);
+	if (blockers) {
+		/* The list is cut, never the verb after it. */
+		room = len > sizeof(many) ? len - sizeof(many) + 1 : 0;
+		if (why && room) {
+			hg_group_members(group, HG_MEMBERS_IN_THE_WAY, why,
+					 room);
+			strcat(why, blockers > 1 ? many : one);
+		}
+		return false;
+	}
 	return !hg_group_vfio_why(group, why, len);
 }
 
