@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hostgeom qemu: the QEMU vIOMMU options that match this host. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,6 +207,8 @@ static int from_vfio(struct cli *cli, char **args, size_t n,
 		return args_query_fail(&err, n);
 	if (hg_qemu_input_from_query(&q, &in, &err)) {
 		ret = cli_fail(&err);
+		if (err.code == -ENODEV)
+			cli_failf("without VFIO, 'hostgeom qemu --source sysfs' reads the geometry from sysfs");
 		/* say why each group gave nothing */
 		for (i = 0; i < q.n_skipped; i++)
 			fprintf(stderr, "  group %u: %s\n", q.skipped[i].id,
