@@ -27,14 +27,10 @@ int module_opt(struct cli *cli, struct module_opts *m, int c,
 int module_args(const struct cli *cli, const char *cmd, char *const *args,
 		size_t n, unsigned int *group, bool *has_group)
 {
-	if (cli->ctx.sysfs || cli->ctx.dev) {
-		cli_failf("%s asks the test module about the running kernel: --sysfs-root and --dev-root do not apply to it; drop them",
-			  cmd);
-		fprintf(stderr, "Try 'hostgeom %s --help' for more information.\n",
-			cmd);
-		return EXIT_CANNOT;
-	}
-	return args_one_group(cmd, args, n, group, has_group);
+	int ret = cli_roots_used(cli, cmd, false, false,
+				 "the test module reports the running kernel");
+
+	return ret ? ret : args_one_group(cmd, args, n, group, has_group);
 }
 
 int module_open(const struct module_opts *m, struct hg_genl **g)

@@ -277,6 +277,9 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 	}
 	if (sysfs && has_backend)
 		return cli_failf("qemu: --backend chooses whom VFIO asks, and --source sysfs asks no VFIO backend: drop one of them");
+	if (sysfs && cli_roots_used(cli, "qemu", true, false,
+				    "--source sysfs reads sysfs only"))
+		return EXIT_CANNOT;
 	if (sysfs)
 		return from_sysfs(cli, argv + optind, (size_t)(argc - optind),
 				  machine);
