@@ -162,6 +162,10 @@ TEST_F(carve, text_and_exit_status_of_a_hit)
 	ASSERT_NE(NULL, text);
 	EXPECT_EQ(text, strstr(text, "group 3 domain DMA aperture 0x0-0xffffffffffffffff force_aperture yes pgsizes 0xfffffffffffff000\n"))
 		TH_LOG("%s", text);
+	/* the member's own regions, one not every member has */
+	EXPECT_NE(NULL, strstr(text, "\tdevice 0000:01:00.0 driver - stub yes dma_mask 0x0 coherent 0x0 32bit_first no dma_iommu no\n\t\town 0x00000000fee00000-0x00000000feefffff msi\n\t\town 0x0000008000000000-0xffffffffffffffff reserved (not every member's)\n"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "32bit_first - dma_iommu no\n"));
 	EXPECT_NE(NULL, strstr(text, "\tverdict violation\n"));
 	EXPECT_NE(NULL, strstr(text, "\twalk 0000:01:00.0 maps 10 of 2048 KiB in 0.001 s (10000 maps/s) top32 walked aperture-top reached hits 1\n"))
 		TH_LOG("%s", text);

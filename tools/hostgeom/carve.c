@@ -485,8 +485,8 @@ int cmd_carve(struct cli *cli, int argc, char **argv)
 			continue;
 		}
 		if (bad) {
-			fprintf(stderr, "hostgeom: carve: bad value '%s' for --%s\n",
-				optarg, opts[c - 0x300].name);
+			cli_failf("carve: bad value '%s' for --%s", optarg,
+				  opts[c - 0x300].name);
 			return cli_usage_error("carve ");
 		}
 	}
