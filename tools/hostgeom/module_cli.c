@@ -39,23 +39,11 @@ int module_open(const struct module_opts *m, struct hg_genl **g)
 	struct hg_err err = { 0 };
 	bool loaded;
 
-	/* the library says what failed; what to type is said here */
-	if (m->load && hg_kmod_load(m->load_path, &loaded, &err)) {
-		cli_fail(&err);
-		if (err.code == -ENOENT)
-			cli_failf(m->load_path ?
-				  "give --load the path of a hostgeom_test.ko built for this kernel" :
-				  "build the module (make module) or give its file: --load=PATH");
-		return EXIT_CANNOT;
-	}
-	if (hg_genl_open(g, &err)) {
-		cli_fail(&err);
-		if (err.code == -ENOENT && !m->load)
-			cli_failf("load the test module first: add --load (or --load=PATH)");
-		else if (err.code == -EPROTO)
-			cli_failf("unload it (rmmod hostgeom_test), then add --load");
-		return EXIT_CANNOT;
-	}
+	/* cli_fail() adds what to type for the error's kind */
+	if (m->load && hg_kmod_load(m->load_path, &loaded, &err))
+		return cli_fail(&err);
+	if (hg_genl_open(g, &err))
+		return cli_fail(&err);
 	return EXIT_OK;
 }
 
