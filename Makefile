@@ -8,7 +8,10 @@
 #   make repro      the non-singleton group problem, nested, with verdicts
 #   make fixcheck   its fix on 6.12 and 7.3, unpatched and patched (matrix)
 #   make module     the test kernel module (KDIR= a kernel build tree)
-#   make install    PREFIX=/usr/local, DESTDIR= honoured
+#   make install    PREFIX=/usr/local, DESTDIR= honoured: the command, its
+#                   man page, the module's source for DKMS
+#   make install-selftests INSTALL_PATH=DIR   the kselftest collection
+#                   "hostgeom" and the kernel's runner (Documentation/fleet.md)
 
 B        ?= build
 PREFIX   ?= /usr/local
@@ -46,7 +49,8 @@ HELPER_OBJS  := $(TEST_HELPERS:%.c=$(B)/%.o)
 
 all: $(B)/hostgeom $(TESTS)
 
-.PHONY: all check demo bench repro fixcheck module install clean setup prereq
+.PHONY: all check demo bench repro fixcheck module install clean setup prereq \
+	install-selftests
 
 prereq:
 	@test -n "$(UAPI)" -a -f "$(UAPI)/linux/iommufd.h" || { \
@@ -113,6 +117,14 @@ install: all
 	install -D -m 755 $(B)/hostgeom $(DESTDIR)$(PREFIX)/bin/hostgeom
 	install -D -m 644 Documentation/hostgeom.1 \
 		$(DESTDIR)$(PREFIX)/share/man/man1/hostgeom.1
+	$(MAKE) -C kmod install-src DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+# KST_MODULES: built hostgeom_test.ko files to install with the tests.
+install-selftests: all
+	@test -n "$(INSTALL_PATH)" || { \
+	  echo "hostgeom: set INSTALL_PATH=DIR to install the selftests" >&2; exit 2; }
+	scripts/install-selftests --build $(B) \
+		$(foreach m,$(KST_MODULES),--module $(m)) $(INSTALL_PATH)
 
 clean:
 	rm -rf $(B)
