@@ -14,8 +14,8 @@
 #include <hostgeom/genl.h>
 
 /*
- * Loads the module ($HOSTGEOM_KMOD, else the installed one, else this
- * tree's build for the running kernel), opens the family and lists
+ * Loads the module (module_env_path(), else the installed one, else
+ * this tree's build for the running kernel), opens the family and lists
  * every group (*@gs, to be freed):
  * 0, 1 when the module cannot be used here (the reason in @why), or a
  * negative errno when the listing failed (the message in @why).
@@ -39,7 +39,12 @@ int module_env_open_groups(struct hg_genl **g, struct hg_kgroups *gs,
 	}								\
 } while (0)
 
-/* The module file to load, or NULL for libkmod's own search. */
+/*
+ * The module file to load: $HOSTGEOM_KMOD, else the one installed with the
+ * tests (modules/RELEASE/hostgeom_test.ko beside the program, for the
+ * running kernel), else NULL for libkmod's own search (an installed or
+ * DKMS module, then this tree's build).
+ */
 const char *module_env_path(void);
 
 /* How many PCI devices are bound to the stub driver now. */
