@@ -323,6 +323,7 @@ int host_devices_main(int argc, char **argv, const char *driver,
 	if (uses_module)
 		unload_if_ours(was_loaded);
 	if (stop_signal) {
+		fflush(NULL);
 		signal(stop_signal, SIG_DFL);
 		raise(stop_signal);
 	}
