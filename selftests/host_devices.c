@@ -43,10 +43,28 @@ static size_t split_names(char *list, const char **names)
 	size_t n = 0;
 	char *save = NULL, *tok;
 
-	for (tok = strtok_r(list, " ,\t\n", &save); tok && n < MAX_NAMED;
-	     tok = strtok_r(NULL, " ,\t\n", &save))
+	for (tok = strtok_r(list, " ,\t\n", &save); tok;
+	     tok = strtok_r(NULL, " ,\t\n", &save)) {
+		if (n == MAX_NAMED) {
+			ksft_print_header();
+			printf("Bail out! %s: more than %d devices named; nothing was changed\n",
+			       HOST_DEVICES_ENV, MAX_NAMED);
+			exit(KSFT_FAIL);
+		}
 		names[n++] = tok;
+	}
 	return n;
+}
+
+/* Whether @bdf came earlier in @devs (a device named twice). */
+static bool seen(const struct named_dev *devs, size_t n, const char *bdf)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(devs[i].bdf, bdf))
+			return true;
+	return false;
 }
 
 static void driver_of(const char *bdf, char *out, size_t len)
@@ -278,6 +296,8 @@ static void bind_named(const char **names, size_t n, const char *driver,
 	catch_signals();
 	for (i = 0; i < n; i++) {
 		hg_host_parse_bdf(names[i], bdf, sizeof(bdf));
+		if (seen(devs, i, bdf))
+			continue;	/* bound already; its first state kept */
 		save(&devs[i], bdf);
 		if (!bind_to(&devs[i], driver) && !stop_signal)
 			continue;
