@@ -10,7 +10,10 @@
 #   make module     the test kernel module (KDIR= a kernel build tree)
 #   make fuzz       the libFuzzer targets, FUZZ_SECONDS each (default 60)
 #   make fuzz-corpus  their seed corpora again (fuzz/corpus/), minimised
-#   make install    PREFIX=/usr/local, DESTDIR= honoured
+#   make install    PREFIX=/usr/local, DESTDIR= honoured: the command, its
+#                   man page, the module's source for DKMS
+#   make install-selftests INSTALL_PATH=DIR   the kselftest collection
+#                   "hostgeom" and the kernel's runner (Documentation/fleet.md)
 
 B        ?= build
 PREFIX   ?= /usr/local
@@ -55,7 +58,7 @@ FAKE_LIBKMOD := $(B)/selftests/fake_libkmod/libkmod.so.2
 all: $(B)/hostgeom $(TESTS) $(FAKE_LIBKMOD)
 
 .PHONY: all check demo bench repro fixcheck module install clean setup prereq \
-	fuzz fuzz-build fuzz-corpus
+	fuzz fuzz-build fuzz-corpus install-selftests
 
 prereq:
 	@test -n "$(UAPI)" -a -f "$(UAPI)/linux/iommufd.h" || { \
@@ -178,6 +181,14 @@ install: all
 	install -D -m 755 $(B)/hostgeom $(DESTDIR)$(PREFIX)/bin/hostgeom
 	install -D -m 644 Documentation/hostgeom.1 \
 		$(DESTDIR)$(PREFIX)/share/man/man1/hostgeom.1
+	$(MAKE) -C kmod install-src DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+# KST_MODULES: built hostgeom_test.ko files to install with the tests.
+install-selftests: all
+	@test -n "$(INSTALL_PATH)" || { \
+	  echo "hostgeom: set INSTALL_PATH=DIR to install the selftests" >&2; exit 2; }
+	scripts/install-selftests --build $(B) \
+		$(foreach m,$(KST_MODULES),--module $(m)) $(INSTALL_PATH)
 
 clean:
 	rm -rf $(B)

@@ -39,11 +39,27 @@ static void drain(int fds[2], struct cli_result *res)
 	res->err[used[1]] = '\0';
 }
 
+/*
+ * $HOSTGEOM, else the build tree's (make check runs from the top), else
+ * the one installed beside the tests (the kselftest runner runs them in
+ * the collection's directory).
+ */
+static const char *cli_run_binary(void)
+{
+	const char *env = getenv("HOSTGEOM");
+
+	if (env && env[0])
+		return env;
+	if (access("build/hostgeom", X_OK) && !access("./hostgeom", X_OK))
+		return "./hostgeom";
+	return "build/hostgeom";
+}
+
 /* @out_path NULL: stdout into res->out; else stdout is that file. */
 static int run(struct cli_result *res, const char *const *argv,
 	       const char *out_path)
 {
-	const char *bin = getenv("HOSTGEOM") ? getenv("HOSTGEOM") : "build/hostgeom";
+	const char *bin = cli_run_binary();
 	int out[2], err[2], status, n = 0;
 	const char **args;
 	pid_t pid;

@@ -34,6 +34,7 @@
 #include "cli_run.h"
 #include "json_get.h"
 #include "kselftest_harness.h"
+#include "host_devices.h"
 #include "module_env.h"
 
 /* A group check must take less than this under TCG. */
@@ -446,4 +447,4 @@ TEST_F_TIMEOUT(carve, cli_exit_status_and_json, 300)
 	free(r);
 }
 
-TEST_HARNESS_MAIN
+HOST_DEVICES_MAIN(HOSTGEOM_STUB_DRIVER, true)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <glob.h>
 #include <grp.h>
 #include <stdio.h>
@@ -15,6 +16,33 @@
 
 #include "module_env.h"
 
+/*
+ * modules/RELEASE/hostgeom_test.ko beside the test program, where
+ * install-selftests --module puts it; "" when there is none.
+ */
+static const char *module_env_beside(void)
+{
+	static char path[PATH_MAX];
+	static bool looked;
+	char exe[PATH_MAX];
+	struct utsname u;
+	ssize_t n;
+
+	if (looked)
+		return path;
+	looked = true;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0 || uname(&u))
+		return path;
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	snprintf(path, sizeof(path), "%.2048s/modules/%.256s/" HG_KMOD_NAME ".ko",
+		 exe, u.release);
+	if (access(path, R_OK))
+		path[0] = '\0';
+	return path;
+}
+
 const char *module_env_path(void)
 {
 	static char tree[600];
@@ -22,6 +50,10 @@ const char *module_env_path(void)
 	struct utsname u;
 
 	if (p && p[0])
+		return p;
+	/* Installed with the tests (the kselftest collection). */
+	p = module_env_beside();
+	if (p[0])
 		return p;
 	/* The tests run from the top of the tree. */
 	if (uname(&u))

@@ -40,9 +40,10 @@ int module_env_open_groups(struct hg_genl **g, struct hg_kgroups *gs,
 } while (0)
 
 /*
- * The module file to load: $HOSTGEOM_KMOD, else this tree's build for the
- * running kernel (kmod/out/RELEASE/hostgeom_test.ko), else NULL: the
- * installed module.
+ * The module file to load: $HOSTGEOM_KMOD, else the one installed with the
+ * tests (modules/RELEASE/hostgeom_test.ko beside the program, for the
+ * running kernel), else this tree's build for the running kernel
+ * (kmod/out/RELEASE/hostgeom_test.ko), else NULL: the installed module.
  */
 const char *module_env_path(void);
 

@@ -52,6 +52,7 @@
 #include <hostgeom/kmodload.h>
 
 #include "kselftest_harness.h"
+#include "host_devices.h"
 #include "module_env.h"
 
 #define PCI_DEVICES "/sys/bus/pci/devices"
@@ -948,4 +949,4 @@ TEST_F_TIMEOUT(hold, unloading_releases_the_hold, 120)
 	EXPECT_EQ(0, live_maps(self->g));
 }
 
-TEST_HARNESS_MAIN
+HOST_DEVICES_MAIN(HOSTGEOM_STUB_DRIVER, true)

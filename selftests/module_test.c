@@ -27,6 +27,7 @@
 #include <hostgeom/sysfs.h>
 
 #include "kselftest_harness.h"
+#include "host_devices.h"
 #include "module_env.h"
 
 FIXTURE(mod) {
@@ -673,4 +674,4 @@ TEST_F_TIMEOUT(mod, unload_while_a_check_runs, 180)
 	ASSERT_EQ(0, hg_genl_open(&self->g, &err));
 }
 
-TEST_HARNESS_MAIN
+HOST_DEVICES_MAIN(HOSTGEOM_STUB_DRIVER, true)

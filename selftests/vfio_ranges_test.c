@@ -22,6 +22,7 @@
 #include <hostgeom/ranges_query.h>
 
 #include "kselftest_harness.h"
+#include "host_devices.h"
 
 FIXTURE(vfio_ranges) {
 	struct hg_geom_query q;
@@ -269,4 +270,4 @@ TEST_F(vfio_ranges, repeatable)
 	hg_geom_query_free(&again);
 }
 
-TEST_HARNESS_MAIN
+HOST_DEVICES_MAIN("vfio-pci", false)

@@ -18,6 +18,7 @@
 #include "cli_run.h"
 #include "json_get.h"
 #include "kselftest_harness.h"
+#include "host_devices.h"
 
 FIXTURE(vm) {
 	struct cli_result res;
@@ -137,4 +138,4 @@ TEST_F(vm, qemu_options_match_the_emulated_iommu)
 		EXPECT_STREQ(want, got);
 }
 
-TEST_HARNESS_MAIN
+HOST_DEVICES_MAIN(NULL, false)
