@@ -40,14 +40,8 @@ FIXTURE_SETUP(libvirt)
 	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 3, "DMA",
 		"0x00000000fee00000 0x00000000feefffff msi\n"));
 	ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &edu));
-	ASSERT_EQ(0, fake_sysfs_printf(self->fs,
-		"devices/virtual/iommu/dmar0/intel-iommu/cap", "%s\n", VTD39_CAP));
-	ASSERT_EQ(0, fake_sysfs_printf(self->fs,
-		"devices/virtual/iommu/dmar0/intel-iommu/ecap", "f00f5e\n"));
-	ASSERT_EQ(0, fake_sysfs_symlink(self->fs, "class/iommu/dmar0",
-					"devices/virtual/iommu/dmar0"));
-	ASSERT_EQ(0, fake_sysfs_symlink(self->fs, "bus/pci/devices/0000:01:00.0/iommu",
-					"devices/virtual/iommu/dmar0"));
+	ASSERT_EQ(0, fake_sysfs_add_vtd_unit(self->fs, VTD39_CAP,
+					     "0000:01:00.0"));
 	/* PATH: only the stand-ins, so that no real libvirt answers */
 	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "bin/.keep", "\n"));
 	snprintf(self->bin, sizeof(self->bin), "%s/bin",

@@ -66,6 +66,12 @@ int fake_sysfs_mkdir(struct fake_sysfs *fs, const char *path);
 /* @target is relative to the root too; the link is written relative. */
 int fake_sysfs_symlink(struct fake_sysfs *fs, const char *path,
 		       const char *target);
+/*
+ * A VT-d unit dmar0 with register @cap (as the kernel prints it) and
+ * ecap f00f5e, class/iommu/dmar0, and device @bdf's iommu link to it.
+ */
+int fake_sysfs_add_vtd_unit(struct fake_sysfs *fs, const char *cap,
+			    const char *bdf);
 
 /* What fake_sysfs_replace() puts where a file was. */
 enum fake_hostile {

@@ -279,14 +279,7 @@ static struct fake_sysfs *vtd39_tree(void)
 	if (!fs || fake_sysfs_add_group(fs, 3, "DMA",
 			"0x00000000fee00000 0x00000000feefffff msi\n") ||
 	    fake_sysfs_add_dev(fs, &edu) ||
-	    fake_sysfs_printf(fs, "devices/virtual/iommu/dmar0/intel-iommu/cap",
-			      "c00260202\n") ||
-	    fake_sysfs_printf(fs, "devices/virtual/iommu/dmar0/intel-iommu/ecap",
-			      "f00f5e\n") ||
-	    fake_sysfs_symlink(fs, "class/iommu/dmar0",
-			       "devices/virtual/iommu/dmar0") ||
-	    fake_sysfs_symlink(fs, "bus/pci/devices/0000:01:00.0/iommu",
-			       "devices/virtual/iommu/dmar0")) {
+	    fake_sysfs_add_vtd_unit(fs, "c00260202", "0000:01:00.0")) {
 		fake_sysfs_destroy(fs);
 		return NULL;
 	}
