@@ -134,6 +134,19 @@ static bool e820_used(const struct hg_pf_guest *g,
 	       overlaps(base, base + size, AMD_HT_START, AMD_HT_END);
 }
 
+/*
+ * Both firmwares distrust QEMU's historical default of 40 phys-bits: 41
+ * or more is taken, 40 only from an AMD CPU, 36 and 39 only from Intel.
+ */
+static bool phys_bits_trusted(const struct hg_pf_guest *g, unsigned int bits)
+{
+	if (bits >= 41)
+		return true;
+	if (hg_pf_cpu_vendor(g) == HG_PF_VENDOR_AMD)
+		return bits == 40;
+	return bits == 36 || bits == 39;
+}
+
 static uint64_t reserved_memory_end(const struct hg_pf_layout *l)
 {
 	if (!l->devmem_size)
@@ -142,19 +155,21 @@ static uint64_t reserved_memory_end(const struct hg_pf_layout *l)
 }
 
 /*
- * SeaBIOS 1.16.3 (src/fw/pciinit.c): with RAM above 4 GiB and 36 or more
- * phys-bits it puts every 64-bit BAR above 4 GiB, in a window aligned to
- * 1/8 of the address space (phys-bits, at most 46) and pushed to its top;
- * one e820 conflict moves it down by its size. Without RAM above 4 GiB
- * 64-bit BARs stay below 4 GiB while they fit there. The BARs are assumed
- * to need 1 GiB (what one device with small BARs rounds up to).
+ * SeaBIOS 1.16.3 (src/fw/pciinit.c, src/fw/paravirt.c): when it trusts
+ * the CPU's phys-bits and there is RAM above 4 GiB, it puts every 64-bit
+ * BAR above 4 GiB, in a window aligned to 1/8 of the address space
+ * (phys-bits, at most 46) and pushed to its top; one e820 conflict moves
+ * it down by its size. Otherwise 64-bit BARs stay below 4 GiB while they
+ * fit there. The BARs are assumed to need 1 GiB (what one device with
+ * small BARs rounds up to).
  */
 static void bars_seabios(const struct hg_pf_guest *g, struct hg_pf_layout *l)
 {
 	unsigned int bits = l->phys_bits > 46 ? 46 : l->phys_bits;
 	uint64_t top = 1ULL << bits, size = HG_GIB, base;
 
-	l->bars_high = bits >= 36 && l->above_4g;
+	l->bars_high = phys_bits_trusted(g, l->phys_bits) && bits >= 36 &&
+		       l->above_4g;
 	if (!l->bars_high)
 		return;
 	size = align_up(size, top >> 3);
@@ -187,10 +202,7 @@ static void bars_ovmf(const struct hg_pf_guest *g, struct hg_pf_layout *l)
 	if (reserved_memory_end(l) > first)
 		first = reserved_memory_end(l);
 	base = align_up(align_up(first, HG_GIB), size);
-	valid = bits >= 41 ||
-		(hg_pf_cpu_vendor(g) == HG_PF_VENDOR_AMD && bits == 40) ||
-		(hg_pf_cpu_vendor(g) == HG_PF_VENDOR_INTEL &&
-		 (bits == 36 || bits == 39));
+	valid = phys_bits_trusted(g, bits);
 	if (bits > 46)
 		bits = 46;
 	if (bits > 40 && (!strcmp(g->cpu_model, "qemu64") ||
