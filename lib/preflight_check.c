@@ -124,10 +124,17 @@ static void region_conflict(const struct hg_pf_guest *g,
 	struct hg_range out;
 	char why[HG_PF_NOTE_LEN];
 
+	if (r->kind == HG_PF_APERTURE) {
+		/* its width matters: holes below are the guest's to avoid */
+		if (!h->usable.n ||
+		    r->range.last <= h->usable.v[h->usable.n - 1].last)
+			return;
+		out.start = h->usable.v[h->usable.n - 1].last + 1;
+		out.last = r->range.last;
+		return aperture_conflict(g, rep, ri, di, h, &out);
+	}
 	if (!hg_pf_outside(&r->range, &h->usable, &out))
 		return;
-	if (r->kind == HG_PF_APERTURE)
-		return aperture_conflict(g, rep, ri, di, h, &out);
 	if (r->kind == HG_PF_BARS64)
 		sev = HG_PF_DEGRADING;
 	snprintf(why, sizeof(why),
@@ -157,12 +164,12 @@ bool hg_pf_region_fits(const struct hg_pf_guest *g,
 		for (d = 0; d < n_hosts; d++)
 			region_conflict(g, &rep, i, d, &hosts[d]);
 	}
-	/* and the change must not break RAM elsewhere */
+	/* and no memory may be left (or put) beyond the host */
 	for (i = 0; i < rep.layout.n_regions; i++) {
+		enum hg_pf_kind k = rep.layout.regions[i].kind;
 		size_t d;
 
-		if (rep.layout.regions[i].kind != HG_PF_RAM_LOW &&
-		    rep.layout.regions[i].kind != HG_PF_RAM_HIGH)
+		if (k == HG_PF_BARS64 || k == HG_PF_APERTURE)
 			continue;
 		for (d = 0; d < n_hosts; d++)
 			region_conflict(g, &rep, i, d, &hosts[d]);

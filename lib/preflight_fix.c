@@ -257,11 +257,17 @@ static void fix_singleton(const struct hg_pf_guest *g,
 			  const struct hg_pf_conflict *c, struct hg_pf_fix *f)
 {
 	const struct hg_pf_device *d = &g->devices[c->device];
-	char qemu[HG_PF_FIX_LEN];
+	char qemu[HG_PF_FIX_LEN], id[40];
+	size_t i;
 
+	/* a QEMU id takes no ':' */
+	snprintf(id, sizeof(id), "rp-%s", d->host);
+	for (i = 0; id[i]; i++)
+		if (id[i] == ':' || id[i] == '.')
+			id[i] = '-';
 	snprintf(qemu, sizeof(qemu),
-		 "-device pcie-root-port,id=rp-%s,chassis=N (ACS on: no disable-acs=on) and -device vfio-pci,host=%s,bus=rp-%s",
-		 d->host, d->host, d->host);
+		 "-device pcie-root-port,id=%s,chassis=N (ACS on: no disable-acs=on) and -device vfio-pci,host=%s,bus=%s",
+		 id, d->host, id);
 	set_fix(f, qemu,
 		"a <controller type='pci' model='pcie-root-port'/> of the device's own for its <hostdev> (not behind a pcie-to-pci-bridge)",
 		"");

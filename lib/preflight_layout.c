@@ -28,8 +28,6 @@
 #define AMD_HT_START	0xfd00000000ULL
 #define AMD_HT_END	0x10000000000ULL	/* exclusive */
 #define AMD_ABOVE_1T	(1ULL << 40)
-#define MSI_LOW		0xfee00000ULL
-#define MSI_LAST	0xfeefffffULL
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
@@ -324,31 +322,4 @@ int hg_pf_layout(const struct hg_pf_guest *g, struct hg_pf_layout *l,
 			 hg_mask_bits(l->aperture_bits));
 	}
 	return 0;
-}
-
-int hg_pf_host_from_width(struct hg_pf_host *host, const char *device,
-			  unsigned int aw_bits, struct hg_err *err)
-{
-	int ret;
-
-	memset(host, 0, sizeof(*host));
-	if (aw_bits < 32 || aw_bits > 64)
-		return hg_err_set(err, -EINVAL,
-				  "host address width %u is out of range 32..64",
-				  aw_bits);
-	snprintf(host->device, sizeof(host->device), "%s", device ? device : "");
-	snprintf(host->source, sizeof(host->source), "given");
-	ret = hg_ranges_add(&host->usable, 0, MSI_LOW - 1);
-	if (!ret)
-		ret = hg_ranges_add(&host->usable, MSI_LAST + 1,
-				    hg_mask_bits(aw_bits));
-	if (ret)
-		return hg_err_set(err, ret, "out of memory");
-	host->aw_bits = aw_bits;
-	return 0;
-}
-
-void hg_pf_host_free(struct hg_pf_host *host)
-{
-	hg_ranges_free(&host->usable);
 }

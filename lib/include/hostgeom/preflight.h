@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include <hostgeom/err.h>
 #include <hostgeom/range.h>
 
@@ -210,6 +212,16 @@ int hg_pf_host_from_width(struct hg_pf_host *host, const char *device,
 			  unsigned int aw_bits, struct hg_err *err);
 void hg_pf_host_free(struct hg_pf_host *host);
 
+struct hg_ctx;
+struct hg_topology;
+/* From the device's group in sysfs (VFIO not needed). */
+int hg_pf_host_from_sysfs(const struct hg_ctx *ctx,
+			  const struct hg_topology *topo, const char *device,
+			  struct hg_pf_host *host, struct hg_err *err);
+/* From VFIO (type1, else iommufd): the device must be bound to vfio-pci. */
+int hg_pf_host_from_vfio(const struct hg_ctx *ctx, const char *device,
+			 struct hg_pf_host *host, struct hg_err *err);
+
 enum hg_pf_severity {
 	HG_PF_FATAL,		/* QEMU or the device fails */
 	HG_PF_DEGRADING,	/* peer-to-peer to these BARs fails */
@@ -253,6 +265,16 @@ struct hg_pf_report {
  */
 int hg_pf_check(const struct hg_pf_guest *g, const struct hg_pf_host *hosts,
 		size_t n_hosts, struct hg_pf_report *out, struct hg_err *err);
+
+/*
+ * {"verdict": "fits"|"conflict"|"undecided", "undecided": str|null,
+ * "guest": {...}, "layout": {...}|null, "devices": [...],
+ * "conflicts": [...], "notes": [str...]}: the schema is in hostgeom(1).
+ * @rep NULL: undecided. NULL when out of memory.
+ */
+json_object *hg_json_preflight(const struct hg_pf_guest *g,
+			       const struct hg_pf_host *hosts, size_t n_hosts,
+			       const struct hg_pf_report *rep);
 
 /* What QEMU itself reports for @g (started paused, read over QMP). */
 struct hg_pf_probe {

@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hostgeom preflight: before a guest with assigned devices starts, does
+ * every guest address VFIO will map fit each device's host IOMMU?
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hostgeom/json.h>
+#include <hostgeom/preflight.h>
+#include <hostgeom/sysfs.h>
+
+#include "cli.h"
+
+static void usage(void)
+{
+	printf("Usage: hostgeom preflight [OPTIONS] -- QEMU-ARGV...\n"
+	       "       hostgeom preflight [OPTIONS] --qemu-file FILE\n"
+	       "       hostgeom preflight [OPTIONS] --xml FILE\n"
+	       "       hostgeom preflight [OPTIONS] --device BDF [--memory SIZE ...]\n"
+	       "\n"
+	       "Derives the guest-physical ranges VFIO will be asked to map for a\n"
+	       "planned QEMU guest (RAM below and above 4 GiB, the memory-hotplug\n"
+	       "region and its dimms, the window where the firmware puts 64-bit\n"
+	       "BARs, a vIOMMU's aperture) and checks each against the IOVA ranges\n"
+	       "each assigned device's host IOMMU can map. Prints every conflict,\n"
+	       "whether it is fatal (RAM: QEMU or the device fails) or degrading\n"
+	       "(BARs: peer-to-peer only), and the smallest fix as a QEMU option,\n"
+	       "a libvirt element and a cloud-hypervisor option. Whatever the\n"
+	       "input holds that is not modelled is listed with what was assumed.\n"
+	       "\n"
+	       "Planned guest (these also override the command line or XML):\n"
+	       "      --qemu-file FILE     a QEMU command line in a file\n"
+	       "      --xml FILE           a libvirt domain XML (virsh dumpxml)\n"
+	       "      --machine TYPE       pc, q35, pc-q35-X.Y, pc-i440fx-X.Y\n"
+	       "      --memory SIZE        RAM (K, M, G, T suffixes; default 128M)\n"
+	       "      --maxmem SIZE        memory-hotplug limit\n"
+	       "      --slots N            memory slots\n"
+	       "      --cpu MODEL          QEMU CPU model (host: follows the host)\n"
+	       "      --phys-bits N        the guest CPU's physical address bits\n"
+	       "      --pci-hole64-size SIZE\n"
+	       "      --firmware F         seabios or ovmf\n"
+	       "      --viommu V           none, intel or virtio\n"
+	       "      --aw-bits N          the vIOMMU's address width\n"
+	       "  -d, --device BDF         an assigned host device (repeatable)\n"
+	       "Host (instead of reading it):\n"
+	       "      --host-aw-bits N     the host IOMMU's address width\n"
+	       "      --host-cpu-phys-bits N  the host CPU's (else /proc/cpuinfo)\n"
+	       "      --host-cpu-vendor V  intel or amd (else /proc/cpuinfo)\n"
+	       "      --vfio               ask VFIO (devices bound to vfio-pci)\n"
+	       "                           instead of sysfs\n"
+	       "Checking the model:\n"
+	       "      --probe              also start QEMU paused with this layout\n"
+	       "                           and compare what it reports\n"
+	       "      --qemu BINARY        default qemu-system-x86_64\n"
+	       "\n"
+	       "Exit status: 0 fits, 1 a conflict, 2 could not decide (the reason\n"
+	       "is printed).\n");
+}
+
+enum {
+	OPT_QEMU_FILE = 0x200, OPT_XML, OPT_MACHINE, OPT_MEMORY, OPT_MAXMEM,
+	OPT_SLOTS, OPT_CPU, OPT_PHYS_BITS, OPT_HOLE64, OPT_FIRMWARE,
+	OPT_VIOMMU, OPT_AW_BITS, OPT_HOST_AW, OPT_HOST_CPU_BITS,
+	OPT_HOST_VENDOR, OPT_VFIO, OPT_PROBE, OPT_QEMU,
+};
+
+struct plain {
+	const char *qemu_file, *xml, *qemu;
+	const char *set[OPT_QEMU + 1 - OPT_QEMU_FILE];	/* by option */
+	const char *devices[HG_PF_DEVICES_MAX];
+	size_t n_devices;
+	unsigned int host_aw;
+	bool vfio, probe;
+};
+
+#define SET(p, opt) ((p)->set[(opt) - OPT_QEMU_FILE])
+
+static int parse_uint(const char *opt, const char *v, unsigned int max,
+		      unsigned int *out)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (!*v || *end || n > max)
+		return cli_failf("--%s '%s': want a number up to %u", opt, v,
+				 max);
+	*out = n;
+	return 0;
+}
+
+static int parse_size(const char *opt, const char *v, uint64_t *out)
+{
+	if (hg_pf_parse_size(v, 1ULL << 20, out))
+		return cli_failf("--%s '%s': want a size such as 8G or 512M", opt,
+				 v);
+	return 0;
+}
+
+
+/* Plain options over what the command line or XML said. */
+static int apply_sizes(const struct plain *p, struct hg_pf_guest *g)
+{
+	int ret = 0;
+
+	if (SET(p, OPT_MEMORY))
+		ret = parse_size("memory", SET(p, OPT_MEMORY), &g->ram);
+	if (!ret && SET(p, OPT_MAXMEM))
+		ret = parse_size("maxmem", SET(p, OPT_MAXMEM), &g->maxmem);
+	if (!ret && SET(p, OPT_HOLE64))
+		ret = parse_size("pci-hole64-size", SET(p, OPT_HOLE64),
+				 &g->hole64_size);
+	if (!ret && SET(p, OPT_SLOTS))
+		ret = parse_uint("slots", SET(p, OPT_SLOTS), 256, &g->slots);
+	if (!ret && SET(p, OPT_PHYS_BITS)) {
+		ret = parse_uint("phys-bits", SET(p, OPT_PHYS_BITS), 64,
+				 &g->phys_bits);
+		g->host_phys_bits = false;
+		g->host_phys_bits_set = true;
+	}
+	if (!ret && SET(p, OPT_AW_BITS))
+		ret = parse_uint("aw-bits", SET(p, OPT_AW_BITS), 64,
+				 &g->aw_bits);
+	return ret;
+}
+
+static int apply_names(const struct plain *p, struct hg_pf_guest *g)
+{
+	if (SET(p, OPT_MACHINE))
+		hg_pf_set_machine(g, SET(p, OPT_MACHINE));
+	if (SET(p, OPT_FIRMWARE))
+		hg_pf_set_firmware(g, SET(p, OPT_FIRMWARE));
+	if (SET(p, OPT_CPU))
+		snprintf(g->cpu_model, sizeof(g->cpu_model), "%s",
+			 SET(p, OPT_CPU));
+	if (SET(p, OPT_VIOMMU) && hg_pf_set_viommu(g, SET(p, OPT_VIOMMU)))
+		return cli_failf("--viommu '%s': want none, intel or virtio",
+				 SET(p, OPT_VIOMMU));
+	return 0;
+}
+
+static int host_cpu(const struct plain *p, struct hg_pf_guest *g)
+{
+	const char *v = SET(p, OPT_HOST_VENDOR);
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char buf[8192];
+	size_t n;
+
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = '\0';
+		fclose(f);
+		hg_pf_host_cpu_parse(g, buf);
+	}
+	if (SET(p, OPT_HOST_CPU_BITS) &&
+	    parse_uint("host-cpu-phys-bits", SET(p, OPT_HOST_CPU_BITS), 64,
+		       &g->host_cpu_phys_bits))
+		return EXIT_CANNOT;
+	if (v && strcmp(v, "intel") && strcmp(v, "amd"))
+		return cli_failf("--host-cpu-vendor '%s': want intel or amd", v);
+	if (v) {
+		g->host_vendor = strcmp(v, "amd") ? HG_PF_VENDOR_INTEL
+						  : HG_PF_VENDOR_AMD;
+		g->host_vendor_set = true;
+	}
+	return 0;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 1 << 16, n = 0, got;
+	char *buf = malloc(cap + 1), *grown;
+
+	if (!f || !buf) {
+		free(buf);
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap && (grown = realloc(buf, 2 * cap + 1))) {
+			buf = grown;
+			cap *= 2;
+		} else if (n == cap) {
+			break;
+		}
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Shell-like words of a command-line file: quotes, backslash-newline. */
+static size_t split_words(char *text, char **words, size_t max)
+{
+	char *in = text, *out = text;
+	size_t n = 0;
+
+	while (*in && n < max) {
+		char quote = 0;
+
+		while (*in == ' ' || *in == '\t' || *in == '\n' ||
+		       (*in == '\\' && in[1] == '\n'))
+			in += *in == '\\' ? 2 : 1;
+		if (!*in)
+			break;
+		words[n++] = out;
+		for (; *in && (quote || (*in != ' ' && *in != '\t' &&
+					 *in != '\n')); in++) {
+			if (!quote && (*in == '\'' || *in == '"'))
+				quote = *in;
+			else if (quote && *in == quote)
+				quote = 0;
+			else if (*in == '\\' && in[1] == '\n')
+				in++;
+			else
+				*out++ = *in;
+		}
+		if (*in)
+			in++;
+		*out++ = '\0';
+	}
+	return n;
+}
+
+static int from_qemu_file(const char *path, struct hg_pf_guest *g,
+			  struct hg_err *err)
+{
+	char *words[1024];
+	size_t len, n;
+	char *text = read_file(path, &len);
+	int ret;
+
+	if (!text)
+		return hg_err_set(err, -errno, "cannot read %s: %s", path,
+				  strerror(errno));
+	n = split_words(text, words, 1024);
+	ret = hg_pf_from_qemu_argv(g, words, n, err);
+	free(text);
+	return ret;
+}
+
+static int from_xml(const char *path, struct hg_pf_guest *g,
+		    struct hg_err *err)
+{
+	size_t len;
+	char *text = read_file(path, &len);
+	int ret;
+
+	if (!text)
+		return hg_err_set(err, -errno, "cannot read %s: %s", path,
+				  strerror(errno));
+	ret = hg_pf_from_libvirt_xml(g, text, len, err);
+	free(text);
+	return ret;
+}
+
+static int describe(const struct plain *p, char **qemu_argv, int qemu_argc,
+		    struct hg_pf_guest *g)
+{
+	struct hg_err err = { 0 };
+	size_t i;
+	int ret = 0;
+
+	hg_pf_guest_init(g);
+	if (host_cpu(p, g))
+		return EXIT_CANNOT;
+	if (p->xml)
+		ret = from_xml(p->xml, g, &err);
+	else if (p->qemu_file)
+		ret = from_qemu_file(p->qemu_file, g, &err);
+	else if (qemu_argc)
+		ret = hg_pf_from_qemu_argv(g, qemu_argv, qemu_argc, &err);
+	if (ret)
+		return cli_fail(&err);
+	if (apply_names(p, g) || apply_sizes(p, g))
+		return EXIT_CANNOT;
+	for (i = 0; i < p->n_devices; i++)
+		if (hg_pf_add_device(g, p->devices[i], NULL, NULL, &err))
+			return cli_fail(&err);
+	if (!p->xml && !p->qemu_file && !qemu_argc)
+		hg_pf_cpu_notes(g);
+	return 0;
+}
+
+/* One host per assigned device; a pseudo device for a bare width. */
+static int hosts_for(struct cli *cli, const struct plain *p,
+		     struct hg_pf_guest *g, struct hg_pf_host *hosts,
+		     size_t *n)
+{
+	struct hg_topology topo = { 0 };
+	struct hg_err err = { 0 };
+	bool have_topo = false;
+	size_t i;
+	int ret = 0;
+
+	*n = 0;
+	if (!g->n_devices && p->host_aw)
+		return hg_pf_host_from_width(&hosts[(*n)++], "any device",
+					     p->host_aw, &err) ? cli_fail(&err) : 0;
+	for (i = 0; i < g->n_devices && !ret; i++) {
+		const char *dev = g->devices[i].host;
+
+		if (p->host_aw)
+			ret = hg_pf_host_from_width(&hosts[i], dev, p->host_aw,
+						    &err);
+		else if (p->vfio)
+			ret = hg_pf_host_from_vfio(&cli->ctx, dev, &hosts[i],
+						   &err);
+		else if (!have_topo && (ret = hg_sysfs_read_topology(
+						&cli->ctx, &topo, &err)) == 0)
+			have_topo = true;
+		if (!ret && !p->host_aw && !p->vfio)
+			ret = hg_pf_host_from_sysfs(&cli->ctx, &topo, dev,
+						    &hosts[i], &err);
+		*n = i + 1;
+	}
+	if (have_topo)
+		hg_topology_free(&topo);
+	if (ret)
+		hg_pf_undecided(g, "the host side of %s is unknown (%s); give the host IOMMU's width with --host-aw-bits",
+				g->devices[i - 1].host, err.msg);
+	else if (!*n)
+		hg_pf_undecided(g, "no assigned device: nothing for VFIO to map (give -device vfio-pci,host=..., a <hostdev>, --device, or --host-aw-bits)");
+	return 0;
+}
+
+static void print_range(const char *label, uint64_t start, uint64_t last)
+{
+	printf("  %-16s 0x%016llx-0x%016llx\n", label,
+	       (unsigned long long)start, (unsigned long long)last);
+}
+
+static void print_fix(const char *what, const struct hg_pf_fix *f)
+{
+	if (!f->qemu[0])
+		return;
+	printf("    %s (QEMU): %s\n", what, f->qemu);
+	if (f->libvirt[0])
+		printf("    %s (libvirt): %s\n", what, f->libvirt);
+	if (f->cloud_hypervisor[0])
+		printf("    %s (cloud-hypervisor): %s\n", what,
+		       f->cloud_hypervisor);
+}
+
+static void print_layout(const struct hg_pf_layout *l)
+{
+	size_t i;
+
+	printf("guest ranges VFIO maps (phys-bits %u):\n", l->phys_bits);
+	for (i = 0; i < l->n_regions; i++)
+		print_range(l->regions[i].name, l->regions[i].range.start,
+			    l->regions[i].range.last);
+	if (!l->bars_high)
+		printf("  %-16s below 4 GiB (the firmware keeps them there)\n",
+		       "bars64");
+	print_range("qemu pci-hole64", l->hole64_start, l->hole64_end - 1);
+	if (l->refused[0])
+		printf("  %s\n", l->refused);
+}
+
+static void print_hosts(const struct hg_pf_host *hosts, size_t n)
+{
+	size_t i;
+
+	printf("host IOMMU:\n");
+	for (i = 0; i < n; i++) {
+		const struct hg_pf_host *h = &hosts[i];
+
+		printf("  %-16s %u bits (%s", h->device, h->aw_bits, h->source);
+		if (h->have_group)
+			printf(", group %u%s", h->group,
+			       h->group_shared ? " shared" : "");
+		printf("), usable up to 0x%llx\n",
+		       h->usable.n ? (unsigned long long)
+				     h->usable.v[h->usable.n - 1].last : 0ULL);
+	}
+}
+
+static void print_conflicts(const struct hg_pf_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n_conflicts; i++) {
+		const struct hg_pf_conflict *c = &rep->conflicts[i];
+
+		printf("%s: %s\n", hg_pf_severity_name(c->severity), c->why);
+		print_fix(c->alt.qemu[0] ? "work-around 1" : "fix", &c->fix);
+		print_fix("work-around 2", &c->alt);
+	}
+}
+
+static void print_text(const struct hg_pf_guest *g,
+		       const struct hg_pf_host *hosts, size_t n_hosts,
+		       const struct hg_pf_report *rep)
+{
+	size_t i;
+
+	if (rep) {
+		print_layout(&rep->layout);
+		print_hosts(hosts, n_hosts);
+		print_conflicts(rep);
+	}
+	if (g->n_notes)
+		printf("assumed:\n");
+	for (i = 0; i < g->n_notes; i++)
+		printf("  - %s\n", g->notes[i]);
+	if (!rep)
+		printf("could not decide: %s\n", g->undecided);
+	else
+		printf("%s\n", rep->fits ? "fits: every range maps"
+					 : "does not fit");
+}
+
+static bool probe_agrees(const struct hg_pf_layout *l,
+			 const struct hg_pf_probe *p)
+{
+	if (l->refused[0] || p->refused[0])
+		return l->refused[0] && p->refused[0];
+	return p->below_4g == l->below_4g && p->above_4g == l->above_4g &&
+	       p->devmem_base == l->devmem_base &&
+	       p->devmem_size == l->devmem_size &&
+	       p->hole64_start == l->hole64_start &&
+	       p->hole64_end == l->hole64_end;
+}
+
+static void print_probe(const struct hg_pf_probe *p, bool agrees)
+{
+	if (p->refused[0])
+		printf("QEMU itself: %s\n", p->refused);
+	else
+		printf("QEMU itself: below-4g 0x%llx above-4g 0x%llx device-memory 0x%llx+0x%llx pci-hole64 0x%llx-0x%llx\n",
+		       (unsigned long long)p->below_4g,
+		       (unsigned long long)p->above_4g,
+		       (unsigned long long)p->devmem_base,
+		       (unsigned long long)p->devmem_size,
+		       (unsigned long long)p->hole64_start,
+		       (unsigned long long)p->hole64_end);
+	printf("QEMU and the model %s\n", agrees ? "agree" : "DISAGREE");
+}
+
+static json_object *probe_json(const struct hg_pf_probe *p, bool agrees)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "agrees", json_object_new_boolean(agrees));
+	json_object_object_add(o, "below_4g", hg_json_hex(p->below_4g));
+	json_object_object_add(o, "above_4g", hg_json_hex(p->above_4g));
+	json_object_object_add(o, "device_memory_base",
+			       hg_json_hex(p->devmem_base));
+	json_object_object_add(o, "device_memory_size",
+			       hg_json_hex(p->devmem_size));
+	json_object_object_add(o, "pci_hole64",
+			       hg_json_range(p->hole64_start, p->hole64_end - 1));
+	json_object_object_add(o, "refused", p->refused[0] ?
+			       json_object_new_string(p->refused) : NULL);
+	return o;
+}
+
+static int print_json(struct cli *cli, const struct hg_pf_guest *g,
+		      const struct hg_pf_host *hosts, size_t n_hosts,
+		      const struct hg_pf_report *rep, json_object *probe)
+{
+	json_object *env = cli_envelope("preflight");
+	json_object *body = hg_json_preflight(g, hosts, n_hosts, rep);
+
+	if (!env || !body) {
+		json_object_put(env);
+		json_object_put(body);
+		json_object_put(probe);
+		return cli_failf("out of memory building the JSON output");
+	}
+	json_object_object_foreach(body, key, val)
+		json_object_object_add(env, key, json_object_get(val));
+	json_object_put(body);
+	if (probe)
+		json_object_object_add(env, "probe", probe);
+	cli_print_json(cli, env);
+	return 0;
+}
+
+static int parse_opts(struct cli *cli, int argc, char **argv,
+		      struct plain *p)
+{
+	static const struct option opts[] = {
+		{ "qemu-file", required_argument, NULL, OPT_QEMU_FILE },
+		{ "xml", required_argument, NULL, OPT_XML },
+		{ "machine", required_argument, NULL, OPT_MACHINE },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "maxmem", required_argument, NULL, OPT_MAXMEM },
+		{ "slots", required_argument, NULL, OPT_SLOTS },
+		{ "cpu", required_argument, NULL, OPT_CPU },
+		{ "phys-bits", required_argument, NULL, OPT_PHYS_BITS },
+		{ "pci-hole64-size", required_argument, NULL, OPT_HOLE64 },
+		{ "firmware", required_argument, NULL, OPT_FIRMWARE },
+		{ "viommu", required_argument, NULL, OPT_VIOMMU },
+		{ "aw-bits", required_argument, NULL, OPT_AW_BITS },
+		{ "device", required_argument, NULL, 'd' },
+		{ "host-aw-bits", required_argument, NULL, OPT_HOST_AW },
+		{ "host-cpu-phys-bits", required_argument, NULL,
+		  OPT_HOST_CPU_BITS },
+		{ "host-cpu-vendor", required_argument, NULL, OPT_HOST_VENDOR },
+		{ "vfio", no_argument, NULL, OPT_VFIO },
+		{ "probe", no_argument, NULL, OPT_PROBE },
+		{ "qemu", required_argument, NULL, OPT_QEMU },
+		CLI_COMMON_OPTS
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:" CLI_COMMON_SHORT, opts,
+				NULL)) != -1) {
+		if (c == 'd' && p->n_devices < HG_PF_DEVICES_MAX)
+			p->devices[p->n_devices++] = optarg;
+		else if (c == OPT_HOST_AW && parse_uint("host-aw-bits", optarg,
+							 64, &p->host_aw))
+			return EXIT_CANNOT;
+		else if (c == OPT_VFIO)
+			p->vfio = true;
+		else if (c == OPT_PROBE)
+			p->probe = true;
+		else if (c >= OPT_QEMU_FILE && c <= OPT_QEMU)
+			SET(p, c) = optarg;
+		else if (c != 'd' && c != OPT_HOST_AW &&
+			 (c = cli_option(cli, c, "preflight ", usage)) != CLI_NEXT)
+			return c == EXIT_OK ? -1 : c;
+	}
+	p->xml = SET(p, OPT_XML);
+	p->qemu_file = SET(p, OPT_QEMU_FILE);
+	p->qemu = SET(p, OPT_QEMU) ? SET(p, OPT_QEMU) : "qemu-system-x86_64";
+	if (p->xml && (p->qemu_file || optind < argc))
+		return cli_failf("give the guest once: --xml, --qemu-file or a command line after --");
+	return 0;
+}
+
+static int run_probe(const struct plain *p, const struct hg_pf_guest *g,
+		     const struct hg_pf_report *rep, struct cli *cli,
+		     json_object **json, bool *agrees)
+{
+	struct hg_pf_probe probe;
+	struct hg_err err = { 0 };
+
+	if (hg_pf_probe_qemu(g, p->qemu, &probe, &err))
+		return cli_fail(&err);
+	*agrees = probe_agrees(&rep->layout, &probe);
+	if (cli->json)
+		*json = probe_json(&probe, *agrees);
+	else
+		print_probe(&probe, *agrees);
+	return 0;
+}
+
+static int verdict(const struct hg_pf_report *rep, bool agrees)
+{
+	if (!agrees)
+		return cli_failf("the model and QEMU disagree on this layout: the answer above cannot be trusted (please report it)");
+	return rep->fits ? EXIT_OK : EXIT_PROBLEM;
+}
+
+int cmd_preflight(struct cli *cli, int argc, char **argv)
+{
+	static struct hg_pf_guest g;
+	static struct hg_pf_report rep;
+	struct hg_pf_host hosts[HG_PF_DEVICES_MAX];
+	struct plain p = { 0 };
+	struct hg_err err = { 0 };
+	json_object *probe = NULL;
+	bool agrees = true;
+	size_t n = 0, i;
+	int ret;
+
+	ret = parse_opts(cli, argc, argv, &p);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	ret = describe(&p, argv + optind, argc - optind, &g);
+	if (!ret && !g.undecided[0])
+		ret = hosts_for(cli, &p, &g, hosts, &n);
+	if (!ret && !g.undecided[0] && hg_pf_check(&g, hosts, n, &rep, &err))
+		hg_pf_undecided(&g, "%s", err.msg);
+	if (!ret && !g.undecided[0] && p.probe)
+		ret = run_probe(&p, &g, &rep, cli, &probe, &agrees);
+	if (!ret && cli->json)
+		ret = print_json(cli, &g, hosts, n, g.undecided[0] ? NULL : &rep,
+				 probe);
+	else if (!ret)
+		print_text(&g, hosts, n, g.undecided[0] ? NULL : &rep);
+	for (i = 0; i < n; i++)
+		hg_pf_host_free(&hosts[i]);
+	if (ret)
+		return ret;
+	return g.undecided[0] ? EXIT_CANNOT : verdict(&rep, agrees);
+}
