@@ -43,6 +43,8 @@ TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 TESTS     := $(TEST_SRCS:selftests/%.c=$(B)/selftests/%)
 TEST_HELPERS := $(filter-out %_test.c,$(wildcard selftests/*.c))
 HELPER_OBJS  := $(TEST_HELPERS:%.c=$(B)/%.o)
+# The command's printers without main(), for the tests that feed them.
+TOOL_LIB_OBJS := $(filter-out $(B)/tools/hostgeom/main.o,$(TOOL_OBJS))
 
 all: $(B)/hostgeom $(TESTS)
 
@@ -74,11 +76,15 @@ $(B)/selftests/helpers.a: $(HELPER_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/selftests/%: selftests/%.c $(B)/selftests/helpers.a $(B)/libhostgeom.a | prereq
+$(B)/tools.a: $(TOOL_LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/selftests/%: selftests/%.c $(B)/selftests/helpers.a $(B)/tools.a $(B)/libhostgeom.a | prereq
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) \
 		-MMD -MP -MF $@.d -MT $@ \
-		-o $@ $< $(B)/selftests/helpers.a $(B)/libhostgeom.a $(LDLIBS)
+		-o $@ $< $(B)/selftests/helpers.a $(B)/tools.a $(B)/libhostgeom.a $(LDLIBS)
 
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(HELPER_OBJS:.o=.d) \
 	 $(TESTS:=.d)

@@ -145,7 +145,7 @@ static int select_groups(struct hg_geom_query *q, char *const *args,
 {
 	const struct hg_group *group;
 	struct hg_group_skip *skip;
-	size_t i, max = n_args ? n_args : q->topo.n_groups;
+	size_t i, len, max = n_args ? n_args : q->topo.n_groups;
 	int ret;
 
 	q->groups = calloc(max ? max : 1, sizeof(*q->groups));
@@ -162,11 +162,16 @@ static int select_groups(struct hg_geom_query *q, char *const *args,
 	for (i = 0; !n_args && i < q->topo.n_groups; i++) {
 		group = &q->topo.groups[i];
 		skip = &q->skipped[q->n_skipped];
-		if (hg_group_vfio_ready(group, skip->reason,
-					sizeof(skip->reason))) {
+		len = hg_group_vfio_why(group, NULL, 0);
+		if (!len) {
 			add_group(q, group);
 			continue;
 		}
+		/* sized to fit: a large group's list is the point */
+		skip->reason = malloc(len + 1);
+		if (!skip->reason)
+			return hg_err_set(err, -ENOMEM, "out of memory");
+		hg_group_vfio_why(group, skip->reason, len + 1);
 		skip->id = group->id;
 		q->n_skipped++;
 	}
@@ -265,6 +270,8 @@ void hg_geom_query_free(struct hg_geom_query *query)
 		hg_iommufd_info_free(&query->groups[i].iommufd);
 	}
 	free(query->groups);
+	for (i = 0; i < query->n_skipped; i++)
+		free(query->skipped[i].reason);
 	free(query->skipped);
 	hg_topology_free(&query->topo);
 	memset(query, 0, sizeof(*query));

@@ -4,6 +4,7 @@
  * driven by a kernel driver that does its own DMA (sysfs.c knows which
  * drivers leave DMA to VFIO) and at least one member is vfio-bound.
  */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include <hostgeom/vfio.h>
@@ -24,42 +25,47 @@ size_t hg_group_vfio_members(const struct hg_group *group,
 	return n;
 }
 
-bool hg_group_vfio_ready(const struct hg_group *group, char *why, size_t len)
+/* Appends as snprintf would: @used counts past a full buffer. */
+static size_t __attribute__((format(printf, 4, 5)))
+append(char *buf, size_t len, size_t used, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	w = vsnprintf(used < len ? buf + used : NULL,
+		      used < len ? len - used : 0, fmt, ap);
+	va_end(ap);
+	return used + (w > 0 ? (size_t)w : 0);
+}
+
+size_t hg_group_vfio_why(const struct hg_group *group, char *why, size_t len)
 {
 	size_t i, blockers = 0, used = 0;
-	char listed[256] = "";
+	const struct hg_device *d;
 
+	if (len)
+		why[0] = '\0';
 	for (i = 0; i < group->n_members; i++) {
-		const struct hg_device *d = &group->members[i];
-		int w;
-
+		d = &group->members[i];
 		if (hg_driver_lets_vfio_own(d->driver))
 			continue;
-		if (used < sizeof(listed)) {
-			/* "A (drv), B (drv)" */
-			w = snprintf(listed + used, sizeof(listed) - used,
-				     "%s%s (%s)", blockers ? ", " : "",
-				     d->name, d->driver);
-			used += w > 0 ? (size_t)w : 0;
-		}
-		blockers++;
+		/* "A (drv), B (drv)": every one, however many */
+		used = append(why, len, used, "%s%s (%s)",
+			      blockers++ ? ", " : "", d->name, d->driver);
 	}
-	if (blockers) {
-		if (why)
-			snprintf(why, len, "%s %s bound to %s", listed,
-				 blockers > 1 ? "are" : "is",
-				 blockers > 1 ? "kernel drivers"
-					      : "a kernel driver");
-		return false;
-	}
-	if (!hg_group_vfio_members(group, NULL, 0)) {
-		if (why)
-			snprintf(why, len, "no member is bound to vfio-pci");
-		return false;
-	}
-	if (why && len)
-		why[0] = '\0';
-	return true;
+	if (blockers)
+		return append(why, len, used, " %s bound to %s",
+			      blockers > 1 ? "are" : "is",
+			      blockers > 1 ? "kernel drivers" : "a kernel driver");
+	if (!hg_group_vfio_members(group, NULL, 0))
+		return append(why, len, 0, "no member is bound to vfio-pci");
+	return 0;
+}
+
+bool hg_group_vfio_ready(const struct hg_group *group, char *why, size_t len)
+{
+	return !hg_group_vfio_why(group, why, len);
 }
 
 void hg_group_not_ready_why(const struct hg_ctx *ctx, const char *bdf,

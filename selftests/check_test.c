@@ -8,9 +8,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include <hostgeom/json.h>
 #include <hostgeom/query.h>
 
+#include "cli_print.h"
 #include "fake_vfio.h"
 #include "json_get.h"
 #include "kselftest_harness.h"
@@ -360,7 +360,7 @@ TEST_F(check, json_form)
 	hg_err_set(&self->geom.iommufd_err, -ENODEV, "no /dev/iommu");
 	set_ranges(&self->geom.type1.iova, whole, 1);
 	ASSERT_EQ(0, hg_group_check(&self->geom, &self->out, &self->err));
-	obj = hg_json_group_check(&self->out, &self->geom);
+	obj = CLI_PRINT_JSON(check_print_group(&self->out, &self->geom));
 	ASSERT_NE(NULL, obj);
 	EXPECT_EQ(6, json_object_get_int(json_get(obj, "group")));
 	EXPECT_FALSE(json_object_get_boolean(json_get(obj, "agree")));
@@ -380,9 +380,9 @@ TEST_F(check, json_form)
 	EXPECT_STREQ("type1", json_object_get_string(json_get(cmp, "b")));
 	diff = json_object_array_get_idx(json_get(cmp, "differences"), 0);
 	ASSERT_NE(NULL, diff);
-	EXPECT_EQ(0, hg_json_get_hex(json_get(diff, "start"), &v));
+	EXPECT_EQ(0, json_get_hex(json_get(diff, "start"), &v));
 	EXPECT_EQ(0xfee00000, v);
-	EXPECT_EQ(0, hg_json_get_hex(json_get(diff, "end"), &v));
+	EXPECT_EQ(0, json_get_hex(json_get(diff, "end"), &v));
 	EXPECT_EQ(0xfeefffff, v);
 	EXPECT_STREQ("type1", json_object_get_string(json_get(diff, "usable_in")));
 	json_object_put(obj);
@@ -396,9 +396,9 @@ TEST_F(check, json_geom_group)
 	self->geom.iommufd.have_hw_info = true;
 	self->geom.iommufd.hw_type = 1;
 	hg_vtd_decode(FAKE_VTD39_CAP, FAKE_VTD39_ECAP, &self->geom.iommufd.vtd);
-	obj = hg_json_geom_group(&self->geom);
+	obj = CLI_PRINT_JSON(ranges_print_group(&self->geom));
 	ASSERT_NE(NULL, obj);
-	EXPECT_EQ(0, hg_json_get_hex(json_get(obj, "type1.pgsizes"), &v));
+	EXPECT_EQ(0, json_get_hex(json_get(obj, "type1.pgsizes"), &v));
 	EXPECT_EQ(FAKE_VTD39_PGSIZES, v);
 	EXPECT_STREQ("4K 2M 1G", json_object_get_string(
 			     json_get(obj, "type1.pgsizes_human")));

@@ -101,12 +101,13 @@ TEST_F(groups, unknown_group_or_device)
 {
 	ASSERT_EQ(2, RUN("7", "99"));
 	ASSERT_STREQ("", self->res.out);
-	ASSERT_NE(NULL, strstr(self->res.err, "hostgeom: no IOMMU group 99 under "));
+	ASSERT_NE(NULL, strstr(self->res.err, "hostgeom: no IOMMU group 99 (in "));
+	ASSERT_NE(NULL, strstr(self->res.err, "'hostgeom groups' lists"));
 
 	ASSERT_EQ(2, RUN("0000:09:00.0"));
 	ASSERT_STREQ("", self->res.out);
-	ASSERT_NE(NULL, strstr(self->res.err,
-			       "device '0000:09:00.0' is in no IOMMU group"));
+	ASSERT_NE(NULL, strstr(self->res.err, "0000:09:00.0"));
+	ASSERT_NE(NULL, strstr(self->res.err, "is in no IOMMU group"));
 
 	ASSERT_EQ(2, RUN("--json", "4294967296"));
 	ASSERT_STREQ("", self->res.out);
@@ -142,6 +143,17 @@ TEST_F(groups, json)
 	ASSERT_EQ(NULL, d);
 	d = json_object_array_get_idx(json_get(g, "devices"), 0);
 	ASSERT_STREQ("vfio0", json_object_get_string(json_get(d, "vfio_cdev")));
+	ASSERT_TRUE(json_object_get_boolean(json_get(d, "pci")));
+	/* not PCI: the same keys, null */
+	d = json_object_array_get_idx(json_get(g, "devices"), 1);
+	ASSERT_STREQ("ff000000.dma", json_object_get_string(json_get(d, "name")));
+	ASSERT_FALSE(json_object_get_boolean(json_get(d, "pci")));
+	ASSERT_TRUE(json_object_object_get_ex(d, "vendor", &g));
+	ASSERT_EQ(NULL, g);
+	ASSERT_TRUE(json_object_object_get_ex(d, "class", &g));
+	ASSERT_EQ(NULL, g);
+	ASSERT_TRUE(json_object_object_get_ex(d, "driver", &g));
+	ASSERT_EQ(NULL, g);
 	json_object_put(doc);
 
 	/* Filtered, and --pretty still parses to the same. */
@@ -185,6 +197,79 @@ TEST_F(groups, sysfs_root_before_the_command)
 
 	ASSERT_EQ(0, cli_run(&self->res, argv));
 	ASSERT_EQ(0, strncmp("group 0 type DMA\n", self->res.out, 17));
+}
+
+/*
+ * Bytes from sysfs are untrusted: a type that is not UTF-8 and a device
+ * name with a newline. JSON stays valid UTF-8; text keeps one line each.
+ */
+TEST_F(groups, hostile_names_and_types)
+{
+	const struct fake_dev odd = {
+		.name = "0000:00:1f.3\ngroup 99 type DMA", .group = 7,
+	};
+	struct json_tokener *tok;
+	json_object *doc, *g, *d;
+	const char *line;
+
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs, "kernel/iommu_groups/7/type",
+				       "\xff\xfe\n"));
+	ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &odd));
+
+	ASSERT_EQ(0, RUN("7"));
+	ASSERT_EQ(0, strncmp("group 7 type \\xff\\xfe\n", self->res.out, 21))
+		TH_LOG("%s", self->res.out);
+	ASSERT_EQ(NULL, strstr(self->res.out, "\ngroup 99"));
+	line = strstr(self->res.out, "\tdevice 0000:00:1f.3\\x0agroup 99 type DMA id - class - driver - cdev -\n");
+	ASSERT_NE(NULL, line) TH_LOG("%s", self->res.out);
+
+	ASSERT_EQ(0, RUN("--json", "7"));
+	tok = json_tokener_new();
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+			       JSON_TOKENER_VALIDATE_UTF8);
+	doc = json_tokener_parse_ex(tok, self->res.out,
+				    (int)strlen(self->res.out));
+	json_tokener_free(tok);
+	ASSERT_NE(NULL, doc) TH_LOG("not valid UTF-8 JSON: %s", self->res.out);
+	g = json_object_array_get_idx(json_get(doc, "groups"), 0);
+	EXPECT_STREQ("\xef\xbf\xbd\xef\xbf\xbd",
+		     json_object_get_string(json_get(g, "type")));
+	/* sorted by name: after 0000:00:1f.0 and 0000:00:1f.2 */
+	d = json_object_array_get_idx(json_get(g, "devices"), 2);
+	EXPECT_STREQ(odd.name, json_object_get_string(json_get(d, "name")));
+	EXPECT_FALSE(json_object_get_boolean(json_get(d, "pci")));
+	EXPECT_TRUE(json_object_object_get_ex(d, "vendor", &g));
+	EXPECT_EQ(NULL, g);
+	json_object_put(doc);
+}
+
+/* Output that cannot be written is a failure to run, said on stderr. */
+TEST_F(groups, write_error_exits_2)
+{
+	const char *text[] = { "groups", "--sysfs-root", self->root, NULL };
+	const char *json[] = { "-j", "groups", "--sysfs-root", self->root,
+			       NULL };
+	const char *help[] = { "groups", "--help", NULL };
+
+	ASSERT_EQ(2, cli_run_to(&self->res, text, "/dev/full"));
+	EXPECT_NE(NULL, strstr(self->res.err,
+			       "hostgeom: cannot write the output: No space left on device"));
+	ASSERT_EQ(2, cli_run_to(&self->res, json, "/dev/full"));
+	EXPECT_NE(NULL, strstr(self->res.err, "cannot write the output"));
+	ASSERT_EQ(2, cli_run_to(&self->res, help, "/dev/full"));
+}
+
+TEST_F(groups, sysfs_root_that_is_not_there_exits_2)
+{
+	const char *gone[] = { "--sysfs-root", "/nonexistent", "groups", NULL };
+	const char *file[] = { "groups", "--sysfs-root", "/dev/null", NULL };
+
+	ASSERT_EQ(2, cli_run(&self->res, gone));
+	EXPECT_STREQ("", self->res.out);
+	EXPECT_NE(NULL, strstr(self->res.err,
+			       "cannot read sysfs at /nonexistent: No such file or directory"));
+	ASSERT_EQ(2, cli_run(&self->res, file));
+	EXPECT_NE(NULL, strstr(self->res.err, "not a directory"));
 }
 
 /* No IOMMU: a finding (exit 1), said on stderr, an empty list in JSON. */

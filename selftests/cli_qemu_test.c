@@ -110,7 +110,7 @@ TEST_F(vtd_host, bad_input_exits_2_naming_the_fix)
 	EXPECT_EQ(2, cli_run(&self->res, machine));
 	EXPECT_NE(NULL, strstr(self->res.err, "use q35 or virt"));
 	EXPECT_EQ(2, cli_run(&self->res, group));
-	EXPECT_NE(NULL, strstr(self->res.err, "no IOMMU group or device '42'"));
+	EXPECT_NE(NULL, strstr(self->res.err, "no IOMMU group 42"));
 	/* no /dev/vfio under that root: VFIO cannot answer */
 	EXPECT_EQ(2, cli_run(&self->res, vfio));
 	EXPECT_NE(NULL, strstr(self->res.err, "--source sysfs"));

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,9 @@ static void drain(int fds[2], struct cli_result *res)
 	res->err[used[1]] = '\0';
 }
 
-int cli_run(struct cli_result *res, const char *const *argv)
+/* @out_path NULL: stdout into res->out; else stdout is that file. */
+static int run(struct cli_result *res, const char *const *argv,
+	       const char *out_path)
 {
 	const char *bin = getenv("HOSTGEOM") ? getenv("HOSTGEOM") : "build/hostgeom";
 	int out[2], err[2], status, n = 0;
@@ -58,6 +61,12 @@ int cli_run(struct cli_result *res, const char *const *argv)
 	memcpy(args + 1, argv, (size_t)n * sizeof(*args));
 	pid = fork();
 	if (pid == 0) {
+		if (out_path) {
+			close(out[1]);
+			out[1] = open(out_path, O_WRONLY);
+			if (out[1] < 0)
+				_exit(126);
+		}
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		close(out[0]);
@@ -77,4 +86,15 @@ int cli_run(struct cli_result *res, const char *const *argv)
 	res->status = WIFEXITED(status) ? WEXITSTATUS(status)
 					: 128 + WTERMSIG(status);
 	return res->status;
+}
+
+int cli_run(struct cli_result *res, const char *const *argv)
+{
+	return run(res, argv, NULL);
+}
+
+int cli_run_to(struct cli_result *res, const char *const *argv,
+	       const char *out_path)
+{
+	return run(res, argv, out_path);
 }

@@ -16,5 +16,8 @@ struct cli_result {
 
 /* Runs hostgeom with @argv (NULL-terminated, without argv[0]). */
 int cli_run(struct cli_result *res, const char *const *argv);
+/* The same with stdout opened on @out_path ("/dev/full"): out stays "". */
+int cli_run_to(struct cli_result *res, const char *const *argv,
+	       const char *out_path);
 
 #endif

@@ -3,7 +3,10 @@
 #ifndef HOSTGEOM_JSON_GET_H
 #define HOSTGEOM_JSON_GET_H
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -29,6 +32,30 @@ static inline json_object *json_get(json_object *obj, const char *path)
 		path += strlen(key) + (dot ? 1 : 0);
 	}
 	return obj;
+}
+
+/*
+ * Parses a "0x..." string back (1 to 16 hex digits, nothing else around
+ * them); -EINVAL when @obj is not one.
+ */
+static inline int json_get_hex(json_object *obj, uint64_t *value)
+{
+	const char *s, *end;
+	unsigned long long v;
+
+	if (!json_object_is_type(obj, json_type_string))
+		return -EINVAL;
+	s = json_object_get_string(obj);
+	/* strtoull alone would take blanks, signs and a missing 0x. */
+	if (strncmp(s, "0x", 2) || !s[2] ||
+	    !strchr("0123456789abcdefABCDEF", s[2]) || strlen(s) > 18)
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, (char **)&end, 16);
+	if (errno || *end)
+		return -EINVAL;
+	*value = v;
+	return 0;
 }
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What a carve result means (lib/genl_verdict.c, lib/genl_json.c), on
+ * What a carve result means (lib/genl_verdict.c, tools/hostgeom/carve.c), on
  * results built here: region verdicts from hits and segments, clipping to
  * what a walk can reach, the top-of-4GiB and top-of-aperture flags, what
  * a failed mapping means (exhaustion or not), and the JSON keys. Runs
@@ -12,8 +12,8 @@
 #include <json-c/json.h>
 
 #include <hostgeom/genl.h>
-#include <hostgeom/genl_json.h>
 
+#include "cli_print.h"
 #include "json_get.h"
 #include "kselftest_harness.h"
 
@@ -272,7 +272,7 @@ TEST_F(carve, json_keys_and_values)
 	json_object *doc, *g, *w, *r, *d;
 
 	self->walk.n_phase = 1;
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	EXPECT_STREQ("pass", json_object_get_string(json_get(doc, "verdict")));
 	EXPECT_EQ(json_type_null, json_object_get_type(json_get(doc, "canary")));
@@ -402,7 +402,7 @@ TEST_F(carve, map_failure_next_to_a_members_region_is_not_exhaustion)
 	/* Above it the segment still proves the MSI window was kept out. */
 	EXPECT_STREQ("carved", rv_name(self, "0000:00:03.0", &msi));
 
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	EXPECT_STREQ("map-failed", jstr(doc, "verdict"));
 	EXPECT_STREQ("map-failed", jstr(json_object_array_get_idx(
@@ -452,7 +452,7 @@ TEST_F(carve, map_failure_at_the_bottom_is_exhaustion)
 	EXPECT_TRUE(hg_carve_segment_exhausted(&self->cg, &self->walk, 0));
 	EXPECT_FALSE(hg_carve_segment_exhausted(&self->cg, &self->walk, 1));
 	EXPECT_STREQ("carved", rv_name(self, "0000:00:03.0", &low_resv));
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	EXPECT_STREQ("pass", jstr(doc, "verdict"));
 	ph = walk_item(doc, "phases", 0);
@@ -507,7 +507,7 @@ TEST_F(carve, map_failure_with_space_left_and_no_region_is_inconclusive)
 	EXPECT_EQ(0x9fe00000, f.start);
 	EXPECT_STREQ("", f.owner);
 	EXPECT_STREQ("not-reached", rv_name(self, "0000:00:03.0", &low_resv));
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	EXPECT_STREQ("inconclusive", jstr(doc, "verdict"));
 	ph = walk_item(doc, "phases", 0);
@@ -524,7 +524,7 @@ TEST_F(carve, map_failure_with_space_left_and_no_region_is_inconclusive)
 	walk_32bit_down_to(self, 0xff000000);
 	self->seg[0].maps = self->walk.phase[0].maps = 8;
 	EXPECT_STREQ("inconclusive", group_verdict(self));
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	ph = walk_item(doc, "phases", 0);
 	EXPECT_STREQ("0xfec00000", jstr(ph, "map_failed_at.start"));
@@ -547,7 +547,7 @@ TEST_F(carve, wide_phase_failing_at_the_top_is_not_exhaustion)
 	EXPECT_STREQ("inconclusive", group_verdict(self));
 	/* The 32-bit space itself was used up: still covered. */
 	EXPECT_STREQ("carved", rv_name(self, "0000:00:03.0", &low_resv));
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	EXPECT_STREQ("exhausted",
 		     jstr(walk_item(doc, "phases", 0), "map_failure"));
@@ -579,7 +579,7 @@ TEST_F(carve, map_failure_the_result_cannot_locate_is_inconclusive)
 	EXPECT_EQ(HG_MF_UNEXPLAINED, f.kind);
 	EXPECT_FALSE(f.has_iova);
 	EXPECT_STREQ("inconclusive", group_verdict(self));
-	doc = hg_json_carve(&self->res);
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
 	ASSERT_NE(NULL, doc);
 	ph = walk_item(doc, "phases", 0);
 	EXPECT_STREQ("unexplained", jstr(ph, "map_failure"));

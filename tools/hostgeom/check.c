@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hostgeom check: sysfs, VFIO type1 and iommufd must agree on the ranges. */
+#include <inttypes.h>
 #include <stdio.h>
 
-#include <hostgeom/json.h>
 #include <hostgeom/query.h>
 
+#include "args.h"
 #include "cli.h"
+#include "geom_print.h"
+#include "printers.h"
 
 static void usage(void)
 {
@@ -25,54 +28,98 @@ static void usage(void)
 
 static void print_source(const struct hg_group_check *c, enum hg_source src)
 {
-	if (c->have[src])
-		printf("\t%s ok, %zu ranges\n", hg_source_name(src),
-		       c->usable[src].n);
-	else
-		printf("\t%s %s: %s\n", hg_source_name(src),
-		       hg_status_name(c->status[src]), c->why_not[src]);
+	const char *name = hg_source_name(src);
+
+	open_json_object(name);
+	print_status(c->status[src], c->why_not[src]);
+	if (c->have[src]) {
+		print_text("\t%s ok, %zu ranges\n", name, c->usable[src].n);
+		print_range_list(PRINT_JSON, "ranges", &c->usable[src]);
+	} else {
+		print_text("\t%s %s: ", name, hg_status_name(c->status[src]));
+		print_string(PRINT_TEXT, NULL, "%s\n", c->why_not[src]);
+	}
+	close_json_object();
 }
 
-static void print_group(const struct hg_group_check *c)
+static void print_comparison(const struct hg_compare *cmp)
 {
-	const struct hg_compare *cmp;
-	size_t i, j;
+	const struct hg_diff *d;
+	size_t j;
 
-	printf("group %u %s", c->id, !hg_group_checked(c) ? "unchecked" :
-	       hg_group_agrees(c) ? "agree" : "disagree");
-	if (c->aw_bits)
-		printf(" aw-bits %u (%s)", c->aw_bits, c->aw_source);
-	putchar('\n');
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "a", "\t%s", hg_source_name(cmp->a));
+	print_string(PRINT_ANY, "b", " vs %s: ", hg_source_name(cmp->b));
+	print_bool(PRINT_JSON, "agree", NULL, !cmp->n_diffs);
+	if (!cmp->n_diffs)
+		print_text("agree\n");
+	else
+		print_text("%zu difference%s\n", cmp->n_diffs,
+			   cmp->n_diffs > 1 ? "s" : "");
+	open_json_array("differences");
+	for (j = 0; j < cmp->n_diffs; j++) {
+		d = &cmp->diffs[j];
+		open_json_object(NULL);
+		print_range_fields("\t\t0x%016" PRIx64, d->range.start,
+				   d->range.last);
+		print_string(PRINT_ANY, "usable_in", " usable per %s only\n",
+			     hg_source_name(d->in_a ? cmp->a : cmp->b));
+		close_json_object();
+	}
+	close_json_array();
+	close_json_object();
+}
+
+/*
+ * A group with fewer than two sources was never compared: neither
+ * "agree" nor "disagree", so its "agree" is null.
+ */
+void check_print_group(const struct hg_group_check *c,
+		       const struct hg_group_geom *geom)
+{
+	bool checked = hg_group_checked(c), agrees = hg_group_agrees(c);
+	size_t i;
+
+	open_json_object(NULL);
+	print_uint(PRINT_ANY, "group", "group %u", c->id);
+	print_members(PRINT_JSON, geom->group);
+	print_bool(PRINT_JSON, "checked", NULL, checked);
+	if (checked)
+		print_bool(PRINT_JSON, "agree", NULL, agrees);
+	else
+		print_null(PRINT_JSON, "agree", NULL, NULL);
+	print_text(" %s", !checked ? "unchecked" : agrees ? "agree"
+							   : "disagree");
+	if (c->aw_bits) {
+		print_uint(PRINT_ANY, "aw_bits", " aw-bits %u", c->aw_bits);
+		print_string(PRINT_ANY, "aw_source", " (%s)", c->aw_source);
+	} else {
+		print_null(PRINT_JSON, "aw_bits", NULL, NULL);
+		print_string(PRINT_JSON, "aw_source", NULL, c->aw_source);
+	}
+	print_text("\n");
+	open_json_object("sources");
 	for (i = 0; i < HG_SRC_COUNT; i++)
 		print_source(c, i);
-	for (i = 0; i < c->n_cmp; i++) {
-		cmp = &c->cmp[i];
-		printf("\t%s vs %s: ", hg_source_name(cmp->a),
-		       hg_source_name(cmp->b));
-		if (!cmp->n_diffs) {
-			printf("agree\n");
-			continue;
-		}
-		printf("%zu difference%s\n", cmp->n_diffs,
-		       cmp->n_diffs > 1 ? "s" : "");
-		for (j = 0; j < cmp->n_diffs; j++)
-			printf("\t\t0x%016llx-0x%016llx usable per %s only\n",
-			       (unsigned long long)cmp->diffs[j].range.start,
-			       (unsigned long long)cmp->diffs[j].range.last,
-			       hg_source_name(cmp->diffs[j].in_a ? cmp->a
-								 : cmp->b));
-	}
-	if (c->unattached[0] && !hg_group_agrees(c))
-		printf("\tnote: iommufd excludes only the reserved regions of the devices it attached; not attached: %s\n",
-		       c->unattached);
+	close_json_object();
+	open_json_array("comparisons");
+	for (i = 0; i < c->n_cmp; i++)
+		print_comparison(&c->cmp[i]);
+	close_json_array();
+	print_string(PRINT_JSON, "iommufd_unattached", NULL,
+		     c->unattached[0] ? c->unattached : NULL);
+	if (c->unattached[0] && !agrees)
+		print_string(PRINT_TEXT, NULL,
+			     "\tnote: iommufd excludes only the reserved regions of the devices it attached; not attached: %s\n",
+			     c->unattached);
+	close_json_object();
 }
 
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_OPTS };
+	size_t i, checked = 0, disagree = 0, n_args;
 	struct hg_group_check check;
-	json_object *env = NULL, *groups = NULL;
-	size_t i, checked = 0, disagree = 0;
 	struct hg_geom_query q;
 	struct hg_err err = { 0 };
 	int c, ret = EXIT_OK;
@@ -83,13 +130,12 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		if (c != CLI_NEXT)
 			return c;
 	}
-	if (hg_geom_query(&cli->ctx, argv + optind, argc - optind,
-			  HG_BACKEND_ALL, &q, &err))
-		return cli_fail(&err);
-	if (cli->json) {
-		env = cli_envelope("check");
-		groups = json_object_new_array();
-	}
+	n_args = argc - optind;
+	if (hg_geom_query(&cli->ctx, argv + optind, n_args, HG_BACKEND_ALL,
+			  &q, &err))
+		return args_query_fail(&err, n_args);
+	cli_envelope("check");
+	open_json_array("groups");
 	for (i = 0; i < q.n_groups; i++) {
 		if (hg_group_check(&q.groups[i], &check, &err)) {
 			ret = cli_fail(&err);
@@ -98,26 +144,12 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		checked += hg_group_checked(&check);
 		disagree += hg_group_checked(&check) &&
 			    !hg_group_agrees(&check);
-		if (cli->json)
-			json_object_array_add(groups, hg_json_group_check(
-						      &check, &q.groups[i]));
-		else
-			print_group(&check);
+		check_print_group(&check, &q.groups[i]);
 		hg_group_check_free(&check);
 	}
-	if (cli->json) {
-		json_object_object_add(env, "groups", groups);
-		json_object_object_add(env, "skipped",
-				       hg_json_geom_skipped(&q));
-		json_object_object_add(env, "agree",
-				       json_object_new_boolean(checked &&
-							       !disagree));
-		cli_print_json(cli, env);
-	} else {
-		for (i = 0; i < q.n_skipped; i++)
-			printf("skipped group %u: %s\n", q.skipped[i].id,
-			       q.skipped[i].reason);
-	}
+	close_json_array();
+	print_skipped(&q);
+	print_bool(PRINT_JSON, "agree", NULL, checked && !disagree);
 	if (ret == EXIT_OK) {
 		if (disagree)
 			ret = EXIT_PROBLEM;

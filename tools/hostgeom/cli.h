@@ -6,10 +6,13 @@
 #include <getopt.h>
 #include <stdbool.h>
 
-#include <json-c/json.h>
-
 #include <hostgeom/ctx.h>
 #include <hostgeom/err.h>
+
+#include "print.h"
+
+/* The JSON schema version, "schema" in every document (hostgeom(1)). */
+#define CLI_JSON_SCHEMA 1
 
 enum {
 	EXIT_OK = 0,
@@ -30,12 +33,14 @@ struct cli {
 	{ "sysfs-root", required_argument, NULL, 0x100 }, \
 	{ "dev-root", required_argument, NULL, 0x101 }, \
 	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }, \
 	{ NULL, 0, NULL, 0 }
-#define CLI_COMMON_SHORT "jph"
+#define CLI_COMMON_SHORT "jphV"
 
 /*
  * Handles a common option. Returns 1 when handled, 0 when @c is not one,
- * -1 for --help (caller prints its usage and exits 0).
+ * -1 for --help (caller prints its usage and exits 0); --version prints
+ * the version and gives -2 (caller exits 0).
  */
 int cli_common_opt(struct cli *cli, int c, const char *arg);
 
@@ -47,16 +52,18 @@ int cli_common_opt(struct cli *cli, int c, const char *arg);
  */
 int cli_option(struct cli *cli, int c, const char *cmd, void (*usage)(void));
 
-/* "hostgeom: <msg>" on stderr; returns EXIT_CANNOT. */
+/* "hostgeom: <msg>" on stderr, untrusted bytes escaped; EXIT_CANNOT. */
 int cli_fail(const struct hg_err *err);
 int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Unknown option or argument: a hint to --help, EXIT_CANNOT. */
 int cli_usage_error(const char *cmd);
 
-/* Prints @obj (pretty when asked) and drops the reference. */
-void cli_print_json(const struct cli *cli, json_object *obj);
-/* Wraps @payload as {"schema": N, "command": cmd, <key>: payload}. */
-json_object *cli_envelope(const char *cmd);
+/*
+ * Opens the JSON document's root object with "schema" and "command"
+ * (nothing in text); print_end(), called once the command returns, closes
+ * and writes it.
+ */
+void cli_envelope(const char *cmd);
 
 typedef int (*cli_cmd_fn)(struct cli *cli, int argc, char **argv);
 

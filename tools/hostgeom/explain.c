@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hostgeom explain BDF: why a device shares its IOMMU group. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <hostgeom/json.h>
 #include <hostgeom/pci.h>
 #include <hostgeom/sysfs.h>
 
@@ -37,108 +37,108 @@ static const char *reason_key(enum hg_pci_reason reason)
 	return "isolated";
 }
 
-static void print_hop(const struct hg_pci_hop *hop)
+static const char *hop_verdict(const struct hg_pci_hop *hop)
+{
+	if (hop->aliases)
+		return "aliases every device below it";
+	if (!hop->has_acs)
+		return hop->is_pcie ? "no ACS capability"
+				    : "conventional PCI: no ACS";
+	return hop->isolates ? "isolates" : "does not isolate";
+}
+
+static void print_acs(const struct hg_pci_hop *hop)
 {
 	char cap[40], ctrl[40];
-	const char *what;
 
-	if (hop->aliases)
-		what = "aliases every device below it";
-	else if (!hop->has_acs)
-		what = hop->is_pcie ? "no ACS capability" : "conventional PCI: no ACS";
-	else
-		what = hop->isolates ? "isolates" : "does not isolate";
-	printf("  %-14s %04x:%04x %-24s %s\n", hop->bdf, hop->vendor,
-	       hop->device, hg_pci_role_name(hop->role), what);
-	if (hop->has_acs) {
-		hg_pci_acs_flags(hop->acs_cap, cap, sizeof(cap));
-		hg_pci_acs_flags(hop->acs_ctrl, ctrl, sizeof(ctrl));
-		printf("  %-14s ACS capable: %s; enabled: %s\n", "", cap, ctrl);
+	if (!hop->has_acs) {
+		print_null(PRINT_JSON, "acs", NULL, NULL);
+		return;
 	}
+	hg_pci_acs_flags(hop->acs_cap, cap, sizeof(cap));
+	hg_pci_acs_flags(hop->acs_ctrl, ctrl, sizeof(ctrl));
+	open_json_object("acs");
+	print_hex(PRINT_JSON, "capability", NULL, hop->acs_cap);
+	print_hex(PRINT_JSON, "control", NULL, hop->acs_ctrl);
+	print_text("  %-14s ACS capable: %s;", "", cap);
+	print_string(PRINT_ANY, "enabled", " enabled: %s\n", ctrl);
+	close_json_object();
 }
 
-static json_object *hop_json(const struct hg_pci_hop *hop)
+static void print_hop(const struct hg_pci_hop *hop)
 {
-	json_object *o = json_object_new_object();
-	char buf[40];
-
-	json_object_object_add(o, "bdf", json_object_new_string(hop->bdf));
-	json_object_object_add(o, "vendor", hg_json_hex(hop->vendor));
-	json_object_object_add(o, "device", hg_json_hex(hop->device));
-	json_object_object_add(o, "role",
-			       json_object_new_string(hg_pci_role_name(hop->role)));
-	json_object_object_add(o, "pcie", json_object_new_boolean(hop->is_pcie));
-	json_object_object_add(o, "multifunction",
-			       json_object_new_boolean(hop->multifunction));
-	if (hop->has_acs) {
-		json_object *acs = json_object_new_object();
-
-		json_object_object_add(acs, "capability", hg_json_hex(hop->acs_cap));
-		json_object_object_add(acs, "control", hg_json_hex(hop->acs_ctrl));
-		hg_pci_acs_flags(hop->acs_ctrl, buf, sizeof(buf));
-		json_object_object_add(acs, "enabled", json_object_new_string(buf));
-		json_object_object_add(o, "acs", acs);
-	} else {
-		json_object_object_add(o, "acs", NULL);
-	}
-	json_object_object_add(o, "isolates", json_object_new_boolean(hop->isolates));
-	json_object_object_add(o, "aliases", json_object_new_boolean(hop->aliases));
-	return o;
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "bdf", "  %-14s", hop->bdf);
+	print_hex(PRINT_ANY, "vendor", " %04" PRIx64, hop->vendor);
+	print_hex(PRINT_ANY, "device", ":%04" PRIx64, hop->device);
+	print_string(PRINT_ANY, "role", " %-24s", hg_pci_role_name(hop->role));
+	print_text(" %s\n", hop_verdict(hop));
+	print_bool(PRINT_JSON, "pcie", NULL, hop->is_pcie);
+	print_bool(PRINT_JSON, "multifunction", NULL, hop->multifunction);
+	print_acs(hop);
+	print_bool(PRINT_JSON, "isolates", NULL, hop->isolates);
+	print_bool(PRINT_JSON, "aliases", NULL, hop->aliases);
+	close_json_object();
 }
 
-static int report(struct cli *cli, const char *bdf, const struct hg_group *group,
+/* The group, its members, and in text who @bdf shares it with. */
+static void print_group(const char *bdf, const struct hg_group *group,
+			bool shared)
+{
+	const char *name;
+	size_t i;
+
+	if (group)
+		print_uint(PRINT_JSON, "group", NULL, group->id);
+	else
+		print_null(PRINT_JSON, "group", NULL, NULL);
+	open_json_array("group_members");
+	for (i = 0; group && i < group->n_members; i++)
+		print_string(PRINT_JSON, NULL, NULL, group->members[i].name);
+	close_json_array();
+
+	print_string(PRINT_TEXT, NULL, "%s", bdf);
+	if (!group) {
+		print_text(" is in no IOMMU group (no IOMMU, or no driver has claimed it yet)\n");
+		return;
+	}
+	if (!shared) {
+		print_uint(PRINT_TEXT, NULL, " is alone in group %u\n", group->id);
+		return;
+	}
+	print_uint(PRINT_TEXT, NULL, " shares group %u with", group->id);
+	for (i = 0; i < group->n_members; i++) {
+		name = group->members[i].name;
+		if (strcmp(name, bdf))
+			print_string(PRINT_TEXT, NULL, " %s", name);
+	}
+	print_text("\n");
+}
+
+static int report(const char *bdf, const struct hg_group *group,
 		  const struct hg_pci_hop *hops, size_t n)
 {
+	bool shared = group && group->n_members > 1;
 	enum hg_pci_reason reason;
 	size_t at = 0, i;
-	bool shared = group && group->n_members > 1;
 
 	reason = hg_pci_isolation(hops, n, &at);
-	if (cli->json) {
-		json_object *o = cli_envelope("explain"), *arr, *v;
-
-		json_object_object_add(o, "device", json_object_new_string(bdf));
-		json_object_object_add(o, "group", group ?
-				       json_object_new_int((int)group->id) : NULL);
-		arr = json_object_new_array();
-		for (i = 0; group && i < group->n_members; i++)
-			json_object_array_add(arr,
-				json_object_new_string(group->members[i].name));
-		json_object_object_add(o, "group_members", arr);
-		arr = json_object_new_array();
-		for (i = 0; i < n; i++)
-			json_object_array_add(arr, hop_json(&hops[i]));
-		json_object_object_add(o, "path", arr);
-		v = json_object_new_object();
-		json_object_object_add(v, "shared", json_object_new_boolean(shared));
-		json_object_object_add(v, "reason",
-				       json_object_new_string(reason_key(reason)));
-		json_object_object_add(v, "at", n ?
-				       json_object_new_string(hops[at].bdf) : NULL);
-		json_object_object_add(v, "text",
-				       json_object_new_string(hg_pci_reason_text(reason)));
-		json_object_object_add(o, "verdict", v);
-		cli_print_json(cli, o);
-		return shared ? EXIT_PROBLEM : EXIT_OK;
-	}
-
-	if (!group) {
-		printf("%s is in no IOMMU group (no IOMMU, or no driver has claimed it yet)\n",
-		       bdf);
-	} else if (shared) {
-		printf("%s shares group %u with", bdf, group->id);
-		for (i = 0; i < group->n_members; i++)
-			if (strcmp(group->members[i].name, bdf))
-				printf(" %s", group->members[i].name);
-		printf("\n");
-	} else {
-		printf("%s is alone in group %u\n", bdf, group->id);
-	}
-	printf("path from the root complex:\n");
+	cli_envelope("explain");
+	print_string(PRINT_JSON, "device", NULL, bdf);
+	print_group(bdf, group, shared);
+	print_text("path from the root complex:\n");
+	open_json_array("path");
 	for (i = 0; i < n; i++)
 		print_hop(&hops[i]);
-	if (n)
-		printf("why: %s: %s\n", hops[at].bdf, hg_pci_reason_text(reason));
+	close_json_array();
+	open_json_object("verdict");
+	print_bool(PRINT_JSON, "shared", NULL, shared);
+	print_string(PRINT_JSON, "reason", NULL, reason_key(reason));
+	print_string(PRINT_ANY, "at", n ? "why: %s" : NULL,
+		     n ? hops[at].bdf : NULL);
+	print_string(PRINT_ANY, "text", n ? ": %s\n" : NULL,
+		     hg_pci_reason_text(reason));
+	close_json_object();
 	return shared ? EXIT_PROBLEM : EXIT_OK;
 }
 
@@ -172,7 +172,7 @@ int cmd_explain(struct cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	}
 	group = hg_topology_find_device(&topo, bdf, &dev);
-	ret = report(cli, bdf, group, hops, n);
+	ret = report(bdf, group, hops, n);
 	hg_topology_free(&topo);
 	free(hops);
 	return ret;

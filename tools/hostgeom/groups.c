@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hostgeom groups: the IOMMU groups, their members and reserved regions. */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include <hostgeom/json.h>
 #include <hostgeom/sysfs.h>
 
+#include "args.h"
 #include "cli.h"
 
 static void usage(void)
@@ -22,97 +25,112 @@ static void usage(void)
 	       "enabled), 2 unknown group or device, or sysfs unreadable.\n");
 }
 
-/* "7" names a group; anything else a device. */
-static bool parse_group_id(const char *arg, unsigned int *id)
+static const char *or_null(const char *s)
 {
-	unsigned long v;
-	char *end;
-
-	if (arg[0] < '0' || arg[0] > '9')
-		return false;
-	v = strtoul(arg, &end, 10);
-	if (*end || v > 0xffffffffUL)
-		return false;
-	*id = v;
-	return true;
+	return s[0] ? s : NULL;
 }
 
-/* Marks in @want the groups @args name; EXIT_CANNOT on one that is not there. */
-static int select_groups(const struct hg_topology *topo, const char *root,
-			 char **args, int n, bool *want)
+static void print_device(const struct hg_device *d)
 {
-	const struct hg_group *g;
-	unsigned int id;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (parse_group_id(args[i], &id)) {
-			g = hg_topology_group(topo, id);
-			if (!g)
-				return cli_failf("no IOMMU group %u under %s/kernel/iommu_groups; 'hostgeom groups' lists them",
-						 id, root);
-		} else {
-			g = hg_topology_find_device(topo, args[i], NULL);
-			if (!g)
-				return cli_failf("device '%s' is in no IOMMU group under %s/kernel/iommu_groups: it does not exist, is not behind an IOMMU, or (virtio-iommu) has no driver bound yet",
-						 args[i], root);
-		}
-		want[g - topo->groups] = true;
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "name", "\tdevice %s", d->name);
+	print_bool(PRINT_JSON, "pci", NULL, d->is_pci);
+	/* IDs fixed-width as sysfs prints them: "0x8086", "0x060000". */
+	if (d->is_pci) {
+		print_hex_digits(PRINT_ANY, "vendor", " id %04" PRIx64, 4,
+				 d->vendor);
+		print_hex_digits(PRINT_ANY, "device", ":%04" PRIx64, 4,
+				 d->device);
+		print_hex_digits(PRINT_ANY, "class", " class 0x%06" PRIx64, 6,
+				 d->class_code);
+	} else {
+		print_null(PRINT_ANY, "vendor", " id %s", "-");
+		print_null(PRINT_JSON, "device", NULL, NULL);
+		print_null(PRINT_ANY, "class", " class %s", "-");
 	}
-	return EXIT_OK;
+	print_string(PRINT_ANY, "driver", " driver %s", or_null(d->driver));
+	print_string(PRINT_ANY, "vfio_cdev", " cdev %s\n",
+		     or_null(d->vfio_cdev));
+	close_json_object();
 }
 
 static void print_group(const struct hg_group *g)
 {
+	const struct hg_resv *r;
 	size_t i;
 
-	printf("group %u type %s\n", g->id, g->type[0] ? g->type : "-");
-	for (i = 0; i < g->n_members; i++) {
-		const struct hg_device *d = &g->members[i];
-
-		printf("\tdevice %s", d->name);
-		if (d->is_pci)
-			printf(" id %04x:%04x class 0x%06x", d->vendor,
-			       d->device, d->class_code);
-		else
-			printf(" id - class -");
-		printf(" driver %s cdev %s\n", d->driver[0] ? d->driver : "-",
-		       d->vfio_cdev[0] ? d->vfio_cdev : "-");
+	open_json_object(NULL);
+	print_uint(PRINT_ANY, "id", "group %u", g->id);
+	print_string(PRINT_ANY, "type", " type %s\n", or_null(g->type));
+	open_json_array("devices");
+	for (i = 0; i < g->n_members; i++)
+		print_device(&g->members[i]);
+	close_json_array();
+	open_json_array("reserved_regions");
+	for (i = 0; i < g->n_resv; i++) {
+		r = &g->resv[i];
+		open_json_object(NULL);
+		print_hex(PRINT_ANY, "start", "\treserved 0x%016" PRIx64,
+			  r->start);
+		print_hex(PRINT_ANY, "end", "-0x%016" PRIx64, r->last);
+		print_string(PRINT_ANY, "type", " %s\n",
+			     hg_resv_type_name(r->type));
+		close_json_object();
 	}
-	for (i = 0; i < g->n_resv; i++)
-		printf("\treserved 0x%016llx-0x%016llx %s\n",
-		       (unsigned long long)g->resv[i].start,
-		       (unsigned long long)g->resv[i].last,
-		       hg_resv_type_name(g->resv[i].type));
+	close_json_array();
+	close_json_object();
 }
 
 /* The groups marked in @want, as {"groups": [...]} in the envelope. */
-static int print_json(const struct cli *cli, const struct hg_topology *topo,
-		      const bool *want)
+static void print_groups(const struct hg_topology *topo, const bool *want)
 {
-	json_object *env = cli_envelope("groups"), *arr;
 	size_t i;
 
-	arr = json_object_new_array_ext(topo->n_groups);
-	for (i = 0; arr && i < topo->n_groups; i++) {
-		json_object *g;
+	cli_envelope("groups");
+	open_json_array("groups");
+	for (i = 0; i < topo->n_groups; i++)
+		if (want[i])
+			print_group(&topo->groups[i]);
+	close_json_array();
+}
 
-		if (!want[i])
-			continue;
-		g = hg_json_group(&topo->groups[i]);
-		if (!g || json_object_array_add(arr, g)) {
-			json_object_put(g);
-			json_object_put(arr);
-			arr = NULL;
-		}
-	}
-	if (!env || !arr || json_object_object_add(env, "groups", arr)) {
-		json_object_put(arr);
-		json_object_put(env);
-		return cli_failf("out of memory building the JSON output");
-	}
-	cli_print_json(cli, env);
-	return EXIT_OK;
+/* Marks in @want the groups @args name (all without any). */
+static int select_groups(const struct cli *cli,
+			 const struct hg_topology *topo, char **args, size_t n,
+			 bool *want)
+{
+	const struct hg_group **sel;
+	size_t i, found;
+	int ret;
+
+	for (i = 0; !n && i < topo->n_groups; i++)
+		want[i] = true;
+	sel = calloc(n + 1, sizeof(*sel));
+	if (!sel)
+		return cli_failf("out of memory");
+	ret = args_groups(&cli->ctx, topo, args, n, sel, &found);
+	for (i = 0; !ret && i < found; i++)
+		want[sel[i] - topo->groups] = true;
+	free(sel);
+	return ret;
+}
+
+/*
+ * No IOMMU is a finding about the machine, not a failure to run. The
+ * kernel makes the directory whenever it is built with IOMMU support,
+ * so it is usually there and empty.
+ */
+static int no_groups(const struct cli *cli, const struct hg_topology *topo)
+{
+	const char *root = hg_ctx_sysfs(&cli->ctx);
+
+	fprintf(stderr, "hostgeom: no IOMMU groups under ");
+	print_escaped(stderr, root);
+	fprintf(stderr, "/kernel/iommu_groups: is an IOMMU enabled (intel_iommu=on or amd_iommu=on on the kernel command line, VT-d/AMD-Vi in the firmware, a vIOMMU for a VM)?%s\n",
+		hg_sysfs_has_iommu(&cli->ctx) ? "" :
+		" The directory does not exist: a kernel without IOMMU support, or not a sysfs tree.");
+	print_groups(topo, NULL);
+	return EXIT_PROBLEM;
 }
 
 int cmd_groups(struct cli *cli, int argc, char **argv)
@@ -120,9 +138,8 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = { CLI_COMMON_OPTS };
 	struct hg_topology topo;
 	struct hg_err err = { 0 };
-	const char *root;
+	struct stat st;
 	bool *want;
-	size_t i;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts,
@@ -131,41 +148,28 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
 		if (c != CLI_NEXT)
 			return c;
 	}
-	root = hg_ctx_sysfs(&cli->ctx);
+	/* A root that is not there is a mistake, not a machine without IOMMU. */
+	if (stat(hg_ctx_sysfs(&cli->ctx), &st))
+		return cli_failf("cannot read sysfs at %s: %s",
+				 hg_ctx_sysfs(&cli->ctx), strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return cli_failf("cannot read sysfs at %s: not a directory",
+				 hg_ctx_sysfs(&cli->ctx));
 	if (hg_sysfs_read_topology(&cli->ctx, &topo, &err))
 		return cli_fail(&err);
-	want = calloc(topo.n_groups + 1, sizeof(*want));
+	if (!topo.n_groups) {
+		ret = no_groups(cli, &topo);
+		hg_topology_free(&topo);
+		return ret;
+	}
+	want = calloc(topo.n_groups, sizeof(*want));
 	if (!want) {
 		hg_topology_free(&topo);
 		return cli_failf("out of memory");
 	}
-	/* No argument: every group. */
-	for (i = 0; optind == argc && i < topo.n_groups; i++)
-		want[i] = true;
-	if (!topo.n_groups) {
-		/*
-		 * No IOMMU is a finding about the machine, not a failure to
-		 * run. The kernel makes the directory whenever it is built
-		 * with IOMMU support, so it is usually there and empty.
-		 */
-		fprintf(stderr, "hostgeom: no IOMMU groups under %s/kernel/iommu_groups: is an IOMMU enabled (intel_iommu=on or amd_iommu=on on the kernel command line, VT-d/AMD-Vi in the firmware, a vIOMMU for a VM)?%s\n",
-			root, hg_sysfs_has_iommu(&cli->ctx) ? "" :
-			" The directory does not exist: a kernel without IOMMU support, or not a sysfs tree.");
-		ret = EXIT_PROBLEM;
-		if (cli->json && print_json(cli, &topo, want))
-			ret = EXIT_CANNOT;
-		goto out;
-	}
-	ret = select_groups(&topo, root, argv + optind, argc - optind, want);
-	if (ret)
-		goto out;
-	if (cli->json)
-		ret = print_json(cli, &topo, want);
-	else
-		for (i = 0; i < topo.n_groups; i++)
-			if (want[i])
-				print_group(&topo.groups[i]);
-out:
+	ret = select_groups(cli, &topo, argv + optind, argc - optind, want);
+	if (!ret)
+		print_groups(&topo, want);
 	free(want);
 	hg_topology_free(&topo);
 	return ret;

@@ -3,18 +3,12 @@
  * hostgeom - host IOMMU geometry: groups, reserved regions, the IOVA ranges
  * VFIO can map, and the QEMU vIOMMU options that match.
  */
-#include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <hostgeom/json.h>
-
 #include "cli.h"
-
-#ifndef HOSTGEOM_VERSION
-#define HOSTGEOM_VERSION "0.1"
-#endif
 
 static const struct {
 	const char *name;
@@ -54,108 +48,38 @@ static void usage(FILE *out)
 		"Exit status: 0 fine, 1 a problem was found, 2 could not run.\n");
 }
 
-int cli_common_opt(struct cli *cli, int c, const char *arg)
+/*
+ * The command's status, unless the output could not be built or written
+ * (a full disk, a closed pipe): then that, and EXIT_CANNOT.
+ */
+static int finish(int status)
 {
-	switch (c) {
-	case 'j':
-		cli->json = true;
-		return 1;
-	case 'p':
-		cli->json = true;
-		cli->pretty = true;
-		return 1;
-	case 0x100:
-		cli->ctx.sysfs = arg;
-		return 1;
-	case 0x101:
-		cli->ctx.dev = arg;
-		return 1;
-	case 'h':
-		return -1;
-	}
-	return 0;
+	int ret = print_end();
+
+	if (ret == -EIO)
+		return cli_failf("cannot write the output: %s", strerror(errno));
+	if (ret)
+		return cli_failf("out of memory building the output");
+	return status;
 }
 
-int cli_option(struct cli *cli, int c, const char *cmd, void (*usage)(void))
+static int run(int argc, char **argv)
 {
-	switch (cli_common_opt(cli, c, optarg)) {
-	case 1:
-		return CLI_NEXT;
-	case -1:
-		usage();
-		return EXIT_OK;
-	}
-	return cli_usage_error(cmd);
-}
-
-int cli_fail(const struct hg_err *err)
-{
-	fprintf(stderr, "hostgeom: %s\n",
-		err && err->msg[0] ? err->msg : "unknown error");
-	return EXIT_CANNOT;
-}
-
-int cli_failf(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("hostgeom: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_CANNOT;
-}
-
-int cli_usage_error(const char *cmd)
-{
-	fprintf(stderr, "Try 'hostgeom %s--help' for more information.\n",
-		cmd ? cmd : "");
-	return EXIT_CANNOT;
-}
-
-void cli_print_json(const struct cli *cli, json_object *obj)
-{
-	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
-
-	flags |= cli->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-			     : JSON_C_TO_STRING_PLAIN;
-	puts(json_object_to_json_string_ext(obj, flags));
-	json_object_put(obj);
-}
-
-json_object *cli_envelope(const char *cmd)
-{
-	json_object *obj = json_object_new_object();
-
-	json_object_object_add(obj, "schema",
-			       json_object_new_int(HG_JSON_SCHEMA_VERSION));
-	json_object_object_add(obj, "command", json_object_new_string(cmd));
-	return obj;
-}
-
-int main(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "version", no_argument, NULL, 'V' },
-		CLI_COMMON_OPTS
-	};
+	static const struct option opts[] = { CLI_COMMON_OPTS };
 	struct cli cli = { 0 };
 	size_t i;
 	int c;
 
 	/* '+': stop at the command name; the rest belongs to it. */
-	while ((c = getopt_long(argc, argv, "+V" CLI_COMMON_SHORT, opts,
+	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORT, opts,
 				NULL)) != -1) {
-		if (c == 'V') {
-			printf("hostgeom %s\n", HOSTGEOM_VERSION);
-			return EXIT_OK;
-		}
 		switch (cli_common_opt(&cli, c, optarg)) {
 		case 1:
 			continue;
 		case -1:
 			usage(stdout);
+			return EXIT_OK;
+		case -2:
 			return EXIT_OK;
 		default:
 			return cli_usage_error(NULL);
@@ -173,6 +97,14 @@ int main(int argc, char **argv)
 			return commands[i].fn(&cli, argc, argv);
 		}
 	}
-	fprintf(stderr, "hostgeom: unknown command '%s'\n", argv[optind]);
+	fputs("hostgeom: unknown command '", stderr);
+	print_escaped(stderr, argv[optind]);
+	fputs("'\n", stderr);
 	return cli_usage_error(NULL);
+}
+
+int main(int argc, char **argv)
+{
+	print_start(stdout, false, false);
+	return finish(run(argc, argv));
 }

@@ -5,6 +5,7 @@
 
 #include <hostgeom/kmodload.h>
 
+#include "args.h"
 #include "module_cli.h"
 
 int module_opt(struct cli *cli, struct module_opts *m, int c,
@@ -20,6 +21,19 @@ int module_opt(struct cli *cli, struct module_opts *m, int c,
 		return CLI_NEXT;
 	}
 	return cli_option(cli, c, cmd, usage);
+}
+
+int module_args(const struct cli *cli, const char *cmd, char *const *args,
+		size_t n, unsigned int *group, bool *has_group)
+{
+	if (cli->ctx.sysfs || cli->ctx.dev) {
+		cli_failf("%s asks the test module about the running kernel: --sysfs-root and --dev-root do not apply to it; drop them",
+			  cmd);
+		fprintf(stderr, "Try 'hostgeom %s --help' for more information.\n",
+			cmd);
+		return EXIT_CANNOT;
+	}
+	return args_one_group(cmd, args, n, group, has_group);
 }
 
 int module_open(const struct module_opts *m, struct hg_genl **g)
@@ -44,75 +58,93 @@ int module_close(const struct module_opts *m, struct hg_genl *g, int status)
 	return status;
 }
 
-static void print_region(const char *what, const struct hg_kregion *r,
-			 const char *note)
+void module_print_kregion(enum output_type t, const char *start_fmt,
+			  const struct hg_kregion *r)
 {
-	printf("%s 0x%016" PRIx64 "-0x%016" PRIx64 " %s%s\n", what, r->start,
-	       r->last, hg_kresv_type_name(r->type), note);
+	print_hex(t, "start", start_fmt, r->start);
+	print_hex(t, "end", "-0x%016" PRIx64, r->last);
+	print_string(t, "type", " %s", hg_kresv_type_name(r->type));
 }
 
-void module_print_group(const struct hg_kgroup *g)
+/* 1: yes/true, 0: no/false, -1: unknown, "-" and null. */
+static void print_tristate(const char *key, const char *fmt, int v)
 {
-	const struct hg_kdevice *d;
-	size_t i, j;
-
-	printf("group %" PRIu32 " domain %s", g->id,
-	       hg_kdomain_type_name(g->domain_type));
-	if (g->has_geometry)
-		printf(" aperture 0x%" PRIx64 "-0x%" PRIx64
-		       " force_aperture %s pgsizes 0x%" PRIx64,
-		       g->aperture_start, g->aperture_end,
-		       g->force_aperture ? "yes" : "no", g->pgsize_bitmap);
-	putchar('\n');
-	for (i = 0; i < g->n_resv; i++)
-		print_region("\treserved", &g->resv[i], "");
-	for (i = 0; i < g->n_devs; i++) {
-		d = &g->devs[i];
-		printf("\tdevice %s driver %s stub %s dma_mask 0x%" PRIx64
-		       " coherent 0x%" PRIx64 " 32bit_first %s dma_iommu %s\n",
-		       d->name, d->driver[0] ? d->driver : "-",
-		       d->stub ? "yes" : "no", d->dma_mask, d->coherent_mask,
-		       d->pci_32bit_first < 0 ? "-" :
-		       d->pci_32bit_first ? "yes" : "no",
-		       d->dma_iommu < 0 ? "-" : d->dma_iommu ? "yes" : "no");
-		for (j = 0; j < d->n_resv; j++)
-			print_region("\t\town", &d->resv[j],
-				     hg_kgroup_region_shared(g, &d->resv[j]) ?
-				     "" : " (not every member's)");
-	}
+	if (v < 0)
+		print_null(PRINT_ANY, key, fmt, "-");
+	else
+		print_bool(PRINT_ANY, key, fmt, v > 0);
 }
 
-/* Moves every key of @from into the envelope @env; drops @from. */
-static int merge_json(json_object *env, json_object *from)
+static void print_kdevice(const struct hg_kgroup *g,
+			  const struct hg_kdevice *d)
 {
-	int failed = !env || !from;
+	bool shared;
+	size_t i;
 
-	if (!failed) {
-		json_object_object_foreach(from, key, val) {
-			if (json_object_object_add(env, key,
-						   json_object_get(val))) {
-				json_object_put(val);
-				failed = 1;
-				break;
-			}
-		}
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "name", "\tdevice %s", d->name);
+	print_string(PRINT_JSON, "bus", NULL, d->bus[0] ? d->bus : NULL);
+	print_string(PRINT_ANY, "driver", " driver %s",
+		     d->driver[0] ? d->driver : NULL);
+	print_bool(PRINT_ANY, "stub", " stub %s", d->stub);
+	print_hex(PRINT_ANY, "dma_mask", " dma_mask 0x%" PRIx64, d->dma_mask);
+	print_hex(PRINT_ANY, "coherent_dma_mask", " coherent 0x%" PRIx64,
+		  d->coherent_mask);
+	print_hex(PRINT_JSON, "bus_dma_limit", NULL, d->bus_dma_limit);
+	print_tristate("pci_32bit_first", " 32bit_first %s", d->pci_32bit_first);
+	print_tristate("dma_iommu", " dma_iommu %s\n", d->dma_iommu);
+	open_json_array("reserved_regions");
+	for (i = 0; i < d->n_resv; i++) {
+		shared = hg_kgroup_region_shared(g, &d->resv[i]);
+		open_json_object(NULL);
+		module_print_kregion(PRINT_ANY, "\t\town 0x%016" PRIx64, &d->resv[i]);
+		print_bool(PRINT_JSON, "all_members", NULL, shared);
+		print_text("%s\n", shared ? "" : " (not every member's)");
+		close_json_object();
 	}
-	json_object_put(from);
-	return failed ? -1 : 0;
+	close_json_array();
+	close_json_object();
 }
 
-int module_print_json(const struct cli *cli, const struct hg_genl *g,
-		      const char *cmd, json_object *obj)
+void module_print_group_fields(const struct hg_kgroup *g)
 {
-	json_object *env = cli_envelope(cmd);
-	int failed = !env || json_object_object_add(env, "family_version",
-			json_object_new_int(hg_genl_version(g)));
+	size_t i;
 
-	/* merge_json() drops @obj whether or not it can take it */
-	if (merge_json(failed ? NULL : env, obj) || failed) {
-		json_object_put(env);
-		return cli_failf("out of memory building the JSON output");
+	print_uint(PRINT_ANY, "id", "group %u", g->id);
+	print_string(PRINT_ANY, "domain", " domain %s",
+		     hg_kdomain_type_name(g->domain_type));
+	if (g->has_geometry) {
+		open_json_object("aperture");
+		print_hex(PRINT_ANY, "start", " aperture 0x%" PRIx64,
+			  g->aperture_start);
+		print_hex(PRINT_ANY, "end", "-0x%" PRIx64, g->aperture_end);
+		close_json_object();
+		print_bool(PRINT_ANY, "force_aperture", " force_aperture %s",
+			   g->force_aperture);
+		print_hex(PRINT_ANY, "pgsize_bitmap", " pgsizes 0x%" PRIx64,
+			  g->pgsize_bitmap);
+	} else {
+		print_null(PRINT_JSON, "aperture", NULL, NULL);
+		print_null(PRINT_JSON, "force_aperture", NULL, NULL);
+		print_null(PRINT_JSON, "pgsize_bitmap", NULL, NULL);
 	}
-	cli_print_json(cli, env);
-	return EXIT_OK;
+	print_text("\n");
+	open_json_array("reserved_regions");
+	for (i = 0; i < g->n_resv; i++) {
+		open_json_object(NULL);
+		module_print_kregion(PRINT_ANY, "\treserved 0x%016" PRIx64, &g->resv[i]);
+		print_text("\n");
+		close_json_object();
+	}
+	close_json_array();
+	open_json_array("devices");
+	for (i = 0; i < g->n_devs; i++)
+		print_kdevice(g, &g->devs[i]);
+	close_json_array();
+}
+
+void module_envelope(unsigned int family_version, const char *cmd)
+{
+	cli_envelope(cmd);
+	print_uint(PRINT_JSON, "family_version", NULL, family_version);
 }

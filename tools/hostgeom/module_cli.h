@@ -4,8 +4,7 @@
 #define HOSTGEOM_MODULE_CLI_H
 
 #include <stdbool.h>
-
-#include <json-c/json.h>
+#include <stddef.h>
 
 #include <hostgeom/genl.h>
 
@@ -34,20 +33,35 @@ struct module_opts {
 int module_opt(struct cli *cli, struct module_opts *m, int c,
 	       const char *cmd, void (*usage)(void));
 
+/*
+ * The one group argument, if any (a group number or a device in it), for
+ * the module's commands; --sysfs-root and --dev-root are refused (the
+ * module reports the running kernel). EXIT_OK, or said why: EXIT_CANNOT.
+ */
+int module_args(const struct cli *cli, const char *cmd, char *const *args,
+		size_t n, unsigned int *group, bool *has_group);
+
 /* Loads when asked and opens the family; EXIT_OK, or prints and EXIT_CANNOT. */
 int module_open(const struct module_opts *m, struct hg_genl **g);
 
 /* Closes @g, unloads when asked; @status, or EXIT_CANNOT if unloading failed. */
 int module_close(const struct module_opts *m, struct hg_genl *g, int status);
 
-/* "group N domain ..." with its union, members and their own regions. */
-void module_print_group(const struct hg_kgroup *g);
+/*
+ * "start", "end" and "type" of @r into the open JSON object; in text
+ * (when @t says so) @start_fmt (a PRIx64 conversion), "-0x%016" PRIx64 and " type".
+ */
+void module_print_kregion(enum output_type t, const char *start_fmt,
+			  const struct hg_kregion *r);
 
 /*
- * Prints {"schema", "command": @cmd, "family_version", <@obj's keys>} and
- * drops @obj (NULL: out of memory); EXIT_OK, or EXIT_CANNOT with a word.
+ * A group's fields into the open JSON object: id, domain, aperture,
+ * union of reserved regions, members with their own regions. In text
+ * "group N domain ..." and its lines.
  */
-int module_print_json(const struct cli *cli, const struct hg_genl *g,
-		      const char *cmd, json_object *obj);
+void module_print_group_fields(const struct hg_kgroup *g);
+
+/* The envelope, and the module's "family_version" (hg_genl_version()). */
+void module_envelope(unsigned int family_version, const char *cmd);
 
 #endif

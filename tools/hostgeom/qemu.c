@@ -5,11 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hostgeom/json.h>
 #include <hostgeom/qemu.h>
 #include <hostgeom/query.h>
 
+#include "args.h"
 #include "cli.h"
+#include "geom_print.h"
 
 static void usage(void)
 {
@@ -25,93 +26,101 @@ static void usage(void)
 	       "  -s, --source vfio|sysfs  geometry from VFIO (default; devices\n"
 	       "                           bound to vfio-pci, root) or from sysfs\n"
 	       "                           (reserved regions and the VT-d width)\n"
-	       "  -b, --backend type1|iommufd|all  VFIO backend (default all)\n"
+	       "  -b, --backend type1|iommufd|all  VFIO backend (default all;\n"
+	       "                           not with --source sysfs)\n"
 	       "  -j, --json               JSON output\n");
 }
 
-static json_object *ranges_with_types(const struct hg_qemu_opts *o)
-{
-	json_object *arr = json_object_new_array();
-	size_t i;
-
-	for (i = 0; i < o->reserved.n; i++) {
-		json_object *r = hg_json_range(o->reserved.v[i].start,
-					       o->reserved.v[i].last);
-
-		json_object_object_add(r, "type", json_object_new_string(
-			o->reserved_type[i] ? "msi" : "reserved"));
-		json_object_array_add(arr, r);
-	}
-	return arr;
-}
-
-static int print_json(struct cli *cli, const struct hg_qemu_input *in,
-		      const struct hg_qemu_opts *o, const char *virtio,
-		      const char *intel, const char *libvirt)
-{
-	json_object *root = cli_envelope("qemu"), *host, *v, *notes;
-	size_t i;
-
-	json_object_object_add(root, "machine",
-			       json_object_new_string(hg_machine_name(o->machine)));
-	host = json_object_new_object();
-	json_object_object_add(host, "source", json_object_new_string(in->source));
-	json_object_object_add(host, "usable", hg_json_ranges(&in->usable));
-	json_object_object_add(host, "pgsizes", hg_json_hex(in->pgsizes));
-	json_object_object_add(root, "host", host);
-
-	v = json_object_new_object();
-	json_object_object_add(v, "aw_bits", json_object_new_int((int)o->aw_bits));
-	json_object_object_add(v, "granule", json_object_new_string(o->granule));
-	/* reported, not set: QEMU 10 sets reserved-regions itself */
-	json_object_object_add(v, "holes", ranges_with_types(o));
-	json_object_object_add(v, "device", json_object_new_string(virtio));
-	json_object_object_add(root, "virtio_iommu", v);
-
-	if (intel) {
-		v = json_object_new_object();
-		json_object_object_add(v, "aw_bits",
-				       json_object_new_int((int)o->intel_aw_bits));
-		json_object_object_add(v, "device", json_object_new_string(intel));
-		json_object_object_add(v, "machine", json_object_new_string(
-			"q35,kernel-irqchip=split"));
-		json_object_object_add(root, "intel_iommu", v);
-	} else {
-		json_object_object_add(root, "intel_iommu", NULL);
-	}
-	json_object_object_add(root, "libvirt", json_object_new_string(libvirt));
-	notes = json_object_new_array();
-	for (i = 0; i < o->n_notes; i++)
-		json_object_array_add(notes, json_object_new_string(o->notes[i]));
-	json_object_object_add(root, "notes", notes);
-	cli_print_json(cli, root);
-	return EXIT_OK;
-}
-
-static int print_text(const struct hg_qemu_input *in,
-		      const struct hg_qemu_opts *o, const char *virtio,
-		      const char *intel, const char *libvirt)
+static void print_host(const struct hg_qemu_input *in)
 {
 	char pages[128];
 	size_t i;
 
+	open_json_object("host");
+	print_string(PRINT_ANY, "source", "# host (%s): usable", in->source);
+	open_json_array("usable");
+	for (i = 0; i < in->usable.n; i++) {
+		open_json_object(NULL);
+		print_hex(PRINT_ANY, "start", " 0x%" PRIx64,
+			  in->usable.v[i].start);
+		print_hex(PRINT_ANY, "end", "-0x%" PRIx64,
+			  in->usable.v[i].last);
+		close_json_object();
+	}
+	close_json_array();
 	hg_pgsizes_human(in->pgsizes, pages, sizeof(pages));
-	printf("# host (%s): usable", in->source);
-	for (i = 0; i < in->usable.n; i++)
-		printf(" 0x%" PRIx64 "-0x%" PRIx64, in->usable.v[i].start,
-		       in->usable.v[i].last);
-	printf("; pages %s\n", pages);
-	for (i = 0; i < o->n_notes; i++)
-		printf("# %s\n", o->notes[i]);
-	printf("-device '%s'\n", virtio);
-	if (intel)
-		printf("-machine %s,kernel-irqchip=split -device %s\n",
-		       hg_machine_name(o->machine), intel);
-	printf("# libvirt\n%s\n", libvirt);
-	return EXIT_OK;
+	print_hex(PRINT_JSON, "pgsizes", NULL, in->pgsizes);
+	print_text("; pages %s\n", pages);
+	close_json_object();
 }
 
-static int emit(struct cli *cli, struct hg_qemu_input *in,
+static void print_virtio(const struct hg_qemu_opts *o, const char *virtio)
+{
+	size_t i;
+
+	open_json_object("virtio_iommu");
+	print_uint(PRINT_JSON, "aw_bits", NULL, o->aw_bits);
+	print_string(PRINT_JSON, "granule", NULL, o->granule);
+	/* reported, not set: QEMU 10 sets reserved-regions itself */
+	open_json_array("holes");
+	for (i = 0; i < o->reserved.n; i++) {
+		open_json_object(NULL);
+		print_hex(PRINT_JSON, "start", NULL, o->reserved.v[i].start);
+		print_hex(PRINT_JSON, "end", NULL, o->reserved.v[i].last);
+		print_string(PRINT_JSON, "type", NULL,
+			     o->reserved_type[i] ? "msi" : "reserved");
+		close_json_object();
+	}
+	close_json_array();
+	print_string(PRINT_ANY, "device", "-device '%s'\n", virtio);
+	close_json_object();
+}
+
+static void print_intel(const struct hg_qemu_opts *o, const char *intel)
+{
+	if (!intel) {
+		print_null(PRINT_JSON, "intel_iommu", NULL, NULL);
+		return;
+	}
+	open_json_object("intel_iommu");
+	print_uint(PRINT_JSON, "aw_bits", NULL, o->intel_aw_bits);
+	print_text("-machine %s,kernel-irqchip=split",
+		   hg_machine_name(o->machine));
+	print_string(PRINT_ANY, "device", " -device %s\n", intel);
+	print_string(PRINT_JSON, "machine", NULL, "q35,kernel-irqchip=split");
+	close_json_object();
+}
+
+/* In text the notes are comments under the host line, in JSON the last key. */
+static void print_notes(enum output_type t, const struct hg_qemu_opts *o)
+{
+	size_t i;
+
+	if (t & PRINT_JSON)
+		open_json_array("notes");
+	for (i = 0; i < o->n_notes; i++)
+		print_string(t, NULL, "# %s\n", o->notes[i]);
+	if (t & PRINT_JSON)
+		close_json_array();
+}
+
+static void print_opts(const struct hg_qemu_input *in,
+		       const struct hg_qemu_opts *o, const char *virtio,
+		       const char *intel, const char *libvirt)
+{
+	cli_envelope("qemu");
+	print_string(PRINT_JSON, "machine", NULL, hg_machine_name(o->machine));
+	print_host(in);
+	print_notes(PRINT_TEXT, o);
+	print_virtio(o, virtio);
+	print_intel(o, intel);
+	/* several lines of XML the library wrote: not escaped in text */
+	print_string(PRINT_JSON, "libvirt", NULL, libvirt);
+	print_text("# libvirt\n%s\n", libvirt);
+	print_notes(PRINT_JSON, o);
+}
+
+static int emit(struct hg_qemu_input *in,
 		enum hg_machine machine)
 {
 	char *virtio = NULL, *intel = NULL, *libvirt = NULL;
@@ -128,10 +137,9 @@ static int emit(struct cli *cli, struct hg_qemu_input *in,
 		intel = hg_qemu_intel_device(&o);
 	if (!virtio || !libvirt) {
 		ret = cli_failf("out of memory");
-	} else if (cli->json) {
-		ret = print_json(cli, in, &o, virtio, intel, libvirt);
 	} else {
-		ret = print_text(in, &o, virtio, intel, libvirt);
+		print_opts(in, &o, virtio, intel, libvirt);
+		ret = EXIT_OK;
 	}
 	free(virtio);
 	free(intel);
@@ -140,19 +148,21 @@ static int emit(struct cli *cli, struct hg_qemu_input *in,
 	return ret;
 }
 
-static int parse_ids(const struct hg_topology *topo, char **args, size_t n,
-		     unsigned int *ids)
+/* The ids of the groups @args name, into @ids (room for @n); how many in @n_ids. */
+static int parse_ids(const struct cli *cli, const struct hg_topology *topo,
+		     char **args, size_t n, unsigned int *ids, size_t *n_ids)
 {
-	const struct hg_group *g;
+	const struct hg_group **groups = calloc(n ? n : 1, sizeof(*groups));
 	size_t i;
+	int ret;
 
-	for (i = 0; i < n; i++) {
-		if (hg_resolve_group(topo, args[i], &g, NULL))
-			return cli_failf("no IOMMU group or device '%s' (see 'hostgeom groups')",
-					 args[i]);
-		ids[i] = g->id;
-	}
-	return 0;
+	if (!groups)
+		return cli_failf("out of memory");
+	ret = args_groups(&cli->ctx, topo, args, n, groups, n_ids);
+	for (i = 0; !ret && i < *n_ids; i++)
+		ids[i] = groups[i]->id;
+	free(groups);
+	return ret;
 }
 
 static int from_sysfs(struct cli *cli, char **args, size_t n,
@@ -162,17 +172,20 @@ static int from_sysfs(struct cli *cli, char **args, size_t n,
 	struct hg_topology topo = { 0 };
 	struct hg_err err = { 0 };
 	unsigned int *ids;
+	size_t n_ids = 0;
 	int ret;
 
 	if (hg_sysfs_read_topology(&cli->ctx, &topo, &err))
 		return cli_fail(&err);
 	ids = calloc(n ? n : 1, sizeof(*ids));
-	ret = ids ? parse_ids(&topo, args, n, ids) : cli_failf("out of memory");
+	ret = ids ? parse_ids(cli, &topo, args, n, ids, &n_ids) :
+		    cli_failf("out of memory");
 	if (!ret) {
-		if (hg_qemu_input_from_sysfs(&cli->ctx, &topo, ids, n, &in, &err))
+		if (hg_qemu_input_from_sysfs(&cli->ctx, &topo, ids, n_ids,
+					     &in, &err))
 			ret = cli_fail(&err);
 		else
-			ret = emit(cli, &in, machine);
+			ret = emit(&in, machine);
 	}
 	hg_qemu_input_free(&in);
 	free(ids);
@@ -190,7 +203,7 @@ static int from_vfio(struct cli *cli, char **args, size_t n,
 	int ret;
 
 	if (hg_geom_query(&cli->ctx, args, n, backends, &q, &err))
-		return cli_fail(&err);
+		return args_query_fail(&err, n);
 	if (hg_qemu_input_from_query(&q, &in, &err)) {
 		ret = cli_fail(&err);
 		/* say why each group gave nothing */
@@ -209,7 +222,7 @@ static int from_vfio(struct cli *cli, char **args, size_t n,
 					g->group->id, g->iommufd_err.msg);
 		}
 	} else {
-		ret = emit(cli, &in, machine);
+		ret = emit(&in, machine);
 	}
 	hg_qemu_input_free(&in);
 	hg_geom_query_free(&q);
@@ -227,7 +240,7 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 	enum hg_machine machine = HG_MACHINE_Q35;
 	unsigned int backends = HG_BACKEND_ALL;
 	struct hg_err err = { 0 };
-	bool sysfs = false;
+	bool sysfs = false, has_backend = false;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "m:s:b:" CLI_COMMON_SHORT, opts,
@@ -252,12 +265,15 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 		case 'b':
 			if (hg_backend_parse(optarg, &backends, &err))
 				return cli_fail(&err);
+			has_backend = true;
 			continue;
 		}
 		c = cli_option(cli, c, "qemu ", usage);
 		if (c != CLI_NEXT)
 			return c;
 	}
+	if (sysfs && has_backend)
+		return cli_failf("qemu: --backend chooses whom VFIO asks, and --source sysfs asks no VFIO backend: drop one of them");
 	if (sysfs)
 		return from_sysfs(cli, argv + optind, (size_t)(argc - optind),
 				  machine);

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hostgeom ranges: the IOVA ranges VFIO type1 and iommufd can map. */
+#include <inttypes.h>
 #include <stdio.h>
 
 #include <linux/iommufd.h>
 
 #include <hostgeom/query.h>
 
+#include "args.h"
 #include "cli.h"
+#include "geom_print.h"
+#include "printers.h"
 
 static void usage(void)
 {
@@ -27,118 +31,159 @@ static void usage(void)
 	       "Exit status: 0 ranges printed, 2 nothing could be queried.\n");
 }
 
-static void print_ranges(const struct hg_ranges *set)
+/* "KEY": "0x...", "KEY_human": "4K 2M 1G"; text per the formats. */
+static void print_pgsizes(const char *key, const char *hex_fmt,
+			  const char *human_fmt, uint64_t bitmap)
 {
-	size_t i;
+	char human[128], name[64];
 
-	if (!set->n)
-		printf("\t\tnone\n");
-	for (i = 0; i < set->n; i++)
-		printf("\t\t0x%016llx-0x%016llx\n",
-		       (unsigned long long)set->v[i].start,
-		       (unsigned long long)set->v[i].last);
+	hg_pgsizes_human(bitmap, human, sizeof(human));
+	snprintf(name, sizeof(name), "%s_human", key);
+	print_hex(PRINT_ANY, key, hex_fmt, bitmap);
+	print_string(PRINT_ANY, name, human_fmt, human);
 }
 
-static void print_not_ok(const char *name, enum hg_status status,
+/* Opens the backend's object; false when it has nothing more to say. */
+static bool open_backend(const char *name, enum hg_status status,
 			 const struct hg_err *err)
 {
-	if (status != HG_STATUS_NOT_ASKED)
-		printf("\t%s %s: %s\n", name, hg_status_name(status), err->msg);
+	open_json_object(name);
+	print_status(status, err->msg);
+	if (status == HG_STATUS_OK)
+		return true;
+	if (status != HG_STATUS_NOT_ASKED) {
+		print_text("\t%s %s: ", name, hg_status_name(status));
+		print_string(PRINT_TEXT, NULL, "%s\n", err->msg);
+	}
+	close_json_object();
+	return false;
+}
+
+static void print_migration(const struct hg_type1_info *t)
+{
+	if (!t->have_migration) {
+		print_null(PRINT_ANY, "migration", " migration %s", "no");
+		return;
+	}
+	open_json_object("migration");
+	print_u64(PRINT_JSON, "flags", NULL, t->mig_flags);
+	print_hex(PRINT_ANY, "pgsizes", " migration pgsizes 0x%" PRIx64,
+		  t->mig_pgsize_bitmap);
+	print_hex(PRINT_ANY, "max_dirty_bitmap_size", " max-bitmap 0x%" PRIx64,
+		  t->mig_max_dirty_bitmap_size);
+	close_json_object();
 }
 
 static void print_type1(const struct hg_group_geom *g)
 {
 	const struct hg_type1_info *t = &g->type1;
-	char human[128];
 
-	if (g->type1_status != HG_STATUS_OK)
-		return print_not_ok("type1", g->type1_status, &g->type1_err);
-	hg_pgsizes_human(t->pgsizes, human, sizeof(human));
-	printf("\ttype1 pgsizes 0x%llx (%s)", (unsigned long long)t->pgsizes,
-	       human);
-	if (t->have_iova_ranges)
-		printf(" aw-bits %u", hg_aw_bits_of(&t->iova));
+	if (!open_backend("type1", g->type1_status, &g->type1_err))
+		return;
+	print_pgsizes("pgsizes", "\ttype1 pgsizes 0x%" PRIx64, " (%s)",
+		      t->pgsizes);
+	print_hex(PRINT_JSON, "min_pgsize", NULL, hg_min_pgsize(t->pgsizes));
+	if (t->have_iova_ranges) {
+		print_uint(PRINT_ANY, "aw_bits", " aw-bits %u",
+			   hg_aw_bits_of(&t->iova));
+		print_range_list(PRINT_JSON, "ranges", &t->iova);
+	} else {
+		print_null(PRINT_JSON, "aw_bits", NULL, NULL);
+		print_null(PRINT_JSON, "ranges", NULL, NULL);
+	}
 	if (t->have_dma_avail)
-		printf(" dma-avail %u", t->dma_avail);
-	if (t->have_migration)
-		printf(" migration pgsizes 0x%llx max-bitmap 0x%llx",
-		       (unsigned long long)t->mig_pgsize_bitmap,
-		       (unsigned long long)t->mig_max_dirty_bitmap_size);
+		print_uint(PRINT_ANY, "dma_avail", " dma-avail %u",
+			   t->dma_avail);
 	else
-		printf(" migration no");
-	putchar('\n');
+		print_null(PRINT_JSON, "dma_avail", NULL, NULL);
+	print_migration(t);
+	print_text("\n");
+	/* in text the ranges follow the line, in JSON they come before */
 	if (t->have_iova_ranges)
-		print_ranges(&t->iova);
+		print_range_list(PRINT_TEXT, NULL, &t->iova);
 	else
-		printf("\t\tno IOVA range capability (kernel before 5.4)\n");
-}
-
-static const char *yes_no(bool b)
-{
-	return b ? "yes" : "no";
+		print_text("\t\tno IOVA range capability (kernel before 5.4)\n");
+	close_json_object();
 }
 
 static void print_vtd(const struct hg_vtd_caps *v)
 {
-	char human[128];
+	open_json_object("vtd");
+	print_hex(PRINT_ANY, "cap_reg", "\tvt-d cap 0x%" PRIx64, v->cap_reg);
+	print_hex(PRINT_ANY, "ecap_reg", " ecap 0x%" PRIx64, v->ecap_reg);
+	print_uint(PRINT_ANY, "mgaw", " mgaw %u", v->mgaw);
+	print_hex(PRINT_ANY, "sagaw", " sagaw 0x%" PRIx64, v->sagaw);
+	print_uint(PRINT_ANY, "max_sagaw_bits", " (max %u)",
+		   v->max_sagaw_bits);
+	print_pgsizes("sl_pgsizes", NULL, " sl-pgsizes %s", v->sl_pgsizes);
+	print_uint(PRINT_ANY, "domain_id_bits", " domains 2^%u", v->nd);
+	print_bool(PRINT_ANY, "caching_mode", " cm %s", v->caching_mode);
+	print_bool(PRINT_ANY, "interrupt_remapping", " ir %s",
+		   v->interrupt_remapping);
+	print_bool(PRINT_ANY, "pass_through", " pt %s", v->pass_through);
+	print_bool(PRINT_ANY, "nested", " nested %s", v->nested);
+	print_bool(PRINT_ANY, "pasid", " pasid %s\n", v->pasid);
+	close_json_object();
+}
 
-	hg_pgsizes_human(v->sl_pgsizes, human, sizeof(human));
-	printf("\tvt-d cap 0x%llx ecap 0x%llx mgaw %u sagaw 0x%x (max %u) sl-pgsizes %s domains 2^%u cm %s ir %s pt %s nested %s pasid %s\n",
-	       (unsigned long long)v->cap_reg,
-	       (unsigned long long)v->ecap_reg, v->mgaw, v->sagaw,
-	       v->max_sagaw_bits, human, v->nd, yes_no(v->caching_mode),
-	       yes_no(v->interrupt_remapping), yes_no(v->pass_through),
-	       yes_no(v->nested), yes_no(v->pasid));
+/* The IOMMU's own report; in text only what VT-d says. */
+static void print_hw_info(const struct hg_iommufd_info *f)
+{
+	bool is_vtd = f->hw_type == IOMMU_HW_INFO_TYPE_INTEL_VTD;
+
+	if (!f->have_hw_info) {
+		print_null(PRINT_JSON, "hw_info", NULL, NULL);
+		return;
+	}
+	open_json_object("hw_info");
+	print_string(PRINT_JSON, "type", NULL, is_vtd ? "intel-vtd" :
+		     f->hw_type == IOMMU_HW_INFO_TYPE_NONE ? "none" : "unknown");
+	print_uint(PRINT_JSON, "type_id", NULL, f->hw_type);
+	print_hex(PRINT_JSON, "capabilities", NULL, f->hw_caps);
+	print_uint(PRINT_JSON, "max_pasid_log2", NULL, f->max_pasid_log2);
+	if (is_vtd)
+		print_vtd(&f->vtd);
+	else
+		print_null(PRINT_JSON, "vtd", NULL, NULL);
+	close_json_object();
 }
 
 static void print_iommufd(const struct hg_group_geom *g)
 {
 	const struct hg_iommufd_info *f = &g->iommufd;
 
-	if (g->iommufd_status != HG_STATUS_OK)
-		return print_not_ok("iommufd", g->iommufd_status,
-				    &g->iommufd_err);
-	printf("\tiommufd alignment 0x%llx aw-bits %u\n",
-	       (unsigned long long)f->iova_alignment, hg_aw_bits_of(&f->iova));
-	print_ranges(&f->iova);
-	if (f->have_hw_info && f->hw_type == IOMMU_HW_INFO_TYPE_INTEL_VTD)
-		print_vtd(&f->vtd);
+	if (!open_backend("iommufd", g->iommufd_status, &g->iommufd_err))
+		return;
+	print_hex(PRINT_ANY, "iova_alignment", "\tiommufd alignment 0x%" PRIx64,
+		  f->iova_alignment);
+	print_uint(PRINT_ANY, "aw_bits", " aw-bits %u\n",
+		   hg_aw_bits_of(&f->iova));
+	print_range_list(PRINT_ANY, "ranges", &f->iova);
+	print_hw_info(f);
+	close_json_object();
 }
 
-static void print_members(const struct hg_group *group)
+void ranges_print_group(const struct hg_group_geom *g)
+{
+	open_json_object(NULL);
+	print_uint(PRINT_ANY, "group", "group %u members", g->group->id);
+	print_members(PRINT_ANY, g->group);
+	print_text("\n");
+	print_type1(g);
+	print_iommufd(g);
+	close_json_object();
+}
+
+void ranges_print(const struct hg_geom_query *q)
 {
 	size_t i;
 
-	for (i = 0; i < group->n_members; i++)
-		printf("%s%s", i ? "," : " ", group->members[i].name);
-}
-
-static void print_text(const struct hg_geom_query *q)
-{
-	size_t i;
-
-	for (i = 0; i < q->n_groups; i++) {
-		printf("group %u members", q->groups[i].group->id);
-		print_members(q->groups[i].group);
-		putchar('\n');
-		print_type1(&q->groups[i]);
-		print_iommufd(&q->groups[i]);
-	}
-	for (i = 0; i < q->n_skipped; i++)
-		printf("skipped group %u: %s\n", q->skipped[i].id,
-		       q->skipped[i].reason);
-}
-
-static int print_json(const struct cli *cli, const struct hg_geom_query *q)
-{
-	json_object *env = cli_envelope("ranges");
-
-	if (!env || hg_json_geom_query(env, q)) {
-		json_object_put(env);
-		return cli_failf("out of memory building the JSON output");
-	}
-	cli_print_json(cli, env);
-	return EXIT_OK;
+	cli_envelope("ranges");
+	open_json_array("groups");
+	for (i = 0; i < q->n_groups; i++)
+		ranges_print_group(&q->groups[i]);
+	close_json_array();
+	print_skipped(q);
 }
 
 int cmd_ranges(struct cli *cli, int argc, char **argv)
@@ -165,12 +210,9 @@ int cmd_ranges(struct cli *cli, int argc, char **argv)
 	}
 	if (hg_geom_query(&cli->ctx, argv + optind, argc - optind, backends,
 			  &q, &err))
-		return cli_fail(&err);
+		return args_query_fail(&err, argc - optind);
 	ret = EXIT_OK;
-	if (cli->json)
-		ret = print_json(cli, &q);
-	else
-		print_text(&q);
+	ranges_print(&q);
 	if (!ret && !q.n_groups)
 		ret = cli_failf("no group has a member bound to vfio-pci with every other member free of kernel drivers; bind one (e.g. driverctl set-override 0000:01:00.0 vfio-pci)");
 	else if (!ret && !hg_geom_answered(&q))

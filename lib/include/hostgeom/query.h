@@ -11,8 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <json-c/json.h>
-
 #include <hostgeom/ctx.h>
 #include <hostgeom/err.h>
 #include <hostgeom/geometry.h>
@@ -53,7 +51,7 @@ struct hg_group_geom {
 
 struct hg_group_skip {
 	unsigned int id;
-	char reason[256];
+	char *reason;		/* whole, however many members it names */
 };
 
 struct hg_geom_query {
@@ -137,19 +135,5 @@ void hg_group_check_free(struct hg_group_check *check);
 /* At least two sources existed, so something was compared. */
 bool hg_group_checked(const struct hg_group_check *check);
 bool hg_group_agrees(const struct hg_group_check *check);
-
-/*
- * JSON forms (schema in Documentation/hostgeom.rst): one group's backend
- * answers {"group","members","type1","iommufd"}, the skipped groups
- * [{"group","reason"}], one group's check {"group","members","checked",
- * "agree","aw_bits","aw_source","sources","comparisons",
- * "iommufd_unattached"}. NULL when out of memory.
- */
-json_object *hg_json_geom_group(const struct hg_group_geom *geom);
-json_object *hg_json_geom_skipped(const struct hg_geom_query *query);
-/* Adds "groups" (every hg_json_geom_group) and "skipped" to @obj. */
-int hg_json_geom_query(json_object *obj, const struct hg_geom_query *query);
-json_object *hg_json_group_check(const struct hg_group_check *check,
-				 const struct hg_group_geom *geom);
 
 #endif

@@ -67,6 +67,12 @@ int hg_vfio_open_error(const char *path, int code, struct hg_err *err);
  */
 bool hg_group_vfio_ready(const struct hg_group *group, char *why,
 			 size_t len);
+/*
+ * The same, sized: writes @why as snprintf would and returns the length
+ * the whole reason needs (every member in the way), 0 when VFIO would
+ * accept the group.
+ */
+size_t hg_group_vfio_why(const struct hg_group *group, char *why, size_t len);
 
 /* The vfio-bound members of @group (the devices iommufd attaches). */
 size_t hg_group_vfio_members(const struct hg_group *group,
