@@ -115,6 +115,18 @@ static void aperture_conflict(const struct hg_pf_guest *g,
 	add_conflict(rep, HG_PF_HAZARD, ri, di, out, why);
 }
 
+static const char *consequence(enum hg_pf_kind kind)
+{
+	switch (kind) {
+	case HG_PF_HOTPLUG:
+		return "memory hot-added there cannot be mapped (the hot-add fails)";
+	case HG_PF_BARS64:
+		return "QEMU cannot map these BARs, so peer-to-peer DMA to them fails";
+	default:
+		return "QEMU's DMA map of guest RAM fails and the guest does not start";
+	}
+}
+
 static void region_conflict(const struct hg_pf_guest *g,
 			    struct hg_pf_report *rep, size_t ri, size_t di,
 			    const struct hg_pf_host *h)
@@ -138,10 +150,11 @@ static void region_conflict(const struct hg_pf_guest *g,
 	if (r->kind == HG_PF_BARS64)
 		sev = HG_PF_DEGRADING;
 	snprintf(why, sizeof(why),
-		 "%s 0x%llx-0x%llx reaches 0x%llx, beyond what the host IOMMU of %s maps (%u bits)",
+		 "%s 0x%llx-0x%llx reaches 0x%llx, beyond what the host IOMMU of %s maps (%u bits): %s",
 		 r->name, (unsigned long long)r->range.start,
 		 (unsigned long long)r->range.last,
-		 (unsigned long long)out.start, h->device, h->aw_bits);
+		 (unsigned long long)out.start, h->device, h->aw_bits,
+		 consequence(r->kind));
 	add_conflict(rep, sev, ri, di, &out, why);
 }
 

@@ -4,15 +4,16 @@
  * every guest address VFIO will map fit each device's host IOMMU?
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <hostgeom/json.h>
 #include <hostgeom/preflight.h>
 #include <hostgeom/sysfs.h>
 
 #include "cli.h"
+#include "geom_print.h"
 
 static void usage(void)
 {
@@ -330,91 +331,221 @@ static int hosts_for(struct cli *cli, const struct plain *p,
 	return 0;
 }
 
-static void print_range(const char *label, uint64_t start, uint64_t last)
+static const char *machine_name(enum hg_pf_machine m)
 {
-	printf("  %-16s 0x%016llx-0x%016llx\n", label,
-	       (unsigned long long)start, (unsigned long long)last);
+	return m == HG_PF_PC ? "pc" : m == HG_PF_Q35 ? "q35" : "unknown";
 }
 
-static void print_fix(const char *what, const struct hg_pf_fix *f)
+static const char *viommu_name(enum hg_pf_viommu v)
 {
-	if (!f->qemu[0])
-		return;
-	printf("    %s (QEMU): %s\n", what, f->qemu);
-	if (f->libvirt[0])
-		printf("    %s (libvirt): %s\n", what, f->libvirt);
-	if (f->cloud_hypervisor[0])
-		printf("    %s (cloud-hypervisor): %s\n", what,
-		       f->cloud_hypervisor);
+	return v == HG_PF_VIOMMU_INTEL	? "intel"
+	       : v == HG_PF_VIOMMU_VIRTIO ? "virtio"
+					  : "none";
+}
+
+static void print_guest(const struct hg_pf_guest *g)
+{
+	open_json_object("guest");
+	print_string(PRINT_ANY, "machine", "guest: %s", machine_name(g->machine));
+	print_string(PRINT_ANY, "machine_type", " (%s)", g->machine_name);
+	print_string(PRINT_ANY, "firmware", ", %s",
+		     g->firmware == HG_PF_OVMF ? "ovmf" : "seabios");
+	print_hex(PRINT_ANY, "ram", ", RAM 0x%" PRIx64, g->ram);
+	if (g->maxmem)
+		print_hex(PRINT_ANY, "maxmem", ", maxmem 0x%" PRIx64, g->maxmem);
+	else
+		print_null(PRINT_JSON, "maxmem", NULL, NULL);
+	print_uint(PRINT_JSON, "slots", NULL, g->slots);
+	print_string(PRINT_ANY, "cpu", ", CPU %s", g->cpu_model);
+	print_string(PRINT_ANY, "vendor", " (%s",
+		     hg_pf_cpu_vendor(g) == HG_PF_VENDOR_AMD ? "amd" : "intel");
+	print_uint(PRINT_ANY, "phys_bits", ", %u phys-bits)",
+		   hg_pf_cpu_phys_bits(g));
+	print_string(PRINT_ANY, "viommu", ", vIOMMU %s\n",
+		     viommu_name(g->viommu));
+	close_json_object();
+}
+
+static void print_range(const char *key, const char *label, uint64_t start,
+			uint64_t last)
+{
+	open_json_object(key);
+	print_text("  %-16s", label);
+	print_hex(PRINT_ANY, "start", " 0x%016" PRIx64, start);
+	print_hex(PRINT_ANY, "end", "-0x%016" PRIx64 "\n", last);
+	close_json_object();
 }
 
 static void print_layout(const struct hg_pf_layout *l)
 {
 	size_t i;
 
-	printf("guest ranges VFIO maps (phys-bits %u):\n", l->phys_bits);
-	for (i = 0; i < l->n_regions; i++)
-		print_range(l->regions[i].name, l->regions[i].range.start,
-			    l->regions[i].range.last);
-	if (!l->bars_high)
-		printf("  %-16s below 4 GiB (the firmware keeps them there)\n",
-		       "bars64");
-	print_range("qemu pci-hole64", l->hole64_start, l->hole64_end - 1);
-	if (l->refused[0])
-		printf("  %s\n", l->refused);
-}
+	open_json_object("layout");
+	print_uint(PRINT_ANY, "phys_bits",
+		   "guest ranges VFIO maps (phys-bits %u):\n", l->phys_bits);
+	print_hex(PRINT_JSON, "below_4g", NULL, l->below_4g);
+	print_hex(PRINT_JSON, "above_4g", NULL, l->above_4g);
+	print_hex(PRINT_JSON, "above_4g_start", NULL, l->above_4g_start);
+	open_json_array("regions");
+	for (i = 0; i < l->n_regions; i++) {
+		const struct hg_pf_region *r = &l->regions[i];
 
-static void print_hosts(const struct hg_pf_host *hosts, size_t n)
-{
-	size_t i;
-
-	printf("host IOMMU:\n");
-	for (i = 0; i < n; i++) {
-		const struct hg_pf_host *h = &hosts[i];
-
-		printf("  %-16s %u bits (%s", h->device, h->aw_bits, h->source);
-		if (h->have_group)
-			printf(", group %u%s", h->group,
-			       h->group_shared ? " shared" : "");
-		printf("), usable up to 0x%llx\n",
-		       h->usable.n ? (unsigned long long)
-				     h->usable.v[h->usable.n - 1].last : 0ULL);
+		open_json_object(NULL);
+		print_string(PRINT_JSON, "kind", NULL, hg_pf_kind_name(r->kind));
+		print_string(PRINT_JSON, "name", NULL, r->name);
+		print_range("range", r->name, r->range.start, r->range.last);
+		close_json_object();
 	}
-}
-
-static void print_conflicts(const struct hg_pf_report *rep)
-{
-	size_t i;
-
-	for (i = 0; i < rep->n_conflicts; i++) {
-		const struct hg_pf_conflict *c = &rep->conflicts[i];
-
-		printf("%s: %s\n", hg_pf_severity_name(c->severity), c->why);
-		print_fix(c->alt.qemu[0] ? "work-around 1" : "fix", &c->fix);
-		print_fix("work-around 2", &c->alt);
-	}
-}
-
-static void print_text(const struct hg_pf_guest *g,
-		       const struct hg_pf_host *hosts, size_t n_hosts,
-		       const struct hg_pf_report *rep)
-{
-	size_t i;
-
-	if (rep) {
-		print_layout(&rep->layout);
-		print_hosts(hosts, n_hosts);
-		print_conflicts(rep);
-	}
-	if (g->n_notes)
-		printf("assumed:\n");
-	for (i = 0; i < g->n_notes; i++)
-		printf("  - %s\n", g->notes[i]);
-	if (!rep)
-		printf("could not decide: %s\n", g->undecided);
+	close_json_array();
+	if (l->devmem_size)
+		print_range("device_memory", "device memory", l->devmem_base,
+			    l->devmem_base + l->devmem_size - 1);
 	else
-		printf("%s\n", rep->fits ? "fits: every range maps"
-					 : "does not fit");
+		print_null(PRINT_JSON, "device_memory", NULL, NULL);
+	if (l->bars_high)
+		print_range("bars64", "bars64 window", l->bars_base,
+			    l->bars_base + l->bars_size - 1);
+	else
+		print_null(PRINT_ANY, "bars64",
+			   "  bars64           below 4 GiB (%s)\n",
+			   "the firmware keeps them there");
+	print_range("pci_hole64", "qemu pci-hole64", l->hole64_start,
+		    l->hole64_end - 1);
+	if (l->aperture_bits)
+		print_uint(PRINT_JSON, "aperture_bits", NULL, l->aperture_bits);
+	else
+		print_null(PRINT_JSON, "aperture_bits", NULL, NULL);
+	if (l->refused[0])
+		print_string(PRINT_ANY, "refused", "  %s\n", l->refused);
+	else
+		print_null(PRINT_JSON, "refused", NULL, NULL);
+	close_json_object();
+}
+
+static void print_host(const struct hg_pf_host *h)
+{
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "device", "  %-16s", h->device);
+	print_uint(PRINT_ANY, "aw_bits", " %u bits", h->aw_bits);
+	print_string(PRINT_ANY, "source", " (%s)", h->source);
+	if (h->have_group)
+		print_uint(PRINT_ANY, "group", " group %u", h->group);
+	else
+		print_null(PRINT_JSON, "group", NULL, NULL);
+	print_bool(PRINT_JSON, "group_shared", NULL, h->group_shared);
+	if (h->group_shared)
+		print_text(" (shared)");
+	print_text("\n");
+	print_range_list(PRINT_JSON, "usable", &h->usable);
+	close_json_object();
+}
+
+static void print_fix(const char *key, const char *what,
+		      const struct hg_pf_fix *f)
+{
+	if (!f->qemu[0]) {
+		print_null(PRINT_JSON, key, NULL, NULL);
+		return;
+	}
+	open_json_object(key);
+	print_text("    %s", what);
+	print_string(PRINT_ANY, "qemu", " (QEMU): %s\n", f->qemu);
+	if (f->libvirt[0]) {
+		print_text("    %s", what);
+		print_string(PRINT_ANY, "libvirt", " (libvirt): %s\n",
+			     f->libvirt);
+	} else {
+		print_null(PRINT_JSON, "libvirt", NULL, NULL);
+	}
+	if (f->cloud_hypervisor[0]) {
+		print_text("    %s", what);
+		print_string(PRINT_ANY, "cloud_hypervisor",
+			     " (cloud-hypervisor): %s\n", f->cloud_hypervisor);
+	} else {
+		print_null(PRINT_JSON, "cloud_hypervisor", NULL, NULL);
+	}
+	close_json_object();
+}
+
+static void print_conflict(const struct hg_pf_report *rep,
+			   const struct hg_pf_host *hosts,
+			   const struct hg_pf_conflict *c)
+{
+	const struct hg_pf_region *r = &rep->layout.regions[c->region];
+
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "severity", "%s",
+		     hg_pf_severity_name(c->severity));
+	print_string(PRINT_JSON, "region", NULL, r->name);
+	print_string(PRINT_JSON, "kind", NULL, hg_pf_kind_name(r->kind));
+	print_string(PRINT_JSON, "device", NULL, hosts[c->device].device);
+	print_uint(PRINT_JSON, "host_aw_bits", NULL, hosts[c->device].aw_bits);
+	open_json_object("range");
+	print_hex(PRINT_JSON, "start", NULL, r->range.start);
+	print_hex(PRINT_JSON, "end", NULL, r->range.last);
+	close_json_object();
+	open_json_object("outside");
+	print_hex(PRINT_JSON, "start", NULL, c->outside.start);
+	print_hex(PRINT_JSON, "end", NULL, c->outside.last);
+	close_json_object();
+	print_string(PRINT_ANY, "why", ": %s\n", c->why);
+	print_fix("fix", c->alt.qemu[0] ? "work-around 1" : "fix", &c->fix);
+	print_fix("alternative", "work-around 2", &c->alt);
+	close_json_object();
+}
+
+static void print_notes(const struct hg_pf_guest *g)
+{
+	size_t i;
+
+	if (g->n_notes)
+		print_text("assumed:\n");
+	open_json_array("notes");
+	for (i = 0; i < g->n_notes; i++)
+		print_string(PRINT_ANY, NULL, "  - %s\n", g->notes[i]);
+	close_json_array();
+}
+
+static void print_verdict(const struct hg_pf_guest *g,
+			  const struct hg_pf_report *rep)
+{
+	if (!rep) {
+		print_string(PRINT_JSON, "verdict", NULL, "undecided");
+		print_string(PRINT_ANY, "undecided", "could not decide: %s\n",
+			     g->undecided);
+		return;
+	}
+	print_null(PRINT_JSON, "undecided", NULL, NULL);
+	print_string(PRINT_JSON, "verdict", NULL,
+		     rep->fits ? "fits" : "conflict");
+	print_text("%s\n", rep->fits ? "fits: every range maps"
+				     : "does not fit");
+}
+
+/* The whole result, one walk for text and JSON. */
+static void print_result(const struct hg_pf_guest *g,
+			 const struct hg_pf_host *hosts, size_t n_hosts,
+			 const struct hg_pf_report *rep)
+{
+	size_t i;
+
+	cli_envelope("preflight");
+	print_guest(g);
+	if (rep)
+		print_layout(&rep->layout);
+	else
+		print_null(PRINT_JSON, "layout", NULL, NULL);
+	if (n_hosts)
+		print_text("host IOMMU:\n");
+	open_json_array("devices");
+	for (i = 0; i < n_hosts; i++)
+		print_host(&hosts[i]);
+	close_json_array();
+	open_json_array("conflicts");
+	for (i = 0; rep && i < rep->n_conflicts; i++)
+		print_conflict(rep, hosts, &rep->conflicts[i]);
+	close_json_array();
+	print_notes(g);
 }
 
 static bool probe_agrees(const struct hg_pf_layout *l,
@@ -431,59 +562,28 @@ static bool probe_agrees(const struct hg_pf_layout *l,
 
 static void print_probe(const struct hg_pf_probe *p, bool agrees)
 {
-	if (p->refused[0])
-		printf("QEMU itself: %s\n", p->refused);
-	else
-		printf("QEMU itself: below-4g 0x%llx above-4g 0x%llx device-memory 0x%llx+0x%llx pci-hole64 0x%llx-0x%llx\n",
-		       (unsigned long long)p->below_4g,
-		       (unsigned long long)p->above_4g,
-		       (unsigned long long)p->devmem_base,
-		       (unsigned long long)p->devmem_size,
-		       (unsigned long long)p->hole64_start,
-		       (unsigned long long)p->hole64_end);
-	printf("QEMU and the model %s\n", agrees ? "agree" : "DISAGREE");
-}
-
-static json_object *probe_json(const struct hg_pf_probe *p, bool agrees)
-{
-	json_object *o = json_object_new_object();
-
-	if (!o)
-		return NULL;
-	json_object_object_add(o, "agrees", json_object_new_boolean(agrees));
-	json_object_object_add(o, "below_4g", hg_json_hex(p->below_4g));
-	json_object_object_add(o, "above_4g", hg_json_hex(p->above_4g));
-	json_object_object_add(o, "device_memory_base",
-			       hg_json_hex(p->devmem_base));
-	json_object_object_add(o, "device_memory_size",
-			       hg_json_hex(p->devmem_size));
-	json_object_object_add(o, "pci_hole64",
-			       hg_json_range(p->hole64_start, p->hole64_end - 1));
-	json_object_object_add(o, "refused", p->refused[0] ?
-			       json_object_new_string(p->refused) : NULL);
-	return o;
-}
-
-static int print_json(struct cli *cli, const struct hg_pf_guest *g,
-		      const struct hg_pf_host *hosts, size_t n_hosts,
-		      const struct hg_pf_report *rep, json_object *probe)
-{
-	json_object *env = cli_envelope("preflight");
-	json_object *body = hg_json_preflight(g, hosts, n_hosts, rep);
-
-	if (!env || !body) {
-		json_object_put(env);
-		json_object_put(body);
-		json_object_put(probe);
-		return cli_failf("out of memory building the JSON output");
+	open_json_object("probe");
+	if (p->refused[0]) {
+		print_string(PRINT_ANY, "refused", "QEMU itself: %s\n",
+			     p->refused);
+	} else {
+		print_null(PRINT_JSON, "refused", NULL, NULL);
+		print_hex(PRINT_ANY, "below_4g", "QEMU itself: below-4g 0x%" PRIx64,
+			  p->below_4g);
+		print_hex(PRINT_ANY, "above_4g", " above-4g 0x%" PRIx64,
+			  p->above_4g);
+		print_hex(PRINT_ANY, "device_memory_base",
+			  " device-memory 0x%" PRIx64, p->devmem_base);
+		print_hex(PRINT_ANY, "device_memory_size", "+0x%" PRIx64,
+			  p->devmem_size);
+		print_hex(PRINT_ANY, "pci_hole64_start",
+			  " pci-hole64 0x%" PRIx64, p->hole64_start);
+		print_hex(PRINT_ANY, "pci_hole64_end", "-0x%" PRIx64 "\n",
+			  p->hole64_end - 1);
 	}
-	json_object_object_foreach(body, key, val)
-		json_object_object_add(env, key, json_object_get(val));
-	json_object_put(body);
-	if (probe)
-		json_object_object_add(env, "probe", probe);
-	cli_print_json(cli, env);
-	return 0;
+	print_bool(PRINT_JSON, "agrees", NULL, agrees);
+	print_text("QEMU and the model %s\n", agrees ? "agree" : "DISAGREE");
+	close_json_object();
 }
 
 static int parse_opts(struct cli *cli, int argc, char **argv,
@@ -540,8 +640,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 }
 
 static int run_probe(const struct plain *p, const struct hg_pf_guest *g,
-		     const struct hg_pf_report *rep, struct cli *cli,
-		     json_object **json, bool *agrees)
+		     const struct hg_pf_report *rep, bool *agrees)
 {
 	struct hg_pf_probe probe;
 	struct hg_err err = { 0 };
@@ -549,10 +648,7 @@ static int run_probe(const struct plain *p, const struct hg_pf_guest *g,
 	if (hg_pf_probe_qemu(g, p->qemu, &probe, &err))
 		return cli_fail(&err);
 	*agrees = probe_agrees(&rep->layout, &probe);
-	if (cli->json)
-		*json = probe_json(&probe, *agrees);
-	else
-		print_probe(&probe, *agrees);
+	print_probe(&probe, *agrees);
 	return 0;
 }
 
@@ -570,7 +666,6 @@ int cmd_preflight(struct cli *cli, int argc, char **argv)
 	struct hg_pf_host hosts[HG_PF_DEVICES_MAX];
 	struct plain p = { 0 };
 	struct hg_err err = { 0 };
-	json_object *probe = NULL;
 	bool agrees = true;
 	size_t n = 0, i;
 	int ret;
@@ -583,13 +678,12 @@ int cmd_preflight(struct cli *cli, int argc, char **argv)
 		ret = hosts_for(cli, &p, &g, hosts, &n);
 	if (!ret && !g.undecided[0] && hg_pf_check(&g, hosts, n, &rep, &err))
 		hg_pf_undecided(&g, "%s", err.msg);
+	if (!ret)
+		print_result(&g, hosts, n, g.undecided[0] ? NULL : &rep);
 	if (!ret && !g.undecided[0] && p.probe)
-		ret = run_probe(&p, &g, &rep, cli, &probe, &agrees);
-	if (!ret && cli->json)
-		ret = print_json(cli, &g, hosts, n, g.undecided[0] ? NULL : &rep,
-				 probe);
-	else if (!ret)
-		print_text(&g, hosts, n, g.undecided[0] ? NULL : &rep);
+		ret = run_probe(&p, &g, &rep, &agrees);
+	if (!ret)
+		print_verdict(&g, g.undecided[0] ? NULL : &rep);
 	for (i = 0; i < n; i++)
 		hg_pf_host_free(&hosts[i]);
 	if (ret)

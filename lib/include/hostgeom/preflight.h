@@ -18,8 +18,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <json-c/json.h>
-
 #include <hostgeom/err.h>
 #include <hostgeom/range.h>
 
@@ -265,16 +263,6 @@ struct hg_pf_report {
  */
 int hg_pf_check(const struct hg_pf_guest *g, const struct hg_pf_host *hosts,
 		size_t n_hosts, struct hg_pf_report *out, struct hg_err *err);
-
-/*
- * {"verdict": "fits"|"conflict"|"undecided", "undecided": str|null,
- * "guest": {...}, "layout": {...}|null, "devices": [...],
- * "conflicts": [...], "notes": [str...]}: the schema is in hostgeom(1).
- * @rep NULL: undecided. NULL when out of memory.
- */
-json_object *hg_json_preflight(const struct hg_pf_guest *g,
-			       const struct hg_pf_host *hosts, size_t n_hosts,
-			       const struct hg_pf_report *rep);
 
 /* What QEMU itself reports for @g (started paused, read over QMP). */
 struct hg_pf_probe {
