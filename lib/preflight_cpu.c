@@ -4,7 +4,8 @@
  * them (target/i386/cpu.c): host-phys-bits takes the host CPU's width
  * (and host-phys-bits-limit caps it); otherwise phys-bits, by default 40
  * for every model. "host" (and "max" under KVM) default to host-phys-bits.
- * The vendor matters for the AMD HyperTransport hole below 1 TiB.
+ * The vendor matters for the AMD HyperTransport hole below 1 TiB; under
+ * KVM every model takes the host's vendor, under TCG the model's own.
  */
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +43,8 @@ enum hg_pf_vendor hg_pf_cpu_vendor(const struct hg_pf_guest *g)
 {
 	if (g->vendor_set)
 		return g->vendor;
-	if (follows_host(g))
+	/* under KVM every model gets the host's vendor */
+	if (follows_host(g) || g->kvm)
 		return g->host_vendor_set ? g->host_vendor : HG_PF_VENDOR_INTEL;
 	if (!strcmp(g->cpu_model, "max") && !g->kvm)
 		return HG_PF_VENDOR_AMD;	/* TCG's max is AMD-flavoured */
@@ -67,10 +69,11 @@ void hg_pf_cpu_notes(struct hg_pf_guest *g)
 {
 	bool host = hg_pf_cpu_host_phys_bits(g);
 
-	if (follows_host(g) && !g->vendor_set && !g->host_vendor_set)
+	if ((follows_host(g) || g->kvm) && !g->vendor_set &&
+	    !g->host_vendor_set)
 		hg_pf_note(g, "CPU '%s': the host CPU's vendor is unknown; assumed Intel (no AMD 1 TiB hole)",
 			   g->cpu_model);
-	else if (!follows_host(g) && !g->vendor_set)
+	else if (!follows_host(g) && !g->kvm && !g->vendor_set)
 		hg_pf_note(g, "CPU '%s': vendor taken as %s from the model name",
 			   g->cpu_model,
 			   hg_pf_cpu_vendor(g) == HG_PF_VENDOR_AMD ? "AMD" : "Intel");
