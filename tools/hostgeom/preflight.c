@@ -366,13 +366,14 @@ static void print_guest(const struct hg_pf_guest *g)
 	close_json_object();
 }
 
-static void print_range(const char *key, const char *label, uint64_t start,
-			uint64_t last)
+static void print_range(enum output_type t, const char *key,
+			const char *label, uint64_t start, uint64_t last)
 {
 	open_json_object(key);
-	print_text("  %-16s", label);
-	print_hex(PRINT_ANY, "start", " 0x%016" PRIx64, start);
-	print_hex(PRINT_ANY, "end", "-0x%016" PRIx64 "\n", last);
+	if (t & PRINT_TEXT)
+		print_text("  %-16s", label);
+	print_hex(t, "start", " 0x%016" PRIx64, start);
+	print_hex(t, "end", "-0x%016" PRIx64 "\n", last);
 	close_json_object();
 }
 
@@ -393,23 +394,23 @@ static void print_layout(const struct hg_pf_layout *l)
 		open_json_object(NULL);
 		print_string(PRINT_JSON, "kind", NULL, hg_pf_kind_name(r->kind));
 		print_string(PRINT_JSON, "name", NULL, r->name);
-		print_range("range", r->name, r->range.start, r->range.last);
+		print_range(PRINT_ANY, "range", r->name, r->range.start, r->range.last);
 		close_json_object();
 	}
 	close_json_array();
 	if (l->devmem_size)
-		print_range("device_memory", "device memory", l->devmem_base,
+		print_range(PRINT_JSON, "device_memory", NULL, l->devmem_base,
 			    l->devmem_base + l->devmem_size - 1);
 	else
 		print_null(PRINT_JSON, "device_memory", NULL, NULL);
 	if (l->bars_high)
-		print_range("bars64", "bars64 window", l->bars_base,
+		print_range(PRINT_JSON, "bars64", NULL, l->bars_base,
 			    l->bars_base + l->bars_size - 1);
 	else
 		print_null(PRINT_ANY, "bars64",
 			   "  bars64           below 4 GiB (%s)\n",
 			   "the firmware keeps them there");
-	print_range("pci_hole64", "qemu pci-hole64", l->hole64_start,
+	print_range(PRINT_ANY, "pci_hole64", "qemu pci-hole64", l->hole64_start,
 		    l->hole64_end - 1);
 	if (l->aperture_bits)
 		print_uint(PRINT_JSON, "aperture_bits", NULL, l->aperture_bits);
