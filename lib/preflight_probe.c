@@ -266,6 +266,7 @@ static void first_line(char *dst, size_t len, const char *text)
 int hg_pf_probe_qemu(const struct hg_pf_guest *g, const char *binary,
 		     struct hg_pf_probe *out, struct hg_err *err)
 {
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, old;
 	char **argv = hg_pf_probe_argv(g, binary);
 	char *text = NULL, *errtext = NULL;
 	int in, o, e, status = -1;
@@ -274,14 +275,16 @@ int hg_pf_probe_qemu(const struct hg_pf_guest *g, const char *binary,
 	memset(out, 0, sizeof(*out));
 	if (!argv)
 		return hg_err_set(err, -ENOMEM, "out of memory");
-	signal(SIGPIPE, SIG_IGN);
 	pid = spawn(argv, &in, &o, &e);
 	hg_pf_argv_free(argv);
 	if (pid < 0)
 		return hg_err_set(err, -errno, "cannot start %s: %s", binary,
 				  strerror(errno));
-	write_commands(in, g);	/* QEMU may have quit: stderr says why */
+	/* QEMU may have quit already (stderr says why): no SIGPIPE for that */
+	sigaction(SIGPIPE, &ignore, &old);
+	write_commands(in, g);
 	close(in);
+	sigaction(SIGPIPE, &old, NULL);
 	text = slurp(o, PROBE_TIMEOUT_MS);
 	errtext = slurp(e, 1000);
 	kill(pid, SIGKILL);	/* gone already unless it hung */
