@@ -55,8 +55,11 @@ static int machine_version(struct hg_pf_guest *g, const char *v)
 
 	if (!*v)
 		return 0;
-	if (sscanf(v, "-%u.%u%c", &major, &minor, &tail) != 2)
+	if (sscanf(v, "-%u.%u%c", &major, &minor, &tail) != 2) {
+		hg_pf_undecided(g, "machine type '%s' is not modelled: only pc, q35, pc-q35-X.Y and pc-i440fx-X.Y are",
+				g->machine_name);
 		return -EINVAL;
+	}
 	/* older types differ (AMD 1 TiB hole from 7.1; earlier: more) */
 	if (major < 7 || (major == 7 && minor < 1)) {
 		hg_pf_undecided(g, "machine type '%s' is older than 7.1: its memory layout rules are not modelled (use pc/q35 7.1 or newer)",

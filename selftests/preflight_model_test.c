@@ -138,6 +138,7 @@ TEST(argv_undecided_machine_firmware_binary)
 	const char *old[] = { "-M", "pc-q35-6.2", NULL };
 	const char *fw[] = { "-bios", "/opt/coreboot.rom", NULL };
 	const char *arm[] = { "qemu-system-aarch64", "-m", "1G", NULL };
+	const char *odd[] = { "-M", "pc-q35-next", NULL };
 
 	ASSERT_EQ(0, argv_guest(machine));
 	EXPECT_NE(NULL, strstr(g.undecided, "'virt'"));
@@ -145,6 +146,8 @@ TEST(argv_undecided_machine_firmware_binary)
 	EXPECT_NE(NULL, strstr(g.undecided, "older than 7.1"));
 	ASSERT_EQ(0, argv_guest(fw));
 	EXPECT_NE(NULL, strstr(g.undecided, "coreboot.rom"));
+	ASSERT_EQ(0, argv_guest(odd));
+	EXPECT_NE(NULL, strstr(g.undecided, "'pc-q35-next'"));
 	ASSERT_EQ(0, argv_guest(arm));
 	EXPECT_NE(NULL, strstr(g.undecided, "not an x86 QEMU"));
 	/* and the check refuses to answer */
