@@ -15,7 +15,7 @@
 
 #include "preflight_opts.h"
 
-/* Options that cannot move guest memory or BARs, and whether they take a value. */
+/* Options that cannot move guest memory or BARs; do they take a value? */
 static const struct {
 	const char *name;
 	bool arg;
@@ -98,9 +98,11 @@ static int opt_m(struct argv_state *st, const char *v)
 		s = pf_opts_get(&o, "size");
 	if (s)
 		ret = size_of(st, "-m", s, 1ULL << 20, &g->ram);
-	if (!ret && (s = pf_opts_get(&o, "maxmem")))
+	s = pf_opts_get(&o, "maxmem");
+	if (!ret && s)
 		ret = size_of(st, "-m maxmem", s, 1, &g->maxmem);
-	if (!ret && (s = pf_opts_get(&o, "slots")))
+	s = pf_opts_get(&o, "slots");
+	if (!ret && s)
 		ret = uint_of(st, "-m slots", s, 256, &g->slots);
 	return ret;
 }
@@ -126,9 +128,11 @@ static int opt_machine(struct argv_state *st, const char *v)
 		s = pf_opts_get(&o, "type");
 	if (s && hg_pf_set_machine(g, s))
 		return 0;	/* undecided says why */
-	if ((s = pf_opts_get(&o, "accel")))
+	s = pf_opts_get(&o, "accel");
+	if (s)
 		g->kvm = !strncmp(s, "kvm", 3);
-	if ((s = pf_opts_get(&o, "max-ram-below-4g")))
+	s = pf_opts_get(&o, "max-ram-below-4g");
+	if (s)
 		ret = size_of(st, "-machine max-ram-below-4g", s, 1,
 			      &g->max_ram_below_4g);
 	if (pf_opts_get(&o, "pflash0"))
@@ -156,18 +160,23 @@ static int opt_cpu(struct argv_state *st, const char *v)
 
 	if (pf_opts_parse(v, &o))
 		return bad_value(st, "-cpu", v, "cannot be parsed");
-	if ((s = pf_opts_first_bare(&o)))
+	s = pf_opts_first_bare(&o);
+	if (s)
 		snprintf(g->cpu_model, sizeof(g->cpu_model), "%s", s);
-	if ((s = pf_opts_get(&o, "phys-bits")))
+	s = pf_opts_get(&o, "phys-bits");
+	if (s)
 		ret = uint_of(st, "-cpu phys-bits", s, 64, &g->phys_bits);
-	if (!ret && (s = pf_opts_get(&o, "host-phys-bits"))) {
+	s = pf_opts_get(&o, "host-phys-bits");
+	if (s) {
 		g->host_phys_bits = pf_opt_on(s);
 		g->host_phys_bits_set = true;
 	}
-	if (!ret && (s = pf_opts_get(&o, "host-phys-bits-limit")))
+	s = pf_opts_get(&o, "host-phys-bits-limit");
+	if (!ret && s)
 		ret = uint_of(st, "-cpu host-phys-bits-limit", s, 64,
 			      &g->host_phys_bits_limit);
-	if (!ret && (s = pf_opts_get(&o, "vendor"))) {
+	s = pf_opts_get(&o, "vendor");
+	if (s) {
 		g->vendor = strcmp(s, "AuthenticAMD") ? HG_PF_VENDOR_INTEL
 						      : HG_PF_VENDOR_AMD;
 		g->vendor_set = true;

@@ -90,7 +90,8 @@ void hg_pf_host_cpu_parse(struct hg_pf_guest *g, const char *cpuinfo)
 	unsigned int bits;
 
 	p = strstr(cpuinfo, "vendor_id");
-	if (p && (p = strchr(p, ':'))) {
+	p = p ? strchr(p, ':') : NULL;
+	if (p) {
 		p += strspn(p, ": \t");
 		if (!strncmp(p, "AuthenticAMD", 12)) {
 			g->host_vendor = HG_PF_VENDOR_AMD;
@@ -101,8 +102,8 @@ void hg_pf_host_cpu_parse(struct hg_pf_guest *g, const char *cpuinfo)
 		}
 	}
 	p = strstr(cpuinfo, "address sizes");
-	if (p && (p = strchr(p, ':')) && sscanf(p + 1, "%u bits physical",
-						 &bits) == 1 &&
+	p = p ? strchr(p, ':') : NULL;
+	if (p && sscanf(p + 1, "%u bits physical", &bits) == 1 &&
 	    bits >= 32 && bits <= 64)
 		g->host_cpu_phys_bits = bits;
 }

@@ -197,7 +197,7 @@ static void store_dimms(json_object *list, struct hg_pf_probe *out)
 	}
 }
 
-/* The replies in order: capabilities, 4 bridge values, 2 region values, dimms. */
+/* Replies in order: capabilities, 4 bridge values, 2 region ones, dimms. */
 static void parse_replies(char *text, struct hg_pf_probe *out)
 {
 	uint64_t *slots[] = {

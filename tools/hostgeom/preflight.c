@@ -183,12 +183,13 @@ static char *read_file(const char *path, size_t *len)
 	}
 	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
 		n += got;
-		if (n == cap && (grown = realloc(buf, 2 * cap + 1))) {
-			buf = grown;
-			cap *= 2;
-		} else if (n == cap) {
+		if (n < cap)
+			continue;
+		grown = realloc(buf, 2 * cap + 1);
+		if (!grown)
 			break;
-		}
+		buf = grown;
+		cap *= 2;
 	}
 	fclose(f);
 	buf[n] = '\0';
@@ -307,18 +308,22 @@ static int hosts_for(struct cli *cli, const struct plain *p,
 	for (i = 0; i < g->n_devices && !ret; i++) {
 		const char *dev = g->devices[i].host;
 
-		if (p->host_aw)
+		if (p->host_aw) {
 			ret = hg_pf_host_from_width(&hosts[i], dev, p->host_aw,
 						    &err);
-		else if (p->vfio)
+		} else if (p->vfio) {
 			ret = hg_pf_host_from_vfio(&cli->ctx, dev, &hosts[i],
 						   &err);
-		else if (!have_topo && (ret = hg_sysfs_read_topology(
-						&cli->ctx, &topo, &err)) == 0)
-			have_topo = true;
-		if (!ret && !p->host_aw && !p->vfio)
-			ret = hg_pf_host_from_sysfs(&cli->ctx, &topo, dev,
-						    &hosts[i], &err);
+		} else {
+			if (!have_topo)
+				ret = hg_sysfs_read_topology(&cli->ctx, &topo,
+							     &err);
+			have_topo = !ret;
+			if (!ret)
+				ret = hg_pf_host_from_sysfs(&cli->ctx, &topo,
+							    dev, &hosts[i],
+							    &err);
+		}
 		*n = i + 1;
 	}
 	if (have_topo)

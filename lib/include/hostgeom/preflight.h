@@ -25,7 +25,9 @@
 
 enum hg_pf_machine { HG_PF_MACHINE_UNSET, HG_PF_PC, HG_PF_Q35 };
 enum hg_pf_firmware { HG_PF_SEABIOS, HG_PF_OVMF };
-enum hg_pf_viommu { HG_PF_VIOMMU_NONE, HG_PF_VIOMMU_INTEL, HG_PF_VIOMMU_VIRTIO };
+enum hg_pf_viommu {
+	HG_PF_VIOMMU_NONE, HG_PF_VIOMMU_INTEL, HG_PF_VIOMMU_VIRTIO,
+};
 enum hg_pf_vendor { HG_PF_VENDOR_AMD, HG_PF_VENDOR_INTEL };
 
 #define HG_PF_NAME_MAX 64
