@@ -52,13 +52,28 @@ TEST_F(args, module_commands_refuse_other_roots)
 	for (i = 0; i < 2; i++) {
 		EXPECT_EQ(2, RUN(cmds[i], "--sysfs-root", "/tmp"));
 		EXPECT_NE(NULL, strstr(self->res.err,
-				       "--sysfs-root and --dev-root do not apply"))
+				       "--sysfs-root does not apply (the test module reports the running kernel)"))
 			TH_LOG("%s: %s", cmds[i], self->res.err);
 		EXPECT_NE(NULL, strstr(self->res.err, "--help"));
 		EXPECT_EQ(2, RUN("--dev-root", "/tmp", cmds[i], "--json"));
-		EXPECT_NE(NULL, strstr(self->res.err, "do not apply"));
+		EXPECT_NE(NULL, strstr(self->res.err, "--dev-root does not apply"));
 		EXPECT_STREQ("", self->res.out);
 	}
+}
+
+/* Commands that read sysfs only refuse a /dev root rather than ignore it. */
+TEST_F(args, sysfs_only_commands_refuse_a_dev_root)
+{
+	EXPECT_EQ(2, RUN("--dev-root", "/tmp", "groups"));
+	EXPECT_NE(NULL, strstr(self->res.err,
+			       "groups: --dev-root does not apply (it reads sysfs only)"))
+		TH_LOG("%s", self->res.err);
+	EXPECT_EQ(2, RUN("explain", "--dev-root", "/tmp", "00:00.0"));
+	EXPECT_NE(NULL, strstr(self->res.err, "--dev-root does not apply"));
+	EXPECT_EQ(2, RUN("qemu", "-s", "sysfs", "--dev-root", "/tmp"));
+	EXPECT_NE(NULL, strstr(self->res.err,
+			       "--dev-root does not apply (--source sysfs reads sysfs only)"));
+	EXPECT_STREQ("", self->res.out);
 }
 
 TEST_F(args, qemu_refuses_a_backend_with_the_sysfs_source)

@@ -111,6 +111,12 @@ TEST_F(groups, unknown_group_or_device)
 
 	ASSERT_EQ(2, RUN("--json", "4294967296"));
 	ASSERT_STREQ("", self->res.out);
+
+	/* what the user typed is quoted escaped: one line on stderr */
+	ASSERT_EQ(2, RUN("00:1f.9\nhostgeom: all fine"));
+	ASSERT_NE(NULL, strstr(self->res.err, "00:1f.9\\x0ahostgeom: all fine"))
+		TH_LOG("%s", self->res.err);
+	ASSERT_EQ(strchr(self->res.err, '\n'), strrchr(self->res.err, '\n'));
 }
 
 TEST_F(groups, json)

@@ -20,11 +20,26 @@ struct cli_capture {
 	size_t len;
 };
 
-static inline void cli_capture_begin(struct cli_capture *c)
+/* Starts capturing what the printers print: JSON, or text. */
+static inline void cli_capture_start(struct cli_capture *c, bool json)
 {
 	c->buf = NULL;
 	c->f = open_memstream(&c->buf, &c->len);
-	print_start(c->f, true, false);
+	print_start(c->f, json, false);
+}
+
+static inline void cli_capture_begin(struct cli_capture *c)
+{
+	cli_capture_start(c, true);
+}
+
+/* The text printed since cli_capture_start(c, false); the caller frees it. */
+static inline char *cli_capture_text(struct cli_capture *c)
+{
+	print_end();
+	if (c->f)
+		fclose(c->f);
+	return c->buf;
 }
 
 /* The document printed since cli_capture_begin(), parsed; NULL if none. */

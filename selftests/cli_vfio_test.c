@@ -26,13 +26,13 @@ struct run {
 	char err[4096];		/* stderr */
 };
 
-/* @fn with @args (after the command name), stdout and stderr captured. */
+/* @fn with @args (the command name first), stdout and stderr captured. */
 static void run_cmd(struct run *r, const struct hg_ctx *ctx, bool json,
-		    cli_cmd_fn fn, const char *name, const char *const *args)
+		    cli_cmd_fn fn, const char *const *args)
 {
 	struct cli cli = { .ctx = *ctx, .json = json };
-	char *argv[16] = { (char *)name };
-	int argc = 1, saved, fd;
+	char *argv[16] = { NULL };
+	int argc = 0, saved, fd;
 	size_t len;
 	FILE *f;
 	ssize_t n;
@@ -86,11 +86,12 @@ FIXTURE_TEARDOWN(vfio)
 	fake_vfio_teardown();
 }
 
-#define RUN(json, fn, name, ...) do {					\
+/* RUN(json?, cmd_check, "check", ARGS...) */
+#define RUN(json, fn, ...) do {						\
 	free(self->r.out);						\
 	json_object_put(self->doc);					\
-	run_cmd(&self->r, &self->ctx, json, fn, name,			\
-		(const char *[]){ __VA_ARGS__ NULL });			\
+	run_cmd(&self->r, &self->ctx, json, fn,				\
+		(const char *[]){ __VA_ARGS__, NULL });			\
 	self->doc = json ? json_tokener_parse(self->r.out) : NULL;	\
 } while (0)
 
@@ -101,14 +102,14 @@ static json_object *group_at(json_object *doc, size_t i)
 
 TEST_F(vfio, check_agrees_exit_0)
 {
-	RUN(true, cmd_check, "check", );
+	RUN(true, cmd_check, "check");
 	ASSERT_EQ(0, self->r.status) TH_LOG("%s", self->r.err);
 	ASSERT_NE(NULL, self->doc);
 	EXPECT_STREQ("check", json_object_get_string(json_get(self->doc, "command")));
 	EXPECT_TRUE(json_object_get_boolean(json_get(self->doc, "agree")));
 	EXPECT_TRUE(json_object_get_boolean(json_get(group_at(self->doc, 1),
 						     "agree")));
-	RUN(false, cmd_check, "check", "7", );
+	RUN(false, cmd_check, "check", "7");
 	ASSERT_EQ(0, self->r.status);
 	EXPECT_EQ(0, strncmp("group 7 agree aw-bits 39 (type1)\n", self->r.out, 33))
 		TH_LOG("%s", self->r.out);
@@ -118,7 +119,7 @@ TEST_F(vfio, check_agrees_exit_0)
 TEST_F(vfio, check_disagrees_exit_1)
 {
 	fake_kernel.ranges[1].last = 0x3fffffffffULL;
-	RUN(true, cmd_check, "check", );
+	RUN(true, cmd_check, "check");
 	ASSERT_EQ(1, self->r.status) TH_LOG("%s", self->r.err);
 	ASSERT_NE(NULL, self->doc);
 	EXPECT_FALSE(json_object_get_boolean(json_get(self->doc, "agree")));
@@ -126,7 +127,7 @@ TEST_F(vfio, check_disagrees_exit_1)
 						     "checked")));
 	EXPECT_FALSE(json_object_get_boolean(json_get(group_at(self->doc, 0),
 						      "agree")));
-	RUN(false, cmd_check, "check", "6", );
+	RUN(false, cmd_check, "check", "6");
 	ASSERT_EQ(1, self->r.status);
 	EXPECT_EQ(0, strncmp("group 6 disagree", self->r.out, 16));
 	EXPECT_NE(NULL, strstr(self->r.out,
@@ -144,7 +145,7 @@ TEST_F(vfio, check_with_one_source_is_unchecked_exit_2)
 
 	fake_kernel.set_iommu_errno = EPERM;
 	fake_kernel.bind_errno = EPERM;
-	RUN(true, cmd_check, "check", );
+	RUN(true, cmd_check, "check");
 	ASSERT_EQ(2, self->r.status);
 	EXPECT_NE(NULL, strstr(self->r.err, "nothing could be compared"));
 	ASSERT_NE(NULL, self->doc);
@@ -154,7 +155,7 @@ TEST_F(vfio, check_with_one_source_is_unchecked_exit_2)
 					      &agree));
 	EXPECT_EQ(NULL, agree);
 	EXPECT_FALSE(json_object_get_boolean(json_get(self->doc, "agree")));
-	RUN(false, cmd_check, "check", );
+	RUN(false, cmd_check, "check");
 	EXPECT_EQ(0, strncmp("group 6 unchecked", self->r.out, 17));
 }
 
@@ -165,13 +166,13 @@ TEST_F(vfio, unknown_group_exits_2_naming_it)
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
-		RUN(true, fns[i], names[i], "9", );
+		RUN(true, fns[i], names[i], "9");
 		EXPECT_EQ(2, self->r.status);
 		EXPECT_STREQ("", self->r.out);
 		EXPECT_NE(NULL, strstr(self->r.err, "no IOMMU group 9"))
 			TH_LOG("%s: %s", names[i], self->r.err);
 		EXPECT_NE(NULL, strstr(self->r.err, "'hostgeom groups' lists"));
-		RUN(false, fns[i], names[i], "7", "05:00.0", );
+		RUN(false, fns[i], names[i], "7", "05:00.0");
 		EXPECT_EQ(2, self->r.status);
 		EXPECT_NE(NULL, strstr(self->r.err, "05:00.0"));
 		EXPECT_STREQ("", self->r.out);
@@ -182,7 +183,7 @@ TEST_F(vfio, ranges_prints_each_group_once)
 {
 	json_object *g;
 
-	RUN(true, cmd_ranges, "ranges", "7", "03:01.0", "6", );
+	RUN(true, cmd_ranges, "ranges", "7", "03:01.0", "6");
 	ASSERT_EQ(0, self->r.status) TH_LOG("%s", self->r.err);
 	ASSERT_NE(NULL, self->doc);
 	EXPECT_STREQ("ranges", json_object_get_string(json_get(self->doc, "command")));
@@ -192,7 +193,7 @@ TEST_F(vfio, ranges_prints_each_group_once)
 	EXPECT_EQ(3, json_object_array_length(json_get(g, "members")));
 	EXPECT_STREQ("ok", json_object_get_string(json_get(g, "type1.status")));
 	EXPECT_EQ(39, json_object_get_int(json_get(g, "iommufd.aw_bits")));
-	RUN(false, cmd_ranges, "ranges", "6", );
+	RUN(false, cmd_ranges, "ranges", "6");
 	ASSERT_EQ(0, self->r.status);
 	EXPECT_EQ(0, strncmp("group 6 members 0000:01:00.0\n\ttype1 pgsizes 0x40201000 (4K 2M 1G) aw-bits 39",
 			     self->r.out, 72)) TH_LOG("%s", self->r.out);
@@ -201,14 +202,27 @@ TEST_F(vfio, ranges_prints_each_group_once)
 /* --backend narrows what is asked; the other backend is "not-asked". */
 TEST_F(vfio, ranges_one_backend)
 {
-	RUN(true, cmd_ranges, "ranges", "--backend", "iommufd", "6", );
+	RUN(true, cmd_ranges, "ranges", "--backend", "iommufd", "6");
 	ASSERT_EQ(0, self->r.status);
 	EXPECT_STREQ("not-asked", json_object_get_string(json_get(
 		group_at(self->doc, 0), "type1.status")));
 	EXPECT_EQ(0, fake_log_count("vfio/vfio SET_IOMMU"));
-	RUN(false, cmd_ranges, "ranges", "-b", "bogus", );
+	RUN(false, cmd_ranges, "ranges", "-b", "bogus");
 	EXPECT_EQ(2, self->r.status);
 	EXPECT_NE(NULL, strstr(self->r.err, "unknown backend 'bogus'"));
+}
+
+/* iommufd answering no range at all: said, not an empty line. */
+TEST_F(vfio, ranges_without_any_range_says_none)
+{
+	fake_kernel.range_counts[0] = 0;
+	RUN(false, cmd_ranges, "ranges", "--backend", "iommufd", "6");
+	ASSERT_EQ(0, self->r.status) TH_LOG("%s", self->r.err);
+	EXPECT_NE(NULL, strstr(self->r.out, "\tiommufd alignment 0x1000 aw-bits 0\n\t\tnone\n"))
+		TH_LOG("%s", self->r.out);
+	RUN(true, cmd_ranges, "ranges", "--backend", "iommufd", "6");
+	EXPECT_EQ(0, json_object_array_length(json_get(group_at(self->doc, 0),
+						       "iommufd.ranges")));
 }
 
 /* A skip reason names every member in the way, however many. */
@@ -228,7 +242,7 @@ TEST_F(vfio, skip_reason_of_a_large_group_is_whole)
 		d.name = name;
 		ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &d));
 	}
-	RUN(true, cmd_ranges, "ranges", );
+	RUN(true, cmd_ranges, "ranges");
 	ASSERT_EQ(0, self->r.status) TH_LOG("%s", self->r.err);
 	skipped = json_get(self->doc, "skipped");
 	for (i = 0; i < json_object_array_length(skipped); i++) {
@@ -258,7 +272,7 @@ TEST_F(vfio, ranges_with_no_ready_group_exits_2)
 	ASSERT_EQ(0, fake_sysfs_add_group(fs, 1, "DMA", NULL));
 	ASSERT_EQ(0, fake_sysfs_add_dev(fs, &nic));
 	self->ctx.sysfs = fake_sysfs_root(fs);
-	RUN(false, cmd_ranges, "ranges", );
+	RUN(false, cmd_ranges, "ranges");
 	EXPECT_EQ(2, self->r.status);
 	EXPECT_NE(NULL, strstr(self->r.err, "bind one"));
 	EXPECT_NE(NULL, strstr(self->r.out, "skipped group 1: 0000:00:01.0 (virtio-pci)"))

@@ -142,6 +142,43 @@ TEST_F(carve, walked_window_is_carved_and_the_high_region_hit)
 	EXPECT_EQ(HG_CV_VIOLATION, hg_carve_verdict(&self->res));
 }
 
+/* What carve prints in text for a hit, and that it exits 1. */
+TEST_F(carve, text_and_exit_status_of_a_hit)
+{
+	struct hg_carve_req req = { 0 };
+	struct cli_capture cap;
+	char *text;
+
+	self->hit[0] = (struct hg_carve_hit){ "0000:01:00.0", high,
+		UINT64_MAX - 2 * MB + 1, UINT64_MAX, 1 };
+	self->walk.hit = self->hit;
+	self->walk.n_hit = 1;
+	self->walk.hits = 1;
+	self->res.hits = 1;
+	cli_capture_start(&cap, false);
+	EXPECT_EQ(0, carve_print(1, &self->res));
+	text = cli_capture_text(&cap);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(text, strstr(text, "group 3 domain DMA aperture 0x0-0xffffffffffffffff force_aperture yes pgsizes 0xfffffffffffff000\n"))
+		TH_LOG("%s", text);
+	/* the member's own regions, one not every member has */
+	EXPECT_NE(NULL, strstr(text, "\tdevice 0000:01:00.0 driver - stub yes dma_mask 0x0 coherent 0x0 32bit_first no dma_iommu no\n\t\town 0x00000000fee00000-0x00000000feefffff msi\n\t\town 0x0000008000000000-0xffffffffffffffff reserved (not every member's)\n"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "32bit_first - dma_iommu no\n"));
+	EXPECT_NE(NULL, strstr(text, "\tverdict violation\n"));
+	EXPECT_NE(NULL, strstr(text, "\twalk 0000:01:00.0 maps 10 of 2048 KiB in 0.001 s (10000 maps/s) top32 walked aperture-top reached hits 1\n"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\t\tHIT 0xffffffffffe00000-0xffffffffffffffff (1 mappings) inside 0000:01:00.0's region 0x0000008000000000-0xffffffffffffffff reserved\n"));
+	EXPECT_NE(NULL, strstr(text, "\tregion 0000:01:00.0 0x0000008000000000-0xffffffffffffffff reserved hit (1 mappings) -- not every member has it"));
+	EXPECT_NE(NULL, strstr(text, "\n\tregion 0000:00:03.0 0x00000000fee00000-0x00000000feefffff msi carved\n"));
+	EXPECT_NE(NULL, strstr(text, "carve: 1 group(s), verdict violation, 1 mappings inside reserved regions, 0.000 s\n"));
+	free(text);
+	EXPECT_EQ(1, carve_exit_status(&req, &self->res));
+	self->walk.n_hit = 0;
+	self->walk.hits = 0;
+	EXPECT_EQ(0, carve_exit_status(&req, &self->res));
+}
+
 TEST_F(carve, hit_counts_only_for_the_region_of_that_owner)
 {
 	uint32_t hits = 7;

@@ -407,8 +407,8 @@ int carve_print(unsigned int family_version,
 }
 
 /* The exit status the result calls for, with a word on stderr if needed. */
-static int verdict_status(const struct hg_carve_req *req,
-			  const struct hg_carve_result *res)
+int carve_exit_status(const struct hg_carve_req *req,
+		      const struct hg_carve_result *res)
 {
 	switch (hg_carve_verdict(res)) {
 	case HG_CV_VIOLATION:
@@ -484,8 +484,8 @@ int cmd_carve(struct cli *cli, int argc, char **argv)
 			continue;
 		}
 		if (bad) {
-			fprintf(stderr, "hostgeom: carve: bad value '%s' for --%s\n",
-				optarg, opts[c - 0x300].name);
+			cli_failf("carve: bad value '%s' for --%s", optarg,
+				  opts[c - 0x300].name);
 			return cli_usage_error("carve ");
 		}
 	}
@@ -501,7 +501,7 @@ int cmd_carve(struct cli *cli, int argc, char **argv)
 		return module_close(&m, g, cli_fail(&err));
 	ret = carve_print(hg_genl_version(g), &res);
 	if (!ret)
-		ret = verdict_status(&req, &res);
+		ret = carve_exit_status(&req, &res);
 	hg_carve_result_free(&res);
 	return module_close(&m, g, ret);
 }

@@ -20,7 +20,8 @@ static void usage(void)
 	       "regions except direct-relaxable ones, up to the address width type1\n"
 	       "or iommufd report, else the VT-d MGAW), VFIO type1's answer and\n"
 	       "iommufd's. Prints every range usable per one source and not per\n"
-	       "another. Needs root.\n"
+	       "another. A group with fewer than two sources is 'unchecked'\n"
+	       "(in JSON \"checked\": false, \"agree\": null). Needs root.\n"
 	       "\n"
 	       "Exit status: 0 all agree, 1 a disagreement, 2 nothing could be\n"
 	       "compared (fewer than two sources for every group).\n");

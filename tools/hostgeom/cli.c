@@ -76,6 +76,23 @@ int cli_failf(const char *fmt, ...)
 	return EXIT_CANNOT;
 }
 
+int cli_roots_used(const struct cli *cli, const char *cmd, bool sysfs_ok,
+		   bool dev_ok, const char *why)
+{
+	const char *opt = NULL;
+
+	if (cli->ctx.sysfs && !sysfs_ok)
+		opt = "--sysfs-root";
+	else if (cli->ctx.dev && !dev_ok)
+		opt = "--dev-root";
+	if (!opt)
+		return EXIT_OK;
+	cli_failf("%s: %s does not apply (%s); drop it", cmd, opt, why);
+	fprintf(stderr, "Try 'hostgeom %s --help' for more information.\n",
+		cmd);
+	return EXIT_CANNOT;
+}
+
 int cli_usage_error(const char *cmd)
 {
 	fprintf(stderr, "Try 'hostgeom %s--help' for more information.\n",

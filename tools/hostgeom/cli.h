@@ -55,6 +55,13 @@ int cli_option(struct cli *cli, int c, const char *cmd, void (*usage)(void));
 /* "hostgeom: <msg>" on stderr, untrusted bytes escaped; EXIT_CANNOT. */
 int cli_fail(const struct hg_err *err);
 int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Refuses --sysfs-root (unless @sysfs_ok) and --dev-root (unless
+ * @dev_ok) when @cmd would not read them, saying @why: EXIT_CANNOT, or
+ * EXIT_OK. An option that changes nothing must not look honoured.
+ */
+int cli_roots_used(const struct cli *cli, const char *cmd, bool sysfs_ok,
+		   bool dev_ok, const char *why);
 /* Unknown option or argument: a hint to --help, EXIT_CANNOT. */
 int cli_usage_error(const char *cmd);
 

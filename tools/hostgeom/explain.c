@@ -163,6 +163,9 @@ int cmd_explain(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "hostgeom explain: expected exactly one device (BDF)\n");
 		return cli_usage_error("explain ");
 	}
+	ret = cli_roots_used(cli, "explain", true, false, "it reads sysfs only");
+	if (ret)
+		return ret;
 	hg_bdf_normalize(argv[optind], bdf, sizeof(bdf));
 
 	if (hg_pci_path(&cli->ctx, bdf, &hops, &n, &err))

@@ -148,6 +148,9 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
 		if (c != CLI_NEXT)
 			return c;
 	}
+	ret = cli_roots_used(cli, "groups", true, false, "it reads sysfs only");
+	if (ret)
+		return ret;
 	/* A root that is not there is a mistake, not a machine without IOMMU. */
 	if (stat(hg_ctx_sysfs(&cli->ctx), &st))
 		return cli_failf("cannot read sysfs at %s: %s",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The test module for 'hostgeom resv' and 'hostgeom carve'. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -26,14 +27,10 @@ int module_opt(struct cli *cli, struct module_opts *m, int c,
 int module_args(const struct cli *cli, const char *cmd, char *const *args,
 		size_t n, unsigned int *group, bool *has_group)
 {
-	if (cli->ctx.sysfs || cli->ctx.dev) {
-		cli_failf("%s asks the test module about the running kernel: --sysfs-root and --dev-root do not apply to it; drop them",
-			  cmd);
-		fprintf(stderr, "Try 'hostgeom %s --help' for more information.\n",
-			cmd);
-		return EXIT_CANNOT;
-	}
-	return args_one_group(cmd, args, n, group, has_group);
+	int ret = cli_roots_used(cli, cmd, false, false,
+				 "the test module reports the running kernel");
+
+	return ret ? ret : args_one_group(cmd, args, n, group, has_group);
 }
 
 int module_open(const struct module_opts *m, struct hg_genl **g)
@@ -41,10 +38,23 @@ int module_open(const struct module_opts *m, struct hg_genl **g)
 	struct hg_err err = { 0 };
 	bool loaded;
 
-	if (m->load && hg_kmod_load(m->load_path, &loaded, &err))
-		return cli_fail(&err);
-	if (hg_genl_open(g, &err))
-		return cli_fail(&err);
+	/* the library says what failed; what to type is said here */
+	if (m->load && hg_kmod_load(m->load_path, &loaded, &err)) {
+		cli_fail(&err);
+		if (err.code == -ENOENT)
+			cli_failf(m->load_path ?
+				  "give --load the path of a hostgeom_test.ko built for this kernel" :
+				  "build the module (make module) or give its file: --load=PATH");
+		return EXIT_CANNOT;
+	}
+	if (hg_genl_open(g, &err)) {
+		cli_fail(&err);
+		if (err.code == -ENOENT && !m->load)
+			cli_failf("load the test module first: add --load (or --load=PATH)");
+		else if (err.code == -EPROTO)
+			cli_failf("unload it (rmmod hostgeom_test), then add --load");
+		return EXIT_CANNOT;
+	}
 	return EXIT_OK;
 }
 

@@ -21,5 +21,8 @@ void check_print_group(const struct hg_group_check *c,
 /* The whole "carve" document; EXIT_CANNOT (said why) if it stopped. */
 int carve_print(unsigned int family_version,
 		const struct hg_carve_result *res);
+/* The status carve exits with for @res, saying why on stderr if needed. */
+int carve_exit_status(const struct hg_carve_req *req,
+		      const struct hg_carve_result *res);
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hostgeom qemu: the QEMU vIOMMU options that match this host. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,34 +194,47 @@ static int from_sysfs(struct cli *cli, char **args, size_t n,
 	return ret;
 }
 
+/* "  group N: [what: ]why" on stderr, @why escaped (it quotes sysfs). */
+static void why_line(unsigned int id, const char *what, const char *why)
+{
+	fprintf(stderr, "  group %u: %s", id, what);
+	print_escaped(stderr, why);
+	fputc('\n', stderr);
+}
+
+/* Why each group gave nothing: skipped, or its backends failed. */
+static void say_why_nothing(const struct hg_geom_query *q)
+{
+	const struct hg_group_geom *g;
+	size_t i;
+
+	for (i = 0; i < q->n_skipped; i++)
+		why_line(q->skipped[i].id, "", q->skipped[i].reason);
+	for (i = 0; i < q->n_groups; i++) {
+		g = &q->groups[i];
+		if (g->type1_status == HG_STATUS_FAILED)
+			why_line(g->group->id, "type1: ", g->type1_err.msg);
+		if (g->iommufd_status == HG_STATUS_FAILED ||
+		    g->iommufd_status == HG_STATUS_UNAVAILABLE)
+			why_line(g->group->id, "iommufd: ", g->iommufd_err.msg);
+	}
+}
+
 static int from_vfio(struct cli *cli, char **args, size_t n,
 		     unsigned int backends, enum hg_machine machine)
 {
 	struct hg_qemu_input in = { 0 };
 	struct hg_geom_query q = { 0 };
 	struct hg_err err = { 0 };
-	size_t i;
 	int ret;
 
 	if (hg_geom_query(&cli->ctx, args, n, backends, &q, &err))
 		return args_query_fail(&err, n);
 	if (hg_qemu_input_from_query(&q, &in, &err)) {
 		ret = cli_fail(&err);
-		/* say why each group gave nothing */
-		for (i = 0; i < q.n_skipped; i++)
-			fprintf(stderr, "  group %u: %s\n", q.skipped[i].id,
-				q.skipped[i].reason);
-		for (i = 0; i < q.n_groups; i++) {
-			const struct hg_group_geom *g = &q.groups[i];
-
-			if (g->type1_status == HG_STATUS_FAILED)
-				fprintf(stderr, "  group %u: type1: %s\n",
-					g->group->id, g->type1_err.msg);
-			if (g->iommufd_status == HG_STATUS_FAILED ||
-			    g->iommufd_status == HG_STATUS_UNAVAILABLE)
-				fprintf(stderr, "  group %u: iommufd: %s\n",
-					g->group->id, g->iommufd_err.msg);
-		}
+		say_why_nothing(&q);
+		if (err.code == -ENODEV)
+			cli_failf("without VFIO, 'hostgeom qemu --source sysfs' reads the geometry from sysfs");
 	} else {
 		ret = emit(&in, machine);
 	}
@@ -274,6 +288,9 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 	}
 	if (sysfs && has_backend)
 		return cli_failf("qemu: --backend chooses whom VFIO asks, and --source sysfs asks no VFIO backend: drop one of them");
+	if (sysfs && cli_roots_used(cli, "qemu", true, false,
+				    "--source sysfs reads sysfs only"))
+		return EXIT_CANNOT;
 	if (sysfs)
 		return from_sysfs(cli, argv + optind, (size_t)(argc - optind),
 				  machine);

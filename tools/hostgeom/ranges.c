@@ -211,11 +211,11 @@ int cmd_ranges(struct cli *cli, int argc, char **argv)
 	if (hg_geom_query(&cli->ctx, argv + optind, argc - optind, backends,
 			  &q, &err))
 		return args_query_fail(&err, argc - optind);
-	ret = EXIT_OK;
 	ranges_print(&q);
-	if (!ret && !q.n_groups)
+	ret = EXIT_OK;
+	if (!q.n_groups)
 		ret = cli_failf("no group has a member bound to vfio-pci with every other member free of kernel drivers; bind one (e.g. driverctl set-override 0000:01:00.0 vfio-pci)");
-	else if (!ret && !hg_geom_answered(&q))
+	else if (!hg_geom_answered(&q))
 		ret = cli_failf("no group could be queried");
 	hg_geom_query_free(&q);
 	return ret;
