@@ -233,6 +233,42 @@ static int commandline(struct xml_state *st)
 	return ret;
 }
 
+/* Top-level elements that cannot move guest memory or BARs. */
+static bool harmless_element(const char *name)
+{
+	static const char *const names[] = {
+		"name", "uuid", "title", "description", "metadata", "memory",
+		"currentMemory", "maxMemory", "vcpu", "vcpus", "os", "features",
+		"cpu", "clock", "on_poweroff", "on_reboot", "on_crash", "pm",
+		"devices", "seclabel", "resource", "sysinfo", "memoryBacking",
+		"blkiotune", "memtune", "cputune", "iothreads", "iothreadids",
+		"keywrap", "genid", "idmap", "perf", "throttlegroups",
+		"commandline", "override", "capabilities", "deprecation",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
+/* <numatune>, <launchSecurity> and whatever else: a note each. */
+static void note_unmodelled(struct xml_state *st)
+{
+	xmlNodePtr n = xmlDocGetRootElement(st->xp->doc)->children;
+	char *cells = pf_xml_str(st, NULL, "count(cpu/numa/cell)");
+
+	for (; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    !harmless_element((const char *)n->name))
+			hg_pf_note(st->g, "<%s>: not modelled; assumed not to change the memory layout",
+				   (const char *)n->name);
+	if (cells && strtoul(cells, NULL, 10))
+		hg_pf_note(st->g, "<cpu><numa>: NUMA cells are not modelled; assumed to share the <memory> layout");
+	free(cells);
+}
+
 static int domain(struct xml_state *st)
 {
 	char *type = pf_xml_str(st, NULL, "@type");
@@ -250,8 +286,10 @@ static int domain(struct xml_state *st)
 		ret = pf_xml_devices(st);
 	if (!ret)
 		ret = commandline(st);
-	if (!ret)
+	if (!ret) {
+		note_unmodelled(st);
 		hg_pf_cpu_notes(st->g);
+	}
 	return ret;
 }
 

@@ -161,7 +161,9 @@ static const char domain_xml[] =
 	"  <memory unit='KiB'>8388608</memory>\n"
 	"  <os><type arch='x86_64' machine='pc-q35-9.2'>hvm</type>\n"
 	"    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader></os>\n"
-	"  <cpu mode='host-passthrough'><maxphysaddr mode='passthrough' limit='42'/></cpu>\n"
+	"  <cpu mode='host-passthrough'><maxphysaddr mode='passthrough' limit='42'/>\n"
+	"    <numa><cell id='0' memory='8' unit='GiB'/></numa></cpu>\n"
+	"  <launchSecurity type='sev'/>\n"
 	"  <devices>\n"
 	"    <controller type='pci' index='0' model='pcie-root'><pcihole64 unit='GiB'>16</pcihole64></controller>\n"
 	"    <controller type='pci' index='5' model='pcie-to-pci-bridge'/>\n"
@@ -209,6 +211,9 @@ TEST(xml_takes_what_shapes_memory)
 	EXPECT_STREQ("0000:02:00.1", g.devices[0].host);
 	EXPECT_STREQ("pci.5", g.devices[0].bus);
 	EXPECT_TRUE(noted("interface"));
+	EXPECT_TRUE(noted("<launchSecurity>"));
+	EXPECT_TRUE(noted("<cpu><numa>"));
+	EXPECT_FALSE(noted("<name>"));
 }
 
 TEST(xml_refuses_what_is_not_a_domain)
