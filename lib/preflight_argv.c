@@ -45,6 +45,7 @@ struct argv_state {
 	struct hg_err *err;
 	char others[HG_PF_NOTE_LEN];	/* devices and objects not modelled */
 	bool cpu_flags;
+	bool machine_seen;
 };
 
 static int bad_value(struct argv_state *st, const char *opt, const char *v,
@@ -281,8 +282,10 @@ static int one_option(struct argv_state *st, const char *opt, const char *v)
 {
 	if (!strcmp(opt, "m"))
 		return opt_m(st, v);
-	if (!strcmp(opt, "machine") || !strcmp(opt, "M"))
+	if (!strcmp(opt, "machine") || !strcmp(opt, "M")) {
+		st->machine_seen = true;
 		return opt_machine(st, v);
+	}
 	if (!strcmp(opt, "cpu"))
 		return opt_cpu(st, v);
 	if (!strcmp(opt, "global"))
@@ -340,18 +343,29 @@ static int binary(struct argv_state *st, const char *arg)
 	return 0;
 }
 
-static void closing_notes(struct argv_state *st)
+static void closing_notes(struct argv_state *st, bool whole)
 {
+	if (whole && !st->machine_seen) {
+		hg_pf_set_machine(st->g, "pc");
+		hg_pf_note(st->g, "no -machine: QEMU's default for x86, pc (i440fx)");
+	}
 	if (st->others[0])
 		hg_pf_note(st->g, "other devices and objects (%s): their 64-bit BARs are assumed to fit the firmware's first GiB",
 			   st->others);
 	if (st->cpu_flags)
 		hg_pf_note(st->g, "CPU feature flags: assumed not to change the address layout");
-	hg_pf_cpu_notes(st->g);
+	if (whole)
+		hg_pf_cpu_notes(st->g);
 }
 
 int hg_pf_from_qemu_argv(struct hg_pf_guest *g, char *const *argv,
 			 size_t argc, struct hg_err *err)
+{
+	return pf_argv_parse(g, argv, argc, true, err);
+}
+
+int pf_argv_parse(struct hg_pf_guest *g, char *const *argv, size_t argc,
+		  bool whole, struct hg_err *err)
 {
 	struct argv_state st = { .g = g, .err = err };
 	size_t i = 0;
@@ -387,6 +401,6 @@ int hg_pf_from_qemu_argv(struct hg_pf_guest *g, char *const *argv,
 		ret = one_option(&st, opt, argv[++i]);
 	}
 	if (!ret)
-		closing_notes(&st);
+		closing_notes(&st, whole);
 	return ret;
 }

@@ -32,6 +32,13 @@ bool pf_opt_on(const char *v);
 struct hg_pf_guest;
 struct hg_err;
 /*
+ * A QEMU command line into @g; @whole: the entire one (QEMU's default
+ * machine when none is named, CPU notes), else extra arguments (libvirt's
+ * <qemu:commandline>).
+ */
+int pf_argv_parse(struct hg_pf_guest *g, char *const *argv, size_t argc,
+		  bool whole, struct hg_err *err);
+/*
  * One -device: vfio-pci, vIOMMUs, pc-dimm and the buses are modelled;
  * other drivers are appended to @others (comma separated) for one note.
  */

@@ -20,6 +20,7 @@
 
 #include <hostgeom/preflight.h>
 
+#include "preflight_opts.h"
 #include "preflight_xml.h"
 
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
@@ -223,7 +224,7 @@ static int commandline(struct xml_state *st)
 	for (i = 0; argv && i < n; i++)
 		argv[i] = (char *)xmlNodeGetContent(r->nodesetval->nodeTab[i]);
 	if (argv)
-		ret = hg_pf_from_qemu_argv(st->g, argv, n, st->err);
+		ret = pf_argv_parse(st->g, argv, n, false, st->err);
 	else
 		ret = hg_err_set(st->err, -ENOMEM, "out of memory");
 	for (i = 0; argv && i < n; i++)

@@ -117,6 +117,15 @@ TEST(argv_notes_what_it_does_not_model)
 	EXPECT_EQ(0, g.undecided[0]);
 }
 
+TEST(argv_without_machine_is_qemus_pc)
+{
+	const char *argv[] = { "-m", "1G", NULL };
+
+	ASSERT_EQ(0, argv_guest(argv));
+	EXPECT_EQ(HG_PF_PC, g.machine);
+	EXPECT_TRUE(noted("no -machine"));
+}
+
 TEST(argv_refuses_malformed_values)
 {
 	const char *bad_m[] = { "-m", "lots", NULL };

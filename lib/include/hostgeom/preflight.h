@@ -101,7 +101,7 @@ struct hg_pf_guest {
 	char undecided[HG_PF_NOTE_LEN];	/* why no answer is possible */
 };
 
-/* Defaults: q35, SeaBIOS, 1 GiB... as QEMU would take without options. */
+/* QEMU's defaults for x86: q35 here (QEMU's own is pc), SeaBIOS, 128 MiB. */
 void hg_pf_guest_init(struct hg_pf_guest *g);
 /*
  * The host CPU's vendor and physical address bits from a /proc/cpuinfo
