@@ -21,7 +21,7 @@ SANITIZE ?= 0
 
 KSRC := $(shell scripts/kernel-tree src 2>/dev/null)
 UAPI := $(shell scripts/kernel-tree uapi 2>/dev/null)
-PKGS := json-c libnl-genl-3.0 libkmod
+PKGS := json-c libnl-genl-3.0 libkmod libxml-2.0
 
 CC       ?= gcc
 CFLAGS   ?= -O2 -g

@@ -81,5 +81,6 @@ int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_explain(struct cli *cli, int argc, char **argv);
 int cmd_resv(struct cli *cli, int argc, char **argv);
 int cmd_carve(struct cli *cli, int argc, char **argv);
+int cmd_preflight(struct cli *cli, int argc, char **argv);
 
 #endif

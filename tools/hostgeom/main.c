@@ -22,6 +22,7 @@ static const struct {
 	{ "explain", cmd_explain, "why a device shares its group (ACS, aliasing)" },
 	{ "resv", cmd_resv, "per-device reserved regions (test module)" },
 	{ "carve", cmd_carve, "check dma-iommu carves reserved regions (test module)" },
+	{ "preflight", cmd_preflight, "will a planned guest's memory fit the host IOMMU" },
 };
 
 static void usage(FILE *out)

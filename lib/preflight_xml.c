@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A planned guest from a libvirt domain XML (virsh dumpxml), read with
+ * libxml2 and XPath. The elements that shape the address space are
+ * modelled: <memory>, <maxMemory>, <os> (machine, firmware, loader),
+ * <cpu> (mode, model, <maxphysaddr>), <iommu>, <hostdev>, dimms,
+ * <pcihole64>, the PCI controllers a hostdev sits behind, and the
+ * <qemu:commandline> arguments (read as a QEMU command line). Other
+ * devices are named in one note.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include <hostgeom/preflight.h>
+
+#include "preflight_opts.h"
+#include "preflight_xml.h"
+
+#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+
+char *pf_xml_str(struct xml_state *st, xmlNodePtr node, const char *expr)
+{
+	xmlXPathObjectPtr r;
+	char *s = NULL;
+
+	st->xp->node = node ? node : xmlDocGetRootElement(st->xp->doc);
+	r = xmlXPathEvalExpression(BAD_CAST expr, st->xp);
+	if (r) {
+		xmlChar *v = xmlXPathCastToString(r);
+
+		if (v && *v)
+			s = strdup((const char *)v);
+		xmlFree(v);
+		xmlXPathFreeObject(r);
+	}
+	return s;
+}
+
+xmlXPathObjectPtr pf_xml_nodes(struct xml_state *st, const char *expr)
+{
+	st->xp->node = xmlDocGetRootElement(st->xp->doc);
+	return xmlXPathEvalExpression(BAD_CAST expr, st->xp);
+}
+
+/* libvirt's units: KiB by default; k, KiB, M, MiB, G, GiB, T, TiB, KB.. */
+static int libvirt_size(const char *value, const char *unit, uint64_t *out)
+{
+	static const struct {
+		const char *name;
+		uint64_t mult;
+	} units[] = {
+		{ "b", 1 }, { "bytes", 1 }, { "KB", 1000 }, { "k", 1ULL << 10 },
+		{ "KiB", 1ULL << 10 }, { "MB", 1000000 }, { "M", 1ULL << 20 },
+		{ "MiB", 1ULL << 20 }, { "GB", 1000000000ULL },
+		{ "G", 1ULL << 30 }, { "GiB", 1ULL << 30 },
+		{ "TB", 1000000000000ULL }, { "T", 1ULL << 40 },
+		{ "TiB", 1ULL << 40 },
+	};
+	uint64_t mult = 1ULL << 10, v;
+	size_t i;
+	char *end;
+
+	if (!value)
+		return -EINVAL;
+	if (unit) {
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (!strcmp(unit, units[i].name))
+				break;
+		if (i == sizeof(units) / sizeof(units[0]))
+			return -EINVAL;
+		mult = units[i].mult;
+	}
+	v = strtoull(value, &end, 10);
+	if (end == value || *end)
+		return -EINVAL;
+	*out = v * mult;
+	return 0;
+}
+
+int pf_xml_size(struct xml_state *st, xmlNodePtr node, const char *expr,
+		 uint64_t *out)
+{
+	char path[256], *value, *unit;
+	int ret;
+
+	value = pf_xml_str(st, node, expr);
+	if (!value)
+		return 1;	/* absent */
+	snprintf(path, sizeof(path), "%s/@unit", expr);
+	unit = pf_xml_str(st, node, path);
+	ret = libvirt_size(value, unit, out);
+	if (ret)
+		hg_err_set(st->err, -EINVAL,
+			   "<%s> '%s' with unit '%s' is not a size libvirt takes",
+			   expr, value, unit ? unit : "KiB");
+	free(value);
+	free(unit);
+	return ret;
+}
+
+static int memory(struct xml_state *st)
+{
+	struct hg_pf_guest *g = st->g;
+	char *slots;
+	int ret;
+
+	ret = pf_xml_size(st, NULL, "memory", &g->ram);
+	if (ret > 0)
+		return hg_err_set(st->err, -EINVAL,
+				  "the domain has no <memory> element");
+	if (ret)
+		return ret;
+	ret = pf_xml_size(st, NULL, "maxMemory", &g->maxmem);
+	if (ret < 0)
+		return ret;
+	slots = pf_xml_str(st, NULL, "maxMemory/@slots");
+	if (slots)
+		g->slots = strtoul(slots, NULL, 10);
+	free(slots);
+	return 0;
+}
+
+static void os(struct xml_state *st)
+{
+	struct hg_pf_guest *g = st->g;
+	char *machine = pf_xml_str(st, NULL, "os/type/@machine");
+	char *firmware = pf_xml_str(st, NULL, "os/@firmware");
+	char *loader = pf_xml_str(st, NULL, "os/loader");
+	char *ltype = pf_xml_str(st, NULL, "os/loader/@type");
+
+	if (machine)
+		hg_pf_set_machine(g, machine);
+	else
+		hg_pf_note(g, "<os><type> has no machine attribute: assumed q35");
+	if (firmware)
+		hg_pf_set_firmware(g, firmware);
+	else if (ltype && !strcmp(ltype, "pflash"))
+		hg_pf_set_firmware(g, "ovmf");
+	else if (loader && (strcasestr(loader, "ovmf") ||
+			    strcasestr(loader, "edk2")))
+		hg_pf_set_firmware(g, "ovmf");
+	else if (loader && !strcasestr(loader, "bios"))
+		hg_pf_undecided(g, "<loader> '%s' is neither SeaBIOS nor OVMF by its name: where it puts 64-bit BARs is unknown",
+				loader);
+	free(machine);
+	free(firmware);
+	free(loader);
+	free(ltype);
+}
+
+static void cpu(struct xml_state *st)
+{
+	struct hg_pf_guest *g = st->g;
+	char *mode = pf_xml_str(st, NULL, "cpu/@mode");
+	char *model = pf_xml_str(st, NULL, "cpu/model");
+	char *pmode = pf_xml_str(st, NULL, "cpu/maxphysaddr/@mode");
+	char *limit = pf_xml_str(st, NULL, "cpu/maxphysaddr/@limit");
+	char *bits = pf_xml_str(st, NULL, "cpu/maxphysaddr/@bits");
+
+	if (mode && (!strcmp(mode, "host-passthrough") ||
+		     !strcmp(mode, "maximum")))
+		snprintf(g->cpu_model, sizeof(g->cpu_model), "host");
+	else if (model)
+		snprintf(g->cpu_model, sizeof(g->cpu_model), "%s", model);
+	if (mode && !strcmp(mode, "host-model"))
+		hg_pf_note(g, "<cpu mode='host-model'>: taken as QEMU's '%s' model with 40 phys-bits unless <maxphysaddr> says otherwise",
+			   g->cpu_model);
+	if (pmode && !strcmp(pmode, "passthrough")) {
+		g->host_phys_bits = g->host_phys_bits_set = true;
+		if (limit)
+			g->host_phys_bits_limit = strtoul(limit, NULL, 10);
+	} else if (pmode && !strcmp(pmode, "emulate") && bits) {
+		g->phys_bits = strtoul(bits, NULL, 10);
+	}
+	free(mode);
+	free(model);
+	free(pmode);
+	free(limit);
+	free(bits);
+}
+
+static int iommu(struct xml_state *st)
+{
+	struct hg_pf_guest *g = st->g;
+	char *model = pf_xml_str(st, NULL, "devices/iommu/@model");
+	char *aw = pf_xml_str(st, NULL, "devices/iommu/driver/@aw_bits");
+	char *over = pf_xml_str(st, NULL,
+			  "//qemu:override/qemu:device[@alias='iommu0']//qemu:property[@name='aw-bits']/@value");
+	int ret = 0;
+
+	if (model && hg_pf_set_viommu(g, model)) {
+		hg_pf_note(g, "<iommu model='%s'>: not modelled; its aperture is not checked",
+			   model);
+	}
+	if (over)
+		g->aw_bits = strtoul(over, NULL, 10);
+	else if (aw)
+		g->aw_bits = strtoul(aw, NULL, 10);
+	free(model);
+	free(aw);
+	free(over);
+	return ret;
+}
+
+static int commandline(struct xml_state *st)
+{
+	xmlXPathObjectPtr r = pf_xml_nodes(st, "qemu:commandline/qemu:arg/@value");
+	char **argv;
+	int i, n, ret = 0;
+
+	if (!r || !r->nodesetval || !r->nodesetval->nodeNr) {
+		xmlXPathFreeObject(r);
+		return 0;
+	}
+	n = r->nodesetval->nodeNr;
+	argv = calloc(n + 1, sizeof(*argv));
+	for (i = 0; argv && i < n; i++)
+		argv[i] = (char *)xmlNodeGetContent(r->nodesetval->nodeTab[i]);
+	if (argv)
+		ret = pf_argv_parse(st->g, argv, n, false, st->err);
+	else
+		ret = hg_err_set(st->err, -ENOMEM, "out of memory");
+	for (i = 0; argv && i < n; i++)
+		xmlFree(argv[i]);
+	free(argv);
+	xmlXPathFreeObject(r);
+	return ret;
+}
+
+/* Top-level elements that cannot move guest memory or BARs. */
+static bool harmless_element(const char *name)
+{
+	static const char *const names[] = {
+		"name", "uuid", "title", "description", "metadata", "memory",
+		"currentMemory", "maxMemory", "vcpu", "vcpus", "os", "features",
+		"cpu", "clock", "on_poweroff", "on_reboot", "on_crash", "pm",
+		"devices", "seclabel", "resource", "sysinfo", "memoryBacking",
+		"blkiotune", "memtune", "cputune", "iothreads", "iothreadids",
+		"keywrap", "genid", "idmap", "perf", "throttlegroups",
+		"commandline", "override", "capabilities", "deprecation",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
+/* <numatune>, <launchSecurity> and whatever else: a note each. */
+static void note_unmodelled(struct xml_state *st)
+{
+	xmlNodePtr n = xmlDocGetRootElement(st->xp->doc)->children;
+	char *cells = pf_xml_str(st, NULL, "count(cpu/numa/cell)");
+
+	for (; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    !harmless_element((const char *)n->name))
+			hg_pf_note(st->g, "<%s>: not modelled; assumed not to change the memory layout",
+				   (const char *)n->name);
+	if (cells && strtoul(cells, NULL, 10))
+		hg_pf_note(st->g, "<cpu><numa>: NUMA cells are not modelled; assumed to share the <memory> layout");
+	free(cells);
+}
+
+static int domain(struct xml_state *st)
+{
+	char *type = pf_xml_str(st, NULL, "@type");
+	int ret;
+
+	st->g->kvm = type && !strcmp(type, "kvm");
+	free(type);
+	ret = memory(st);
+	if (!ret) {
+		os(st);
+		cpu(st);
+		ret = iommu(st);
+	}
+	if (!ret)
+		ret = pf_xml_devices(st);
+	if (!ret)
+		ret = commandline(st);
+	if (!ret) {
+		note_unmodelled(st);
+		hg_pf_cpu_notes(st->g);
+	}
+	return ret;
+}
+
+int hg_pf_from_libvirt_xml(struct hg_pf_guest *g, const char *xml,
+			   size_t len, struct hg_err *err)
+{
+	struct xml_state st = { .g = g, .err = err };
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	int ret;
+
+	doc = xmlReadMemory(xml, len, "domain.xml", NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOERROR |
+			    XML_PARSE_NOWARNING);
+	if (!doc) {
+		const xmlError *e = xmlGetLastError();
+
+		return hg_err_set(err, -EINVAL,
+				  "the libvirt XML does not parse: line %d: %s",
+				  e ? e->line : 0,
+				  e && e->message ? e->message : "unknown error");
+	}
+	root = xmlDocGetRootElement(doc);
+	if (!root || strcmp((const char *)root->name, "domain")) {
+		xmlFreeDoc(doc);
+		return hg_err_set(err, -EINVAL,
+				  "the XML is not a libvirt <domain> (give the output of virsh dumpxml)");
+	}
+	st.xp = xmlXPathNewContext(doc);
+	if (!st.xp || xmlXPathRegisterNs(st.xp, BAD_CAST "qemu",
+					 BAD_CAST QEMU_NS)) {
+		xmlXPathFreeContext(st.xp);
+		xmlFreeDoc(doc);
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	}
+	ret = domain(&st);
+	xmlXPathFreeContext(st.xp);
+	xmlFreeDoc(doc);
+	return ret;
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hostgeom preflight as a user runs it: the exit status (0 fits, 1 a
+ * conflict, 2 could not decide), the JSON document, the host side read
+ * from a synthetic sysfs tree (a 39-bit VT-d), and bad input.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cli_run.h"
+#include "fake_sysfs.h"
+#include "json_get.h"
+#include "kselftest_harness.h"
+
+#define MSI_RESV "0x00000000fee00000 0x00000000feefffff msi\n"
+#define VTD39_CAP "c00260202"	/* MGAW 39 */
+
+FIXTURE(pf) {
+	struct fake_sysfs *fs;
+	struct cli_result res;
+	char file[64];
+};
+
+FIXTURE_SETUP(pf)
+{
+	struct fake_dev gpu = { .name = "0000:01:00.0", .group = 3, .pci = true,
+				.vendor = 0x10de, .device = 0x1eb8,
+				.class_code = 0x030200, .driver = "vfio-pci" };
+
+	self->fs = fake_sysfs_create();
+	ASSERT_NE(NULL, self->fs);
+	ASSERT_EQ(0, fake_sysfs_add_group(self->fs, 3, "DMA", MSI_RESV));
+	ASSERT_EQ(0, fake_sysfs_add_dev(self->fs, &gpu));
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs,
+			"devices/virtual/iommu/dmar0/intel-iommu/cap", "%s\n", VTD39_CAP));
+	ASSERT_EQ(0, fake_sysfs_printf(self->fs,
+			"devices/virtual/iommu/dmar0/intel-iommu/ecap", "f00f5e\n"));
+	ASSERT_EQ(0, fake_sysfs_symlink(self->fs, "class/iommu/dmar0",
+					"devices/virtual/iommu/dmar0"));
+	ASSERT_EQ(0, fake_sysfs_symlink(self->fs, "bus/pci/devices/0000:01:00.0/iommu",
+					"devices/virtual/iommu/dmar0"));
+	snprintf(self->file, sizeof(self->file), "/tmp/hg-pf-%d.txt", getpid());
+}
+
+FIXTURE_TEARDOWN(pf)
+{
+	unlink(self->file);
+	fake_sysfs_destroy(self->fs);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* The host side from sysfs: the group's regions within the VT-d width. */
+TEST_F(pf, sysfs_host_conflict_json)
+{
+	const char *argv[] = {
+		"--sysfs-root", fake_sysfs_root(self->fs), "preflight", "-j",
+		"--host-cpu-phys-bits", "46", "--host-cpu-vendor", "intel", "--",
+		"qemu-system-x86_64", "-M", "q35,accel=kvm", "-cpu", "host",
+		"-m", "8G", "-device", "vfio-pci,host=01:00.0", NULL,
+	};
+	json_object *doc, *c;
+
+	EXPECT_EQ(1, cli_run(&self->res, argv)) TH_LOG("%s", self->res.err);
+	doc = json_tokener_parse(self->res.out);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", self->res.out);
+	EXPECT_STREQ("conflict",
+		     json_object_get_string(json_get(doc, "verdict")));
+	EXPECT_STREQ("preflight",
+		     json_object_get_string(json_get(doc, "command")));
+	c = json_object_array_get_idx(json_get(doc, "devices"), 0);
+	EXPECT_STREQ("sysfs", json_object_get_string(json_get(c, "source")));
+	EXPECT_EQ(39, json_object_get_int(json_get(c, "aw_bits")));
+	EXPECT_EQ(3, json_object_get_int(json_get(c, "group")));
+	c = json_object_array_get_idx(json_get(doc, "conflicts"), 0);
+	EXPECT_STREQ("degrading",
+		     json_object_get_string(json_get(c, "severity")));
+	EXPECT_STREQ("bars64", json_object_get_string(json_get(c, "kind")));
+	EXPECT_NE(NULL, strstr(json_object_get_string(json_get(c, "fix.qemu")),
+			       "host-phys-bits-limit=39"));
+	json_object_put(doc);
+}
+
+TEST_F(pf, fits_exits_0)
+{
+	const char *argv[] = {
+		"--sysfs-root", fake_sysfs_root(self->fs), "preflight",
+		"--machine", "q35", "--memory", "2G", "--device", "01:00.0",
+		NULL,
+	};
+
+	EXPECT_EQ(0, cli_run(&self->res, argv)) TH_LOG("%s%s",
+						       self->res.out,
+						       self->res.err);
+	EXPECT_NE(NULL, strstr(self->res.out, "fits: every range maps"));
+}
+
+/* The plain options override the command line's. */
+TEST_F(pf, plain_options_override)
+{
+	const char *bad[] = {
+		"preflight", "--host-aw-bits", "39", "--", "-M", "q35",
+		"-cpu", "max,phys-bits=46", "-m", "8G", NULL,
+	};
+	const char *fixed[] = {
+		"preflight", "--host-aw-bits", "39", "--phys-bits", "39", "--",
+		"-M", "q35", "-cpu", "max,phys-bits=46", "-m", "8G", NULL,
+	};
+
+	EXPECT_EQ(1, cli_run(&self->res, bad));
+	EXPECT_EQ(0, cli_run(&self->res, fixed)) TH_LOG("%s", self->res.out);
+}
+
+TEST_F(pf, command_line_from_a_file)
+{
+	const char *argv[] = {
+		"preflight", "--host-aw-bits", "39", "--qemu-file", self->file,
+		NULL,
+	};
+
+	write_file(self->file,
+		   "qemu-system-x86_64 \\\n  -machine q35 -m 512M,slots=1,maxmem=1T \\\n"
+		   "  -cpu 'max,phys-bits=42' \\\n"
+		   "  -object memory-backend-ram,id=m1,size=128M \\\n"
+		   "  -device pc-dimm,id=d1,memdev=m1 -device vfio-pci,host=01:00.0\n");
+	EXPECT_EQ(1, cli_run(&self->res, argv)) TH_LOG("%s", self->res.err);
+	EXPECT_NE(NULL, strstr(self->res.out, "fatal: d1 "));
+	EXPECT_NE(NULL, strstr(self->res.out, "maxmem=507G"));
+}
+
+TEST_F(pf, undecided_exits_2)
+{
+	const char *machine[] = {
+		"preflight", "--host-aw-bits", "39", "--", "-M", "microvm", NULL,
+	};
+	const char *no_device[] = { "preflight", "--memory", "2G", NULL };
+	const char *no_iommu[] = {
+		"--sysfs-root", fake_sysfs_root(self->fs), "preflight",
+		"--device", "0000:07:00.0", NULL,
+	};
+
+	EXPECT_EQ(2, cli_run(&self->res, machine));
+	EXPECT_NE(NULL, strstr(self->res.out, "could not decide: machine type 'microvm'"));
+	EXPECT_EQ(2, cli_run(&self->res, no_device));
+	EXPECT_NE(NULL, strstr(self->res.out, "no assigned device"));
+	EXPECT_EQ(2, cli_run(&self->res, no_iommu));
+	EXPECT_NE(NULL, strstr(self->res.out, "--host-aw-bits"));
+}
+
+TEST_F(pf, bad_input_exits_2_with_the_reason)
+{
+	const char *size[] = {
+		"preflight", "--host-aw-bits", "39", "--", "-m", "lots", NULL,
+	};
+	const char *xml[] = {
+		"preflight", "--host-aw-bits", "39", "--xml", self->file, NULL,
+	};
+	const char *missing[] = {
+		"preflight", "--xml", "/nonexistent/vm.xml", NULL,
+	};
+	const char *opt[] = { "preflight", "--frobnicate", NULL };
+
+	EXPECT_EQ(2, cli_run(&self->res, size));
+	EXPECT_NE(NULL, strstr(self->res.err, "'lots'"));
+	write_file(self->file, "<domain><memory>1</memory>");
+	EXPECT_EQ(2, cli_run(&self->res, xml));
+	EXPECT_NE(NULL, strstr(self->res.err, "does not parse"));
+	EXPECT_EQ(2, cli_run(&self->res, missing));
+	EXPECT_NE(NULL, strstr(self->res.err, "/nonexistent/vm.xml"));
+	EXPECT_EQ(2, cli_run(&self->res, opt));
+}
+
+TEST_F(pf, help_exits_0)
+{
+	const char *argv[] = { "preflight", "--help", NULL };
+
+	EXPECT_EQ(0, cli_run(&self->res, argv));
+	EXPECT_NE(NULL, strstr(self->res.out, "--xml FILE"));
+}
+
+TEST_HARNESS_MAIN

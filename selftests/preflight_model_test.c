@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The preflight without QEMU: what the QEMU command-line and libvirt XML
+ * parsers take, what they refuse and what they note, and the conflicts
+ * and fixes the check finds. Each fix is applied and checked again: a
+ * printed fix that does not fix is a bug.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <hostgeom/preflight.h>
+
+#include "kselftest_harness.h"
+
+#define G HG_GIB
+
+static struct hg_pf_guest g;
+static struct hg_pf_report rep;
+
+static int argv_guest(const char *const *argv)
+{
+	struct hg_err err = { 0 };
+	size_t n = 0;
+	int ret;
+
+	while (argv[n])
+		n++;
+	hg_pf_guest_init(&g);
+	g.host_cpu_phys_bits = 46;	/* as /proc/cpuinfo would say */
+	ret = hg_pf_from_qemu_argv(&g, (char *const *)argv, n, &err);
+	if (ret)
+		fprintf(stderr, "# %s\n", err.msg);
+	return ret;
+}
+
+static bool noted(const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < g.n_notes; i++)
+		if (strstr(g.notes[i], what))
+			return true;
+	return false;
+}
+
+static int check_width(unsigned int bits)
+{
+	struct hg_pf_host host;
+	struct hg_err err = { 0 };
+	int ret;
+
+	if (hg_pf_host_from_width(&host, "0000:01:00.0", bits, &err))
+		return -1;
+	ret = hg_pf_check(&g, &host, 1, &rep, &err);
+	hg_pf_host_free(&host);
+	return ret;
+}
+
+TEST(argv_takes_what_shapes_memory)
+{
+	const char *argv[] = {
+		"/usr/bin/qemu-system-x86_64", "-machine",
+		"pc-q35-9.2,accel=kvm,max-ram-below-4g=1G", "-cpu",
+		"host,host-phys-bits=on,host-phys-bits-limit=39", "-m",
+		"size=4G,slots=2,maxmem=64G", "-object",
+		"memory-backend-ram,id=m0,size=1G", "-device",
+		"pc-dimm,id=dimm0,memdev=m0,addr=0x400000000", "-global",
+		"q35-pcihost.pci-hole64-size=64G", "-drive",
+		"if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+		"-device", "intel-iommu,intremap=on,aw-bits=48", "-device",
+		"pcie-root-port,id=rp1,chassis=1,disable-acs=on", "-device",
+		"{\"driver\":\"vfio-pci\",\"host\":\"01:00.0\",\"bus\":\"rp1\",\"id\":\"gpu\"}",
+		NULL,
+	};
+
+	ASSERT_EQ(0, argv_guest(argv));
+	EXPECT_EQ(HG_PF_Q35, g.machine);
+	EXPECT_EQ(9, g.version_major);
+	EXPECT_TRUE(g.kvm);
+	EXPECT_EQ(1 * G, g.max_ram_below_4g);
+	EXPECT_STREQ("host", g.cpu_model);
+	EXPECT_TRUE(g.host_phys_bits);
+	EXPECT_EQ(39, g.host_phys_bits_limit);
+	EXPECT_EQ(4 * G, g.ram);
+	EXPECT_EQ(64 * G, g.maxmem);
+	EXPECT_EQ(2, g.slots);
+	ASSERT_EQ(1, g.n_dimms);
+	EXPECT_EQ(1 * G, g.dimms[0].size);
+	EXPECT_EQ(0x400000000ULL, g.dimms[0].addr);
+	EXPECT_EQ(64 * G, g.hole64_size);
+	EXPECT_EQ(HG_PF_OVMF, g.firmware);
+	EXPECT_EQ(HG_PF_VIOMMU_INTEL, g.viommu);
+	EXPECT_EQ(48, g.aw_bits);
+	ASSERT_EQ(1, g.n_devices);
+	EXPECT_STREQ("0000:01:00.0", g.devices[0].host);
+	EXPECT_STREQ("rp1", g.devices[0].bus);
+	ASSERT_EQ(1, g.n_buses);
+	EXPECT_TRUE(g.buses[0].disable_acs);
+	EXPECT_EQ(0, g.undecided[0]);
+}
+
+TEST(argv_notes_what_it_does_not_model)
+{
+	const char *argv[] = {
+		"-M", "q35,foo=bar", "-m", "2G", "-frobnicate", "x",
+		"-device", "virtio-net-pci,netdev=n", "-numa", "node",
+		"-cpu", "Skylake-Server,+pdpe1gb", NULL,
+	};
+
+	ASSERT_EQ(0, argv_guest(argv));
+	EXPECT_TRUE(noted("-machine foo"));
+	EXPECT_TRUE(noted("-frobnicate"));
+	EXPECT_TRUE(noted("virtio-net-pci"));
+	EXPECT_TRUE(noted("-numa"));
+	EXPECT_TRUE(noted("CPU feature flags"));
+	EXPECT_TRUE(noted("vendor taken as Intel"));
+	EXPECT_EQ(0, g.undecided[0]);
+}
+
+TEST(argv_without_machine_is_qemus_pc)
+{
+	const char *argv[] = { "-m", "1G", NULL };
+
+	ASSERT_EQ(0, argv_guest(argv));
+	EXPECT_EQ(HG_PF_PC, g.machine);
+	EXPECT_TRUE(noted("no -machine"));
+}
+
+TEST(argv_refuses_malformed_values)
+{
+	const char *bad_m[] = { "-m", "lots", NULL };
+	const char *no_backend[] = { "-device", "pc-dimm,memdev=nope", NULL };
+	const char *stray[] = { "-m", "1G", "1G", NULL };
+	const char *no_value[] = { "-m", NULL };
+	const char *bad_aw[] = { "-device", "intel-iommu,aw-bits=7", NULL };
+
+	EXPECT_NE(0, argv_guest(bad_m));
+	EXPECT_NE(0, argv_guest(no_backend));
+	EXPECT_NE(0, argv_guest(stray));
+	EXPECT_NE(0, argv_guest(no_value));
+	EXPECT_NE(0, argv_guest(bad_aw));
+}
+
+TEST(argv_undecided_machine_firmware_binary)
+{
+	const char *machine[] = { "-M", "virt", NULL };
+	const char *old[] = { "-M", "pc-q35-6.2", NULL };
+	const char *fw[] = { "-bios", "/opt/coreboot.rom", NULL };
+	const char *arm[] = { "qemu-system-aarch64", "-m", "1G", NULL };
+	const char *odd[] = { "-M", "pc-q35-next", NULL };
+
+	ASSERT_EQ(0, argv_guest(machine));
+	EXPECT_NE(NULL, strstr(g.undecided, "'virt'"));
+	ASSERT_EQ(0, argv_guest(old));
+	EXPECT_NE(NULL, strstr(g.undecided, "older than 7.1"));
+	ASSERT_EQ(0, argv_guest(fw));
+	EXPECT_NE(NULL, strstr(g.undecided, "coreboot.rom"));
+	ASSERT_EQ(0, argv_guest(odd));
+	EXPECT_NE(NULL, strstr(g.undecided, "'pc-q35-next'"));
+	ASSERT_EQ(0, argv_guest(arm));
+	EXPECT_NE(NULL, strstr(g.undecided, "not an x86 QEMU"));
+	/* and the check refuses to answer */
+	EXPECT_NE(0, check_width(39));
+}
+
+static const char domain_xml[] =
+	"<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
+	"  <name>vm</name>\n"
+	"  <maxMemory slots='4' unit='GiB'>256</maxMemory>\n"
+	"  <memory unit='KiB'>8388608</memory>\n"
+	"  <os><type arch='x86_64' machine='pc-q35-9.2'>hvm</type>\n"
+	"    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader></os>\n"
+	"  <cpu mode='host-passthrough'><maxphysaddr mode='passthrough' limit='42'/>\n"
+	"    <numa><cell id='0' memory='8' unit='GiB'/></numa></cpu>\n"
+	"  <launchSecurity type='sev'/>\n"
+	"  <devices>\n"
+	"    <controller type='pci' index='0' model='pcie-root'><pcihole64 unit='GiB'>16</pcihole64></controller>\n"
+	"    <controller type='pci' index='5' model='pcie-to-pci-bridge'/>\n"
+	"    <interface type='network'><source network='default'/></interface>\n"
+	"    <iommu model='virtio'/>\n"
+	"    <memory model='dimm'><target><size unit='GiB'>2</size></target>\n"
+	"      <address type='dimm' slot='0' base='0x300000000'/></memory>\n"
+	"    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
+	"      <source><address domain='0x0000' bus='0x02' slot='0x00' function='0x1'/></source>\n"
+	"      <alias name='hostdev0'/>\n"
+	"      <address type='pci' domain='0x0000' bus='0x05' slot='0x01' function='0x0'/>\n"
+	"    </hostdev>\n"
+	"  </devices>\n"
+	"  <qemu:override><qemu:device alias='iommu0'><qemu:frontend>\n"
+	"    <qemu:property name='aw-bits' type='unsigned' value='48'/>\n"
+	"  </qemu:frontend></qemu:device></qemu:override>\n"
+	"  <qemu:commandline><qemu:arg value='-global'/>\n"
+	"    <qemu:arg value='q35-pcihost.pci-hole64-size=32G'/></qemu:commandline>\n"
+	"</domain>\n";
+
+TEST(xml_takes_what_shapes_memory)
+{
+	struct hg_err err = { 0 };
+
+	hg_pf_guest_init(&g);
+	ASSERT_EQ(0, hg_pf_from_libvirt_xml(&g, domain_xml, strlen(domain_xml),
+					    &err)) TH_LOG("%s", err.msg);
+	EXPECT_TRUE(g.kvm);
+	EXPECT_EQ(HG_PF_Q35, g.machine);
+	EXPECT_EQ(8 * G, g.ram);
+	EXPECT_EQ(256 * G, g.maxmem);
+	EXPECT_EQ(4, g.slots);
+	EXPECT_EQ(HG_PF_OVMF, g.firmware);
+	EXPECT_STREQ("host", g.cpu_model);
+	EXPECT_TRUE(g.host_phys_bits);
+	EXPECT_EQ(42, g.host_phys_bits_limit);
+	EXPECT_EQ(HG_PF_VIOMMU_VIRTIO, g.viommu);
+	EXPECT_EQ(48, g.aw_bits);
+	ASSERT_EQ(1, g.n_dimms);
+	EXPECT_EQ(2 * G, g.dimms[0].size);
+	EXPECT_EQ(0x300000000ULL, g.dimms[0].addr);
+	/* <qemu:commandline> comes last and wins over <pcihole64> */
+	EXPECT_EQ(32 * G, g.hole64_size);
+	ASSERT_EQ(1, g.n_devices);
+	EXPECT_STREQ("0000:02:00.1", g.devices[0].host);
+	EXPECT_STREQ("pci.5", g.devices[0].bus);
+	EXPECT_TRUE(noted("interface"));
+	EXPECT_TRUE(noted("<launchSecurity>"));
+	EXPECT_TRUE(noted("<cpu><numa>"));
+	EXPECT_FALSE(noted("<name>"));
+}
+
+TEST(xml_refuses_what_is_not_a_domain)
+{
+	static const char broken[] = "<domain><memory>1</memory>";
+	static const char other[] = "<network><name>x</name></network>";
+	static const char unit[] =
+		"<domain><memory unit='parsecs'>1</memory></domain>";
+	struct hg_err err = { 0 };
+
+	hg_pf_guest_init(&g);
+	EXPECT_NE(0, hg_pf_from_libvirt_xml(&g, broken, strlen(broken), &err));
+	EXPECT_NE(NULL, strstr(err.msg, "line")) TH_LOG("%s", err.msg);
+	hg_err_clear(&err);
+	EXPECT_NE(0, hg_pf_from_libvirt_xml(&g, other, strlen(other), &err));
+	EXPECT_NE(NULL, strstr(err.msg, "<domain>")) TH_LOG("%s", err.msg);
+	hg_err_clear(&err);
+	EXPECT_NE(0, hg_pf_from_libvirt_xml(&g, unit, strlen(unit), &err));
+	EXPECT_NE(NULL, strstr(err.msg, "parsecs")) TH_LOG("%s", err.msg);
+}
+
+/* The classic report: -cpu host on a 46-bit CPU, a 39-bit VT-d. */
+TEST(host_phys_bits_put_bars_beyond_a_39_bit_iommu)
+{
+	const char *argv[] = {
+		"-M", "q35,accel=kvm", "-cpu", "host", "-m", "8G", "-device",
+		"vfio-pci,host=01:00.0", NULL,
+	};
+
+	ASSERT_EQ(0, argv_guest(argv));
+	ASSERT_EQ(46, hg_pf_cpu_phys_bits(&g));
+	ASSERT_EQ(0, check_width(39));
+	ASSERT_EQ(1, rep.n_conflicts);
+	EXPECT_EQ(HG_PF_DEGRADING, rep.conflicts[0].severity);
+	EXPECT_EQ(HG_PF_BARS64,
+		  rep.layout.regions[rep.conflicts[0].region].kind);
+	EXPECT_NE(NULL, strstr(rep.conflicts[0].fix.qemu,
+			       "host-phys-bits-limit=39"));
+	EXPECT_NE(NULL, strstr(rep.conflicts[0].fix.libvirt,
+			       "limit='39'"));
+	EXPECT_NE(NULL, strstr(rep.conflicts[0].fix.cloud_hypervisor,
+			       "max_phys_bits=39"));
+	EXPECT_FALSE(rep.fits);
+	/* the fix, applied */
+	g.host_phys_bits_limit = 39;
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_EQ(0, rep.n_conflicts);
+	EXPECT_TRUE(rep.fits);
+}
+
+/* A small dimm high in a large maxmem: fatal with 128 MiB of RAM. */
+TEST(dimm_above_the_host_is_fatal)
+{
+	const char *argv[] = {
+		"-M", "q35", "-cpu", "max,phys-bits=42", "-m",
+		"512M,slots=1,maxmem=1T", "-object",
+		"memory-backend-ram,id=m1,size=128M", "-device",
+		"pc-dimm,id=d1,memdev=m1", "-device", "vfio-pci,host=01:00.0",
+		NULL,
+	};
+	struct hg_pf_guest fixed;
+	size_t i;
+	bool dimm = false;
+
+	ASSERT_EQ(0, argv_guest(argv));
+	ASSERT_EQ(0, check_width(39));
+	ASSERT_LE(1, rep.n_conflicts);
+	for (i = 0; i < rep.n_conflicts; i++) {
+		const struct hg_pf_conflict *c = &rep.conflicts[i];
+
+		EXPECT_EQ(HG_PF_FATAL, c->severity);
+		dimm |= rep.layout.regions[c->region].kind == HG_PF_DIMM;
+		EXPECT_NE(NULL, strstr(c->fix.qemu, "maxmem="));
+	}
+	EXPECT_TRUE(dimm);
+	/* the printed maxmem, applied */
+	fixed = g;
+	ASSERT_EQ(1, sscanf(strstr(rep.conflicts[0].fix.qemu, "maxmem=") + 7,
+			    "%lluG", (unsigned long long *)&g.maxmem));
+	g.maxmem *= G;
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_TRUE(rep.fits);
+	/* one GiB more does not fit: the fix is the smallest change */
+	g.maxmem += G;
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_FALSE(rep.fits);
+	g = fixed;
+}
+
+TEST(intel_iommu_wider_than_the_host)
+{
+	const char *argv[] = {
+		"-M", "q35", "-m", "2G", "-device", "intel-iommu,aw-bits=48",
+		"-device", "vfio-pci,host=01:00.0", NULL,
+	};
+
+	ASSERT_EQ(0, argv_guest(argv));
+	ASSERT_EQ(0, check_width(39));
+	ASSERT_EQ(1, rep.n_conflicts);
+	EXPECT_EQ(HG_PF_FATAL, rep.conflicts[0].severity);
+	EXPECT_NE(NULL, strstr(rep.conflicts[0].fix.qemu,
+			       "intel-iommu,aw-bits=39"));
+	ASSERT_EQ(0, check_width(48));
+	EXPECT_TRUE(rep.fits);
+}
+
+TEST(virtio_iommu_hazard_needs_a_shared_group)
+{
+	const char *shared[] = {
+		"-M", "q35", "-m", "2G", "-device",
+		"pcie-root-port,id=rp1,chassis=1,disable-acs=on", "-device",
+		"vfio-pci,host=01:00.0,bus=rp1", "-device",
+		"virtio-iommu-pci,aw-bits=64", NULL,
+	};
+	const char *single[] = {
+		"-M", "q35", "-m", "2G", "-device",
+		"pcie-root-port,id=rp1,chassis=1", "-device",
+		"vfio-pci,host=01:00.0,bus=rp1", "-device",
+		"virtio-iommu-pci,aw-bits=64", NULL,
+	};
+
+	ASSERT_EQ(0, argv_guest(shared));
+	ASSERT_EQ(0, check_width(39));
+	ASSERT_EQ(1, rep.n_conflicts);
+	EXPECT_EQ(HG_PF_HAZARD, rep.conflicts[0].severity);
+	EXPECT_NE(NULL, strstr(rep.conflicts[0].fix.qemu, "aw-bits=39"));
+	EXPECT_NE(NULL, strstr(rep.conflicts[0].alt.qemu, "pcie-root-port"));
+	/* a QEMU id takes no ':' */
+	EXPECT_NE(NULL, strstr(rep.conflicts[0].alt.qemu,
+			       "id=rp-0000-01-00-0,"));
+	ASSERT_EQ(0, argv_guest(single));
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_EQ(0, rep.n_conflicts);
+}
+
+TEST(a_small_guest_fits)
+{
+	const char *argv[] = {
+		"-M", "pc", "-m", "3G", "-device", "vfio-pci,host=01:00.0",
+		NULL,
+	};
+
+	ASSERT_EQ(0, argv_guest(argv));
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_EQ(0, rep.n_conflicts);
+	EXPECT_TRUE(rep.fits);
+}
+
+TEST(host_cpu_from_cpuinfo)
+{
+	hg_pf_guest_init(&g);
+	hg_pf_host_cpu_parse(&g, "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+				"address sizes\t: 48 bits physical, 48 bits virtual\n");
+	EXPECT_EQ(48, g.host_cpu_phys_bits);
+	EXPECT_TRUE(g.host_vendor_set);
+	EXPECT_EQ(HG_PF_VENDOR_AMD, g.host_vendor);
+	snprintf(g.cpu_model, sizeof(g.cpu_model), "host");
+	EXPECT_EQ(48, hg_pf_cpu_phys_bits(&g));
+	EXPECT_EQ(HG_PF_VENDOR_AMD, hg_pf_cpu_vendor(&g));
+}
+
+TEST_HARNESS_MAIN
