@@ -119,10 +119,15 @@ append(char *buf, size_t len, size_t used, const char *fmt, ...)
 	return used + (w > 0 ? (size_t)w : 0);
 }
 
+/* The verb after the members in the way, for one or several. */
+static const char in_the_way_one[] = " is bound to a kernel driver";
+static const char in_the_way_many[] = " are bound to kernel drivers";
+
 size_t hg_group_vfio_why(const struct hg_group *group, char *why, size_t len)
 {
 	size_t i, blockers = 0, used = 0;
 	const struct hg_device *d;
+	char entry[160];
 
 	if (!why)
 		len = 0;
@@ -132,14 +137,14 @@ size_t hg_group_vfio_why(const struct hg_group *group, char *why, size_t len)
 		d = &group->members[i];
 		if (!selected(d, HG_MEMBERS_IN_THE_WAY))
 			continue;
-		/* "A (drv), B (drv)": every one, however many */
-		used = append(why, len, used, "%s%s (%s)",
-			      blockers++ ? ", " : "", d->name, d->driver);
+		/* every one, however many */
+		member_entry(d, HG_MEMBERS_IN_THE_WAY, !blockers++, entry,
+			     sizeof(entry));
+		used = append(why, len, used, "%s", entry);
 	}
 	if (blockers)
-		return append(why, len, used, " %s bound to %s",
-			      blockers > 1 ? "are" : "is",
-			      blockers > 1 ? "kernel drivers" : "a kernel driver");
+		return append(why, len, used, "%s", blockers > 1 ?
+			      in_the_way_many : in_the_way_one);
 	if (!hg_group_vfio_members(group, NULL, 0))
 		return append(why, len, 0, "no member is bound to vfio-pci");
 	return 0;
@@ -148,18 +153,18 @@ size_t hg_group_vfio_why(const struct hg_group *group, char *why, size_t len)
 /* In a fixed buffer: whole names, " and N more", then the verb. */
 bool hg_group_vfio_ready(const struct hg_group *group, char *why, size_t len)
 {
-	static const char one[] = " is bound to a kernel driver";
-	static const char many[] = " are bound to kernel drivers";
 	size_t blockers, room;
 
 	blockers = hg_group_members(group, HG_MEMBERS_IN_THE_WAY, NULL, 0);
 	if (blockers) {
 		/* The list is cut, never the verb after it. */
-		room = len > sizeof(many) ? len - sizeof(many) + 1 : 0;
+		room = len > sizeof(in_the_way_many) ?
+		       len - sizeof(in_the_way_many) + 1 : 0;
 		if (why && room) {
 			hg_group_members(group, HG_MEMBERS_IN_THE_WAY, why,
 					 room);
-			strcat(why, blockers > 1 ? many : one);
+			strcat(why, blockers > 1 ? in_the_way_many :
+			       in_the_way_one);
 		}
 		return false;
 	}
