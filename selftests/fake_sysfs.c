@@ -388,14 +388,13 @@ int fake_sysfs_add_dev(struct fake_sysfs *fs, const struct fake_dev *dev)
 int fake_sysfs_add_vtd_unit(struct fake_sysfs *fs, const char *cap,
 			    const char *bdf)
 {
-	static const char unit[] = "devices/virtual/iommu/dmar0";
+#define VTD_UNIT "devices/virtual/iommu/dmar0"
 	char link[128];
 
 	snprintf(link, sizeof(link), "bus/pci/devices/%s/iommu", bdf);
-	return fake_sysfs_printf(fs, "devices/virtual/iommu/dmar0/intel-iommu/cap",
-				 "%s\n", cap) ||
-	       fake_sysfs_printf(fs, "devices/virtual/iommu/dmar0/intel-iommu/ecap",
-				 "f00f5e\n") ||
-	       fake_sysfs_symlink(fs, "class/iommu/dmar0", unit) ||
-	       fake_sysfs_symlink(fs, link, unit) ? -1 : 0;
+	return fake_sysfs_printf(fs, VTD_UNIT "/intel-iommu/cap", "%s\n", cap) ||
+	       fake_sysfs_printf(fs, VTD_UNIT "/intel-iommu/ecap", "f00f5e\n") ||
+	       fake_sysfs_symlink(fs, "class/iommu/dmar0", VTD_UNIT) ||
+	       fake_sysfs_symlink(fs, link, VTD_UNIT) ? -1 : 0;
+#undef VTD_UNIT
 }
