@@ -28,9 +28,10 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
 CPPFLAGS += -Ilib/include -Ikmod/uapi -isystem $(UAPI) \
 	    $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libkmod is opened when a module is loaded (lib/kmod_dl.c), not linked:
-# its header is enough here, and no process carries libcrypto for it.
-LDLIBS   += $(shell pkg-config --libs $(filter-out libkmod,$(PKGS)) 2>/dev/null)
+# libkmod (loading the module, lib/kmod_dl.c) and libxml2 (libvirt XML,
+# lib/xml_dl.c) are opened when needed, not linked: their headers are
+# enough here, and no process carries libcrypto or ICU for them.
+LDLIBS   += $(shell pkg-config --libs $(filter-out libkmod libxml-2.0,$(PKGS)) 2>/dev/null) -ldl
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
@@ -53,9 +54,10 @@ HELPER_OBJS  := $(TEST_HELPERS:%.c=$(B)/%.o)
 # The command's printers without main(), for the tests that feed them.
 TOOL_LIB_OBJS := $(filter-out $(B)/tools/hostgeom/main.o,$(TOOL_OBJS))
 
-FAKE_LIBKMOD := $(B)/selftests/fake_libkmod/libkmod.so.2
+FAKE_LIBS := $(B)/selftests/fake_libs/libkmod.so.2 \
+	     $(B)/selftests/fake_libs/libxml2.so.2
 
-all: $(B)/hostgeom $(TESTS) $(FAKE_LIBKMOD)
+all: $(B)/hostgeom $(TESTS) $(FAKE_LIBS)
 
 .PHONY: all check demo bench repro fixcheck module install clean setup prereq \
 	fuzz fuzz-build fuzz-corpus install-selftests
@@ -97,9 +99,9 @@ $(B)/selftests/%: selftests/%.c $(B)/selftests/helpers.a $(B)/tools.a $(B)/libho
 		-MMD -MP -MF $@.d -MT $@ \
 		-o $@ $< $(B)/selftests/helpers.a $(B)/tools.a $(B)/libhostgeom.a $(LDLIBS)
 
-# kmod_dl_test's libkmod.so.2 without libkmod's symbols (no sanitizers:
-# it is dlopen()ed by whichever build is tested).
-$(FAKE_LIBKMOD): selftests/fake_libkmod/libkmod.c
+# dl_test's libkmod.so.2 and libxml2.so.2 without their symbols (no
+# sanitizers: they are dlopen()ed by whichever build is tested).
+$(FAKE_LIBS): selftests/fake_libs/empty.c
 	@mkdir -p $(@D)
 	$(CC) -shared -fPIC -O2 -o $@ $<
 

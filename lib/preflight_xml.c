@@ -14,14 +14,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
-#include <libxml/xpathInternals.h>
 
 #include <hostgeom/preflight.h>
 
 #include "preflight_opts.h"
 #include "preflight_xml.h"
+#include "xml_dl.h"
 
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 
@@ -30,23 +28,23 @@ char *pf_xml_str(struct xml_state *st, xmlNodePtr node, const char *expr)
 	xmlXPathObjectPtr r;
 	char *s = NULL;
 
-	st->xp->node = node ? node : xmlDocGetRootElement(st->xp->doc);
-	r = xmlXPathEvalExpression(BAD_CAST expr, st->xp);
+	st->xp->node = node ? node : st->x->doc_get_root_element(st->xp->doc);
+	r = st->x->xpath_eval_expression(BAD_CAST expr, st->xp);
 	if (r) {
-		xmlChar *v = xmlXPathCastToString(r);
+		xmlChar *v = st->x->xpath_cast_to_string(r);
 
 		if (v && *v)
 			s = strdup((const char *)v);
-		xmlFree(v);
-		xmlXPathFreeObject(r);
+		st->x->free(v);
+		st->x->xpath_free_object(r);
 	}
 	return s;
 }
 
 xmlXPathObjectPtr pf_xml_nodes(struct xml_state *st, const char *expr)
 {
-	st->xp->node = xmlDocGetRootElement(st->xp->doc);
-	return xmlXPathEvalExpression(BAD_CAST expr, st->xp);
+	st->xp->node = st->x->doc_get_root_element(st->xp->doc);
+	return st->x->xpath_eval_expression(BAD_CAST expr, st->xp);
 }
 
 /* libvirt's units: KiB by default; k, KiB, M, MiB, G, GiB, T, TiB, KB.. */
@@ -216,21 +214,21 @@ static int commandline(struct xml_state *st)
 	int i, n, ret = 0;
 
 	if (!r || !r->nodesetval || !r->nodesetval->nodeNr) {
-		xmlXPathFreeObject(r);
+		st->x->xpath_free_object(r);
 		return 0;
 	}
 	n = r->nodesetval->nodeNr;
 	argv = calloc(n + 1, sizeof(*argv));
 	for (i = 0; argv && i < n; i++)
-		argv[i] = (char *)xmlNodeGetContent(r->nodesetval->nodeTab[i]);
+		argv[i] = (char *)st->x->node_get_content(r->nodesetval->nodeTab[i]);
 	if (argv)
 		ret = pf_argv_parse(st->g, argv, n, false, st->err);
 	else
 		ret = hg_err_set(st->err, -ENOMEM, "out of memory");
 	for (i = 0; argv && i < n; i++)
-		xmlFree(argv[i]);
+		st->x->free(argv[i]);
 	free(argv);
-	xmlXPathFreeObject(r);
+	st->x->xpath_free_object(r);
 	return ret;
 }
 
@@ -257,7 +255,7 @@ static bool harmless_element(const char *name)
 /* <numatune>, <launchSecurity> and whatever else: a note each. */
 static void note_unmodelled(struct xml_state *st)
 {
-	xmlNodePtr n = xmlDocGetRootElement(st->xp->doc)->children;
+	xmlNodePtr n = st->x->doc_get_root_element(st->xp->doc)->children;
 	char *cells = pf_xml_str(st, NULL, "count(cpu/numa/cell)");
 
 	for (; n; n = n->next)
@@ -297,37 +295,39 @@ static int domain(struct xml_state *st)
 int hg_pf_from_libvirt_xml(struct hg_pf_guest *g, const char *xml,
 			   size_t len, struct hg_err *err)
 {
-	struct xml_state st = { .g = g, .err = err };
+	struct xml_state st = { .g = g, .err = err, .x = hg_libxml(err) };
 	xmlDocPtr doc;
 	xmlNodePtr root;
 	int ret;
 
-	doc = xmlReadMemory(xml, len, "domain.xml", NULL,
+	if (!st.x)
+		return err ? err->code : -ENOSYS;
+	doc = st.x->read_memory(xml, len, "domain.xml", NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOERROR |
 			    XML_PARSE_NOWARNING);
 	if (!doc) {
-		const xmlError *e = xmlGetLastError();
+		const xmlError *e = st.x->get_last_error();
 
 		return hg_err_set(err, -EINVAL,
 				  "the libvirt XML does not parse: line %d: %s",
 				  e ? e->line : 0,
 				  e && e->message ? e->message : "unknown error");
 	}
-	root = xmlDocGetRootElement(doc);
+	root = st.x->doc_get_root_element(doc);
 	if (!root || strcmp((const char *)root->name, "domain")) {
-		xmlFreeDoc(doc);
+		st.x->free_doc(doc);
 		return hg_err_set(err, -EINVAL,
 				  "the XML is not a libvirt <domain> (give the output of virsh dumpxml)");
 	}
-	st.xp = xmlXPathNewContext(doc);
-	if (!st.xp || xmlXPathRegisterNs(st.xp, BAD_CAST "qemu",
+	st.xp = st.x->xpath_new_context(doc);
+	if (!st.xp || st.x->xpath_register_ns(st.xp, BAD_CAST "qemu",
 					 BAD_CAST QEMU_NS)) {
-		xmlXPathFreeContext(st.xp);
-		xmlFreeDoc(doc);
+		st.x->xpath_free_context(st.xp);
+		st.x->free_doc(doc);
 		return hg_err_set(err, -ENOMEM, "out of memory");
 	}
 	ret = domain(&st);
-	xmlXPathFreeContext(st.xp);
-	xmlFreeDoc(doc);
+	st.x->xpath_free_context(st.xp);
+	st.x->free_doc(doc);
 	return ret;
 }

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include <libxml/xpath.h>
+#include "xml_dl.h"
 
 #include <hostgeom/err.h>
 #include <hostgeom/preflight.h>
@@ -14,6 +14,7 @@ struct xml_state {
 	struct hg_pf_guest *g;
 	struct hg_err *err;
 	xmlXPathContextPtr xp;
+	const struct hg_libxml *x;
 };
 
 /* The string value of @expr at @node (NULL: <domain>), malloc'd or NULL. */

@@ -110,7 +110,7 @@ static int each(struct xml_state *st, const char *expr,
 	for (i = 0; !ret && r && r->nodesetval && i < r->nodesetval->nodeNr;
 	     i++)
 		ret = fn(st, r->nodesetval->nodeTab[i], i);
-	xmlXPathFreeObject(r);
+	st->x->xpath_free_object(r);
 	return ret;
 }
 
@@ -152,7 +152,7 @@ static void note_others(struct xml_state *st)
 		if (used >= sizeof(names))
 			break;
 	}
-	xmlXPathFreeObject(r);
+	st->x->xpath_free_object(r);
 	if (names[0])
 		hg_pf_note(st->g, "other devices (%s): their 64-bit BARs are assumed to fit the firmware's first GiB",
 			   names);

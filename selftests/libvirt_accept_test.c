@@ -37,6 +37,13 @@ static pid_t libvirt_owner;
 static void __attribute__((constructor)) libvirt_up(void)
 {
 	libvirt_owner = getpid();
+	/* libvirtd under TCG takes 13 s to start and answer; the XML does not
+	 * depend on the kernel, and make check runs this on the host. */
+	if (getenv("HOSTGEOM_IN_VM")) {
+		snprintf(libvirt.why, sizeof(libvirt.why),
+			 "in a test VM: libvirt accepts the XML on the host (make check)");
+		return;
+	}
 	libvirt_env_start(&libvirt);
 }
 

@@ -69,6 +69,8 @@ static const char *cli_hint(enum hg_err_kind kind)
 		return "load it with --load[=PATH], or: insmod kmod/out/$(uname -r)/hostgeom_test.ko";
 	case HG_ERR_NO_LIBKMOD:
 		return "install libkmod (Debian: apt-get install libkmod2), or load the module with insmod and leave out --load";
+	case HG_ERR_NO_LIBXML:
+		return "install libxml2 (Debian: apt-get install libxml2), or describe the guest with -- QEMU ARGS instead";
 	case HG_ERR_MODULE_VERSION:
 		return "rmmod hostgeom_test, then load the one built from this tree (make module)";
 	}

@@ -25,6 +25,8 @@ enum hg_err_kind {
 	HG_ERR_MODULE_VERSION,
 	/* libkmod (libkmod.so.2, opened when a module is loaded) is missing. */
 	HG_ERR_NO_LIBKMOD,
+	/* libxml2 (libxml2.so.2, opened to read libvirt XML) is missing. */
+	HG_ERR_NO_LIBXML,
 };
 
 struct hg_err {

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A shared library opened on first use (dlopen) instead of linked, so that
+ * hostgeom starts without it and its dependencies, for commands that need
+ * it rarely: libkmod (loading the module), libxml2 (libvirt XML).
+ */
+#ifndef HOSTGEOM_DL_H
+#define HOSTGEOM_DL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct hg_dl_sym {
+	const char *name;
+	size_t offset;		/* of the function pointer in the API struct */
+};
+
+struct hg_dl {
+	const char *soname;
+	const struct hg_dl_sym *syms;
+	size_t nsyms;
+	void *api;		/* the struct of function pointers to fill */
+	/* Run once the symbols are in, under the lock; NULL or why it failed. */
+	const char *(*loaded)(void *api);
+	/* Set by hg_dl_open(): */
+	pthread_mutex_t lock;
+	bool tried, failed;
+	char error[256];	/* why it failed: dlerror() or the missing symbol */
+};
+
+#define HG_DL_SYM(type, field, sym) { #sym, offsetof(type, field) }
+
+/*
+ * Opens @dl's library once per process and fills its API struct; 0, or -1
+ * with @dl->error saying what is missing. Thread-safe; the library stays
+ * open.
+ */
+int hg_dl_open(struct hg_dl *dl);
+
+#endif
