@@ -16,7 +16,9 @@ hostgeom_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # stderr) and prints the path of the .ko: kmod/out/RELEASE/hostgeom_test.ko.
 test_module() {
 	local rel
-	make -s -C "$hostgeom_repo/kmod" KDIR="$1" >&2 || return 1
+	mkdir -p "$hostgeom_repo/kmod/out"
+	# one kbuild at a time in kmod/out (make check runs its VMs side by side)
+	flock "$hostgeom_repo/kmod/out/.lock" make -s -C "$hostgeom_repo/kmod" KDIR="$1" >&2 || return 1
 	rel=$(make -s -C "$hostgeom_repo/kmod" KDIR="$1" release) || return 1
 	[[ -f $hostgeom_repo/kmod/out/$rel/hostgeom_test.ko ]] || return 1
 	printf '%s\n' "$hostgeom_repo/kmod/out/$rel/hostgeom_test.ko"
