@@ -6,6 +6,15 @@ HOSTGEOM_CACHE=${HOSTGEOM_CACHE:-/var/cache/hostgeom}
 info() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 2; }
 
+# Sets $cpu_seconds to the CPU time (user + system) of this shell's
+# finished children. `times` must run in the calling shell (in $(...) it
+# would report the subshell's), hence a scratch file, $1.
+children_cpu() {
+	times >"$1"
+	cpu_seconds=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] }
+		printf "%.2f", s }' "$1")
+}
+
 pkg_installed() {
 	[[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
 }
