@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 
 #include "dl.h"
@@ -36,7 +37,7 @@ static void dl_load(struct hg_dl *dl)
 	}
 }
 
-int hg_dl_open(struct hg_dl *dl)
+void *hg_dl_open(struct hg_dl *dl, struct hg_err *err)
 {
 	pthread_mutex_lock(&dl->lock);
 	if (!dl->tried) {
@@ -44,5 +45,10 @@ int hg_dl_open(struct hg_dl *dl)
 		dl_load(dl);
 	}
 	pthread_mutex_unlock(&dl->lock);
-	return dl->failed ? -1 : 0;
+	if (!dl->failed)
+		return dl->api;
+	hg_err_set_kind(err, dl->kind, -ENOSYS,
+			"%s needs %s, which cannot be opened (%s)",
+			dl->purpose, dl->name, dl->error);
+	return NULL;
 }

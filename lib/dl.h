@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <hostgeom/err.h>
+
 struct hg_dl_sym {
 	const char *name;
 	size_t offset;		/* of the function pointer in the API struct */
@@ -18,6 +20,9 @@ struct hg_dl_sym {
 
 struct hg_dl {
 	const char *soname;
+	/* For the error: "PURPOSE needs NAME, which cannot be opened (...)". */
+	const char *name, *purpose;
+	enum hg_err_kind kind;
 	const struct hg_dl_sym *syms;
 	size_t nsyms;
 	void *api;		/* the struct of function pointers to fill */
@@ -30,12 +35,13 @@ struct hg_dl {
 };
 
 #define HG_DL_SYM(type, field, sym) { #sym, offsetof(type, field) }
+#define HG_DL_NSYMS(syms) (sizeof(syms) / sizeof((syms)[0]))
 
 /*
- * Opens @dl's library once per process and fills its API struct; 0, or -1
- * with @dl->error saying what is missing. Thread-safe; the library stays
- * open.
+ * Opens @dl's library once per process and fills its API struct: the
+ * struct, or NULL with @err set (@dl's kind, -ENOSYS) saying what is
+ * missing. Thread-safe; the library stays open.
  */
-int hg_dl_open(struct hg_dl *dl);
+void *hg_dl_open(struct hg_dl *dl, struct hg_err *err);
 
 #endif

@@ -5,8 +5,6 @@
  * process, 5.8 MB that a nested test guest must carry and map for a
  * library it calls only to load one module.
  */
-#include <errno.h>
-
 #include "dl.h"
 #include "kmod_dl.h"
 
@@ -36,19 +34,16 @@ static const struct hg_dl_sym symbols[] = {
 
 static struct hg_dl libkmod = {
 	.soname = "libkmod.so.2",
+	.name = "libkmod",
+	.purpose = "loading kernel modules",
+	.kind = HG_ERR_NO_LIBKMOD,
 	.syms = symbols,
-	.nsyms = sizeof(symbols) / sizeof(symbols[0]),
+	.nsyms = HG_DL_NSYMS(symbols),
 	.api = &api,
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 };
 
 const struct hg_libkmod *hg_libkmod(struct hg_err *err)
 {
-	if (hg_dl_open(&libkmod)) {
-		hg_err_set_kind(err, HG_ERR_NO_LIBKMOD, -ENOSYS,
-				"loading kernel modules needs libkmod, which cannot be opened (%s)",
-				libkmod.error);
-		return NULL;
-	}
-	return &api;
+	return hg_dl_open(&libkmod, err);
 }

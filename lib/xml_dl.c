@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* libxml2 through dlopen(): its soname, libxml2.so.2, is the one of 2.x. */
-#include <errno.h>
-
 #include "dl.h"
 #include "xml_dl.h"
 
@@ -36,8 +34,11 @@ static const char *get_free(void *p)
 
 static struct hg_dl libxml = {
 	.soname = "libxml2.so.2",
+	.name = "libxml2",
+	.purpose = "reading libvirt XML",
+	.kind = HG_ERR_NO_LIBXML,
 	.syms = symbols,
-	.nsyms = sizeof(symbols) / sizeof(symbols[0]),
+	.nsyms = HG_DL_NSYMS(symbols),
 	.api = &api,
 	.loaded = get_free,
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -45,11 +46,5 @@ static struct hg_dl libxml = {
 
 const struct hg_libxml *hg_libxml(struct hg_err *err)
 {
-	if (hg_dl_open(&libxml)) {
-		hg_err_set_kind(err, HG_ERR_NO_LIBXML, -ENOSYS,
-				"reading libvirt XML needs libxml2, which cannot be opened (%s)",
-				libxml.error);
-		return NULL;
-	}
-	return &api;
+	return hg_dl_open(&libxml, err);
 }
