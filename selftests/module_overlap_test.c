@@ -826,16 +826,25 @@ static void l_dmas(struct __test_metadata *_metadata,
 	TH_LOG("%s: %s", self->p.l, o->story);
 }
 
+/* A failure, with the reason on its KTAP line. */
+#define FAIL_BECAUSE(fmt, ...) do {					\
+	TH_LOG(fmt, ##__VA_ARGS__);					\
+	snprintf(_metadata->results->reason,				\
+		 sizeof(_metadata->results->reason), fmt, ##__VA_ARGS__); \
+	_metadata->exit_code = KSFT_FAIL;				\
+} while (0)
+
 /*
  * The verdict where the known problem shows: an expected failure, but a
  * failure where the kernel is expected to be fixed.
  */
 #define KNOWN_PROBLEM(expect, fmt, ...) do {				\
-	EXPECT_NE(EXPECT_FIXED, expect) {				\
-		TH_LOG("not as expected: the kernel is expected to be fixed, but " fmt, \
-		       ##__VA_ARGS__);					\
+	if ((expect) == EXPECT_FIXED) {					\
+		FAIL_BECAUSE("not as expected (a fixed kernel): " fmt,	\
+			     ##__VA_ARGS__);				\
+	} else {							\
+		EXPECTED_FAILURE(fmt, ##__VA_ARGS__);			\
 	}								\
-	EXPECTED_FAILURE(fmt, ##__VA_ARGS__);				\
 } while (0)
 
 /*
@@ -843,20 +852,20 @@ static void l_dmas(struct __test_metadata *_metadata,
  * where the bug is.
  */
 #define FIX_SHOWS(expect, fmt, ...) do {				\
-	EXPECT_NE(EXPECT_BUG, expect) {					\
-		TH_LOG("XPASS where the bug is expected: " fmt, ##__VA_ARGS__); \
-	}								\
-	if ((expect) == EXPECT_FIXED)					\
+	if ((expect) == EXPECT_BUG) {					\
+		FAIL_BECAUSE("XPASS where the bug is expected: " fmt,	\
+			     ##__VA_ARGS__);				\
+	} else if ((expect) == EXPECT_FIXED) {				\
 		UNEXPECTED_PASS(fmt, ##__VA_ARGS__);			\
+	}								\
 } while (0)
 
 /* A refused device left attached to the group's domain: never right. */
 static void attached_anyway(struct __test_metadata *_metadata,
 			    FIXTURE_DATA(overlap) *self, const char *dma)
 {
-	TH_LOG("%s was refused the IOMMU DMA ops but is still attached to group %u's translating domain (dma_iommu 0): dma-direct hands it physical addresses, which the IOMMU translates through the page table %s's IOVAs are in; %s",
-	       self->p.l, self->p.group, self->p.h, dma);
-	_metadata->exit_code = KSFT_FAIL;
+	FAIL_BECAUSE("%s was refused the IOMMU DMA ops but is still attached to group %u's translating domain (dma_iommu 0): dma-direct hands it physical addresses, which the IOMMU translates through the page table %s's IOVAs are in; %.600s",
+		     self->p.l, self->p.group, self->p.h, dma);
 }
 
 /*
@@ -979,10 +988,10 @@ TEST_F_TIMEOUT(overlap, a_refused_member_dma_reaches_no_other_member_buffer, 180
 		break;
 	case JOIN_NO_OPS:
 		/* The dangerous refusal: its DMA went elsewhere. */
-		EXPECT_TRUE(dma.d.own && !dma.d.held) {
-			TH_LOG("%s was refused the IOMMU DMA ops but stays attached to group %u's translating domain, where its physical DMA addresses are IOVAs of the page table %s's mappings are in: %s",
-			       self->p.l, self->p.group, self->p.h, dma.story);
-		}
+		if (!dma.d.own || dma.d.held)
+			FAIL_BECAUSE("%s, refused the IOMMU DMA ops, stays attached to group %u's translating domain, its physical DMA addresses IOVAs of %s's page table: %.600s",
+				     self->p.l, self->p.group, self->p.h,
+				     dma.story);
 		break;
 	case JOIN_OUT:
 		EXPECT_FALSE(dma.d.held) {
@@ -1147,10 +1156,8 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_freed_iovas_in_the_range_caches_jo
 			  self->p.h);
 		break;
 	case SEEN_UNSETTLED:
-		EXPECT_NE(SEEN_UNSETTLED, seen) {
-			TH_LOG("the walks did not settle whether %s's region is kept out: %s",
-			       self->p.l, why);
-		}
+		FAIL_BECAUSE("the walks did not settle whether %s's region is kept out: %s",
+			     self->p.l, why);
 		break;
 	}
 	hg_khold_free(&hold);
