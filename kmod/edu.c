@@ -15,6 +15,13 @@
  * first into its buffer, then its buffer into the second. QEMU runs each
  * transfer from a timer, 100 ms of virtual time after the command: the
  * module polls the busy bit.
+ *
+ * On request it also probes whether the device's DMA is translated at all:
+ * the same two transfers by physical addresses, into a third page nobody
+ * mapped. Through a translating context those are IOVAs the device was
+ * never given (they fault, or reach whatever such an IOVA maps: in the
+ * kit's guests RAM lies far below the IOVAs dma-iommu hands out); only a
+ * device whose DMA bypasses the IOMMU gets the bytes there.
  */
 #include <linux/delay.h>
 #include <linux/gfp.h>
@@ -106,9 +113,38 @@ static int hg_edu_copy(struct pci_dev *pdev, void __iomem *bar,
 	return ret;
 }
 
-/* Enables @pdev, maps BAR0 and copies; undoes all of it. Device locked. */
+/*
+ * The probe: @p into the buffer and the buffer into @u, both by physical
+ * address; whether @u got @p's bytes.
+ */
+static int hg_edu_probe(struct pci_dev *pdev, void __iomem *bar,
+			struct page *p, struct page *u, struct hg_device_dma *r,
+			struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	pci_set_master(pdev);
+	ret = hg_edu_transfer(bar, page_to_phys(p), HG_EDU_BUFFER, 0);
+	if (!ret)
+		ret = hg_edu_transfer(bar, HG_EDU_BUFFER, page_to_phys(u),
+				      HG_EDU_DMA_TO_RAM);
+	pci_clear_master(pdev);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "the probe's transfers did not end");
+		return ret;
+	}
+	r->untranslated = !memcmp(page_address(u), page_address(p),
+				  HOSTGEOM_EDU_DMA_BYTES);
+	return 0;
+}
+
+/*
+ * Enables @pdev, maps BAR0 and copies (and probes, with @u); undoes all of
+ * it. Device locked.
+ */
 static int hg_edu_run(struct pci_dev *pdev, struct page *p, struct page *q,
-		      struct hg_device_dma *r, struct netlink_ext_ack *extack)
+		      struct page *u, struct hg_device_dma *r,
+		      struct netlink_ext_ack *extack)
 {
 	void __iomem *bar;
 	int ret;
@@ -135,6 +171,8 @@ static int hg_edu_run(struct pci_dev *pdev, struct page *p, struct page *q,
 		ret = -EBUSY;
 	} else {
 		ret = hg_edu_copy(pdev, bar, p, q, r, extack);
+		if (!ret && u)
+			ret = hg_edu_probe(pdev, bar, p, u, r, extack);
 	}
 	pci_iounmap(pdev, bar);
 release:
@@ -144,16 +182,17 @@ disable:
 	return ret;
 }
 
-int hg_device_dma(const char *name, struct hg_device_dma *r,
+int hg_device_dma(const char *name, bool probe, struct hg_device_dma *r,
 		  struct netlink_ext_ack *extack)
 {
-	struct page *p, *q;
+	struct page *p, *q, *u = NULL;
 	struct pci_dev *pdev;
 	struct device *dev;
 	u64 off = 0;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	r->untranslated = -1;
 	dev = bus_find_device_by_name(&pci_bus_type, NULL, name);
 	if (!dev) {
 		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL, "no such PCI device",
@@ -164,6 +203,8 @@ int hg_device_dma(const char *name, struct hg_device_dma *r,
 	strscpy(r->device, dev_name(dev), sizeof(r->device));
 	p = alloc_page(GFP_KERNEL);
 	q = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (probe)
+		u = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	device_lock(dev);
 	if (dev->driver != &hg_stub_driver.driver) {
 		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL,
@@ -175,14 +216,14 @@ int hg_device_dma(const char *name, struct hg_device_dma *r,
 		NL_SET_ERR_MSG(extack,
 			       "no DMA engine known here: not a QEMU edu (1234:11e8)");
 		ret = -EOPNOTSUPP;
-	} else if (!p || !q) {
-		NL_SET_ERR_MSG(extack, "no memory for the two pages");
+	} else if (!p || !q || (probe && !u)) {
+		NL_SET_ERR_MSG(extack, "no memory for the pages");
 		ret = -ENOMEM;
 	} else {
 		/* New bytes each time: the edu's buffer keeps the last ones. */
 		get_random_bytes(page_address(p), HOSTGEOM_EDU_DMA_BYTES);
 		r->dma_iommu = hg_dma_iommu(dev);
-		ret = hg_edu_run(pdev, p, q, r, extack);
+		ret = hg_edu_run(pdev, p, q, u, r, extack);
 	}
 	device_unlock(dev);
 	if (!ret) {
@@ -195,11 +236,15 @@ int hg_device_dma(const char *name, struct hg_device_dma *r,
 		if (r->held > 0)
 			dev_warn(dev, "hostgeom: its bytes landed in the held buffer, at offset %#llx\n",
 				 off);
+		if (r->untranslated > 0)
+			dev_warn(dev, "hostgeom: its DMA reaches memory by physical address, untranslated\n");
 	}
 	if (p)
 		__free_page(p);
 	if (q)
 		__free_page(q);
+	if (u)
+		__free_page(u);
 	put_device(dev);
 	return ret;
 }

@@ -219,14 +219,16 @@ struct hg_device_dma {
 	bool own;
 	int held;		/* hg_hold_find(): 1, 0, -ENOENT */
 	u64 ns;
+	int untranslated;	/* 1, 0, -1 not probed */
 };
 
 /*
  * DEVICE_DMA, with hg_lock held: @name, an edu bound to the stub, copies
- * a pattern through its buffer and back (see edu.c); 0 with @r filled in,
- * or an error with the reason in @extack.
+ * a pattern through its buffer and back (see edu.c), and when @probe
+ * tries the same by physical addresses; 0 with @r filled in, or an error
+ * with the reason in @extack.
  */
-int hg_device_dma(const char *name, struct hg_device_dma *r,
+int hg_device_dma(const char *name, bool probe, struct hg_device_dma *r,
 		  struct netlink_ext_ack *extack);
 
 struct hg_counters {

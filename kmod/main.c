@@ -84,9 +84,10 @@ static const struct nla_policy hg_hold_policy[HOSTGEOM_A_HOLD_ALLOC_ONLY + 1] = 
 	[HOSTGEOM_A_HOLD_ALLOC_ONLY] = { .type = NLA_FLAG },
 };
 
-static const struct nla_policy hg_dma_policy[HOSTGEOM_A_DEVICE_DMA_NAME + 1] = {
+static const struct nla_policy hg_dma_policy[HOSTGEOM_A_DEVICE_DMA_PROBE + 1] = {
 	[HOSTGEOM_A_DEVICE_DMA_NAME] = { .type = NLA_NUL_STRING,
 					 .len = HOSTGEOM_HOLD_NAME_MAX - 1 },
+	[HOSTGEOM_A_DEVICE_DMA_PROBE] = { .type = NLA_FLAG },
 };
 
 static int hg_groups_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -436,7 +437,9 @@ static int hg_device_dma_doit(struct sk_buff *skb, struct genl_info *info)
 	if (mutex_lock_interruptible(&hg_lock))
 		return -EINTR;
 	pci_lock_rescan_remove();
-	ret = hg_device_dma(name, &r, info->extack);
+	ret = hg_device_dma(name,
+			    nla_get_flag(info->attrs[HOSTGEOM_A_DEVICE_DMA_PROBE]),
+			    &r, info->extack);
 	pci_unlock_rescan_remove();
 	mutex_unlock(&hg_lock);
 	if (ret)

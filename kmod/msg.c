@@ -268,7 +268,10 @@ int hg_put_device_dma(struct sk_buff *skb, const struct hg_device_dma *r)
 	    (r->held >= 0 &&
 	     nla_put_u8(skb, HOSTGEOM_A_DEVICE_DMA_HELD, r->held)) ||
 	    nla_put_u64_64bit(skb, HOSTGEOM_A_DEVICE_DMA_NS, r->ns,
-			      HOSTGEOM_A_PAD))
+			      HOSTGEOM_A_PAD) ||
+	    (r->untranslated >= 0 &&
+	     nla_put_u8(skb, HOSTGEOM_A_DEVICE_DMA_UNTRANSLATED,
+			r->untranslated)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -331,6 +331,7 @@ static struct nla_policy top_pol[HOSTGEOM_A_MAX + 1] = {
 	[HOSTGEOM_A_DEVICE_DMA_OWN] = { .type = NLA_U8 },
 	[HOSTGEOM_A_DEVICE_DMA_HELD] = { .type = NLA_U8 },
 	[HOSTGEOM_A_DEVICE_DMA_NS] = { .type = NLA_U64 },
+	[HOSTGEOM_A_DEVICE_DMA_UNTRANSLATED] = { .type = NLA_U8 },
 };
 
 static struct nla_policy held_pol[HOSTGEOM_A_HELD_MAX + 1] = {
@@ -1057,10 +1058,13 @@ static int parse_device_dma(struct nlattr *attrs, int len, void *arg)
 	d->has_held = tb[HOSTGEOM_A_DEVICE_DMA_HELD] != NULL;
 	d->held = d->has_held && nla_get_u8(tb[HOSTGEOM_A_DEVICE_DMA_HELD]);
 	d->ns = nla_get_u64(tb[HOSTGEOM_A_DEVICE_DMA_NS]);
+	d->has_untranslated = tb[HOSTGEOM_A_DEVICE_DMA_UNTRANSLATED] != NULL;
+	d->untranslated = d->has_untranslated &&
+			  nla_get_u8(tb[HOSTGEOM_A_DEVICE_DMA_UNTRANSLATED]);
 	return d->device[0] && d->bytes ? 0 : -EPROTO;
 }
 
-int hg_genl_device_dma(struct hg_genl *g, const char *device,
+int hg_genl_device_dma(struct hg_genl *g, const char *device, bool probe,
 		       struct hg_kdevice_dma *out, struct hg_err *err)
 {
 	struct device_dma_parse dp = { .out = out };
@@ -1075,7 +1079,8 @@ int hg_genl_device_dma(struct hg_genl *g, const char *device,
 				  "a device's DMA needs a device name of 1 to %d characters",
 				  HOSTGEOM_HOLD_NAME_MAX - 1);
 	msg = hg_genl_msg(g, HOSTGEOM_CMD_DEVICE_DMA, 0);
-	if (!msg || nla_put_string(msg, HOSTGEOM_A_DEVICE_DMA_NAME, device)) {
+	if (!msg || nla_put_string(msg, HOSTGEOM_A_DEVICE_DMA_NAME, device) ||
+	    (probe && nla_put_flag(msg, HOSTGEOM_A_DEVICE_DMA_PROBE))) {
 		nlmsg_free(msg);
 		return hg_err_set(err, -ENOMEM, "out of memory");
 	}

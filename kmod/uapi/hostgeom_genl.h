@@ -93,7 +93,11 @@ enum hostgeom_cmd {
  * buffer to a zeroed page mapped at DST. DMA_IOMMU as DEV_DMA_IOMMU; OWN:
  * the pattern came back in that page; HELD: it showed up in the buffer of
  * the hold (another device's; absent when no mapped hold is in place);
- * NS: the time both transfers took.
+ * NS: the time both transfers took. PROBE (request): then have the device
+ * copy the pattern's page, addressed by its physical address, into its
+ * buffer and its buffer to a zeroed page by its physical address;
+ * UNTRANSLATED: the bytes landed there, the device's DMA reaches memory
+ * untranslated (absent unless probed).
  */
 enum hostgeom_attr {
 	HOSTGEOM_A_UNSPEC,
@@ -143,6 +147,8 @@ enum hostgeom_attr {
 	HOSTGEOM_A_DEVICE_DMA_OWN,	/* u8, the pattern came back */
 	HOSTGEOM_A_DEVICE_DMA_HELD,	/* u8, it showed up in the hold's buffer */
 	HOSTGEOM_A_DEVICE_DMA_NS,	/* u64, time both transfers took */
+	HOSTGEOM_A_DEVICE_DMA_PROBE,	/* flag: probe for untranslated DMA */
+	HOSTGEOM_A_DEVICE_DMA_UNTRANSLATED, /* u8, the probe's bytes landed */
 
 	__HOSTGEOM_A_MAX,
 	HOSTGEOM_A_MAX = __HOSTGEOM_A_MAX - 1

@@ -208,6 +208,8 @@ struct hg_kdevice_dma {
 	bool has_held;		/* a mapped hold was in place: held is known */
 	bool held;		/* the pattern showed up in the hold's buffer */
 	uint64_t ns;		/* both transfers */
+	bool has_untranslated;	/* probed: untranslated is known */
+	bool untranslated;	/* its DMA reaches memory by physical address */
 };
 
 /*
@@ -254,12 +256,14 @@ int hg_genl_get_hold(struct hg_genl *g, struct hg_khold *out,
 void hg_khold_free(struct hg_khold *h);
 /*
  * DEVICE_DMA: @device, an edu bound to the module's stub, copies a pattern
- * from a page into its buffer and back into another page (*@out). -EPERM
+ * from a page into its buffer and back into another page (*@out); with
+ * @probe, then by physical addresses, to see whether its DMA is translated
+ * at all (a translated device may fault there). -EPERM
  * without CAP_NET_ADMIN; -EINVAL when the device is not on the stub,
  * -EOPNOTSUPP when it is no edu, -ETIMEDOUT when a transfer did not end:
  * the module's message is in @err.
  */
-int hg_genl_device_dma(struct hg_genl *g, const char *device,
+int hg_genl_device_dma(struct hg_genl *g, const char *device, bool probe,
 		       struct hg_kdevice_dma *out, struct hg_err *err);
 
 /* "unmapped", "scratch", "identity", "other", "no-domain" */
