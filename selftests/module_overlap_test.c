@@ -450,6 +450,122 @@ static bool pick_members(const struct hg_kgroups *gs, struct pick *p)
 	return false;
 }
 
+/* -------------------------------------------------- DEVICE_DMA alone */
+
+/*
+ * DEVICE_DMA on an edu bound to the stub, before the overlap cases remove
+ * and rescan it: in its group as it booted, it DMAs through the IOMMU.
+ */
+FIXTURE(device_dma) {
+	struct hg_genl *g;
+	struct hg_kgroups groups;
+	const char *edu;
+};
+
+/* The first member bound to the stub that is a QEMU edu, or NULL. */
+static const char *stub_edu(const struct hg_kgroups *gs)
+{
+	char path[PATH_MAX], vendor[16], device[16];
+	size_t i, j;
+
+	for (i = 0; i < gs->n; i++)
+		for (j = 0; j < gs->v[i].n_devs; j++) {
+			if (!gs->v[i].devs[j].stub)
+				continue;
+			snprintf(path, sizeof(path), PCI_DEVICES "/%s/vendor",
+				 gs->v[i].devs[j].name);
+			get(path, vendor, sizeof(vendor));
+			snprintf(path, sizeof(path), PCI_DEVICES "/%s/device",
+				 gs->v[i].devs[j].name);
+			get(path, device, sizeof(device));
+			if (strtoul(vendor, NULL, 16) == HOSTGEOM_EDU_VENDOR &&
+			    strtoul(device, NULL, 16) == HOSTGEOM_EDU_DEVICE)
+				return gs->v[i].devs[j].name;
+		}
+	return NULL;
+}
+
+FIXTURE_SETUP(device_dma)
+{
+	MODULE_ENV_SETUP(&self->g, &self->groups);
+	self->edu = stub_edu(&self->groups);
+	if (!self->edu)
+		SKIP(return, "no QEMU edu is bound to %s", HOSTGEOM_STUB_DRIVER);
+}
+
+FIXTURE_TEARDOWN(device_dma)
+{
+	hg_kgroups_free(&self->groups);
+	hg_genl_close(self->g);
+}
+
+TEST_F(device_dma, an_edu_on_the_stub_gets_its_own_bytes_back_through_the_iommu)
+{
+	const char *edu = self->edu;
+	struct hg_kdevice_dma d;
+	struct hg_err err = { 0 };
+
+	ASSERT_EQ(0, hg_genl_device_dma(self->g, edu, true, &d, &err)) {
+		TH_LOG("%s", err.msg);
+	}
+	TH_LOG("%s: DMA through 0x%" PRIx64 " and 0x%" PRIx64 ", %u bytes each way in %.3f s, IOMMU DMA ops %d",
+	       d.device, d.src, d.dst, d.bytes, d.ns / 1e9, d.dma_iommu);
+	EXPECT_STREQ(edu, d.device);
+	EXPECT_EQ(HOSTGEOM_EDU_DMA_BYTES, d.bytes);
+	EXPECT_FALSE(d.has_held);
+	EXPECT_TRUE(d.own) {
+		TH_LOG("its bytes did not come back (is QEMU's edu dma_mask wide enough for 0x%" PRIx64 "?)",
+		       d.src > d.dst ? d.src : d.dst);
+	}
+	/* Through the IOMMU: by physical address it reaches nothing. */
+	EXPECT_TRUE(d.has_untranslated);
+	EXPECT_EQ(d.dma_iommu == 1 ? 0 : 1, d.untranslated) {
+		TH_LOG("the probe by physical address says %s, with the IOMMU DMA ops %s",
+		       d.untranslated ? "untranslated" : "translated",
+		       d.dma_iommu == 1 ? "in use" : "not in use");
+	}
+}
+
+static int try_device_dma(void *arg)
+{
+	struct hg_kdevice_dma d;
+	struct hg_err err = { 0 };
+	struct hg_genl *g;
+	int ret;
+
+	if (hg_genl_open(&g, &err))
+		return 2;
+	ret = hg_genl_device_dma(g, arg, false, &d, &err) == -EPERM ? 0 : 1;
+	hg_genl_close(g);
+	return ret;
+}
+
+TEST_F(device_dma, requests_it_cannot_run_are_refused)
+{
+	const struct hg_kdevice *other = NULL;
+	struct hg_kdevice_dma d;
+	struct hg_err err = { 0 };
+	size_t i, j;
+
+	EXPECT_EQ(-ENODEV, hg_genl_device_dma(self->g, "0000:ff:1f.7", false,
+					      &d, &err));
+	EXPECT_NE(NULL, strstr(err.msg, "no such PCI device"));
+	for (i = 0; i < self->groups.n && !other; i++)
+		for (j = 0; j < self->groups.v[i].n_devs && !other; j++)
+			if (!self->groups.v[i].devs[j].stub)
+				other = &self->groups.v[i].devs[j];
+	if (other) {
+		hg_err_clear(&err);
+		EXPECT_EQ(-EINVAL, hg_genl_device_dma(self->g, other->name,
+						      false, &d, &err));
+		EXPECT_NE(NULL, strstr(err.msg, "not bound to " HOSTGEOM_STUB_DRIVER)) {
+			TH_LOG("%s", err.msg);
+		}
+	}
+	EXPECT_EQ(0, module_env_unprivileged(try_device_dma,
+					     (void *)self->edu));
+}
+
 /* ------------------------------------------------------------ fixture */
 
 /* Where L is: as found, removed by the test, back, restored. */
@@ -781,10 +897,21 @@ struct dma_obs {
 	struct hg_kdevice_dma d;
 	unsigned int faults;
 	char fault[512];	/* the first */
+	/*
+	 * Probed: its DMA reached memory by physical address, not translated
+	 * by the IOMMU (a pass-through context entry).
+	 */
+	bool probed;
+	bool untranslated;
 	char story[768];	/* all of it in words */
 };
 
-/* Binds L to the stub and makes it DMA; what happened in @o. */
+/*
+ * Binds L to the stub and makes it DMA; what happened in @o. Where the
+ * outcome does not show whether the IOMMU translated it (physical
+ * addresses that came back, IOVAs that neither came back nor faulted), a
+ * second request probes that.
+ */
 static void l_dmas(struct __test_metadata *_metadata,
 		   FIXTURE_DATA(overlap) *self, struct dma_obs *o)
 {
@@ -802,7 +929,8 @@ static void l_dmas(struct __test_metadata *_metadata,
 	/* VT-d names the requester as bb:dd.f (6.12) or 0000:bb:dd.f (7.3). */
 	snprintf(who, sizeof(who), "%s] fault addr", self->p.l + 5);
 	klog_open(&k);
-	ASSERT_EQ(0, hg_genl_device_dma(self->g, self->p.l, &o->d, &err)) {
+	ASSERT_EQ(0, hg_genl_device_dma(self->g, self->p.l, false, &o->d,
+					&err)) {
 		TH_LOG("%s", err.msg);
 		klog_close(&k);
 	}
@@ -815,14 +943,28 @@ static void l_dmas(struct __test_metadata *_metadata,
 	o->faults = klog_grep(&k, "DMAR: [DMA ", who, o->fault,
 			      sizeof(o->fault));
 	klog_close(&k);
+	if ((o->d.own && o->d.dma_iommu != 1) || (!o->d.own && !o->faults)) {
+		struct hg_kdevice_dma probe;
+
+		ASSERT_EQ(0, hg_genl_device_dma(self->g, self->p.l, true,
+						&probe, &err)) {
+			TH_LOG("%s", err.msg);
+		}
+		o->probed = probe.has_untranslated;
+		o->untranslated = probe.untranslated;
+	}
 	snprintf(o->story, sizeof(o->story),
-		 "its DMA through 0x%" PRIx64 " and 0x%" PRIx64 " (%s): its own bytes %s%s, %u IOMMU fault(s)%s%.300s",
+		 "its DMA through 0x%" PRIx64 " and 0x%" PRIx64 " (%s): its own bytes %s%s, %u IOMMU fault(s)%s%s%.300s",
 		 o->d.src, o->d.dst,
 		 o->d.dma_iommu == 1 ? "IOVAs" :
 		 o->d.dma_iommu == 0 ? "physical addresses" : "?",
 		 o->d.own ? "came back" : "did not come back",
 		 o->d.held ? ", they landed in H's held buffer" : "",
-		 o->faults, o->faults ? ", the first: " : "", o->fault);
+		 o->faults,
+		 !o->probed ? "" : o->untranslated ?
+		 "; untranslated: by physical address it reaches any memory (a pass-through context entry)" :
+		 "; translated (by physical address it reaches nothing of its own)",
+		 o->faults ? "; the first fault: " : "", o->fault);
 	TH_LOG("%s: %s", self->p.l, o->story);
 }
 
@@ -987,19 +1129,24 @@ TEST_F_TIMEOUT(overlap, a_refused_member_dma_reaches_no_other_member_buffer, 180
 			      hold.held[0].iova, hold.held[0].end, dma.story);
 		break;
 	case JOIN_NO_OPS:
-		/* The dangerous refusal: its DMA went elsewhere. */
-		if (!dma.d.own || dma.d.held)
-			FAIL_BECAUSE("%s, refused the IOMMU DMA ops, stays attached to group %u's translating domain, its physical DMA addresses IOVAs of %s's page table: %.600s",
-				     self->p.l, self->p.group, self->p.h,
-				     dma.story);
+		/*
+		 * The dangerous refusal: its physical DMA addresses are IOVAs
+		 * of H's page table (a fault, or H's buffer), or, if they came
+		 * back, the IOMMU does not confine it at all.
+		 */
+		FAIL_BECAUSE("%s, refused the IOMMU DMA ops, stays attached to group %u's translating domain, its physical DMA addresses IOVAs of %s's page table: %.600s",
+			     self->p.l, self->p.group, self->p.h, dma.story);
 		break;
 	case JOIN_OUT:
-		EXPECT_FALSE(dma.d.held) {
-			TH_LOG("%s, in no IOMMU group, DMAed into %s's buffer: %s",
-			       self->p.l, self->p.h, dma.story);
-		}
-		FIX_SHOWS(expect, "%s, kept out of group %u, reached no other member's buffer: %s",
-			  self->p.l, self->p.group, dma.story);
+		if (dma.d.held)
+			FAIL_BECAUSE("%s, in no IOMMU group, DMAed into %s's buffer: %.600s",
+				     self->p.l, self->p.h, dma.story);
+		else if (dma.untranslated)
+			FAIL_BECAUSE("%s, kept out of group %u, is not blocked: %.600s",
+				     self->p.l, self->p.group, dma.story);
+		else
+			FIX_SHOWS(expect, "%s, kept out of group %u, reached no other member's buffer: %s",
+				  self->p.l, self->p.group, dma.story);
 		break;
 	case JOIN_UNKNOWN:
 		break;
@@ -1025,10 +1172,9 @@ TEST_F_TIMEOUT(overlap, a_member_rejoining_after_the_release_dmas_into_its_own_b
 	l_dmas(_metadata, self, &dma);
 	l_restored(_metadata, self);
 	EXPECT_EQ(1, dma.d.dma_iommu);
-	EXPECT_TRUE(dma.d.own && !dma.d.held && !dma.faults) {
-		TH_LOG("%s, back in group %u with nothing held in its region, did not get its own bytes back: %s",
-		       self->p.l, self->p.group, dma.story);
-	}
+	if (!dma.d.own || dma.d.held || dma.faults)
+		FAIL_BECAUSE("%s, back in group %u with nothing held in its region, did not get its own bytes back cleanly: %.600s",
+			     self->p.l, self->p.group, dma.story);
 	hg_khold_free(&hold);
 }
 
@@ -1499,91 +1645,6 @@ TEST_F(hold, an_allocate_only_hold_allocates_without_mapping)
 	EXPECT_EQ(h.held[0].iova, rel.held[0].iova);
 	hg_khold_free(&rel);
 	hg_khold_free(&h);
-}
-
-/* The first member bound to the stub that is a QEMU edu, or NULL. */
-static const char *stub_edu(const struct hg_kgroups *gs)
-{
-	char path[PATH_MAX], vendor[16], device[16];
-	size_t i, j;
-
-	for (i = 0; i < gs->n; i++)
-		for (j = 0; j < gs->v[i].n_devs; j++) {
-			if (!gs->v[i].devs[j].stub)
-				continue;
-			snprintf(path, sizeof(path), PCI_DEVICES "/%s/vendor",
-				 gs->v[i].devs[j].name);
-			get(path, vendor, sizeof(vendor));
-			snprintf(path, sizeof(path), PCI_DEVICES "/%s/device",
-				 gs->v[i].devs[j].name);
-			get(path, device, sizeof(device));
-			if (strtoul(vendor, NULL, 16) == HOSTGEOM_EDU_VENDOR &&
-			    strtoul(device, NULL, 16) == HOSTGEOM_EDU_DEVICE)
-				return gs->v[i].devs[j].name;
-		}
-	return NULL;
-}
-
-TEST_F(hold, an_edu_on_the_stub_gets_its_own_bytes_back)
-{
-	const char *edu = stub_edu(&self->groups);
-	struct hg_kdevice_dma d;
-	struct hg_err err = { 0 };
-
-	if (!edu)
-		SKIP(return, "no QEMU edu is bound to %s", HOSTGEOM_STUB_DRIVER);
-	ASSERT_EQ(0, hg_genl_device_dma(self->g, edu, &d, &err)) {
-		TH_LOG("%s", err.msg);
-	}
-	TH_LOG("%s: DMA through 0x%" PRIx64 " and 0x%" PRIx64 ", %u bytes each way in %.3f s, IOMMU DMA ops %d",
-	       d.device, d.src, d.dst, d.bytes, d.ns / 1e9, d.dma_iommu);
-	EXPECT_STREQ(edu, d.device);
-	EXPECT_EQ(HOSTGEOM_EDU_DMA_BYTES, d.bytes);
-	EXPECT_FALSE(d.has_held);
-	EXPECT_TRUE(d.own) {
-		TH_LOG("its bytes did not come back (is QEMU's edu dma_mask wide enough for 0x%" PRIx64 "?)",
-		       d.src > d.dst ? d.src : d.dst);
-	}
-}
-
-static int try_device_dma(void *arg)
-{
-	struct hg_kdevice_dma d;
-	struct hg_err err = { 0 };
-	struct hg_genl *g;
-	int ret;
-
-	if (hg_genl_open(&g, &err))
-		return 2;
-	ret = hg_genl_device_dma(g, arg, &d, &err) == -EPERM ? 0 : 1;
-	hg_genl_close(g);
-	return ret;
-}
-
-TEST_F(hold, device_dma_refuses_what_it_cannot_run)
-{
-	const struct hg_kdevice *other = NULL;
-	struct hg_kdevice_dma d;
-	struct hg_err err = { 0 };
-	size_t i, j;
-
-	EXPECT_EQ(-ENODEV, hg_genl_device_dma(self->g, "0000:ff:1f.7", &d,
-					      &err));
-	EXPECT_NE(NULL, strstr(err.msg, "no such PCI device"));
-	for (i = 0; i < self->groups.n && !other; i++)
-		for (j = 0; j < self->groups.v[i].n_devs && !other; j++)
-			if (!self->groups.v[i].devs[j].stub)
-				other = &self->groups.v[i].devs[j];
-	if (other) {
-		hg_err_clear(&err);
-		EXPECT_EQ(-EINVAL, hg_genl_device_dma(self->g, other->name, &d,
-						      &err));
-		EXPECT_NE(NULL, strstr(err.msg, "not bound to " HOSTGEOM_STUB_DRIVER)) {
-			TH_LOG("%s", err.msg);
-		}
-	}
-	EXPECT_EQ(0, module_env_unprivileged(try_device_dma,
-					     (void *)self->dev->name));
 }
 
 /* Holds through @arg's device on a socket of its own, and exits. */
