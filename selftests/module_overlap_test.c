@@ -1006,7 +1006,7 @@ static void l_dmas(struct __test_metadata *_metadata,
 static void attached_anyway(struct __test_metadata *_metadata,
 			    FIXTURE_DATA(overlap) *self, const char *dma)
 {
-	FAIL_BECAUSE("%s was refused the IOMMU DMA ops but is still attached to group %u's translating domain (dma_iommu 0): dma-direct hands it physical addresses, which the IOMMU translates through the page table %s's IOVAs are in; %.600s",
+	FAIL_BECAUSE("%s was refused the IOMMU DMA ops but is still attached to group %u's translating domain (dma_iommu 0), where %s's IOVAs are: dma-direct hands it physical addresses, which are no IOVAs it was given; %.600s",
 		     self->p.l, self->p.group, self->p.h, dma);
 }
 
@@ -1134,7 +1134,7 @@ TEST_F_TIMEOUT(overlap, a_refused_member_dma_reaches_no_other_member_buffer, 180
 		 * of H's page table (a fault, or H's buffer), or, if they came
 		 * back, the IOMMU does not confine it at all.
 		 */
-		FAIL_BECAUSE("%s, refused the IOMMU DMA ops, stays attached to group %u's translating domain, its physical DMA addresses IOVAs of %s's page table: %.600s",
+		FAIL_BECAUSE("%s, refused the IOMMU DMA ops, stays attached to group %u's translating domain, where %s's IOVAs are, with physical DMA addresses: %.600s",
 			     self->p.l, self->p.group, self->p.h, dma.story);
 		break;
 	case JOIN_OUT:
