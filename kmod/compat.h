@@ -7,6 +7,7 @@
 #ifndef HOSTGEOM_KMOD_COMPAT_H
 #define HOSTGEOM_KMOD_COMPAT_H
 
+#include <linux/dma-mapping.h>
 #include <linux/iommu.h>
 #include <linux/mmzone.h>
 #include <linux/pci.h>
@@ -130,5 +131,50 @@ static inline int hg_dma_iommu(const struct device *dev)
 	return -1;
 #endif
 }
+
+/*
+ * An IOVA allocated through @dev's DMA API and not mapped: the two-step
+ * DMA API (dma_iova_try_alloc(), dma_iova_free()) has it, 7.3 does, 6.12
+ * does not. Kbuild looks for it in the kernel's include/linux/dma-mapping.h
+ * (HG_HAVE_DMA_IOVA_TRY_ALLOC). Without it HG_IOVA_ALLOC is false and
+ * hg_iova_alloc() fails.
+ */
+#if defined(HG_HAVE_DMA_IOVA_TRY_ALLOC)
+
+#define HG_IOVA_ALLOC	true
+
+struct hg_iova {
+	struct dma_iova_state state;
+};
+
+/* The IOVA, or DMA_MAPPING_ERROR. */
+static inline dma_addr_t hg_iova_alloc(struct device *dev, struct hg_iova *i,
+				       size_t size)
+{
+	return dma_iova_try_alloc(dev, &i->state, 0, size) ? i->state.addr :
+							     DMA_MAPPING_ERROR;
+}
+
+static inline void hg_iova_free(struct device *dev, struct hg_iova *i)
+{
+	dma_iova_free(dev, &i->state);
+}
+#else
+#define HG_IOVA_ALLOC	false
+
+struct hg_iova {
+	dma_addr_t addr;
+};
+
+static inline dma_addr_t hg_iova_alloc(struct device *dev, struct hg_iova *i,
+				       size_t size)
+{
+	return DMA_MAPPING_ERROR;
+}
+
+static inline void hg_iova_free(struct device *dev, struct hg_iova *i)
+{
+}
+#endif
 
 #endif /* HOSTGEOM_KMOD_COMPAT_H */

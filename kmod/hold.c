@@ -7,7 +7,11 @@
  * DMA API, as the carve walk does, until a mapping overlaps the target,
  * keeps the mappings that do and undoes the others; RELEASE undoes the
  * rest. The device may be bound to any driver: its DMA mask is used as it
- * is, never changed.
+ * is, never changed. An allocate-only hold (HOLD_ALLOC_ONLY) allocates the
+ * IOVAs through the device's DMA API without mapping them
+ * (dma_iova_try_alloc(), where the kernel has it): an IOVA that is in use
+ * but translates to nothing, as it is between a driver's allocation and
+ * its mapping in the two-step DMA API.
  *
  * One hold at a time. It is released, whatever else happens, when its
  * device is about to be removed or to change drivers (a bus notifier),
@@ -35,12 +39,14 @@
 struct hg_held {
 	dma_addr_t iova;
 	u64 probe;		/* first page inside the target */
+	struct hg_iova alloc;	/* allocate-only: what frees it */
 };
 
 struct hg_hold {
 	struct device *dev;	/* reference held; NULL: nothing is held */
 	u32 portid;		/* the socket that made it */
-	struct page *scratch;
+	struct page *scratch;	/* NULL when allocate-only */
+	bool alloc_only;
 	u8 map_order;
 	u64 start;
 	u64 end;
@@ -71,10 +77,11 @@ static u32 hg_xlate(const struct hg_hold *h, const struct hg_held *held)
 	/* dma-iommu maps in the default domain: attached unless VFIO's is. */
 	if (!domain || !(domain->type & __IOMMU_DOMAIN_DMA_API))
 		return HOSTGEOM_XLATE_NO_DOMAIN;
-	want = page_to_phys(h->scratch) + (held->probe - held->iova);
 	phys = iommu_iova_to_phys(domain, held->probe);
 	if (!phys)
 		return HOSTGEOM_XLATE_UNMAPPED;
+	want = h->scratch ? page_to_phys(h->scratch) +
+			    (held->probe - held->iova) : 0;
 	if (phys == want)
 		return HOSTGEOM_XLATE_SCRATCH;
 	if (phys == held->probe)
@@ -96,6 +103,7 @@ static int hg_hold_fill(const struct hg_hold *h, struct hg_hold_view *v)
 	v->end = h->end;
 	v->map_size = hg_hold_size(h);
 	v->maps = h->maps;
+	v->alloc_only = h->alloc_only;
 	for (i = 0; i < h->n_held; i++) {
 		v->held[i].iova = h->held[i].iova;
 		v->held[i].last = h->held[i].iova + v->map_size - 1;
@@ -113,6 +121,22 @@ void hg_hold_view_free(struct hg_hold_view *v)
 	v->n_held = 0;
 }
 
+/*
+ * Undoes one IOVA of the walk: unmaps it, or frees it when it was only
+ * allocated (not counted as a mapping).
+ */
+static void hg_hold_drop(struct hg_hold *h, dma_addr_t iova,
+			 struct hg_iova *alloc)
+{
+	if (h->alloc_only) {
+		hg_iova_free(h->dev, alloc);
+		return;
+	}
+	dma_unmap_page(h->dev, iova, hg_hold_size(h), DMA_TO_DEVICE);
+	atomic64_dec(&hg_counters.live);
+	atomic64_inc(&hg_counters.unmaps);
+}
+
 /* Unmaps and frees everything; hg_hold_lock held. */
 static void hg_hold_undo(struct hg_hold *h, const char *why)
 {
@@ -120,15 +144,13 @@ static void hg_hold_undo(struct hg_hold *h, const char *why)
 
 	if (!h->dev)
 		return;
-	for (i = 0; i < h->n_held; i++) {
-		dma_unmap_page(h->dev, h->held[i].iova, hg_hold_size(h),
-			       DMA_TO_DEVICE);
-		atomic64_dec(&hg_counters.live);
-		atomic64_inc(&hg_counters.unmaps);
-	}
-	dev_info(h->dev, "hostgeom: released %u held mapping(s) in %#llx-%#llx (%s)\n",
-		 h->n_held, h->start, h->end, why);
-	__free_pages(h->scratch, h->map_order);
+	for (i = 0; i < h->n_held; i++)
+		hg_hold_drop(h, h->held[i].iova, &h->held[i].alloc);
+	dev_info(h->dev, "hostgeom: released %u held %s in %#llx-%#llx (%s)\n",
+		 h->n_held, h->alloc_only ? "allocation(s)" : "mapping(s)",
+		 h->start, h->end, why);
+	if (h->scratch)
+		__free_pages(h->scratch, h->map_order);
 	kfree(h->held);
 	WRITE_ONCE(hg_hold_dev, NULL);
 	put_device(h->dev);
@@ -141,12 +163,14 @@ static bool hg_overlaps(const struct hg_hold_params *p, u64 iova, u64 last)
 }
 
 /*
- * Maps @h->scratch through @h->dev until a mapping overlaps the target or a
- * limit stops the walk: returns the enum hostgeom_stop reason, every IOVA
- * in @handles (h->maps of them) and the lowest in @lowest.
+ * Maps @h->scratch through @h->dev (allocate-only: allocates an IOVA of its
+ * size, in @allocs) until a mapping overlaps the target or a limit stops
+ * the walk: returns the enum hostgeom_stop reason, every IOVA in @handles
+ * (h->maps of them) and the lowest in @lowest.
  */
 static u32 hg_hold_walk(struct hg_hold *h, const struct hg_hold_params *p,
-			dma_addr_t *handles, u64 *lowest)
+			dma_addr_t *handles, struct hg_iova *allocs,
+			u64 *lowest)
 {
 	struct device *dev = h->dev;
 	u64 deadline = ktime_get_ns() + (u64)p->timeout_ms * NSEC_PER_MSEC;
@@ -160,15 +184,23 @@ static u32 hg_hold_walk(struct hg_hold *h, const struct hg_hold_params *p,
 			return HOSTGEOM_STOP_TIME;
 		if (READ_ONCE(hg_unloading) || fatal_signal_pending(current))
 			return HOSTGEOM_STOP_ABORTED;
-		/* DMA_TO_DEVICE: the device may only read the buffer. */
-		iova = dma_map_page(dev, h->scratch, 0, size, DMA_TO_DEVICE);
-		if (dma_mapping_error(dev, iova)) {
-			atomic64_inc(&hg_counters.map_fails);
-			return HOSTGEOM_STOP_MAP_FAILED;
+		if (h->alloc_only) {
+			iova = hg_iova_alloc(dev, &allocs[h->maps], size);
+			if (iova == DMA_MAPPING_ERROR)
+				return HOSTGEOM_STOP_MAP_FAILED;
+			handles[h->maps++] = iova;
+		} else {
+			/* DMA_TO_DEVICE: the device may only read the buffer. */
+			iova = dma_map_page(dev, h->scratch, 0, size,
+					    DMA_TO_DEVICE);
+			if (dma_mapping_error(dev, iova)) {
+				atomic64_inc(&hg_counters.map_fails);
+				return HOSTGEOM_STOP_MAP_FAILED;
+			}
+			handles[h->maps++] = iova;
+			atomic64_inc(&hg_counters.live);
+			atomic64_inc(&hg_counters.maps);
 		}
-		handles[h->maps++] = iova;
-		atomic64_inc(&hg_counters.live);
-		atomic64_inc(&hg_counters.maps);
 		*lowest = min_t(u64, *lowest, iova);
 		if (hg_overlaps(p, iova, iova + size - 1))
 			return HOSTGEOM_STOP_TARGET;
@@ -178,7 +210,7 @@ static u32 hg_hold_walk(struct hg_hold *h, const struct hg_hold_params *p,
 
 /* Keeps the mappings in @handles that overlap the target, undoes the rest. */
 static int hg_hold_keep(struct hg_hold *h, const struct hg_hold_params *p,
-			const dma_addr_t *handles)
+			const dma_addr_t *handles, struct hg_iova *allocs)
 {
 	u64 size = hg_hold_size(h);
 	unsigned int i, n = 0;
@@ -191,13 +223,13 @@ static int hg_hold_keep(struct hg_hold *h, const struct hg_hold_params *p,
 		last = handles[i] + size - 1;
 		if (h->held && hg_overlaps(p, handles[i], last)) {
 			h->held[h->n_held].iova = handles[i];
+			if (h->alloc_only)
+				h->held[h->n_held].alloc = allocs[i];
 			h->held[h->n_held++].probe = max_t(u64, handles[i],
 							   p->start & PAGE_MASK);
 			continue;
 		}
-		dma_unmap_page(h->dev, handles[i], size, DMA_TO_DEVICE);
-		atomic64_dec(&hg_counters.live);
-		atomic64_inc(&hg_counters.unmaps);
+		hg_hold_drop(h, handles[i], allocs ? &allocs[i] : NULL);
 	}
 	return n && !h->held ? -ENOMEM : 0;
 }
@@ -258,16 +290,27 @@ static int hg_hold_check_dev(struct device *dev, const struct hg_hold_params *p,
 static int hg_hold_fill_in(struct hg_hold *h, const struct hg_hold_params *p,
 			   struct netlink_ext_ack *extack)
 {
+	struct hg_iova *allocs = NULL;
 	dma_addr_t *handles;
 	u64 lowest = U64_MAX;
+	bool nomem;
 	u32 stop;
 	int ret;
 
 	handles = kvmalloc_array(p->count, sizeof(*handles), GFP_KERNEL);
-	/* Zeroed: the device is never told to read it, but it could. */
-	h->scratch = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
-				 p->map_order);
-	if (!handles || !h->scratch) {
+	if (h->alloc_only) {
+		allocs = kvmalloc_array(p->count, sizeof(*allocs), GFP_KERNEL);
+		nomem = !allocs;
+	} else {
+		/*
+		 * Zeroed: the device is never told to read it, but it could,
+		 * and DEVICE_DMA looks for another device's bytes in it.
+		 */
+		h->scratch = alloc_pages(GFP_KERNEL | __GFP_ZERO |
+					 __GFP_NOWARN, p->map_order);
+		nomem = !h->scratch;
+	}
+	if (!handles || nomem) {
 		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL, "no memory",
 					": %lu KiB buffer, %u handles",
 					(PAGE_SIZE << p->map_order) / SZ_1K,
@@ -275,10 +318,10 @@ static int hg_hold_fill_in(struct hg_hold *h, const struct hg_hold_params *p,
 		ret = -ENOMEM;
 		goto out;
 	}
-	stop = hg_hold_walk(h, p, handles, &lowest);
+	stop = hg_hold_walk(h, p, handles, allocs, &lowest);
 	if (stop != HOSTGEOM_STOP_TARGET) {
 		/* Nothing overlaps: hg_hold_keep() undoes every mapping. */
-		hg_hold_keep(h, p, handles);
+		hg_hold_keep(h, p, handles, allocs);
 		/* Extack messages end at 79 characters: the rest is logged. */
 		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL, "target not reached",
 					": %u maps, lowest %#llx, stop %s",
@@ -290,10 +333,11 @@ static int hg_hold_fill_in(struct hg_hold *h, const struct hg_hold_params *p,
 		ret = stop == HOSTGEOM_STOP_ABORTED ? -EINTR : -ENOSPC;
 		goto out;
 	}
-	ret = hg_hold_keep(h, p, handles);
+	ret = hg_hold_keep(h, p, handles, allocs);
 	if (ret)
 		NL_SET_ERR_MSG(extack, "no memory for the held mappings");
 out:
+	kvfree(allocs);
 	kvfree(handles);
 	return ret;
 }
@@ -305,6 +349,11 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 	struct device *dev;
 	int ret;
 
+	if (p->alloc_only && !HG_IOVA_ALLOC) {
+		NL_SET_ERR_MSG(extack,
+			       "this kernel cannot allocate an IOVA without mapping it");
+		return -EOPNOTSUPP;
+	}
 	dev = bus_find_device_by_name(&pci_bus_type, NULL, p->device);
 	if (!dev) {
 		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL, "no such PCI device",
@@ -324,6 +373,7 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 		goto fail;
 	h->dev = dev;
 	h->portid = portid;
+	h->alloc_only = p->alloc_only;
 	h->map_order = p->map_order;
 	h->start = p->start;
 	h->end = p->end;
@@ -332,9 +382,10 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 	WRITE_ONCE(hg_hold_dev, dev);
 	ret = hg_hold_fill_in(h, p, extack);
 	if (!ret) {
-		dev_info(dev, "hostgeom: holding %u mapping(s) in %#llx-%#llx after %u maps, the first at %#llx\n",
-			 h->n_held, h->start, h->end, h->maps,
-			 (u64)h->held[0].iova);
+		dev_info(dev, "hostgeom: holding %u %s in %#llx-%#llx after %u maps, the first at %#llx\n",
+			 h->n_held,
+			 h->alloc_only ? "allocation(s)" : "mapping(s)",
+			 h->start, h->end, h->maps, (u64)h->held[0].iova);
 		ret = hg_hold_fill(h, v);
 		if (ret) {
 			NL_SET_ERR_MSG(extack, "no memory for the reply");
@@ -352,6 +403,33 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 fail:
 	mutex_unlock(&hg_hold_lock);
 	put_device(dev);
+	return ret;
+}
+
+int hg_hold_find(const void *buf, size_t len, u64 *offset)
+{
+	const struct hg_hold *h = &hg_hold;
+	size_t size, off;
+	const u8 *p;
+	int ret = 0;
+
+	mutex_lock(&hg_hold_lock);
+	if (!h->dev || !h->scratch) {
+		ret = -ENOENT;
+		goto out;
+	}
+	/* DMA addresses of whole pages: the bytes land at a page's start. */
+	p = page_address(h->scratch);
+	size = hg_hold_size(h);
+	for (off = 0; off + len <= size; off += PAGE_SIZE) {
+		if (!memcmp(p + off, buf, len)) {
+			*offset = off;
+			ret = 1;
+			break;
+		}
+	}
+out:
+	mutex_unlock(&hg_hold_lock);
 	return ret;
 }
 

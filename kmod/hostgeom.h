@@ -5,6 +5,7 @@
  * groups.c  snapshots of IOMMU groups: members, their own reserved regions
  * carve.c   the IOVA walk on members bound to the stub driver
  * hold.c    IOVAs kept mapped through one device inside a given range
+ * edu.c     a device's own DMA (QEMU's edu), for DEVICE_DMA
  * msg.c     netlink attributes for snapshots, walks and counters
  * stub.c    the stub PCI driver (binds only through driver_override)
  * main.c    the generic netlink family, its lock and counters
@@ -165,6 +166,7 @@ struct hg_hold_params {
 	u32 count;
 	u32 timeout_ms;
 	u8 map_order;
+	bool alloc_only;	/* allocate the IOVAs, map nothing */
 };
 
 /* A hold as the replies describe it. */
@@ -174,6 +176,7 @@ struct hg_hold_view {
 	u64 end;
 	u64 map_size;
 	u32 maps;
+	bool alloc_only;
 	struct {
 		u64 iova;
 		u64 last;	/* inclusive */
@@ -199,6 +202,34 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 int hg_hold_get(struct hg_hold_view *v, bool release, const char *why,
 		struct netlink_ext_ack *extack);
 void hg_hold_view_free(struct hg_hold_view *v);
+/*
+ * Whether @len bytes like @buf sit at the start of a page of the hold's
+ * buffer (its offset in @offset): 1 yes, 0 no, -ENOENT when no hold with a
+ * buffer (a mapped one) is in place.
+ */
+int hg_hold_find(const void *buf, size_t len, u64 *offset);
+
+/* What DEVICE_DMA did (see enum hostgeom_attr, DEVICE_DMA_*). */
+struct hg_device_dma {
+	char device[HOSTGEOM_HOLD_NAME_MAX];
+	int dma_iommu;		/* hg_dma_iommu() */
+	u64 src;
+	u64 dst;
+	u32 bytes;
+	bool own;
+	int held;		/* hg_hold_find(): 1, 0, -ENOENT */
+	u64 ns;
+	int untranslated;	/* 1, 0, -1 not probed */
+};
+
+/*
+ * DEVICE_DMA, with hg_lock held: @name, an edu bound to the stub, copies
+ * a pattern through its buffer and back (see edu.c), and when @probe
+ * tries the same by physical addresses; 0 with @r filled in, or an error
+ * with the reason in @extack.
+ */
+int hg_device_dma(const char *name, bool probe, struct hg_device_dma *r,
+		  struct netlink_ext_ack *extack);
 
 struct hg_counters {
 	atomic64_t live;
@@ -218,6 +249,7 @@ int hg_put_group(struct sk_buff *skb, const struct hg_group_snap *g);
 int hg_put_check(struct sk_buff *skb, const struct hg_check *chk);
 int hg_put_counters(struct sk_buff *skb);
 int hg_put_hold(struct sk_buff *skb, const struct hg_hold_view *v);
+int hg_put_device_dma(struct sk_buff *skb, const struct hg_device_dma *r);
 int hg_put_region(struct sk_buff *skb, int attrtype,
 		  const struct hg_region *r);
 

@@ -3,7 +3,8 @@
  * hostgeom_test: the "hostgeom" generic netlink family. It lists every
  * IOMMU group member's own reserved regions, checks that dma-iommu keeps
  * all of them out of the group's IOVA allocator (the carve check), and
- * keeps IOVAs mapped through one device inside a given range (the hold).
+ * keeps IOVAs mapped through one device inside a given range (the hold),
+ * and has a device DMA into its own buffers (DEVICE_DMA).
  * Documentation/genl-family.md and Documentation/module.md describe it.
  *
  * Requests are serialized by hg_lock, a mutex of this module, and the
@@ -69,7 +70,7 @@ static const struct nla_policy hg_carve_policy[HOSTGEOM_A_CARVE_CANARY + 1] = {
 	[HOSTGEOM_A_CARVE_CANARY] = NLA_POLICY_NESTED(hg_canary_policy),
 };
 
-static const struct nla_policy hg_hold_policy[HOSTGEOM_A_HOLD_END + 1] = {
+static const struct nla_policy hg_hold_policy[HOSTGEOM_A_HOLD_ALLOC_ONLY + 1] = {
 	[HOSTGEOM_A_CARVE_COUNT] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &hg_count_range),
 	[HOSTGEOM_A_CARVE_TIMEOUT_MS] =
@@ -80,6 +81,13 @@ static const struct nla_policy hg_hold_policy[HOSTGEOM_A_HOLD_END + 1] = {
 				     .len = HOSTGEOM_HOLD_NAME_MAX - 1 },
 	[HOSTGEOM_A_HOLD_START] = { .type = NLA_U64 },
 	[HOSTGEOM_A_HOLD_END] = { .type = NLA_U64 },
+	[HOSTGEOM_A_HOLD_ALLOC_ONLY] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy hg_dma_policy[HOSTGEOM_A_DEVICE_DMA_PROBE + 1] = {
+	[HOSTGEOM_A_DEVICE_DMA_NAME] = { .type = NLA_NUL_STRING,
+					 .len = HOSTGEOM_HOLD_NAME_MAX - 1 },
+	[HOSTGEOM_A_DEVICE_DMA_PROBE] = { .type = NLA_FLAG },
 };
 
 static int hg_groups_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -339,6 +347,7 @@ static int hg_parse_hold(struct genl_info *info, struct hg_hold_params *p)
 	nla_strscpy(p->device, a[HOSTGEOM_A_HOLD_DEVICE], sizeof(p->device));
 	p->start = nla_get_u64(a[HOSTGEOM_A_HOLD_START]);
 	p->end = nla_get_u64(a[HOSTGEOM_A_HOLD_END]);
+	p->alloc_only = nla_get_flag(a[HOSTGEOM_A_HOLD_ALLOC_ONLY]);
 	if (p->start > p->end) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[HOSTGEOM_A_HOLD_END],
 				    "target end is below its start");
@@ -412,6 +421,43 @@ static int hg_hold_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int hg_device_dma_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	char name[HOSTGEOM_HOLD_NAME_MAX];
+	struct hg_device_dma r;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	if (NL_REQ_ATTR_CHECK(info->extack, NULL, info->attrs,
+			      HOSTGEOM_A_DEVICE_DMA_NAME))
+		return -EINVAL;
+	nla_strscpy(name, info->attrs[HOSTGEOM_A_DEVICE_DMA_NAME],
+		    sizeof(name));
+	if (mutex_lock_interruptible(&hg_lock))
+		return -EINTR;
+	pci_lock_rescan_remove();
+	ret = hg_device_dma(name,
+			    nla_get_flag(info->attrs[HOSTGEOM_A_DEVICE_DMA_PROBE]),
+			    &r, info->extack);
+	pci_unlock_rescan_remove();
+	mutex_unlock(&hg_lock);
+	if (ret)
+		return ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &hg_family, 0,
+				HOSTGEOM_CMD_DEVICE_DMA);
+	if (!hdr || hg_put_device_dma(msg, &r)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static int hg_counters_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -462,6 +508,13 @@ static const struct genl_ops hg_ops[] = {
 	{
 		.cmd = HOSTGEOM_CMD_GET_HOLD,
 		.doit = hg_hold_get_doit,
+	},
+	{
+		.cmd = HOSTGEOM_CMD_DEVICE_DMA,
+		.doit = hg_device_dma_doit,
+		.flags = GENL_ADMIN_PERM,
+		.policy = hg_dma_policy,
+		.maxattr = ARRAY_SIZE(hg_dma_policy) - 1,
 	},
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netlink attributes for group snapshots, carve checks, the counters and
- * the hold.
+ * Netlink attributes for group snapshots, carve checks, the counters, the
+ * hold and a device's own DMA.
  * Every function returns 0 or -EMSGSIZE; the nest functions leave the
  * message as it was on failure, so callers can retry in a larger one.
  */
@@ -230,7 +230,8 @@ int hg_put_hold(struct sk_buff *skb, const struct hg_hold_view *v)
 			      HOSTGEOM_A_PAD) ||
 	    nla_put_u64_64bit(skb, HOSTGEOM_A_HOLD_MAP_SIZE, v->map_size,
 			      HOSTGEOM_A_PAD) ||
-	    nla_put_u32(skb, HOSTGEOM_A_HOLD_MAPS, v->maps))
+	    nla_put_u32(skb, HOSTGEOM_A_HOLD_MAPS, v->maps) ||
+	    (v->alloc_only && nla_put_flag(skb, HOSTGEOM_A_HOLD_ALLOC_ONLY)))
 		return -EMSGSIZE;
 	for (i = 0; i < v->n_held; i++) {
 		nest = nla_nest_start(skb, HOSTGEOM_A_HOLD_RANGE);
@@ -250,5 +251,27 @@ int hg_put_hold(struct sk_buff *skb, const struct hg_hold_view *v)
 					      v->held[i].xlate)))
 			return -EMSGSIZE;
 	}
+	return 0;
+}
+
+int hg_put_device_dma(struct sk_buff *skb, const struct hg_device_dma *r)
+{
+	if (nla_put_string(skb, HOSTGEOM_A_DEVICE_DMA_NAME, r->device) ||
+	    (r->dma_iommu >= 0 &&
+	     nla_put_u8(skb, HOSTGEOM_A_DEVICE_DMA_IOMMU, r->dma_iommu)) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_DEVICE_DMA_SRC, r->src,
+			      HOSTGEOM_A_PAD) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_DEVICE_DMA_DST, r->dst,
+			      HOSTGEOM_A_PAD) ||
+	    nla_put_u32(skb, HOSTGEOM_A_DEVICE_DMA_BYTES, r->bytes) ||
+	    nla_put_u8(skb, HOSTGEOM_A_DEVICE_DMA_OWN, r->own) ||
+	    (r->held >= 0 &&
+	     nla_put_u8(skb, HOSTGEOM_A_DEVICE_DMA_HELD, r->held)) ||
+	    nla_put_u64_64bit(skb, HOSTGEOM_A_DEVICE_DMA_NS, r->ns,
+			      HOSTGEOM_A_PAD) ||
+	    (r->untranslated >= 0 &&
+	     nla_put_u8(skb, HOSTGEOM_A_DEVICE_DMA_UNTRANSLATED,
+			r->untranslated)))
+		return -EMSGSIZE;
 	return 0;
 }

@@ -322,6 +322,16 @@ static struct nla_policy top_pol[HOSTGEOM_A_MAX + 1] = {
 	[HOSTGEOM_A_HOLD_MAP_SIZE] = { .type = NLA_U64 },
 	[HOSTGEOM_A_HOLD_MAPS] = { .type = NLA_U32 },
 	[HOSTGEOM_A_HOLD_RANGE] = { .type = NLA_NESTED },
+	[HOSTGEOM_A_HOLD_ALLOC_ONLY] = { .type = NLA_FLAG },
+	[HOSTGEOM_A_DEVICE_DMA_NAME] = { .type = NLA_STRING },
+	[HOSTGEOM_A_DEVICE_DMA_IOMMU] = { .type = NLA_U8 },
+	[HOSTGEOM_A_DEVICE_DMA_SRC] = { .type = NLA_U64 },
+	[HOSTGEOM_A_DEVICE_DMA_DST] = { .type = NLA_U64 },
+	[HOSTGEOM_A_DEVICE_DMA_BYTES] = { .type = NLA_U32 },
+	[HOSTGEOM_A_DEVICE_DMA_OWN] = { .type = NLA_U8 },
+	[HOSTGEOM_A_DEVICE_DMA_HELD] = { .type = NLA_U8 },
+	[HOSTGEOM_A_DEVICE_DMA_NS] = { .type = NLA_U64 },
+	[HOSTGEOM_A_DEVICE_DMA_UNTRANSLATED] = { .type = NLA_U8 },
 };
 
 static struct nla_policy held_pol[HOSTGEOM_A_HELD_MAX + 1] = {
@@ -905,6 +915,7 @@ static int parse_hold(struct nlattr *attrs, int len, void *arg)
 	h->end = nla_get_u64(tb[HOSTGEOM_A_HOLD_END]);
 	h->map_size = nla_get_u64(tb[HOSTGEOM_A_HOLD_MAP_SIZE]);
 	h->maps = nla_get_u32(tb[HOSTGEOM_A_HOLD_MAPS]);
+	h->alloc_only = tb[HOSTGEOM_A_HOLD_ALLOC_ONLY] != NULL;
 	if (!h->device[0] || h->start > h->end || !h->map_size)
 		return -EPROTO;
 	nla_for_each_attr(pos, attrs, len, rem) {
@@ -956,7 +967,8 @@ static int put_hold_req(struct nl_msg *msg, const struct hg_hold_req *r)
 	    (r->timeout_ms && nla_put_u32(msg, HOSTGEOM_A_CARVE_TIMEOUT_MS,
 					  r->timeout_ms)) ||
 	    (r->has_map_order && nla_put_u8(msg, HOSTGEOM_A_CARVE_MAP_ORDER,
-					    r->map_order)))
+					    r->map_order)) ||
+	    (r->alloc_only && nla_put_flag(msg, HOSTGEOM_A_HOLD_ALLOC_ONLY)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -1010,4 +1022,72 @@ int hg_genl_get_hold(struct hg_genl *g, struct hg_khold *out,
 {
 	return hold_query(g, HOSTGEOM_CMD_GET_HOLD, out,
 			  "the hold's state (GET_HOLD)", err);
+}
+
+/* ---------------------------------------------------------- device DMA */
+
+struct device_dma_parse {
+	struct hg_kdevice_dma *out;
+	bool seen;
+};
+
+static int parse_device_dma(struct nlattr *attrs, int len, void *arg)
+{
+	static const int need[] = { HOSTGEOM_A_DEVICE_DMA_NAME,
+		HOSTGEOM_A_DEVICE_DMA_SRC, HOSTGEOM_A_DEVICE_DMA_DST,
+		HOSTGEOM_A_DEVICE_DMA_BYTES, HOSTGEOM_A_DEVICE_DMA_OWN,
+		HOSTGEOM_A_DEVICE_DMA_NS, 0 };
+	struct nlattr *tb[HOSTGEOM_A_MAX + 1];
+	struct device_dma_parse *dp = arg;
+	struct hg_kdevice_dma *d = dp->out;
+
+	if (dp->seen)
+		return -EPROTO;
+	dp->seen = true;
+	if (nla_parse(tb, HOSTGEOM_A_MAX, attrs, len, top_pol) < 0 ||
+	    !have(tb, need))
+		return -EPROTO;
+	nla_strlcpy(d->device, tb[HOSTGEOM_A_DEVICE_DMA_NAME],
+		    sizeof(d->device));
+	d->dma_iommu = tb[HOSTGEOM_A_DEVICE_DMA_IOMMU] ?
+		       !!nla_get_u8(tb[HOSTGEOM_A_DEVICE_DMA_IOMMU]) : -1;
+	d->src = nla_get_u64(tb[HOSTGEOM_A_DEVICE_DMA_SRC]);
+	d->dst = nla_get_u64(tb[HOSTGEOM_A_DEVICE_DMA_DST]);
+	d->bytes = nla_get_u32(tb[HOSTGEOM_A_DEVICE_DMA_BYTES]);
+	d->own = nla_get_u8(tb[HOSTGEOM_A_DEVICE_DMA_OWN]);
+	d->has_held = tb[HOSTGEOM_A_DEVICE_DMA_HELD] != NULL;
+	d->held = d->has_held && nla_get_u8(tb[HOSTGEOM_A_DEVICE_DMA_HELD]);
+	d->ns = nla_get_u64(tb[HOSTGEOM_A_DEVICE_DMA_NS]);
+	d->has_untranslated = tb[HOSTGEOM_A_DEVICE_DMA_UNTRANSLATED] != NULL;
+	d->untranslated = d->has_untranslated &&
+			  nla_get_u8(tb[HOSTGEOM_A_DEVICE_DMA_UNTRANSLATED]);
+	return d->device[0] && d->bytes ? 0 : -EPROTO;
+}
+
+int hg_genl_device_dma(struct hg_genl *g, const char *device, bool probe,
+		       struct hg_kdevice_dma *out, struct hg_err *err)
+{
+	struct device_dma_parse dp = { .out = out };
+	struct hg_req req = { .parse = parse_device_dma, .arg = &dp };
+	const char *what = "the device's DMA (DEVICE_DMA)";
+	struct nl_msg *msg;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!device || !device[0] || strlen(device) >= HOSTGEOM_HOLD_NAME_MAX)
+		return hg_err_set(err, -EINVAL,
+				  "a device's DMA needs a device name of 1 to %d characters",
+				  HOSTGEOM_HOLD_NAME_MAX - 1);
+	msg = hg_genl_msg(g, HOSTGEOM_CMD_DEVICE_DMA, 0);
+	if (!msg || nla_put_string(msg, HOSTGEOM_A_DEVICE_DMA_NAME, device) ||
+	    (probe && nla_put_flag(msg, HOSTGEOM_A_DEVICE_DMA_PROBE))) {
+		nlmsg_free(msg);
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	}
+	ret = hg_genl_call(g, msg, &req, what, err);
+	if (!ret && !dp.seen)
+		ret = hg_err_set(err, -EPROTO,
+				 "%s: the hostgeom_test module sent no reply; is it the module built from this tree?",
+				 what);
+	return ret;
 }

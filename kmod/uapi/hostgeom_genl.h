@@ -8,8 +8,9 @@
  * Bump HOSTGEOM_GENL_VERSION on any change a peer would misread: a new
  * attribute that may be ignored does not need it, a changed meaning does.
  * Nor does a new command: an older module answers it with EOPNOTSUPP, as
- * it answers any command it does not know (HOLD, RELEASE, GET_HOLD and
- * DEV_DMA_IOMMU were added in version 1 that way).
+ * it answers any command it does not know (HOLD, RELEASE, GET_HOLD,
+ * DEV_DMA_IOMMU, HOLD_ALLOC_ONLY and DEVICE_DMA were added in version 1
+ * that way).
  */
 #ifndef _UAPI_HOSTGEOM_GENL_H
 #define _UAPI_HOSTGEOM_GENL_H
@@ -39,8 +40,19 @@
  */
 #define HOSTGEOM_CARVE_TARGET32		0xfee00000ULL
 
-/* HOLD_DEVICE: a device name, its terminating NUL included. */
+/* HOLD_DEVICE, DEVICE_DMA_NAME: a device name, its terminating NUL included. */
 #define HOSTGEOM_HOLD_NAME_MAX		64
+
+/*
+ * DEVICE_DMA knows one DMA engine: QEMU's edu device (PCI 1234:11e8). Its
+ * BAR0 registers: DMA source address, destination address, byte count and
+ * command (bit 0 start, reads 1 while busy; bit 1 direction: 0 from the
+ * DMA address into its buffer, 1 from its buffer to the DMA address), and
+ * its buffer at device address 0x40000.
+ */
+#define HOSTGEOM_EDU_VENDOR		0x1234
+#define HOSTGEOM_EDU_DEVICE		0x11e8
+#define HOSTGEOM_EDU_DMA_BYTES		4096
 
 enum hostgeom_cmd {
 	HOSTGEOM_CMD_UNSPEC,
@@ -50,6 +62,7 @@ enum hostgeom_cmd {
 	HOSTGEOM_CMD_HOLD,		/* do, CAP_NET_ADMIN: map into a range, keep */
 	HOSTGEOM_CMD_RELEASE,		/* do, CAP_NET_ADMIN: undo the hold */
 	HOSTGEOM_CMD_GET_HOLD,		/* do: the hold, translations read now */
+	HOSTGEOM_CMD_DEVICE_DMA,	/* do, CAP_NET_ADMIN: the device's own DMA */
 
 	__HOSTGEOM_CMD_MAX,
 	HOSTGEOM_CMD_MAX = __HOSTGEOM_CMD_MAX - 1
@@ -72,6 +85,19 @@ enum hostgeom_cmd {
  * RELEASE and GET_HOLD: DEVICE is mapped through until an IOVA range
  * overlaps [START, END]; MAPS mappings were made to get there, the
  * HOLD_RANGEs overlapping it are kept (see enum hostgeom_held_attr).
+ * HOLD_ALLOC_ONLY: the IOVAs are only allocated (dma_iova_try_alloc()),
+ * never mapped; in the request and in the replies of such a hold.
+ * DEVICE_DMA_*: the DEVICE_DMA request (NAME) and reply: the device NAME,
+ * bound to the stub, copied HOSTGEOM_EDU_DMA_BYTES (BYTES) of a pattern
+ * from a page mapped at DMA address SRC into its buffer, then from its
+ * buffer to a zeroed page mapped at DST. DMA_IOMMU as DEV_DMA_IOMMU; OWN:
+ * the pattern came back in that page; HELD: it showed up in the buffer of
+ * the hold (another device's; absent when no mapped hold is in place);
+ * NS: the time both transfers took. PROBE (request): then have the device
+ * copy the pattern's page, addressed by its physical address, into its
+ * buffer and its buffer to a zeroed page by its physical address;
+ * UNTRANSLATED: the bytes landed there, the device's DMA reaches memory
+ * untranslated (absent unless probed).
  */
 enum hostgeom_attr {
 	HOSTGEOM_A_UNSPEC,
@@ -111,6 +137,18 @@ enum hostgeom_attr {
 	HOSTGEOM_A_HOLD_MAP_SIZE,	/* u64, bytes per mapping */
 	HOSTGEOM_A_HOLD_MAPS,		/* u32, mappings made by the walk */
 	HOSTGEOM_A_HOLD_RANGE,		/* nest hostgeom_held_attr, repeated */
+	HOSTGEOM_A_HOLD_ALLOC_ONLY,	/* flag: allocated, not mapped */
+
+	HOSTGEOM_A_DEVICE_DMA_NAME,	/* string: "0000:01:00.0", an edu */
+	HOSTGEOM_A_DEVICE_DMA_IOMMU,	/* u8, as DEV_DMA_IOMMU */
+	HOSTGEOM_A_DEVICE_DMA_SRC,	/* u64, DMA address of the pattern */
+	HOSTGEOM_A_DEVICE_DMA_DST,	/* u64, DMA address of the zeroed page */
+	HOSTGEOM_A_DEVICE_DMA_BYTES,	/* u32, bytes each way */
+	HOSTGEOM_A_DEVICE_DMA_OWN,	/* u8, the pattern came back */
+	HOSTGEOM_A_DEVICE_DMA_HELD,	/* u8, it showed up in the hold's buffer */
+	HOSTGEOM_A_DEVICE_DMA_NS,	/* u64, time both transfers took */
+	HOSTGEOM_A_DEVICE_DMA_PROBE,	/* flag: probe for untranslated DMA */
+	HOSTGEOM_A_DEVICE_DMA_UNTRANSLATED, /* u8, the probe's bytes landed */
 
 	__HOSTGEOM_A_MAX,
 	HOSTGEOM_A_MAX = __HOSTGEOM_A_MAX - 1

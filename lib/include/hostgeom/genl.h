@@ -2,8 +2,9 @@
 /*
  * The hostgeom_test module's generic netlink family "hostgeom", through
  * libnl-genl-3: each group member's own reserved regions (GET_GROUPS), the
- * carve check (CARVE), the module's mapping counters (GET_COUNTERS) and
- * IOVAs held mapped inside a range (HOLD, RELEASE, GET_HOLD).
+ * carve check (CARVE), the module's mapping counters (GET_COUNTERS),
+ * IOVAs held mapped inside a range (HOLD, RELEASE, GET_HOLD) and a
+ * device's own DMA (DEVICE_DMA).
  * The family is described in Documentation/genl-family.md; the attribute
  * numbers come from kmod/uapi/hostgeom_genl.h.
  */
@@ -173,6 +174,7 @@ struct hg_hold_req {
 	uint32_t timeout_ms;
 	bool has_map_order;
 	uint8_t map_order;
+	bool alloc_only;	/* allocate the IOVAs, map nothing */
 };
 
 /* A held mapping; xlate: what its page probe translates to (enum hostgeom_xlate). */
@@ -190,8 +192,24 @@ struct hg_khold {
 	uint64_t end;
 	uint64_t map_size;
 	uint32_t maps;		/* mappings the walk made to get there */
+	bool alloc_only;	/* allocated, not mapped */
 	struct hg_kheld *held;	/* each overlaps the target */
 	size_t n_held;
+};
+
+/* What a DEVICE_DMA request did. */
+struct hg_kdevice_dma {
+	char device[64];
+	int dma_iommu;		/* as in struct hg_kdevice */
+	uint64_t src;		/* DMA address of the pattern it read */
+	uint64_t dst;		/* DMA address of the page it wrote */
+	uint32_t bytes;		/* each way */
+	bool own;		/* the pattern came back in that page */
+	bool has_held;		/* a mapped hold was in place: held is known */
+	bool held;		/* the pattern showed up in the hold's buffer */
+	uint64_t ns;		/* both transfers */
+	bool has_untranslated;	/* probed: untranslated is known */
+	bool untranslated;	/* its DMA reaches memory by physical address */
 };
 
 /*
@@ -236,6 +254,18 @@ int hg_genl_release(struct hg_genl *g, struct hg_khold *out,
 int hg_genl_get_hold(struct hg_genl *g, struct hg_khold *out,
 		     struct hg_err *err);
 void hg_khold_free(struct hg_khold *h);
+/*
+ * DEVICE_DMA: @device, an edu bound to the module's stub, copies a pattern
+ * from a page into its buffer and back into another page (*@out); with
+ * @probe, then by physical addresses, to see whether its DMA is translated
+ * at all (a translated device may fault there). -EPERM
+ * without CAP_NET_ADMIN; -EINVAL when the device is not on the stub,
+ * -EOPNOTSUPP when it is no edu, -ETIMEDOUT when a transfer did not end:
+ * the module's message is in @err.
+ */
+int hg_genl_device_dma(struct hg_genl *g, const char *device, bool probe,
+		       struct hg_kdevice_dma *out, struct hg_err *err);
+
 /* "unmapped", "scratch", "identity", "other", "no-domain" */
 const char *hg_xlate_name(uint32_t xlate);
 
