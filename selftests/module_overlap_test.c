@@ -1002,6 +1002,21 @@ static void l_dmas(struct __test_metadata *_metadata,
 	}								\
 } while (0)
 
+/*
+ * 7.3 parks a removed device that has an RMRR on the identity domain (it
+ * may not be blocked), and VT-d's legacy mode keeps that pass-through
+ * context entry when the device comes back: its DMA bypasses the IOMMU
+ * whatever dma-iommu decided, accepted or kept out. A row on such a kernel
+ * says so (HOSTGEOM_EXPECT_READD_PASSTHROUGH=1): that problem is then an
+ * expected failure, kept visible; anything else still fails.
+ */
+static bool readd_passthrough_known(void)
+{
+	const char *v = getenv("HOSTGEOM_EXPECT_READD_PASSTHROUGH");
+
+	return v && !strcmp(v, "1");
+}
+
 /* A refused device left attached to the group's domain: never right. */
 static void attached_anyway(struct __test_metadata *_metadata,
 			    FIXTURE_DATA(overlap) *self, const char *dma)
@@ -1141,6 +1156,9 @@ TEST_F_TIMEOUT(overlap, a_refused_member_dma_reaches_no_other_member_buffer, 180
 		if (dma.d.held)
 			FAIL_BECAUSE("%s, in no IOMMU group, DMAed into %s's buffer: %.600s",
 				     self->p.l, self->p.h, dma.story);
+		else if (dma.untranslated && readd_passthrough_known())
+			EXPECTED_FAILURE("%s, kept out of group %u, is not blocked: the pass-through context its removal left (a known problem of this kernel, not of the fix): %.500s",
+					 self->p.l, self->p.group, dma.story);
 		else if (dma.untranslated)
 			FAIL_BECAUSE("%s, kept out of group %u, is not blocked: %.600s",
 				     self->p.l, self->p.group, dma.story);
@@ -1172,7 +1190,10 @@ TEST_F_TIMEOUT(overlap, a_member_rejoining_after_the_release_dmas_into_its_own_b
 	l_dmas(_metadata, self, &dma);
 	l_restored(_metadata, self);
 	EXPECT_EQ(1, dma.d.dma_iommu);
-	if (!dma.d.own || dma.d.held || dma.faults)
+	if (dma.untranslated && readd_passthrough_known() && !dma.d.held)
+		EXPECTED_FAILURE("%s, back in group %u, DMAs untranslated: the pass-through context its removal left (a known problem of this kernel, not of the fix): %.500s",
+				 self->p.l, self->p.group, dma.story);
+	else if (!dma.d.own || dma.d.held || dma.faults)
 		FAIL_BECAUSE("%s, back in group %u with nothing held in its region, did not get its own bytes back cleanly: %.600s",
 			     self->p.l, self->p.group, dma.story);
 	hg_khold_free(&hold);
