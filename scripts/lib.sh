@@ -24,13 +24,17 @@ hostgeom_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # Builds the test module against the kernel build tree $1 (make's output on
 # stderr) and prints the path of the .ko: kmod/out/RELEASE/hostgeom_test.ko.
 test_module() {
-	local rel
+	local rel out
 	mkdir -p "$hostgeom_repo/kmod/out"
-	# one kbuild at a time in kmod/out (make check runs its VMs side by side)
-	flock "$hostgeom_repo/kmod/out/.lock" make -s -C "$hostgeom_repo/kmod" KDIR="$1" >&2 || return 1
 	rel=$(make -s -C "$hostgeom_repo/kmod" KDIR="$1" release) || return 1
-	[[ -f $hostgeom_repo/kmod/out/$rel/hostgeom_test.ko ]] || return 1
-	printf '%s\n' "$hostgeom_repo/kmod/out/$rel/hostgeom_test.ko"
+	out=$hostgeom_repo/kmod/out/$rel
+	# A debug kernel (KASAN, lockdep) has the kit's release but another
+	# ABI: its module goes beside, and the rows name it (HOSTGEOM_KMOD).
+	! grep -qs '^CONFIG_KASAN=y' "$1/.config" || out+=-debug
+	# one kbuild at a time in kmod/out (make check runs its VMs side by side)
+	flock "$hostgeom_repo/kmod/out/.lock" make -s -C "$hostgeom_repo/kmod" KDIR="$1" OUT="$out" >&2 || return 1
+	[[ -f $out/hostgeom_test.ko ]] || return 1
+	printf '%s\n' "$out/hostgeom_test.ko"
 }
 
 # Debian's linux-source-6.12 version, e.g. 6.12.117-1~deb12u1.
