@@ -949,33 +949,64 @@ static int walker_start(struct walker *w, struct hg_carve_req req)
 	return -pthread_create(&w->thread, NULL, walk_thread, w);
 }
 
-/* A HOLD in a thread, on a socket of its own: made, seen, released. */
-struct holder {
+/* A CARVE request's attributes: @arg is its struct hg_carve_req. */
+static int fill_carve_req(struct nl_msg *m, const void *arg)
+{
+	const struct hg_carve_req *req = arg;
+
+	return nla_put_u32(m, HOSTGEOM_A_GROUP_ID, req->group) ?:
+	       nla_put_u32(m, HOSTGEOM_A_CARVE_COUNT, req->count) ?:
+	       (req->timeout_ms ?
+		nla_put_u32(m, HOSTGEOM_A_CARVE_TIMEOUT_MS, req->timeout_ms) : 0) ?:
+	       nla_put_u8(m, HOSTGEOM_A_CARVE_MASK_BITS, req->mask_bits) ?:
+	       (req->has_floor ?
+		nla_put_u64(m, HOSTGEOM_A_CARVE_FLOOR, req->floor) : 0);
+}
+
+/*
+ * A request in a thread, on a socket of its own, by ask(): its answer
+ * comes within ANSWER_MS or it is a hang (timed_out).
+ */
+struct asker {
 	pthread_t thread;
-	const struct target *t;
-	int ret;		/* HOLD's */
-	int seen;		/* GET_HOLD's, right after */
-	double start, end;	/* of the HOLD */
-	char msg[512];
+	int fd;
+	struct request r;
+	struct answer a;
+	double start, end;
 };
 
-static void *hold_thread(void *arg)
+static void *ask_thread(void *arg)
 {
-	struct holder *h = arg;
-	struct hg_err err = { 0 };
-	struct hg_genl *g;
+	struct asker *k = arg;
 
-	h->start = now();
-	h->ret = hg_genl_open(&g, &err);
-	if (!h->ret) {
-		h->ret = hold(g, h->t);
-		h->end = now();
-		h->seen = hold_state(g);
-		unhold(g);
-		hg_genl_close(g);
-	}
-	snprintf(h->msg, sizeof(h->msg), "%s", err.msg);
+	k->start = now();
+	ask(k->fd, &k->r, &k->a);
+	k->end = now();
 	return NULL;
+}
+
+static int asker_start(struct asker *k, uint8_t cmd, fill_fn fill,
+		       const void *arg)
+{
+	int ret;
+
+	memset(k, 0, sizeof(*k));
+	k->fd = sock_open();
+	if (k->fd < 0)
+		return k->fd;
+	ret = build(&k->r, cmd, false, fill, arg);
+	if (!ret)
+		ret = -pthread_create(&k->thread, NULL, ask_thread, k);
+	if (ret)
+		close(k->fd);
+	return ret;
+}
+
+/* Waits for @k's answer and closes its socket (ending a hold it made). */
+static void asker_end(struct asker *k)
+{
+	pthread_join(k->thread, NULL);
+	close(k->fd);
 }
 
 /*
@@ -1027,13 +1058,13 @@ TEST_F_TIMEOUT(race, two_walks_at_once_both_complete, 120)
 TEST_F_TIMEOUT(race, a_hold_while_a_walk_runs_waits_then_holds, 120)
 {
 	struct hg_kcounters before, after;
-	struct holder h = { .t = &self->t };
 	struct walker w;
+	struct asker h;
 
 	ASSERT_EQ(0, counters(self->g, &before));
 	ASSERT_EQ(0, walker_start(&w, long_walk(self->t.group, WALK_MS)));
 	EXPECT_TRUE(wait_live(self->g, 1, WALK_MS));
-	ASSERT_EQ(0, pthread_create(&h.thread, NULL, hold_thread, &h));
+	ASSERT_EQ(0, asker_start(&h, HOSTGEOM_CMD_HOLD, fill_hold, &self->t));
 	pthread_join(w.thread, NULL);
 	pthread_join(h.thread, NULL);
 
@@ -1041,16 +1072,71 @@ TEST_F_TIMEOUT(race, a_hold_while_a_walk_runs_waits_then_holds, 120)
 		TH_LOG("the walk: %s", w.msg);
 	}
 	EXPECT_EQ(HOSTGEOM_STOP_TIME, w.stop);
-	EXPECT_EQ(0, h.ret) {
-		TH_LOG("the hold: %s", h.msg);
+	EXPECT_FALSE(h.a.timed_out);
+	EXPECT_EQ(0, h.a.error) {
+		TH_LOG("the hold: %s", h.a.msg);
 	}
-	EXPECT_EQ(0, h.seen);
+	EXPECT_EQ(1, h.a.replies);
+	EXPECT_EQ(0, hold_state(self->g));
 	EXPECT_LT(0.5, h.end - h.start) {
 		TH_LOG("the hold took %.3f s: it did not wait for the walk",
 		       h.end - h.start);
 	}
 	ksft_print_msg("the hold waited %.3f s for a walk of %u maps\n",
 		       h.end - h.start, w.maps);
+	/* Its socket closed: the hold goes with it. */
+	asker_end(&h);
+	EXPECT_EQ(-ENOENT, hold_state(self->g));
+	ASSERT_EQ(0, counters(self->g, &after));
+	EXPECT_EQ(before.live, after.live);
+	EXPECT_EQ(after.maps - before.maps, after.unmaps - before.unmaps);
+}
+
+/*
+ * A signal for a request waiting for the module's lock: the request
+ * still gets an answer. (genetlink sends none at all for a handler's
+ * -EINTR, which it takes for a dump under way: the caller would wait
+ * forever.)
+ */
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+TEST_F_TIMEOUT(race, a_signal_while_waiting_for_the_lock_gets_an_answer, 120)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct hg_carve_req quick = { .has_group = true, .group = self->t.group,
+				      .count = 8, .mask_bits = 32 };
+	struct hg_kcounters before, after;
+	struct walker w;
+	struct asker k;
+
+	/* No SA_RESTART: the signal interrupts what it can. */
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, counters(self->g, &before));
+	ASSERT_EQ(0, walker_start(&w, long_walk(self->t.group, WALK_MS)));
+	EXPECT_TRUE(wait_live(self->g, 1, WALK_MS));
+	ASSERT_EQ(0, asker_start(&k, HOSTGEOM_CMD_CARVE, fill_carve_req,
+				 &quick));
+	usleep(300000);		/* it waits for the lock */
+	EXPECT_EQ(0, pthread_kill(k.thread, SIGUSR1));
+	pthread_join(w.thread, NULL);
+	asker_end(&k);
+
+	EXPECT_FALSE(k.a.timed_out) {
+		TH_LOG("a CARVE waiting for the lock got no answer within %d ms of a signal",
+		       ANSWER_MS);
+	}
+	/* Not interrupted at all, or an errno it can read. */
+	EXPECT_TRUE(k.a.done) {
+		TH_LOG("error %d, netlink error %d: %s", k.a.error,
+		       k.a.sock_error, k.a.msg);
+	}
+	ksft_print_msg("the signalled CARVE: %s after %.3f s\n",
+		       k.a.timed_out ? "no answer" :
+		       k.a.error ? strerror(-k.a.error) : "replied",
+		       k.end - k.start);
 	ASSERT_EQ(0, counters(self->g, &after));
 	EXPECT_EQ(before.live, after.live);
 	EXPECT_EQ(after.maps - before.maps, after.unmaps - before.unmaps);
@@ -1064,15 +1150,15 @@ TEST_F_TIMEOUT(race, a_hold_while_a_walk_runs_waits_then_holds, 120)
  */
 TEST_F_TIMEOUT(race, rmmod_while_a_walk_runs, 180)
 {
-	struct holder h = { .t = &self->t };
 	struct hg_err err = { 0 };
 	struct walker w;
+	struct asker h;
 	bool loaded;
 	double t0, t1;
 
 	ASSERT_EQ(0, walker_start(&w, long_walk(self->t.group, 20000)));
 	EXPECT_TRUE(wait_live(self->g, 1, WALK_MS));
-	ASSERT_EQ(0, pthread_create(&h.thread, NULL, hold_thread, &h));
+	ASSERT_EQ(0, asker_start(&h, HOSTGEOM_CMD_HOLD, fill_hold, &self->t));
 	usleep(100000);		/* the HOLD waits for the lock */
 	hg_genl_close(self->g);
 	self->g = NULL;
@@ -1082,18 +1168,24 @@ TEST_F_TIMEOUT(race, rmmod_while_a_walk_runs, 180)
 	}
 	t1 = now();
 	pthread_join(w.thread, NULL);
-	pthread_join(h.thread, NULL);
+	asker_end(&h);
 
 	ksft_print_msg("rmmod took %.3f s; the walk: %s after %u maps; the hold: %s\n",
 		       t1 - t0, w.ret ? w.msg : hg_carve_stop_name(w.stop),
-		       w.maps, h.ret ? h.msg : "held");
+		       w.maps, h.a.timed_out ? "no answer" :
+		       h.a.error ? strerror(-h.a.error) : "held");
 	EXPECT_GT(RMMOD_MAX_S, t1 - t0);
 	EXPECT_FALSE(hg_kmod_is_loaded());
 	/* Stopped, not finished: or its socket saw the family go. */
 	if (!w.ret)
 		EXPECT_EQ(HOSTGEOM_STOP_ABORTED, w.stop);
-	EXPECT_NE(0, h.ret) {
-		TH_LOG("a HOLD waiting for the lock went on to hold while the module unloaded");
+	EXPECT_FALSE(h.a.timed_out) {
+		TH_LOG("the HOLD waiting behind the walk got no answer within %d ms",
+		       ANSWER_MS);
+	}
+	EXPECT_GT(0, h.a.error) {
+		TH_LOG("a HOLD waiting for the lock went on while the module unloaded: %d %u replies",
+		       h.a.error, h.a.replies);
 	}
 	ASSERT_EQ(0, hg_kmod_load(module_env_path(), &loaded, &err)) {
 		TH_LOG("%s", err.msg);
@@ -1111,18 +1203,6 @@ struct closer {
 	int sent;		/* the walk's send(): 0 or errno */
 };
 
-/* A long_walk() request: @arg is its struct hg_carve_req. */
-static int fill_long_walk(struct nl_msg *m, const void *arg)
-{
-	const struct hg_carve_req *req = arg;
-
-	return nla_put_u32(m, HOSTGEOM_A_GROUP_ID, req->group) ?:
-	       nla_put_u32(m, HOSTGEOM_A_CARVE_COUNT, req->count) ?:
-	       nla_put_u32(m, HOSTGEOM_A_CARVE_TIMEOUT_MS, req->timeout_ms) ?:
-	       nla_put_u8(m, HOSTGEOM_A_CARVE_MASK_BITS, req->mask_bits) ?:
-	       nla_put_u64(m, HOSTGEOM_A_CARVE_FLOOR, req->floor);
-}
-
 static void *hold_then_walk(void *arg)
 {
 	struct closer *c = arg;
@@ -1133,7 +1213,7 @@ static void *hold_then_walk(void *arg)
 		return NULL;
 	ask(c->fd, &r, &c->held);
 	if (c->held.error || c->held.replies != 1 ||
-	    build(&r, HOSTGEOM_CMD_CARVE, false, fill_long_walk, &walk))
+	    build(&r, HOSTGEOM_CMD_CARVE, false, fill_carve_req, &walk))
 		return NULL;
 	/* The module walks inside this send(). */
 	c->sent = send(c->fd, r.buf, r.len, 0) < 0 ? errno : 0;
