@@ -12,6 +12,12 @@
  * shares: a carve check holds its lock for up to its timeout, and nl80211,
  * devlink or ethtool requests should not wait for it.
  *
+ * A request waits for hg_lock killably, not interruptibly: genetlink
+ * sends no answer at all for a handler's -EINTR (netlink_rcv_skb() takes
+ * it for a dump under way), so a request that any other signal cut short
+ * would leave its caller waiting forever. -EINTR is left for a caller
+ * being killed, which reads no answer.
+ *
  * Unloading: genl_unregister_family() waits for requests in flight
  * (genetlink holds its cb_lock around each), and hg_unloading makes a
  * running walk stop at its next mapping, so rmmod returns quickly; a dump
@@ -92,7 +98,7 @@ static int hg_groups_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	u32 id;
 	int ret;
 
-	if (mutex_lock_interruptible(&hg_lock))
+	if (mutex_lock_killable(&hg_lock))
 		return -EINTR;
 	pci_lock_rescan_remove();
 	ret = hg_group_list_get(&list);
@@ -297,7 +303,7 @@ static int hg_carve_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = hg_parse_carve(info, &p);
 	if (ret)
 		return ret;
-	if (mutex_lock_interruptible(&hg_lock))
+	if (mutex_lock_killable(&hg_lock))
 		return -EINTR;
 	ret = hg_carve_init(&c, &p);
 	if (ret) {
@@ -380,7 +386,7 @@ static int hg_hold_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = hg_parse_hold(info, &p);
 	if (ret)
 		return ret;
-	if (mutex_lock_interruptible(&hg_lock))
+	if (mutex_lock_killable(&hg_lock))
 		return -EINTR;
 	pci_lock_rescan_remove();
 	ret = hg_hold_make(&p, info->snd_portid, &v, info->extack);
@@ -402,7 +408,7 @@ static int hg_hold_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct hg_hold_view v = { 0 };
 	int ret;
 
-	if (mutex_lock_interruptible(&hg_lock))
+	if (mutex_lock_killable(&hg_lock))
 		return -EINTR;
 	ret = hg_hold_get(&v, release, "released on request", info->extack);
 	mutex_unlock(&hg_lock);
