@@ -424,12 +424,14 @@ static void take(const struct request *r, ssize_t n, struct answer *a)
 
 /*
  * Sends @r on @fd and reads until its end: system calls only, on buffers
- * touched before. A netlink error on the socket ends it too (an ack or a
- * dump part netlink could not allocate), as does ANSWER_MS of silence.
+ * touched before. A netlink error on the socket (an ack or a dump part
+ * netlink could not allocate) is reported before what is queued already,
+ * a reply among it: that is read too. ANSWER_MS of silence is a hang.
  */
 static void ask(int fd, const struct request *r, struct answer *a)
 {
 	ssize_t n;
+	int ready;
 
 	memset(a, 0, sizeof(*a));
 	if (send(fd, r->buf, r->len, 0) < 0) {
@@ -439,15 +441,26 @@ static void ask(int fd, const struct request *r, struct answer *a)
 	rx_poll.fd = fd;
 	rx_poll.events = POLLIN;
 	while (!a->done) {
-		if (!poll(&rx_poll, 1, ANSWER_MS)) {
-			a->timed_out = true;
+		/* After a socket error, only what is queued already. */
+		ready = poll(&rx_poll, 1, a->sock_error ? 0 : ANSWER_MS);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0) {
+			a->timed_out = !a->sock_error;
 			return;
 		}
 		n = recv(fd, rx, sizeof(rx), MSG_DONTWAIT | MSG_TRUNC);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		if (n < 0 && (errno == EAGAIN || errno == EINTR) &&
+		    !a->sock_error)
 			continue;
-		if (n < 0 || n > (ssize_t)sizeof(rx)) {
-			a->sock_error = n < 0 ? errno : EMSGSIZE;
+		if (n < 0 && (a->sock_error || errno == EAGAIN))
+			return;
+		if (n < 0) {
+			a->sock_error = errno;
+			continue;
+		}
+		if (n > (ssize_t)sizeof(rx)) {
+			a->sock_error = EMSGSIZE;
 			return;
 		}
 		take(r, n, a);
