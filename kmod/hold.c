@@ -367,7 +367,8 @@ int hg_hold_get(struct hg_hold_view *v, bool release, const char *why,
 		ret = -ENOENT;
 	} else {
 		ret = v ? hg_hold_fill(&hg_hold, v) : 0;
-		if (release)
+		/* Not described, not undone: the caller may try again. */
+		if (release && !ret)
 			hg_hold_undo(&hg_hold, why);
 	}
 	mutex_unlock(&hg_hold_lock);

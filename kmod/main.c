@@ -354,16 +354,12 @@ static int hg_parse_hold(struct genl_info *info, struct hg_hold_params *p)
 				    &p->map_order);
 }
 
-/* Replies to @info with the hold @v, as command @cmd. */
-static int hg_hold_reply(struct genl_info *info, u8 cmd,
-			 const struct hg_hold_view *v)
+/* Replies to @info with the hold @v, as command @cmd, in @msg (consumed). */
+static int hg_hold_send(struct genl_info *info, struct sk_buff *msg, u8 cmd,
+			const struct hg_hold_view *v)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	void *hdr;
+	void *hdr = genlmsg_put_reply(msg, info, &hg_family, 0, cmd);
 
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &hg_family, 0, cmd);
 	if (!hdr || hg_put_hold(msg, v)) {
 		nlmsg_free(msg);
 		GENL_SET_ERR_MSG(info, "hold report too large");
@@ -371,6 +367,16 @@ static int hg_hold_reply(struct genl_info *info, u8 cmd,
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+static int hg_hold_reply(struct genl_info *info, u8 cmd,
+			 const struct hg_hold_view *v)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!msg)
+		return -ENOMEM;
+	return hg_hold_send(info, msg, cmd, v);
 }
 
 /*
@@ -401,19 +407,34 @@ static int hg_hold_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/* RELEASE replies with the hold as it was just before it was undone. */
+/*
+ * RELEASE replies with the hold as it was just before it was undone, and
+ * undoes nothing when it cannot reply: the message is allocated first,
+ * and hg_hold_get() releases nothing it could not describe. A RELEASE
+ * that failed for want of memory leaves the hold in place, to be retried.
+ * (What may still fail after the release: a hold too large for the
+ * message, which one held mapping never is, and the sending itself.)
+ */
 static int hg_hold_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	bool release = info->genlhdr->cmd == HOSTGEOM_CMD_RELEASE;
 	struct hg_hold_view v = { 0 };
+	struct sk_buff *msg;
 	int ret;
 
-	if (mutex_lock_killable(&hg_lock))
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	if (mutex_lock_killable(&hg_lock)) {
+		nlmsg_free(msg);
 		return -EINTR;
+	}
 	ret = hg_hold_get(&v, release, "released on request", info->extack);
 	mutex_unlock(&hg_lock);
-	if (!ret)
-		ret = hg_hold_reply(info, info->genlhdr->cmd, &v);
+	if (ret)
+		nlmsg_free(msg);
+	else
+		ret = hg_hold_send(info, msg, info->genlhdr->cmd, &v);
 	hg_hold_view_free(&v);
 	return ret;
 }
