@@ -940,6 +940,18 @@ static bool ran_its_course(uint32_t stop)
 	return stop == HOSTGEOM_STOP_TIME || stop == HOSTGEOM_STOP_MAP_FAILED;
 }
 
+/*
+ * A walk of at most 8 mappings with a 32-bit mask ran as it should: its
+ * count stopped it, or it got below the MSI window first (9 mappings
+ * from the top when nothing else is mapped there, fewer when something
+ * is).
+ */
+static bool short_walk_done(uint32_t stop, uint32_t maps)
+{
+	return maps > 0 && maps <= 8 &&
+	       (stop == HOSTGEOM_STOP_COUNT || stop == HOSTGEOM_STOP_TARGET);
+}
+
 /* A CARVE in a thread, on a socket of its own; what it got and when. */
 struct walker {
 	pthread_t thread;
@@ -1076,8 +1088,10 @@ TEST_F_TIMEOUT(race, two_walks_at_once_both_complete, 120)
 	EXPECT_TRUE(ran_its_course(a.stop)) {
 		TH_LOG("the walk stopped: %s", hg_carve_stop_name(a.stop));
 	}
-	EXPECT_EQ(HOSTGEOM_STOP_COUNT, b.stop);
-	EXPECT_EQ(8, b.maps);
+	EXPECT_TRUE(short_walk_done(b.stop, b.maps)) {
+		TH_LOG("the short walk: %u maps, stop %s", b.maps,
+		       hg_carve_stop_name(b.stop));
+	}
 	/* 8 mappings take milliseconds: b's time was the wait for a. */
 	EXPECT_LT(0.5, b.end - b.start) {
 		TH_LOG("the second walk took %.3f s: it did not wait for the first",
@@ -1383,7 +1397,10 @@ TEST_F_TIMEOUT(race, device_removed_mid_walk, 180)
 	EXPECT_EQ(0, again.ret) {
 		TH_LOG("after the rescan: %s", again.msg);
 	}
-	EXPECT_EQ(8, again.maps);
+	EXPECT_TRUE(short_walk_done(again.stop, again.maps)) {
+		TH_LOG("after the rescan: %u maps, stop %s", again.maps,
+		       hg_carve_stop_name(again.stop));
+	}
 	ASSERT_EQ(0, counters(self->g, &after));
 	EXPECT_EQ(before.live, after.live);
 }
