@@ -13,9 +13,10 @@
  * its reply says it did.
  *
  * Then requests that meet: two walks at once, a HOLD while a walk runs,
- * rmmod during a walk, the socket closed (or its process killed) during
- * a walk, the walked device removed during a walk. And last, with the
- * module unloaded, kmemleak must find nothing left.
+ * a signal to a request waiting for the module's lock, rmmod during a
+ * walk, the socket closed (or its process killed) during a walk, the
+ * walked device removed during a walk. And last, with the module
+ * unloaded, kmemleak must find nothing left.
  *
  * The kernel does the work for a netlink request in the sender's thread,
  * inside send() (and, for a dump, recv()): between arming fail-nth and
