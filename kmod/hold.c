@@ -330,7 +330,8 @@ static int hg_hold_fill_in(struct hg_hold *h, const struct hg_hold_params *p,
 		dev_info(h->dev, "hostgeom: no IOVA in %#llx-%#llx after %u maps, the lowest %#llx, stopped by %s\n",
 			 p->start, p->end, h->maps, h->maps ? lowest : 0,
 			 hg_stop_name(stop));
-		ret = stop == HOSTGEOM_STOP_ABORTED ? -EINTR : -ENOSPC;
+		/* Not -EINTR: genetlink would send the caller no answer. */
+		ret = stop == HOSTGEOM_STOP_ABORTED ? -ECANCELED : -ENOSPC;
 		goto out;
 	}
 	ret = hg_hold_keep(h, p, handles, allocs);
@@ -444,7 +445,8 @@ int hg_hold_get(struct hg_hold_view *v, bool release, const char *why,
 		ret = -ENOENT;
 	} else {
 		ret = v ? hg_hold_fill(&hg_hold, v) : 0;
-		if (release)
+		/* Not described, not undone: the caller may try again. */
+		if (release && !ret)
 			hg_hold_undo(&hg_hold, why);
 	}
 	mutex_unlock(&hg_hold_lock);

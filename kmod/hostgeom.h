@@ -197,7 +197,8 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 		 struct hg_hold_view *v, struct netlink_ext_ack *extack);
 /*
  * The hold now, in @v unless NULL; undone after when @release (@why says
- * why in the kernel log). -ENOENT when nothing is held.
+ * why in the kernel log), unless it could not be described in @v.
+ * -ENOENT when nothing is held.
  */
 int hg_hold_get(struct hg_hold_view *v, bool release, const char *why,
 		struct netlink_ext_ack *extack);

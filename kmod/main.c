@@ -13,6 +13,12 @@
  * shares: a carve check holds its lock for up to its timeout, and nl80211,
  * devlink or ethtool requests should not wait for it.
  *
+ * A request waits for hg_lock killably, not interruptibly: genetlink
+ * sends no answer at all for a handler's -EINTR (netlink_rcv_skb() takes
+ * it for a dump under way), so a request that any other signal cut short
+ * would leave its caller waiting forever. -EINTR is left for a caller
+ * being killed, which reads no answer.
+ *
  * Unloading: genl_unregister_family() waits for requests in flight
  * (genetlink holds its cb_lock around each), and hg_unloading makes a
  * running walk stop at its next mapping, so rmmod returns quickly; a dump
@@ -100,7 +106,7 @@ static int hg_groups_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	u32 id;
 	int ret;
 
-	if (mutex_lock_interruptible(&hg_lock))
+	if (mutex_lock_killable(&hg_lock))
 		return -EINTR;
 	pci_lock_rescan_remove();
 	ret = hg_group_list_get(&list);
@@ -305,7 +311,7 @@ static int hg_carve_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = hg_parse_carve(info, &p);
 	if (ret)
 		return ret;
-	if (mutex_lock_interruptible(&hg_lock))
+	if (mutex_lock_killable(&hg_lock))
 		return -EINTR;
 	ret = hg_carve_init(&c, &p);
 	if (ret) {
@@ -357,16 +363,12 @@ static int hg_parse_hold(struct genl_info *info, struct hg_hold_params *p)
 				    &p->map_order);
 }
 
-/* Replies to @info with the hold @v, as command @cmd. */
-static int hg_hold_reply(struct genl_info *info, u8 cmd,
-			 const struct hg_hold_view *v)
+/* Replies to @info with the hold @v, as command @cmd, in @msg (consumed). */
+static int hg_hold_send(struct genl_info *info, struct sk_buff *msg, u8 cmd,
+			const struct hg_hold_view *v)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	void *hdr;
+	void *hdr = genlmsg_put_reply(msg, info, &hg_family, 0, cmd);
 
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &hg_family, 0, cmd);
 	if (!hdr || hg_put_hold(msg, v)) {
 		nlmsg_free(msg);
 		GENL_SET_ERR_MSG(info, "hold report too large");
@@ -374,6 +376,16 @@ static int hg_hold_reply(struct genl_info *info, u8 cmd,
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+static int hg_hold_reply(struct genl_info *info, u8 cmd,
+			 const struct hg_hold_view *v)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!msg)
+		return -ENOMEM;
+	return hg_hold_send(info, msg, cmd, v);
 }
 
 /*
@@ -389,7 +401,7 @@ static int hg_hold_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = hg_parse_hold(info, &p);
 	if (ret)
 		return ret;
-	if (mutex_lock_interruptible(&hg_lock))
+	if (mutex_lock_killable(&hg_lock))
 		return -EINTR;
 	pci_lock_rescan_remove();
 	ret = hg_hold_make(&p, info->snd_portid, &v, info->extack);
@@ -404,19 +416,34 @@ static int hg_hold_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/* RELEASE replies with the hold as it was just before it was undone. */
+/*
+ * RELEASE replies with the hold as it was just before it was undone, and
+ * undoes nothing when it cannot reply: the message is allocated first,
+ * and hg_hold_get() releases nothing it could not describe. A RELEASE
+ * that failed for want of memory leaves the hold in place, to be retried.
+ * (What may still fail after the release: a hold too large for the
+ * message, which one held mapping never is, and the sending itself.)
+ */
 static int hg_hold_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	bool release = info->genlhdr->cmd == HOSTGEOM_CMD_RELEASE;
 	struct hg_hold_view v = { 0 };
+	struct sk_buff *msg;
 	int ret;
 
-	if (mutex_lock_interruptible(&hg_lock))
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	if (mutex_lock_killable(&hg_lock)) {
+		nlmsg_free(msg);
 		return -EINTR;
+	}
 	ret = hg_hold_get(&v, release, "released on request", info->extack);
 	mutex_unlock(&hg_lock);
-	if (!ret)
-		ret = hg_hold_reply(info, info->genlhdr->cmd, &v);
+	if (ret)
+		nlmsg_free(msg);
+	else
+		ret = hg_hold_send(info, msg, info->genlhdr->cmd, &v);
 	hg_hold_view_free(&v);
 	return ret;
 }
