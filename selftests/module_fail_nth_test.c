@@ -599,7 +599,7 @@ FIXTURE_VARIANT(nth) {
 	enum effect effect;
 };
 
-_Static_assert(HOSTGEOM_CMD_MAX == HOSTGEOM_CMD_GET_HOLD,
+_Static_assert(HOSTGEOM_CMD_MAX == HOSTGEOM_CMD_DEVICE_DMA,
 	       "a new command: give it a FIXTURE_VARIANT_ADD(nth, ...) below");
 
 /* The whole dump: every group's snapshot, and their messages. */
@@ -663,6 +663,21 @@ FIXTURE_VARIANT_ADD(nth, release) {
 	.cmd = HOSTGEOM_CMD_RELEASE,
 	.needs_hold = true,
 	.effect = RELEASES,
+};
+
+/* The target is the stub-bound edu of the rmrr rows: its DMA engine runs. */
+static int fill_device_dma(struct nl_msg *m, const void *arg)
+{
+	const struct target *t = arg;
+
+	return nla_put_string(m, HOSTGEOM_A_DEVICE_DMA_NAME, t->dev);
+}
+
+FIXTURE_VARIANT_ADD(nth, device_dma) {
+	.name = "DEVICE_DMA",
+	.cmd = HOSTGEOM_CMD_DEVICE_DMA,
+	.fill = fill_device_dma,
+	.effect = READS,
 };
 
 FIXTURE_SETUP(nth)
