@@ -1265,16 +1265,16 @@ static enum region_seen l_region_seen(FIXTURE_DATA(overlap) *self,
 	return seen;
 }
 
-TEST_F_TIMEOUT(overlap, a_member_joining_over_freed_iovas_in_the_range_caches_joins_with_its_region_kept_out, 240)
+/*
+ * Carve walks through L and H, both on the stub (H gets its driver back):
+ * how they treated L's region, in words in @why. Page by page, 32-bit
+ * only, down to the first IOVA below the end of L's region: through it,
+ * or into it.
+ */
+static enum region_seen walk_l_and_h(struct __test_metadata *_metadata,
+				     FIXTURE_DATA(overlap) *self, char *why,
+				     size_t len)
 {
-	enum module_env_expectation expect = module_env_expectation();
-	/* 4 KiB mappings: freed, they wait in the per-CPU range caches. */
-	struct hg_hold_req req = { .has_map_order = true, .map_order = 0,
-				   .count = 262144, .timeout_ms = 60000 };
-	/*
-	 * Page by page, 32-bit only, down to the first IOVA below the end of
-	 * L's region: through it, or into it.
-	 */
 	struct hg_carve_req carve = { .has_group = true,
 				      .group = self->p.group,
 				      .has_map_order = true, .map_order = 0,
@@ -1282,12 +1282,44 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_freed_iovas_in_the_range_caches_jo
 				      .floor = self->p.region.end,
 				      .count = 262144, .timeout_ms = 60000 };
 	struct hg_carve_result res = { 0 };
-	struct hg_khold hold = { 0 };
 	struct hg_err err = { 0 };
+	enum region_seen seen = SEEN_UNSETTLED;
+
+	if (!bind_stub(self->p.l)) {
+		snprintf(why, len, "%s cannot be bound to %s", self->p.l,
+			 HOSTGEOM_STUB_DRIVER);
+		return SEEN_UNSETTLED;
+	}
+	binding_save(&self->h, self->p.h);
+	EXPECT_TRUE(bind_stub(self->p.h)) {
+		TH_LOG("%s cannot be bound to %s", self->p.h,
+		       HOSTGEOM_STUB_DRIVER);
+	}
+	if (hg_genl_carve(self->g, &carve, &res, &err)) {
+		snprintf(why, len, "the carve walk failed: %s", err.msg);
+	} else {
+		seen = l_region_seen(self, &res, why, len);
+		hg_carve_result_free(&res);
+	}
+	TH_LOG("%s", why);
+	EXPECT_TRUE(binding_restore(&self->h)) {
+		TH_LOG("%s did not get its driver %s back", self->p.h,
+		       self->h.driver);
+	}
+	self->h.saved = false;
+	return seen;
+}
+
+TEST_F_TIMEOUT(overlap, a_member_joining_over_freed_iovas_in_the_range_caches_joins_with_its_region_kept_out, 240)
+{
+	enum module_env_expectation expect = module_env_expectation();
+	/* 4 KiB mappings: freed, they wait in the per-CPU range caches. */
+	struct hg_hold_req req = { .has_map_order = true, .map_order = 0,
+				   .count = 262144, .timeout_ms = 60000 };
+	struct hg_khold hold = { 0 };
 	struct join_obs o;
 	enum region_seen seen;
 	char why[2048] = "";
-	bool h_stub;
 
 	if (!l_goes(_metadata, self) || !h_holds(_metadata, self, &req, &hold))
 		return;
@@ -1299,24 +1331,7 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_freed_iovas_in_the_range_caches_jo
 		return;
 	}
 	/* Walk through both: each gets the cached IOVAs first. */
-	ASSERT_TRUE(bind_stub(self->p.l));
-	binding_save(&self->h, self->p.h);
-	h_stub = bind_stub(self->p.h);
-	EXPECT_TRUE(h_stub) {
-		TH_LOG("%s cannot be bound to %s", self->p.h,
-		       HOSTGEOM_STUB_DRIVER);
-	}
-	ASSERT_EQ(0, hg_genl_carve(self->g, &carve, &res, &err)) {
-		TH_LOG("%s", err.msg);
-	}
-	seen = l_region_seen(self, &res, why, sizeof(why));
-	hg_carve_result_free(&res);
-	TH_LOG("%s", why);
-	EXPECT_TRUE(binding_restore(&self->h)) {
-		TH_LOG("%s did not get its driver %s back", self->p.h,
-		       self->h.driver);
-	}
-	self->h.saved = false;
+	seen = walk_l_and_h(_metadata, self, why, sizeof(why));
 	l_rejoins(_metadata, self);
 	l_restored(_metadata, self);
 
@@ -1348,14 +1363,6 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_freed_iovas_in_the_range_caches_jo
 TEST_F_TIMEOUT(overlap, a_member_readded_to_the_same_domain_finds_its_region_kept_out, 240)
 {
 	enum module_env_expectation expect = module_env_expectation();
-	struct hg_carve_req carve = { .has_group = true,
-				      .group = self->p.group,
-				      .has_map_order = true, .map_order = 0,
-				      .mask_bits = 32, .has_floor = true,
-				      .floor = self->p.region.end,
-				      .count = 262144, .timeout_ms = 60000 };
-	struct hg_carve_result res = { 0 };
-	struct hg_err err = { 0 };
 	struct join_obs o;
 	enum region_seen seen;
 	char why[2048] = "";
@@ -1368,23 +1375,7 @@ TEST_F_TIMEOUT(overlap, a_member_readded_to_the_same_domain_finds_its_region_kep
 			     self->p.l, join_name(o.join));
 		return;
 	}
-	ASSERT_TRUE(bind_stub(self->p.l));
-	binding_save(&self->h, self->p.h);
-	EXPECT_TRUE(bind_stub(self->p.h)) {
-		TH_LOG("%s cannot be bound to %s", self->p.h,
-		       HOSTGEOM_STUB_DRIVER);
-	}
-	ASSERT_EQ(0, hg_genl_carve(self->g, &carve, &res, &err)) {
-		TH_LOG("%s", err.msg);
-	}
-	seen = l_region_seen(self, &res, why, sizeof(why));
-	hg_carve_result_free(&res);
-	TH_LOG("%s", why);
-	EXPECT_TRUE(binding_restore(&self->h)) {
-		TH_LOG("%s did not get its driver %s back", self->p.h,
-		       self->h.driver);
-	}
-	self->h.saved = false;
+	seen = walk_l_and_h(_metadata, self, why, sizeof(why));
 	l_restored(_metadata, self);
 
 	switch (seen) {
