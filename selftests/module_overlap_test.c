@@ -55,7 +55,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/klog.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -70,6 +69,7 @@
 
 #include "kselftest_harness.h"
 #include "host_devices.h"
+#include "klog.h"
 #include "module_env.h"
 
 #define PCI_DEVICES "/sys/bus/pci/devices"
@@ -227,133 +227,6 @@ static bool binding_restore(const struct binding *b)
 static bool bind_stub(const char *bdf)
 {
 	return bind_to(bdf, HOSTGEOM_STUB_DRIVER, HOSTGEOM_STUB_DRIVER);
-}
-
-/* ------------------------------------------------------- kernel log */
-
-/*
- * The kernel log from a point on, one message a line: /dev/kmsg read from
- * its end, or, where it cannot be opened, klogctl()'s buffer without the
- * lines that were there before.
- */
-struct klog {
-	int fd;
-	size_t skip;		/* klogctl: lines before klog_open() */
-	char *text;
-	size_t len;
-};
-
-/* klogctl()'s whole buffer, NUL-terminated (NULL when unreadable). */
-static char *klog_buffer(void)
-{
-	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0), got;
-	char *buf;
-
-	if (size <= 0 || !(buf = calloc(1, (size_t)size + 1)))
-		return NULL;
-	got = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
-	buf[got > 0 ? got : 0] = '\0';
-	return buf;
-}
-
-static size_t count_lines(const char *s)
-{
-	size_t n = 0;
-
-	for (; s && *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-static void klog_add(struct klog *k, const char *line, size_t n)
-{
-	char *grown = realloc(k->text, k->len + n + 2);
-
-	if (!grown)
-		return;
-	k->text = grown;
-	memcpy(k->text + k->len, line, n);
-	k->len += n;
-	k->text[k->len++] = '\n';
-	k->text[k->len] = '\0';
-}
-
-static void klog_open(struct klog *k)
-{
-	char *buf;
-
-	memset(k, 0, sizeof(*k));
-	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (k->fd >= 0) {
-		lseek(k->fd, 0, SEEK_END);
-		return;
-	}
-	buf = klog_buffer();
-	k->skip = count_lines(buf);
-	free(buf);
-}
-
-/* Takes in what the kernel logged since the last call. */
-static void klog_read(struct klog *k)
-{
-	char rec[2048], *msg, *buf, *line;
-	size_t i = 0;
-	ssize_t n;
-
-	if (k->fd < 0) {
-		buf = klog_buffer();
-		k->len = 0;
-		for (line = buf; line && *line; i++) {
-			n = strcspn(line, "\n");
-			if (i >= k->skip)
-				klog_add(k, line, n);
-			line += n + (line[n] == '\n');
-		}
-		free(buf);
-		return;
-	}
-	for (;;) {
-		n = read(k->fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;	/* overwritten meanwhile: go on */
-		if (n <= 0)
-			break;
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		if (msg)
-			klog_add(k, msg + 1, strcspn(msg + 1, "\n"));
-	}
-}
-
-/*
- * The lines since klog_open() holding @a and @b: how many, the first in
- * @first (when not NULL).
- */
-static unsigned int klog_grep(struct klog *k, const char *a, const char *b,
-			      char *first, size_t len)
-{
-	unsigned int n = 0;
-	char *line, *end;
-
-	klog_read(k);
-	for (line = k->text; line && *line; line = end + 1) {
-		/* Every line ends with a newline (klog_add()). */
-		end = strchr(line, '\n');
-		*end = '\0';
-		if (strstr(line, a) && strstr(line, b) && !n++ && first)
-			snprintf(first, len, "%s", line);
-		*end = '\n';
-	}
-	return n;
-}
-
-static void klog_close(struct klog *k)
-{
-	if (k->fd >= 0)
-		close(k->fd);
-	free(k->text);
-	memset(k, 0, sizeof(*k));
-	k->fd = -1;
 }
 
 /* ------------------------------------------------------------ groups */

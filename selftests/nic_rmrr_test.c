@@ -16,7 +16,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -28,6 +27,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "klog.h"
 
 #define NET_CLASS "/sys/class/net"
 /* intel-iommu's words for a mapping over a present PTE */
@@ -69,7 +69,7 @@ static bool in_shared_group_with_rmrr(const char *ifname, char *why,
 FIXTURE(nic) {
 	char ifname[IFNAMSIZ];
 	int sock;
-	int kmsg;
+	struct klog klog;	/* from the set-up on */
 	short flags;		/* as found, put back in the teardown */
 };
 
@@ -82,7 +82,7 @@ FIXTURE_SETUP(nic)
 	DIR *dir;
 
 	self->sock = -1;
-	self->kmsg = -1;
+	self->klog.fd = -1;
 	if (!vm || strcmp(vm, "1"))
 		SKIP(return, "brings a link up: runs only in a scripts/vm-run guest (HOSTGEOM_IN_VM=1)");
 	if (geteuid())
@@ -103,9 +103,7 @@ FIXTURE_SETUP(nic)
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", self->ifname);
 	ASSERT_EQ(0, ioctl(self->sock, SIOCGIFFLAGS, &ifr));
 	self->flags = ifr.ifr_flags;
-	self->kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	ASSERT_LE(0, self->kmsg);
-	lseek(self->kmsg, 0, SEEK_END);
+	klog_open(&self->klog);
 }
 
 FIXTURE_TEARDOWN(nic)
@@ -120,36 +118,7 @@ FIXTURE_TEARDOWN(nic)
 			       self->ifname, strerror(errno));
 		close(self->sock);
 	}
-	if (self->kmsg >= 0)
-		close(self->kmsg);
-}
-
-/* Kernel log lines since the set-up holding @needle: their count. */
-static int klog_count(int fd, const char *needle, char *first, size_t len)
-{
-	char rec[2048];
-	int n = 0;
-	ssize_t got;
-
-	for (;;) {
-		got = read(fd, rec, sizeof(rec) - 1);
-		if (got < 0 && errno == EPIPE)
-			continue;	/* overwritten meanwhile */
-		if (got <= 0)
-			break;
-		rec[got] = '\0';
-		if (!strstr(rec, needle))
-			continue;
-		if (!n++) {
-			const char *msg = strchr(rec, ';') ? strchr(rec, ';') + 1 : rec;
-			size_t m = strcspn(msg, "\n");
-
-			m = m < len - 1 ? m : len - 1;
-			memcpy(first, msg, m);
-			first[m] = '\0';
-		}
-	}
-	return n;
+	klog_close(&self->klog);
 }
 
 TEST_F(nic, rings_are_mapped_outside_the_rmrr_of_their_card)
@@ -165,7 +134,7 @@ TEST_F(nic, rings_are_mapped_outside_the_rmrr_of_their_card)
 	if (up)
 		err = errno;
 	nanosleep(&settle, NULL);
-	set = klog_count(self->kmsg, PTE_SET, first, sizeof(first));
+	set = klog_grep(&self->klog, PTE_SET, "", first, sizeof(first));
 	TH_LOG("%s up: %s; \"%s\" messages: %d%s%s", self->ifname,
 	       up ? strerror(err) : "yes", PTE_SET, set, set ? ", first: " : "",
 	       first);
