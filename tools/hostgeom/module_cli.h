@@ -15,8 +15,9 @@
 	{ "unload", no_argument, NULL, 0x201 }
 
 #define MODULE_USAGE \
-	"      --load[=PATH]   load the test module first (libkmod): PATH, or the\n" \
-	"                      installed one, or kmod/out/RELEASE/ of this build\n" \
+	"      --load[=PATH]   load the test module first (libkmod): PATH, else the\n" \
+	"                      one installed for the running kernel (DKMS); this\n" \
+	"                      tree's build: --load=kmod/out/RELEASE/hostgeom_test.ko\n" \
 	"      --unload        unload the test module when done\n"
 
 struct module_opts {
