@@ -21,6 +21,27 @@ pkg_installed() {
 
 hostgeom_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 
+# Compilers through ccache (Debian's masquerade directory), when installed:
+# make check's userspace, sanitizer, fuzzing and module builds are then
+# cached across runs by what they depend on (preprocessed source, flags,
+# compiler), in $HOSTGEOM_CACHE/ccache. scripts/guest-kernel takes it out
+# again: a kernel tree is cached whole, by its own key.
+use_ccache() {
+	[[ -x /usr/lib/ccache/gcc ]] || return 0
+	export CCACHE_DIR=${CCACHE_DIR:-$HOSTGEOM_CACHE/ccache}
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-2G}
+	mkdir -p "$CCACHE_DIR" 2>/dev/null || return 0
+	case :$PATH: in *:/usr/lib/ccache:*) ;; *) PATH=/usr/lib/ccache:$PATH ;; esac
+}
+
+# PATH without ccache's directory (see use_ccache).
+no_ccache() {
+	local p=:$PATH:
+	p=${p//:\/usr\/lib\/ccache:/:}
+	p=${p#:}
+	PATH=${p%:}
+}
+
 # Builds the test module against the kernel build tree $1 (make's output on
 # stderr) and prints the path of the .ko: kmod/out/RELEASE/hostgeom_test.ko.
 test_module() {
