@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The kernel's own YNL command line (tools/net/ynl of the tree
-scripts/kernel-tree unpacked) speaks to the loaded hostgeom_test module
-through Documentation/netlink/specs/hostgeom.yaml, and what it decodes is
+"""The kernel's own YNL tool (tools/net/ynl of the tree scripts/kernel-tree
+unpacked: its command line for the first dump, its library for the rest)
+speaks to the loaded hostgeom_test module through
+Documentation/netlink/specs/hostgeom.yaml, and what it decodes is
 held against sysfs and against the kit's own client (hostgeom resv --json,
 lib/genl.c): the groups, their domains and reserved regions, every
 member's own regions, filtered dumps, the counters, a carve check where a
@@ -37,15 +38,17 @@ def kernel_tree():
 
 
 class Ynl:
-    """cli.py with the kit's spec: the first call validates the spec
-    against the tree's schema, the others trust it."""
+    """The tree's ynl with the kit's spec. command() runs the command line
+    (cli.py), validating the spec against the tree's schema; a call runs
+    the same library in this process (a command line's start costs
+    seconds under TCG): (exit status as cli.py's, reply, its text)."""
 
     def __init__(self, cli, schema):
         self.cli, self.schema = cli, schema
+        self.family = None
 
-    def __call__(self, *args):
+    def command(self, *args):
         schema = ["--schema", self.schema] if self.schema else ["--no-schema"]
-        self.schema = None
         p = run([sys.executable, self.cli, "--spec", SPEC, *schema,
                  "--output-json", *args])
         reply = None
@@ -55,6 +58,21 @@ class Ynl:
             except ValueError:
                 pass
         return p.returncode, reply, (p.stdout + p.stderr).strip()
+
+    def __call__(self, kind, op, attrs=None):
+        if self.family is None:
+            sys.path.insert(0, os.path.dirname(self.cli))
+            from lib import YnlFamily  # pylint: disable=import-outside-toplevel,import-error
+            self.family = YnlFamily(SPEC, "")
+        try:
+            if kind == "dump":
+                return 0, self.family.dump(op, attrs or {}), ""
+            return 0, self.family.do(op, attrs or {}, None), ""
+        except Exception as e:  # pylint: disable=broad-except
+            # cli.py prints a netlink error (NlError) and exits 1
+            if type(e).__name__ == "NlError":
+                return 1, None, str(e)
+            return 2, None, f"{type(e).__name__}: {e}"
 
 
 def num(v):
@@ -195,7 +213,7 @@ def main():
     def check(name, problem):
         results.append((name, problem))
 
-    rc, dump, text = ynl("--dump", "get-groups")
+    rc, dump, text = ynl.command("--dump", "get-groups")
     if rc != 0 or not isinstance(dump, list) or not dump:
         check("get-groups dump", f"exit {rc}: {text[-300:]}")
         dump = []
@@ -229,23 +247,23 @@ def main():
     # A dump filtered by group-id: that group alone.
     if dump:
         gid = dump[-1]["group-id"]
-        rc, one, text = ynl("--dump", "get-groups", "--json", json.dumps({"group-id": gid}))
+        rc, one, text = ynl("dump", "get-groups", {"group-id": gid})
         got = [g.get("group-id") for g in one] if rc == 0 and isinstance(one, list) else None
         check("get-groups dump of one group-id",
               None if got == [gid] and one[0] == dump[-1] else f"exit {rc}, groups {got}: {text[-200:]}")
     # A filter that matches no group: an empty dump (not an error).
-    rc, none, text = ynl("--dump", "get-groups", "--json", json.dumps({"group-id": 99999}))
+    rc, none, text = ynl("dump", "get-groups", {"group-id": 99999})
     check("get-groups dump of no such group-id: empty",
           None if rc == 0 and none == [] else f"exit {rc}: {text[-200:]}")
-    rc, _, text = ynl("--do", "carve", "--json", json.dumps({"group-id": 99999}))
+    rc, _, text = ynl("do", "carve", {"group-id": 99999})
     check("carve of no such group: ENOENT and the module's message",
           failed_with(rc, text, os.strerror(2), "no such IOMMU group with a PCI member: 99999"))
-    rc, before, text = ynl("--do", "get-counters")
+    rc, before, text = ynl("do", "get-counters")
     keys = ["cnt-live", "cnt-maps", "cnt-unmaps", "cnt-map-fails", "cnt-checks",
             "cnt-hits", "cnt-masks-changed", "cnt-masks-restored"]
     ok = rc == 0 and isinstance(before, dict) and sorted(before) == sorted(keys)
     check("get-counters do", None if ok else f"exit {rc}: {text[-300:]}")
-    rc, _, text = ynl("--do", "get-hold")
+    rc, _, text = ynl("do", "get-hold")
     check("get-hold with nothing held: ENOENT", failed_with(rc, text, os.strerror(2), "nothing is held"))
     # A carve check of a group with a member on the stub: its walks are
     # those members', and the module counted one check more.
@@ -257,7 +275,7 @@ def main():
         want = sorted(d["name"] for d in g["device"] if d.get("stub"))
         req = {"group-id": g["group-id"], "carve-count": 64, "carve-timeout-ms": 10000,
                "carve-mask-bits": 64, "carve-map-order": 0}
-        rc, reply, text = ynl("--do", "carve", "--json", json.dumps(req))
+        rc, reply, text = ynl("do", "carve", req)
         problems = []
         if rc != 0 or not isinstance(reply, dict):
             problems.append(f"exit {rc}: {text[-300:]}")
@@ -270,7 +288,7 @@ def main():
                 problems.append(f"walks {walks}, stub members {want}")
             if not isinstance(reply.get("carve-hits"), int):
                 problems.append(f"carve-hits {reply.get('carve-hits')}")
-            rc, after, text = ynl("--do", "get-counters")
+            rc, after, text = ynl("do", "get-counters")
             if rc != 0 or not isinstance(after, dict):
                 problems.append(f"get-counters after: exit {rc}")
             elif after["cnt-checks"] != before["cnt-checks"] + 1 or after["cnt-live"] != before["cnt-live"]:
