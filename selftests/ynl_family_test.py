@@ -12,29 +12,18 @@ Needs root and the module loaded (HOSTGEOM_KMOD: loaded with hostgeom resv
 --load when it is not); skips without. KTAP out."""
 import json
 import os
-import subprocess
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import ynl_common
+from ynl_common import ROOT, in_tree, kernel_tree, report, run
+
 # HOSTGEOM_YNL_SPEC: another spec (a broken one must fail the checks)
-SPEC = os.environ.get("HOSTGEOM_YNL_SPEC") or \
-    os.path.join(ROOT, "Documentation", "netlink", "specs", "hostgeom.yaml")
+SPEC = os.environ.get("HOSTGEOM_YNL_SPEC") or ynl_common.SPEC
 HOSTGEOM = os.environ.get("HOSTGEOM") or os.path.join(ROOT, "build", "hostgeom")
 GROUPS = "/sys/kernel/iommu_groups"
 STUB = "hostgeom_stub"
-# Where each tree keeps the command line (it moved into pyynl/ after 6.12).
 CLIS = ("tools/net/ynl/pyynl/cli.py", "tools/net/ynl/cli.py")
-
-
-def run(cmd):
-    return subprocess.run(cmd, capture_output=True, text=True, check=False)
-
-
-def kernel_tree():
-    p = run([os.path.join(ROOT, "scripts", "kernel-tree"), "src"])
-    tree = p.stdout.strip() if p.returncode == 0 else ""
-    return tree if tree and os.path.isdir(tree) else ""
 
 
 class Ynl:
@@ -60,11 +49,11 @@ class Ynl:
         return p.returncode, reply, (p.stdout + p.stderr).strip()
 
     def __call__(self, kind, op, attrs=None):
-        if self.family is None:
-            sys.path.insert(0, os.path.dirname(self.cli))
-            from lib import YnlFamily  # pylint: disable=import-outside-toplevel,import-error
-            self.family = YnlFamily(SPEC, "")
         try:
+            if self.family is None:
+                sys.path.insert(0, os.path.dirname(self.cli))
+                from lib import YnlFamily  # pylint: disable=import-outside-toplevel,import-error
+                self.family = YnlFamily(SPEC, "")
             if kind == "dump":
                 return 0, self.family.dump(op, attrs or {}), ""
             return 0, self.family.do(op, attrs or {}, None), ""
@@ -196,7 +185,7 @@ def main():
         print("1..0 # SKIP python3-yaml missing, which the kernel's ynl needs (scripts/setup installs it)")
         return 4
     tree = kernel_tree()
-    cli = next((os.path.join(tree, c) for c in CLIS if tree and os.path.isfile(os.path.join(tree, c))), "")
+    cli = in_tree(tree, CLIS)
     if not cli:
         print("1..0 # SKIP no kernel tree with tools/net/ynl (scripts/setup unpacks 6.12)")
         return 4
@@ -269,7 +258,7 @@ def main():
     # those members', and the module counted one check more.
     stubbed = [g for g in dump if any(d.get("stub") for d in g.get("device", []))]
     if not stubbed or not ok:
-        results.append(("carve do", "SKIP" if ok else "no counters"))
+        results.append(("carve do", ("SKIP", f"no device bound to {STUB}") if ok else "no counters"))
     else:
         g = stubbed[0]
         want = sorted(d["name"] for d in g["device"] if d.get("stub"))
@@ -294,18 +283,7 @@ def main():
             elif after["cnt-checks"] != before["cnt-checks"] + 1 or after["cnt-live"] != before["cnt-live"]:
                 problems.append(f"counters before {before}, after {after}")
         check(f"carve do on group {g['group-id']}", "; ".join(problems) or None)
-    print(f"1..{len(results)}")
-    failed = 0
-    for i, (name, problem) in enumerate(results, 1):
-        if problem == "SKIP":
-            print(f"ok {i} ynl_family {name} # SKIP no device bound to {STUB}")
-        elif problem:
-            failed += 1
-            print(f"not ok {i} ynl_family {name} # {problem}")
-        else:
-            print(f"ok {i} ynl_family {name}")
-    return 1 if failed else 0
-
+    return report("ynl_family", results)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,36 +10,15 @@ scripts/kernel-tree has unpacked (6.12, and 7.3 where it is there) is
 used; a spec with one value changed must fail the comparison. KTAP out."""
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-SPEC = os.path.join(ROOT, "Documentation", "netlink", "specs", "hostgeom.yaml")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from ynl_common import ROOT, SPEC, in_tree, kernel_tree, report, run
+
 UAPI = os.path.join(ROOT, "kmod", "uapi", "hostgeom_genl.h")
 CC = os.environ.get("CC", "cc")
-
-# Where each tree keeps the generator (it moved into pyynl/ after 6.12).
 GENERATORS = ("tools/net/ynl/pyynl/ynl_gen_c.py", "tools/net/ynl/ynl-gen-c.py")
-
-
-def kernel_tree(series):
-    p = subprocess.run([os.path.join(ROOT, "scripts", "kernel-tree"), "src", series],
-                       capture_output=True, text=True, check=False)
-    tree = p.stdout.strip() if p.returncode == 0 else ""
-    return tree if tree and os.path.isdir(tree) else ""
-
-
-def generator(tree):
-    for g in GENERATORS:
-        if os.path.isfile(os.path.join(tree, g)):
-            return os.path.join(tree, g)
-    return ""
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
 
 
 def fake_tree(tmp, tree, spec_text):
@@ -187,7 +166,7 @@ def main():
         print(f"1..0 # SKIP {e.name} missing (Debian: python3-yaml, python3-jsonschema; scripts/setup installs them)")
         return 4
     trees = [(s, kernel_tree(s)) for s in ("6.12", "7.3")]
-    trees = [(s, t, generator(t)) for s, t in trees if t and generator(t)]
+    trees = [(s, t, in_tree(t, GENERATORS)) for s, t in trees if in_tree(t, GENERATORS)]
     if not trees:
         print("1..0 # SKIP no kernel tree with tools/net/ynl (scripts/setup unpacks 6.12)")
         return 4
@@ -219,16 +198,7 @@ def main():
             want = "HOSTGEOM_HOLD_NAME_MAX is 64 in the header, 65 in the spec"
             results.append(("a changed value fails",
                             None if seen == [want] else f"found {seen}, wanted [{want}]"))
-    print(f"1..{len(results)}")
-    failed = 0
-    for i, (name, problem) in enumerate(results, 1):
-        if problem:
-            failed += 1
-            print(f"not ok {i} ynl_spec {name} # {problem}")
-        else:
-            print(f"ok {i} ynl_spec {name}")
-    return 1 if failed else 0
-
+    return report("ynl_spec", results)
 
 if __name__ == "__main__":
     sys.exit(main())
