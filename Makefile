@@ -14,36 +14,55 @@
 #                   man page, the module's source for DKMS
 #   make install-selftests INSTALL_PATH=DIR   the kselftest collection
 #                   "hostgeom" and the kernel's runner (Documentation/fleet.md)
+#
+# CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS from the command line or the
+# environment are added to what the build needs, never in its place
+# (make CFLAGS=-O0 builds). Warnings are errors (-Werror) unless WERROR=0,
+# for packagers whose compiler warns where ours does not.
 
 B        ?= build
 PREFIX   ?= /usr/local
 SANITIZE ?= 0
+WERROR   ?= 1
 
-KSRC := $(shell scripts/kernel-tree src 2>/dev/null)
-UAPI := $(shell scripts/kernel-tree uapi 2>/dev/null)
+# Asked on first use and then kept (the $(eval) replaces the variable by
+# its value): a target that compiles nothing (clean, install-src...) runs
+# neither scripts/kernel-tree nor pkg-config.
 PKGS := json-c libnl-genl-3.0 libkmod libxml-2.0
+KSRC = $(eval KSRC := $(shell scripts/kernel-tree src 2>/dev/null))$(KSRC)
+UAPI = $(eval UAPI := $(shell scripts/kernel-tree uapi 2>/dev/null))$(UAPI)
+PKG_CFLAGS = $(eval PKG_CFLAGS := \
+	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
+# libkmod (loading the module, lib/module/kmod_dl.c) and libxml2 (libvirt
+# XML, lib/preflight/xml_dl.c) are opened when needed, not linked: their
+# headers are enough here, and no process carries libcrypto or ICU for them.
+PKG_LIBS = $(eval PKG_LIBS := $(shell pkg-config --libs \
+	   $(filter-out libkmod libxml-2.0,$(PKGS)) 2>/dev/null))$(PKG_LIBS)
 
 CC       ?= gcc
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
-CPPFLAGS += -Ilib/include -Ikmod/uapi -isystem $(UAPI) \
-	    $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libkmod (loading the module, lib/kmod_dl.c) and libxml2 (libvirt XML,
-# lib/xml_dl.c) are opened when needed, not linked: their headers are
-# enough here, and no process carries libcrypto or ICU for them.
-LDLIBS   += $(shell pkg-config --libs $(filter-out libkmod libxml-2.0,$(PKGS)) 2>/dev/null) -ldl
+WERROR_FLAG := $(if $(filter 0,$(WERROR)),,-Werror)
+# What the code needs, before the user's CFLAGS and CPPFLAGS (which may
+# add to it or override it flag by flag, never drop it).
+HG_CFLAGS   := -std=gnu11 -Wall -Wextra $(WERROR_FLAG)
+HG_CPPFLAGS = -D_GNU_SOURCE -Ilib/include -Ilib -Ikmod/uapi \
+	      -isystem $(UAPI) $(PKG_CFLAGS)
+HG_LDFLAGS  :=
+HG_LDLIBS   = $(PKG_LIBS) -ldl
 ifeq ($(SANITIZE),1)
-CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer \
-	    -fno-sanitize-recover=all
-LDFLAGS  += -fsanitize=address,undefined
+HG_CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	       -fno-sanitize-recover=all
+HG_LDFLAGS  += -fsanitize=address,undefined
 endif
 # The kernel tree's own harness: its macros compare int literals with
 # unsigned values, take unused parameters and vfork around locals (its
 # own build uses no -Wextra), hence these exceptions for tests only.
-TEST_CPPFLAGS := -I$(KSRC)/tools/testing/selftests
+TEST_CPPFLAGS = -I$(KSRC)/tools/testing/selftests
 TEST_CFLAGS   := -Wno-unused-parameter -Wno-sign-compare -Wno-clobbered
 
-LIB_SRCS  := $(wildcard lib/*.c)
+# The library's sources live one folder down, by subsystem (lib/base,
+# lib/sysfs, ...; Documentation/library.md).
+LIB_SRCS  := $(wildcard lib/*.c lib/*/*.c)
 TOOL_SRCS := $(wildcard tools/hostgeom/*.c)
 TEST_SRCS := $(wildcard selftests/*_test.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
@@ -70,20 +89,20 @@ prereq:
 
 $(B)/%.o: %.c | prereq
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(HG_CPPFLAGS) $(CPPFLAGS) $(HG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/libhostgeom.a: $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
 $(B)/hostgeom: $(TOOL_OBJS) $(B)/libhostgeom.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(HG_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HG_LDLIBS) $(LDLIBS)
 
 # The helpers (selftests/*.c but *_test.c) are built once, into an archive.
 $(HELPER_OBJS): $(B)/selftests/%.o: selftests/%.c | prereq
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) -MMD -MP \
-		-c -o $@ $<
+	$(CC) $(HG_CPPFLAGS) $(CPPFLAGS) $(TEST_CPPFLAGS) $(HG_CFLAGS) \
+		$(CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/selftests/helpers.a: $(HELPER_OBJS)
 	rm -f $@
@@ -95,9 +114,11 @@ $(B)/tools.a: $(TOOL_LIB_OBJS)
 
 $(B)/selftests/%: selftests/%.c $(B)/selftests/helpers.a $(B)/tools.a $(B)/libhostgeom.a | prereq
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) \
+	$(CC) $(HG_CPPFLAGS) $(CPPFLAGS) $(TEST_CPPFLAGS) $(HG_CFLAGS) \
+		$(CFLAGS) $(TEST_CFLAGS) $(HG_LDFLAGS) $(LDFLAGS) \
 		-MMD -MP -MF $@.d -MT $@ \
-		-o $@ $< $(B)/selftests/helpers.a $(B)/tools.a $(B)/libhostgeom.a $(LDLIBS)
+		-o $@ $< $(B)/selftests/helpers.a $(B)/tools.a $(B)/libhostgeom.a \
+		$(HG_LDLIBS) $(LDLIBS)
 
 # dl_test's libkmod.so.2 and libxml2.so.2 without their symbols (no
 # sanitizers: they are dlopen()ed by whichever build is tested).
@@ -114,7 +135,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -std=gnu11 -Wall -Wextra \
-		-Werror -D_GNU_SOURCE $(FUZZ_SAN)
+		$(WERROR_FLAG) $(FUZZ_SAN)
 FUZZ_SRCS    := $(wildcard fuzz/*_fuzz.c)
 FUZZ_BINS    := $(FUZZ_SRCS:fuzz/%.c=$(B)/fuzz/%)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/fuzz/%.o)
@@ -123,7 +144,7 @@ FUZZ_FAKE_OBJS := $(B)/fuzz/selftests/fake_sysfs.o \
 
 $(B)/fuzz/%.o: %.c | prereq
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) -Ilib -Iselftests $(FUZZ_CFLAGS) \
+	$(FUZZ_CC) $(HG_CPPFLAGS) $(CPPFLAGS) -Iselftests $(FUZZ_CFLAGS) \
 		-fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 $(B)/fuzz/libhostgeom.a: $(FUZZ_LIB_OBJS)
@@ -131,9 +152,9 @@ $(B)/fuzz/libhostgeom.a: $(FUZZ_LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(B)/fuzz/%_fuzz: fuzz/%_fuzz.c $(B)/fuzz/libhostgeom.a $(FUZZ_FAKE_OBJS) | prereq
-	$(FUZZ_CC) $(CPPFLAGS) -Ilib -Iselftests $(FUZZ_CFLAGS) \
+	$(FUZZ_CC) $(HG_CPPFLAGS) $(CPPFLAGS) -Iselftests $(FUZZ_CFLAGS) \
 		-fsanitize=fuzzer -MMD -MP -MF $@.d -MT $@ -o $@ $< \
-		$(FUZZ_FAKE_OBJS) $(B)/fuzz/libhostgeom.a $(LDLIBS)
+		$(FUZZ_FAKE_OBJS) $(B)/fuzz/libhostgeom.a $(HG_LDLIBS) $(LDLIBS)
 
 -include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_FAKE_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 
@@ -142,8 +163,9 @@ fuzz-build: $(FUZZ_BINS)
 # The seed corpora: written by fuzz/mkcorpus, then shrunk by libFuzzer.
 $(B)/fuzz/mkcorpus: fuzz/mkcorpus.c $(B)/selftests/helpers.a $(B)/libhostgeom.a | prereq
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Iselftests $(CFLAGS) -o $@ $< \
-		$(B)/selftests/helpers.a $(B)/libhostgeom.a $(LDLIBS)
+	$(CC) $(HG_CPPFLAGS) $(CPPFLAGS) -Iselftests $(HG_CFLAGS) $(CFLAGS) \
+		$(HG_LDFLAGS) $(LDFLAGS) -o $@ $< \
+		$(B)/selftests/helpers.a $(B)/libhostgeom.a $(HG_LDLIBS) $(LDLIBS)
 
 fuzz-corpus: $(B)/fuzz/mkcorpus fuzz-build
 	rm -rf fuzz/corpus

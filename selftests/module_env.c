@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <glob.h>
 #include <grp.h>
 #include <stdio.h>
@@ -15,6 +16,15 @@
 #include <hostgeom/kmodload.h>
 
 #include "module_env.h"
+
+void module_env_reason(char *reason, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, len, fmt, ap);
+	va_end(ap);
+}
 
 /*
  * modules/RELEASE/hostgeom_test.ko beside the test program, where

@@ -852,8 +852,9 @@ static void l_dmas(struct __test_metadata *_metadata,
 /* A failure, with the reason on its KTAP line. */
 #define FAIL_BECAUSE(fmt, ...) do {					\
 	TH_LOG(fmt, ##__VA_ARGS__);					\
-	snprintf(_metadata->results->reason,				\
-		 sizeof(_metadata->results->reason), fmt, ##__VA_ARGS__); \
+	module_env_reason(_metadata->results->reason,			\
+			  sizeof(_metadata->results->reason), fmt,	\
+			  ##__VA_ARGS__);				\
 	_metadata->exit_code = KSFT_FAIL;				\
 } while (0)
 
