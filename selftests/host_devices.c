@@ -14,8 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <hostgeom/host_safety.h>
 #include <hostgeom/kmodload.h>
+
+#include "host_safety.h"
 
 #include "host_devices.h"
 #include "kselftest.h"
@@ -25,7 +26,7 @@
 #define PCI "/sys/bus/pci"
 
 struct named_dev {
-	char bdf[16];
+	char bdf[HG_HOST_BDF_LEN];
 	char driver[64];	/* before the tests, "" unbound */
 	char override[64];	/* driver_override before, "" none */
 	bool bound;		/* this run moved it to the test's driver */
@@ -284,7 +285,7 @@ static void unload_if_ours(bool was_loaded)
 static void bind_named(const char **names, size_t n, const char *driver,
 		       struct named_dev *devs, bool was_loaded)
 {
-	char path[PATH_MAX], bdf[16];
+	char path[PATH_MAX], bdf[HG_HOST_BDF_LEN];
 	size_t i;
 
 	snprintf(path, sizeof(path), PCI "/drivers/%s", driver);

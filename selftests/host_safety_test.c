@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <hostgeom/host_safety.h>
+#include "host_safety.h"
 
 #include "fake_sysfs.h"
 #include "kselftest_harness.h"
@@ -114,7 +114,7 @@ static int check(FIXTURE_DATA(host) *self, const char *a, const char *b,
 
 TEST_F(host, parses_short_and_long_addresses)
 {
-	char bdf[16];
+	char bdf[HG_HOST_BDF_LEN];
 
 	ASSERT_EQ(0, hg_host_parse_bdf("02:00.0", bdf, sizeof(bdf)));
 	EXPECT_STREQ("0000:02:00.0", bdf);
@@ -125,6 +125,29 @@ TEST_F(host, parses_short_and_long_addresses)
 	EXPECT_EQ(-EINVAL, hg_host_parse_bdf("0:00:1f.3", bdf, sizeof(bdf)));
 	EXPECT_EQ(-EINVAL, hg_host_parse_bdf("00:1f.3 ", bdf, sizeof(bdf)));
 	EXPECT_EQ(-EINVAL, hg_host_parse_bdf("", bdf, sizeof(bdf)));
+}
+
+/* VMD puts the devices behind it in domains of five hex digits (bdf.h). */
+TEST_F(host, parses_domains_of_five_to_eight_digits)
+{
+	char bdf[HG_HOST_BDF_LEN];
+
+	ASSERT_EQ(0, hg_host_parse_bdf("10000:E1:00.0", bdf, sizeof(bdf)));
+	EXPECT_STREQ("10000:e1:00.0", bdf);
+	ASSERT_EQ(0, hg_host_parse_bdf("1234abcd:00:1f.7", bdf, sizeof(bdf)));
+	EXPECT_STREQ("1234abcd:00:1f.7", bdf);
+	EXPECT_EQ(-EINVAL, hg_host_parse_bdf("123456789:00:1f.7", bdf,
+					     sizeof(bdf)));
+	EXPECT_EQ(-EINVAL, hg_host_parse_bdf("10000:e1:20.0", bdf, sizeof(bdf)));
+}
+
+TEST_F(host, a_device_in_a_five_digit_domain_passes)
+{
+	ASSERT_EQ(0, add(self->fs, "10000:e1:00.0", NULL, 9, 0x010802,
+			 "vfio-pci"));
+	EXPECT_EQ(0, check(self, "10000:e1:00.0", NULL, false)) {
+		TH_LOG("%s", self->err.msg);
+	}
 }
 
 TEST_F(host, a_free_device_alone_behind_its_bridge_passes)

@@ -14,9 +14,14 @@
 #include <hostgeom/ctx.h>
 #include <hostgeom/err.h>
 
+/* Room for the longest PCI address, an 8-digit domain's, and its NUL. */
+#define HG_HOST_BDF_LEN 17
+
 /*
- * Parses a PCI address, [DDDD:]BB:DD.F in either case, into @out in the
- * sysfs form (DDDD:BB:DD.F, lower case); -EINVAL when @name is not one.
+ * Parses a PCI address, [DDDD:]BB:DD.F in either case, into @out (at
+ * least HG_HOST_BDF_LEN bytes) in the sysfs form (DDDD:BB:DD.F, lower
+ * case); -EINVAL when @name is not one. The domain has 4 to 8 hex digits
+ * as hg_bdf_valid() takes them (VMD's have 5), the device 00 to 1f.
  */
 int hg_host_parse_bdf(const char *name, char *out, size_t len);
 

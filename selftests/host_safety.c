@@ -16,8 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <hostgeom/host_safety.h>
+#include <hostgeom/bdf.h>
 #include <hostgeom_genl.h>
+
+#include "host_safety.h"
 
 #define SLAVE_DEPTH 4	/* dm on md on a disk is two; loops stop here */
 
@@ -34,22 +36,18 @@ sfmt(char *out, size_t len, const char *f, ...)
 
 int hg_host_parse_bdf(const char *name, char *out, size_t len)
 {
-	unsigned int dom = 0, bus, dev, fn;
-	size_t n = strlen(name), i;
-	int used = 0;
+	char bdf[HG_HOST_BDF_LEN];
+	size_t n;
 
-	for (i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)name[i]) && !strchr(":.", name[i]))
-			return -EINVAL;
-	if (n == 12 && sscanf(name, "%4x:%2x:%2x.%1u%n", &dom, &bus, &dev,
-			      &fn, &used) != 4)
+	/* bdf.h's reading: [D...:]BB:DD.F, 4 to 8 domain digits */
+	hg_bdf_normalize(name, bdf, sizeof(bdf));
+	if (!hg_bdf_valid(bdf))
 		return -EINVAL;
-	if (n == 7 && sscanf(name, "%2x:%2x.%1u%n", &bus, &dev, &fn,
-			     &used) != 3)
+	/* and a device number of 5 bits: "DD.F" ends the address */
+	n = strlen(bdf);
+	if (bdf[n - 4] > '1')
 		return -EINVAL;
-	if ((n != 7 && n != 12) || (size_t)used != n || dev > 0x1f || fn > 7)
-		return -EINVAL;
-	sfmt(out, len, "%04x:%02x:%02x.%u", dom, bus, dev, fn);
+	sfmt(out, len, "%s", bdf);
 	return 0;
 }
 
@@ -64,8 +62,8 @@ static bool path_under(const char *path, const char *bdf)
 	return false;
 }
 
-static bool named_under(const char *path, char (*bdfs)[16], size_t n,
-			size_t *which)
+static bool named_under(const char *path, char (*bdfs)[HG_HOST_BDF_LEN],
+			size_t n, size_t *which)
 {
 	size_t i;
 
@@ -159,7 +157,7 @@ static int root_block_dir(const struct hg_ctx *ctx, const char *proc,
  * slaves: dm, md), is under one of @bdfs; the disk's name in @disk.
  */
 static bool disk_under(const struct hg_ctx *ctx, const char *dir,
-		       char (*bdfs)[16], size_t n, size_t *which,
+		       char (*bdfs)[HG_HOST_BDF_LEN], size_t n, size_t *which,
 		       char *disk, size_t len, int depth)
 {
 	char real[PATH_MAX], sub[PATH_MAX];
@@ -189,7 +187,7 @@ static bool disk_under(const struct hg_ctx *ctx, const char *dir,
 }
 
 static int check_boot_disk(const struct hg_ctx *ctx, const char *proc,
-			   char (*bdfs)[16], size_t n, struct hg_err *err)
+			   char (*bdfs)[HG_HOST_BDF_LEN], size_t n, struct hg_err *err)
 {
 	char dir[PATH_MAX], disk[256];
 	size_t i;
@@ -203,8 +201,9 @@ static int check_boot_disk(const struct hg_ctx *ctx, const char *proc,
 }
 
 /* Counts the network interfaces with a device, and those under @bdfs. */
-static int check_only_network(const struct hg_ctx *ctx, char (*bdfs)[16],
-			      size_t n, struct hg_err *err)
+static int check_only_network(const struct hg_ctx *ctx,
+			      char (*bdfs)[HG_HOST_BDF_LEN], size_t n,
+			      struct hg_err *err)
 {
 	char path[PATH_MAX], real[PATH_MAX], ifname[256] = "";
 	size_t devices = 0, named = 0, which = 0;
@@ -355,7 +354,7 @@ static bool member_harmless(const struct hg_ctx *ctx, const char *bdf)
 	       (strtoul(cls, NULL, 16) >> 8) == 0x0604;	/* a PCI bridge */
 }
 
-static bool named(char (*bdfs)[16], size_t n, const char *bdf)
+static bool named(char (*bdfs)[HG_HOST_BDF_LEN], size_t n, const char *bdf)
 {
 	size_t i;
 
@@ -367,7 +366,7 @@ static bool named(char (*bdfs)[16], size_t n, const char *bdf)
 
 /* Appends "BDF (driver)" of every member in the way to @list. */
 static size_t members_in_way(const struct hg_ctx *ctx, const char *group,
-			     char (*bdfs)[16], size_t n, char *list,
+			     char (*bdfs)[HG_HOST_BDF_LEN], size_t n, char *list,
 			     size_t len)
 {
 	char path[PATH_MAX], driver[64];
@@ -397,7 +396,7 @@ static size_t members_in_way(const struct hg_ctx *ctx, const char *group,
 }
 
 static int check_group(const struct hg_ctx *ctx, const char *bdf,
-		       char (*bdfs)[16], size_t n, struct hg_err *err)
+		       char (*bdfs)[HG_HOST_BDF_LEN], size_t n, struct hg_err *err)
 {
 	char group[32], list[320];
 
@@ -411,7 +410,7 @@ static int check_group(const struct hg_ctx *ctx, const char *bdf,
 }
 
 static int parse_all(const struct hg_ctx *ctx, const char *const *names,
-		     size_t n, char (*bdfs)[16], struct hg_err *err)
+		     size_t n, char (*bdfs)[HG_HOST_BDF_LEN], struct hg_err *err)
 {
 	size_t i;
 
@@ -429,7 +428,7 @@ int hg_host_check_devices(const struct hg_ctx *ctx, const char *proc,
 			  const char *const *names, size_t n, bool force,
 			  struct hg_err *err)
 {
-	char (*bdfs)[16] = calloc(n ? n : 1, sizeof(*bdfs));
+	char (*bdfs)[HG_HOST_BDF_LEN] = calloc(n ? n : 1, sizeof(*bdfs));
 	size_t i;
 	int ret;
 
