@@ -62,7 +62,7 @@ TEST_CFLAGS   := -Wno-unused-parameter -Wno-sign-compare -Wno-clobbered
 
 # The library's sources live one folder down, by subsystem (lib/base,
 # lib/sysfs, ...; Documentation/library.md).
-LIB_SRCS  := $(wildcard lib/*.c lib/*/*.c)
+LIB_SRCS  := $(wildcard lib/*/*.c)
 TOOL_SRCS := $(wildcard tools/hostgeom/*.c)
 TEST_SRCS := $(wildcard selftests/*_test.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What a carve result means (lib/genl_verdict.c, tools/hostgeom/carve.c), on
+ * What a carve result means (lib/module/verdict.c, tools/hostgeom/carve.c), on
  * results built here: region verdicts from hits and segments, clipping to
  * what a walk can reach, the top-of-4GiB and top-of-aperture flags, what
  * a failed mapping means (exhaustion or not), and the JSON keys. Runs

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* PCI addresses as sysfs names devices: "0000:00:01.0" (lib/bdf.c). */
+/* PCI addresses as sysfs names devices: "0000:00:01.0" (lib/base/bdf.c). */
 #ifndef HOSTGEOM_BDF_H
 #define HOSTGEOM_BDF_H
 

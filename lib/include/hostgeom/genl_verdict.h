@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What a carve result means (lib/genl_verdict.c): a verdict for every
+ * What a carve result means (lib/module/verdict.c): a verdict for every
  * region of a checked group, why a phase stopped at a failed mapping, and
  * the group's and the run's verdict.
  */

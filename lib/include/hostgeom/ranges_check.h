@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Comparing the backends' answers with what sysfs implies
- * (lib/ranges_check.c): the logic behind "hostgeom check".
+ * (lib/vfio/ranges_check.c): the logic behind "hostgeom check".
  */
 #ifndef HOSTGEOM_RANGES_CHECK_H
 #define HOSTGEOM_RANGES_CHECK_H

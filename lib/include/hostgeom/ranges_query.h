@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Which groups to ask, and asking VFIO type1 and iommufd about each
- * (lib/ranges_query.c): the logic behind "hostgeom ranges".
+ * (lib/vfio/ranges_query.c): the logic behind "hostgeom ranges".
  */
 #ifndef HOSTGEOM_RANGES_QUERY_H
 #define HOSTGEOM_RANGES_QUERY_H

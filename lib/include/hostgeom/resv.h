@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Reserved IOVA regions: a group's reserved_regions file in sysfs, parsed
- * (lib/sysfs_resv.c).
+ * (lib/sysfs/resv.c).
  */
 #ifndef HOSTGEOM_RESV_H
 #define HOSTGEOM_RESV_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The IOMMU groups as sysfs shows them: /sys/kernel/iommu_groups/N/{type,
- * reserved_regions,devices/} (lib/sysfs_walk.c, lib/sysfs_device.c). The
+ * reserved_regions,devices/} (lib/sysfs/walk.c, lib/sysfs/member.c). The
  * root is a parameter so that tests can point the reader at a synthetic
  * tree.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Which drivers leave a device to VFIO, and so whether VFIO takes a group
- * (lib/vfio_policy.c): the rules of the kernel's driver_managed_dma and
+ * (lib/sysfs/policy.c): the rules of the kernel's driver_managed_dma and
  * vfio_group_viable().
  */
 #ifndef HOSTGEOM_VFIO_POLICY_H

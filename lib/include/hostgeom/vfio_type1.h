@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * VFIO type1: what VFIO_IOMMU_GET_INFO says a container of one or more
- * groups can map (lib/vfio_type1.c), and its capability chain parsed
- * (lib/vfio_caps.c).
+ * groups can map (lib/vfio/type1.c), and its capability chain parsed
+ * (lib/vfio/caps.c).
  */
 #ifndef HOSTGEOM_VFIO_TYPE1_H
 #define HOSTGEOM_VFIO_TYPE1_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Intel VT-d capability and extended capability registers (lib/vtd.c), as
+ * Intel VT-d capability and extended capability registers (lib/base/vtd.c), as
  * IOMMU_GET_HW_INFO returns them and sysfs prints them.
  */
 #ifndef HOSTGEOM_VTD_H

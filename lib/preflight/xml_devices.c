@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "preflight_xml.h"
+#include "xml.h"
 
 static unsigned long attr_num(struct xml_state *st, xmlNodePtr node,
 			      const char *expr)

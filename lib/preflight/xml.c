@@ -17,8 +17,8 @@
 
 #include <hostgeom/preflight.h>
 
-#include "preflight_opts.h"
-#include "preflight_xml.h"
+#include "opts.h"
+#include "xml.h"
 #include "xml_dl.h"
 
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"

@@ -13,7 +13,7 @@
 
 #include <hostgeom/vfio_policy.h>
 
-#include "hex.h"
+#include "base/hex.h"
 #include "sysfs_io.h"
 #include "sysfs_walk.h"
 

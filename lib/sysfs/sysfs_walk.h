@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The group walk's internals, shared by sysfs_walk.c (groups, threads)
- * and sysfs_device.c (one member device). Library-internal.
+ * The group walk's internals, shared by walk.c (groups, threads)
+ * and member.c (one member device). Library-internal.
  */
 #ifndef HOSTGEOM_LIB_SYSFS_WALK_H
 #define HOSTGEOM_LIB_SYSFS_WALK_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Opening VFIO and iommufd nodes (lib/vfio_open.c); library-internal. */
+/* Opening VFIO and iommufd nodes (open.c); library-internal. */
 #ifndef HOSTGEOM_LIB_VFIO_OPEN_H
 #define HOSTGEOM_LIB_VFIO_OPEN_H
 

@@ -5,7 +5,7 @@
  * process, 5.8 MB that a nested test guest must carry and map for a
  * library it calls only to load one module.
  */
-#include "dl.h"
+#include "base/dl.h"
 #include "kmod_dl.h"
 
 static struct hg_libkmod api;

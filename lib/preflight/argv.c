@@ -13,7 +13,7 @@
 
 #include <hostgeom/preflight.h>
 
-#include "preflight_opts.h"
+#include "opts.h"
 
 /* Options that cannot move guest memory or BARs; do they take a value? */
 static const struct {

@@ -19,7 +19,7 @@
 #include <hostgeom/iommufd.h>
 #include <hostgeom/vfio_policy.h>
 
-#include "sysfs_io.h"
+#include "sysfs/sysfs_io.h"
 #include "vfio_open.h"
 
 /* As for type1: the count only grows when something else attaches. */

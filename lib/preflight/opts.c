@@ -9,7 +9,7 @@
 
 #include <json-c/json.h>
 
-#include "preflight_opts.h"
+#include "opts.h"
 
 static int add_pair(struct pf_opts *o, const char *key, size_t klen,
 		    const char *val)

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "preflight_fix.h"
+#include "fix.h"
 
 typedef bool (*fits_fn)(const struct hg_pf_guest *g, uint64_t value,
 			const void *ctx);
