@@ -170,22 +170,3 @@ bool hg_group_vfio_ready(const struct hg_group *group, char *why, size_t len)
 	}
 	return !hg_group_vfio_why(group, why, len);
 }
-
-void hg_group_not_ready_why(const struct hg_ctx *ctx, const char *bdf,
-			    unsigned int id, char *why, size_t len)
-{
-	struct hg_topology topo = { 0 };
-	const struct hg_group *group;
-	struct hg_err serr = { 0 };
-
-	if (len)
-		why[0] = '\0';
-	if (hg_sysfs_read_topology(ctx, &topo, &serr))
-		return;
-	group = bdf ? hg_topology_find_device(&topo, bdf, NULL)
-		    : hg_topology_group(&topo, id);
-	/* A ready group: it changed since the kernel refused. */
-	if (group && hg_group_vfio_ready(group, why, len) && len)
-		why[0] = '\0';
-	hg_topology_free(&topo);
-}

@@ -64,7 +64,8 @@ size_t hg_group_vfio_members(const struct hg_group *group,
  * Why sysfs says a group is not usable by VFIO, into @why ("" when sysfs
  * cannot be read, the group is not found or it looks ready): for the
  * message after the kernel refused it. The group is the one of device
- * @bdf, or group @id when @bdf is NULL.
+ * @bdf, or group @id when @bdf is NULL. It walks sysfs again
+ * (lib/vfio/not_ready.c, above the walk and the rules).
  */
 void hg_group_not_ready_why(const struct hg_ctx *ctx, const char *bdf,
 			    unsigned int id, char *why, size_t len);
