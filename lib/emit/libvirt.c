@@ -13,6 +13,8 @@
  *  - intel: <driver aw_bits> from 6.5.0, intremap with the split I/O APIC
  *    (<ioapic driver='qemu'/>, QEMU's kernel-irqchip=split), as libvirt's
  *    docs ask; 11.3 would also add it by itself.
+ * The form for a version is chosen in libvirt_form.c, below this file and
+ * qemu.c (which names it in its notes).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,30 +24,6 @@
 
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 #define IOMMU_ALIAS "iommu0"
-
-enum hg_libvirt_form hg_libvirt_form_for(unsigned long version)
-{
-	if (!version)
-		return HG_LIBVIRT_OVERRIDE;
-	if (version < HG_LIBVIRT_VIRTIO_MODEL)
-		return HG_LIBVIRT_COMMANDLINE;
-	if (version < HG_LIBVIRT_VIRTIO_NATIVE)
-		return HG_LIBVIRT_OVERRIDE;
-	return HG_LIBVIRT_NATIVE;
-}
-
-const char *hg_libvirt_form_why(enum hg_libvirt_form form)
-{
-	switch (form) {
-	case HG_LIBVIRT_COMMANDLINE:
-		return "a <qemu:commandline> -device: no virtio IOMMU model before libvirt 8.3.0";
-	case HG_LIBVIRT_OVERRIDE:
-		return "<iommu model='virtio'/> and a <qemu:override> of aw-bits and granule (libvirt 8.3.0 on; natively from 12.1.0)";
-	case HG_LIBVIRT_NATIVE:
-		break;
-	}
-	return "<iommu model='virtio'> with <driver aw_bits> and <granule> (libvirt 12.1.0 and later)";
-}
 
 /* libvirt names the granule by its size in KiB, or mode='host'. */
 static void put_native_granule(FILE *f, const char *granule)
