@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "module/genl_reply.h"
+#include "module/internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

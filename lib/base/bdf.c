@@ -3,7 +3,7 @@
 
 #include <hostgeom/bdf.h>
 
-#include "hex.h"
+#include "internal.h"
 
 /* "BB:DD.F" (short) or "D...:BB:DD.F", hex, function 0-7. */
 static bool parse_bdf(const char *s, bool *short_form)

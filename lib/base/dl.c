@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "dl.h"
+#include "internal.h"
 
 static void dl_load(struct hg_dl *dl)
 {

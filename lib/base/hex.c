@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "hex.h"
+#include "internal.h"
 
 int hg_hexval(char c)
 {

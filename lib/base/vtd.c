@@ -11,7 +11,7 @@
 
 #include <hostgeom/vtd.h>
 
-#include "hex.h"
+#include "internal.h"
 
 /* SAGAW bits 0-3: 2- to 5-level tables; bit 4 is reserved. */
 #define SAGAW_KNOWN	0xfu

@@ -21,7 +21,7 @@
 
 #include <hostgeom/genl.h>
 
-#include "genl_reply.h"
+#include "internal.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270

@@ -5,8 +5,8 @@
  * process, 5.8 MB that a nested test guest must carry and map for a
  * library it calls only to load one module.
  */
-#include "base/dl.h"
-#include "kmod_dl.h"
+#include "base/internal.h"
+#include "internal.h"
 
 static struct hg_libkmod api;
 

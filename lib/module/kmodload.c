@@ -13,7 +13,7 @@
 
 #include <hostgeom/kmodload.h>
 
-#include "kmod_dl.h"
+#include "internal.h"
 
 /* libkmod's own complaints (a missing modules.dep, ...) are not ours. */
 static void quiet(void *data, int priority, const char *file, int line,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* libxml2 through dlopen(): its soname, libxml2.so.2, is the one of 2.x. */
-#include "base/dl.h"
+#include "base/internal.h"
 #include "xml_dl.h"
 
 static struct hg_libxml api;

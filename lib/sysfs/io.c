@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sysfs_io.h"
+#include "internal.h"
 
 /*
  * Opens @name for reading as a sysfs attribute: never through a final

@@ -8,7 +8,7 @@
 #include <hostgeom/iommu_unit.h>
 #include <hostgeom/vtd.h>
 
-#include "sysfs_io.h"
+#include "internal.h"
 
 int hg_iommu_unit_of(const struct hg_ctx *ctx, const char *dev, char *unit,
 		     size_t len, struct hg_err *err)

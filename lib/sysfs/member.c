@@ -13,9 +13,8 @@
 
 #include <hostgeom/vfio_policy.h>
 
-#include "base/hex.h"
-#include "sysfs_io.h"
-#include "sysfs_walk.h"
+#include "base/internal.h"
+#include "internal.h"
 
 /* Basename of the symlink @name under @dirfd; "" when there is none. */
 static int read_link_base(int dirfd, const char *name, char *out, size_t len)

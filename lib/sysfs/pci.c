@@ -20,7 +20,7 @@
 #include <hostgeom/bdf.h>
 #include <hostgeom/pci.h>
 
-#include "sysfs_io.h"
+#include "internal.h"
 
 #define CFG_VENDOR		0x00
 #define CFG_DEVICE		0x02

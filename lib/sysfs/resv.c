@@ -10,7 +10,7 @@
 
 #include <hostgeom/resv.h>
 
-#include "base/hex.h"
+#include "base/internal.h"
 
 /*
  * "0x" and 1 to 16 hex digits at *@p; advances *@p. Returns 0, or a short

@@ -19,8 +19,7 @@
 #include <hostgeom/bdf.h>
 #include <hostgeom/sysfs.h>
 
-#include "sysfs_io.h"
-#include "sysfs_walk.h"
+#include "internal.h"
 
 /* Codes that say a file is not what the kernel writes there. */
 static enum hg_err_kind kind_of(int code)

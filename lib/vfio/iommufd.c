@@ -19,8 +19,8 @@
 #include <hostgeom/iommufd.h>
 #include <hostgeom/vfio_policy.h>
 
-#include "sysfs/sysfs_io.h"
-#include "vfio_open.h"
+#include "sysfs/internal.h"
+#include "internal.h"
 
 /* As for type1: the count only grows when something else attaches. */
 #define IOVA_RANGES_TRIES	4

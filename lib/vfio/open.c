@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vfio_open.h"
+#include "internal.h"
 
 
 int hg_vfio_open(const struct hg_ctx *ctx, char *path, size_t len,

@@ -15,7 +15,7 @@
 #include <hostgeom/vfio_policy.h>
 #include <hostgeom/vfio_type1.h>
 
-#include "vfio_open.h"
+#include "internal.h"
 
 /*
  * The answer grows only when the ranges change between two calls (a device

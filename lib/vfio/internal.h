@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Opening VFIO and iommufd nodes (open.c); library-internal. */
-#ifndef HOSTGEOM_LIB_VFIO_OPEN_H
-#define HOSTGEOM_LIB_VFIO_OPEN_H
+/*
+ * lib/vfio's internals; not part of the public API: opening the VFIO and
+ * iommufd device nodes (open.c).
+ */
+#ifndef HOSTGEOM_LIB_VFIO_INTERNAL_H
+#define HOSTGEOM_LIB_VFIO_INTERNAL_H
 
 #include <stddef.h>
 

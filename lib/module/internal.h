@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * libkmod, opened on first use (dlopen), so that hostgeom runs where
- * libkmod is not installed (a minimal guest, a container) for everything
- * but loading the module.
+ * lib/module's internals; not part of the public API, though the fuzz
+ * targets use the reply parsers. libkmod opened on first use (kmod_dl.c,
+ * through dlopen), so that hostgeom runs where libkmod is not installed (a
+ * minimal guest, a container) for everything but loading the module; the
+ * parsers of the hostgeom_test module's replies (genl.c).
  */
-#ifndef HOSTGEOM_KMOD_DL_H
-#define HOSTGEOM_KMOD_DL_H
+#ifndef HOSTGEOM_LIB_MODULE_INTERNAL_H
+#define HOSTGEOM_LIB_MODULE_INTERNAL_H
 
 #include <libkmod.h>
 
 #include <hostgeom/err.h>
+#include <hostgeom/genl.h>
+
+/* ------------------------------------------------------ libkmod (kmod_dl.c) */
 
 /* The libkmod calls the library makes, typed as libkmod.h declares them. */
 struct hg_libkmod {
@@ -38,5 +43,13 @@ struct hg_libkmod {
  * process and kept.
  */
 const struct hg_libkmod *hg_libkmod(struct hg_err *err);
+
+/* -------------------------------------------- the module's replies (genl.c) */
+
+/* One GET_GROUPS dump message, appended to @out. */
+int hg_genl_parse_group_reply(void *attrs, int len, struct hg_kgroups *out);
+/* The CARVE reply into @out (free with hg_carve_result_free()). */
+int hg_genl_parse_carve_reply(void *attrs, int len,
+			      struct hg_carve_result *out);
 
 #endif

@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Reading sysfs: attributes, symlinks and directories, relative to an
- * open directory so that a walk over thousands of files costs one lookup
- * per file. Library-internal.
+ * lib/sysfs's internals; not part of the public API. Reading sysfs (io.c):
+ * attributes, symlinks and directories, relative to an open directory so
+ * that a walk over thousands of files costs one lookup per file; lib/vfio
+ * uses these readers too. The group walk's internals, shared by walk.c
+ * (groups, threads) and member.c (one member device).
  */
-#ifndef HOSTGEOM_LIB_SYSFS_IO_H
-#define HOSTGEOM_LIB_SYSFS_IO_H
+#ifndef HOSTGEOM_LIB_SYSFS_INTERNAL_H
+#define HOSTGEOM_LIB_SYSFS_INTERNAL_H
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+#include <hostgeom/err.h>
+#include <hostgeom/sysfs.h>
+
+/* ----------------------------------------------------- reading sysfs (io.c) */
 
 /* Not a regular file: open(2) and read(2) of one never give this errno. */
 #define HG_ENOTREG EMEDIUMTYPE
@@ -77,5 +84,28 @@ bool hg_sysfs_name_ok(const char *s);
  * that does not fit is cut to @size - 1 bytes and false is returned.
  */
 bool hg_copy_name(char *dst, size_t size, const char *src, size_t len);
+
+/* ---------------------------------------- the group walk (walk.c, member.c) */
+
+#define HG_GROUPS_DIR "kernel/iommu_groups"
+
+/* Where the walk is, for messages. */
+struct hg_walk {
+	const char *root;
+	int groups_fd;
+	struct hg_err *err;
+	const char *group;	/* the group directory's name */
+};
+
+/* "ROOT/kernel/iommu_groups/N[/devices/DEV][/FILE]: WHAT" into the walk's err. */
+int hg_walk_error(const struct hg_walk *w, int code, const char *dev,
+		  const char *file, const char *what);
+
+/*
+ * Member @d->name of the group's devices/ directory @devs_fd: its driver,
+ * PCI identity and vfio cdev.
+ */
+int hg_walk_read_device(const struct hg_walk *w, int devs_fd,
+			struct hg_device *d);
 
 #endif

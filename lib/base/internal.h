@@ -1,17 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A shared library opened on first use (dlopen) instead of linked, so that
- * hostgeom starts without it and its dependencies, for commands that need
- * it rarely: libkmod (loading the module), libxml2 (libvirt XML).
+ * lib/base's internals that the folders above it use too; not part of the
+ * public API: hex digits as the kernel writes them in sysfs (hex.c), and a
+ * shared library opened on first use (dl.c: dlopen instead of linking, so
+ * that hostgeom starts without it and its dependencies, for the commands
+ * that need it rarely: libkmod, libxml2).
  */
-#ifndef HOSTGEOM_DL_H
-#define HOSTGEOM_DL_H
+#ifndef HOSTGEOM_LIB_BASE_INTERNAL_H
+#define HOSTGEOM_LIB_BASE_INTERNAL_H
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <hostgeom/err.h>
+
+/* ------------------------------------------------------- hex digits (hex.c) */
+
+/* The value of hex digit @c, -1 when it is none. */
+int hg_hexval(char c);
+
+/*
+ * Exactly the @len bytes at @s as hex digits (1 to 16, no prefix, no
+ * sign, no blank), at most @max.
+ */
+bool hg_hex_parse(const char *s, size_t len, uint64_t max, uint64_t *value);
+
+/* ------------------------------------- libraries opened on first use (dl.c) */
 
 struct hg_dl_sym {
 	const char *name;
