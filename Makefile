@@ -26,7 +26,7 @@ SANITIZE ?= 0
 WERROR   ?= 1
 
 # Asked on first use and then kept (the $(eval) replaces the variable by
-# its value): a target that compiles nothing (clean, install-src...) runs
+# its value): a target that compiles nothing (clean, module, setup) runs
 # neither scripts/kernel-tree nor pkg-config.
 PKGS := json-c libnl-genl-3.0 libkmod libxml-2.0
 KSRC = $(eval KSRC := $(shell scripts/kernel-tree src 2>/dev/null))$(KSRC)
