@@ -106,22 +106,25 @@ def check_inner_cycle(tmp):
     return None
 
 
-def check_stray_source(tmp):
-    rc, out, _ = run(*variant(tmp, edit=("stray.c", "int hg_stray;\n")))
-    if rc != 1 or "not ok 1 lib/: every source sits in a folder" not in out:
-        return f"exit {rc}: {out}"
-    if "stray.c is in no folder" not in out:
-        return f"the file is not named: {out}"
+def lone_source(tmp, path, want, diag):
+    """A source added at @path (under lib/) makes result @want fail,
+    naming it in @diag."""
+    rc, out, _ = run(*variant(tmp, edit=(path, "int hg_lone;\n")))
+    if rc != 1 or want not in out or diag not in out:
+        return f"exit {rc}, wanted '{want}' and '{diag}': {out}"
     return None
+
+
+def check_stray_source(tmp):
+    return lone_source(tmp, "stray.c",
+                       "not ok 1 lib/: every source sits in a folder",
+                       "/lib/stray.c is in no folder")
 
 
 def check_unbuilt_source(tmp):
-    rc, out, _ = run(*variant(tmp, edit=("vfio/caps.c", "int hg_caps;\n")))
-    if rc != 1 or "not ok 2 lib/: every source was built" not in out:
-        return f"exit {rc}: {out}"
-    if "# vfio/caps.c has no object vfio/caps.o" not in out:
-        return f"the source is not named: {out}"
-    return None
+    return lone_source(tmp, "vfio/caps.c",
+                       "not ok 2 lib/: every source was built",
+                       "# vfio/caps.c has no object vfio/caps.o")
 
 
 def check_unreadable_nm(tmp):
@@ -135,22 +138,17 @@ def main():
     checks = [check_acyclic, check_call_cycle, check_include_cycle,
               check_inner_cycle, check_stray_source, check_unbuilt_source,
               check_unreadable_nm]
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for c in checks:
-            results.append(("lib_graph_" + c.__name__[len("check_"):],
-                            c(tmp)))
     print("KTAP version 1")
-    print(f"1..{len(results)}")
+    print(f"1..{len(checks)}")
     failed = 0
-    for i, (name, why) in enumerate(results, 1):
-        if why is None:
-            print(f"ok {i} {name}")
-        else:
-            failed += 1
-            print(f"not ok {i} {name}")
-            for line in why.splitlines():
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, check in enumerate(checks, 1):
+            why = check(tmp)
+            name = "lib_graph_" + check.__name__[len("check_"):]
+            print(f"{'not ok' if why else 'ok'} {i} {name}")
+            for line in (why or "").splitlines():
                 print(f"# {line}")
+            failed += why is not None
     return 1 if failed else 0
 
 
