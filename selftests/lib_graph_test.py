@@ -11,6 +11,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unittest
+
+import ktap_unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIB_GRAPH = os.path.join(HERE, "..", "scripts", "lib-graph")
@@ -46,111 +49,70 @@ def result(out, folder):
     return ""
 
 
-def check_acyclic(tmp):
-    rc, out, err = run(*variant(tmp))
-    if rc != 0:
-        return f"exit {rc}: {out} {err}"
-    if "not ok" in out or out.count("\nok ") != 5:
-        return f"wanted 5 ok results: {out}"
-    if "# order (each folder uses only those before it): base, sysfs, vfio" \
-            not in out:
-        return f"no order line: {out}"
-    if "ok 5 lib/vfio: on no cycle between folders\n# uses sysfs\n" \
-            not in out:
-        return f"vfio's uses not shown: {out}"
-    return None
+class LibGraph(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.tmp)
 
+    def graph(self, nm_extra="", edit=None, want_rc=0):
+        rc, out, err = run(*variant(self.tmp, nm_extra, edit))
+        self.assertEqual(rc, want_rc, out + err)
+        return out
 
-def check_call_cycle(tmp):
-    # sysfs/io.o calling vfio's hg_vfio_open: sysfs -> vfio -> sysfs
-    rc, out, _ = run(*variant(
-        tmp, "build/lib/sysfs/io.o:                 U hg_vfio_open\n"))
-    if rc != 1:
-        return f"exit {rc}, wanted 1: {out}"
-    for folder in ("sysfs", "vfio"):
-        if not result(out, folder).startswith("not ok"):
-            return f"{folder} not failed: {out}"
-    if not result(out, "base").startswith("ok"):
-        return f"base failed too: {out}"
-    for want in ("# cycle: sysfs -> vfio -> sysfs",
-                 "sysfs -> vfio: sysfs/io.o calls hg_vfio_open (vfio/type1.o)",
-                 "vfio -> sysfs: vfio/type1.c includes sysfs/internal.h"):
-        if want not in out:
-            return f"'{want}' missing: {out}"
-    return None
+    def test_acyclic(self):
+        out = self.graph()
+        self.assertNotIn("not ok", out)
+        self.assertEqual(out.count("\nok "), 5, out)
+        self.assertIn("# order (each folder uses only those before it): "
+                      "base, sysfs, vfio", out)
+        self.assertIn("ok 5 lib/vfio: on no cycle between folders\n"
+                      "# uses sysfs\n", out)
 
+    def test_call_cycle(self):
+        # sysfs/io.o calling vfio's hg_vfio_open: sysfs -> vfio -> sysfs
+        out = self.graph("build/lib/sysfs/io.o:                 "
+                         "U hg_vfio_open\n", want_rc=1)
+        self.assertTrue(result(out, "sysfs").startswith("not ok"), out)
+        self.assertTrue(result(out, "vfio").startswith("not ok"), out)
+        self.assertTrue(result(out, "base").startswith("ok"), out)
+        for want in ("# cycle: sysfs -> vfio -> sysfs",
+                     "sysfs -> vfio: sysfs/io.o calls hg_vfio_open "
+                     "(vfio/type1.o)",
+                     "vfio -> sysfs: vfio/type1.c includes sysfs/internal.h"):
+            self.assertIn(want, out)
 
-def check_include_cycle(tmp):
-    # base including vfio's private header: base -> vfio -> sysfs -> base
-    rc, out, _ = run(*variant(
-        tmp, edit=("base/hex.c", '#include "vfio/internal.h"\n')))
-    if rc != 1:
-        return f"exit {rc}, wanted 1: {out}"
-    for folder in ("base", "sysfs", "vfio"):
-        if not result(out, folder).startswith("not ok"):
-            return f"{folder} not failed: {out}"
-    if "base -> vfio: base/hex.c includes vfio/internal.h" not in out:
-        return f"the include is not named: {out}"
-    return None
+    def test_include_cycle(self):
+        # base including vfio's private header: base -> vfio -> sysfs -> base
+        out = self.graph(edit=("base/hex.c", '#include "vfio/internal.h"\n'),
+                         want_rc=1)
+        for folder in ("base", "sysfs", "vfio"):
+            self.assertTrue(result(out, folder).startswith("not ok"), out)
+        self.assertIn("base -> vfio: base/hex.c includes vfio/internal.h", out)
 
+    def test_inner_cycle_is_shown_not_failed(self):
+        # vfio/open.o calling back into vfio/type1.o
+        out = self.graph("build/lib/vfio/open.o:                 "
+                         "U hg_vfio_open\n")
+        self.assertTrue(result(out, "vfio").startswith("ok"), out)
+        self.assertIn("# inside: call cycle vfio/open.o -> vfio/type1.o -> "
+                      "vfio/open.o", out)
 
-def check_inner_cycle(tmp):
-    # vfio/open.o calling back into vfio/type1.o: shown, not failed
-    rc, out, _ = run(*variant(
-        tmp, "build/lib/vfio/open.o:                 U hg_vfio_open\n"))
-    if rc != 0 or not result(out, "vfio").startswith("ok"):
-        return f"exit {rc}, vfio: '{result(out, 'vfio')}'"
-    if "# inside: call cycle vfio/open.o -> vfio/type1.o -> vfio/open.o" \
-            not in out:
-        return f"the inner cycle is not shown: {out}"
-    return None
+    def test_stray_source(self):
+        out = self.graph(edit=("stray.c", "int hg_lone;\n"), want_rc=1)
+        self.assertIn("not ok 1 lib/: every source sits in a folder", out)
+        self.assertIn("/lib/stray.c is in no folder", out)
 
+    def test_unbuilt_source(self):
+        out = self.graph(edit=("vfio/caps.c", "int hg_lone;\n"), want_rc=1)
+        self.assertIn("not ok 2 lib/: every source was built", out)
+        self.assertIn("# vfio/caps.c has no object vfio/caps.o", out)
 
-def lone_source(tmp, path, want, diag):
-    """A source added at @path (under lib/) makes result @want fail,
-    naming it in @diag."""
-    rc, out, _ = run(*variant(tmp, edit=(path, "int hg_lone;\n")))
-    if rc != 1 or want not in out or diag not in out:
-        return f"exit {rc}, wanted '{want}' and '{diag}': {out}"
-    return None
-
-
-def check_stray_source(tmp):
-    return lone_source(tmp, "stray.c",
-                       "not ok 1 lib/: every source sits in a folder",
-                       "/lib/stray.c is in no folder")
-
-
-def check_unbuilt_source(tmp):
-    return lone_source(tmp, "vfio/caps.c",
-                       "not ok 2 lib/: every source was built",
-                       "# vfio/caps.c has no object vfio/caps.o")
-
-
-def check_unreadable_nm(tmp):
-    rc, out, err = run(os.path.join(TREE, "lib"), os.path.join(tmp, "none"))
-    if rc != 2 or out or "cannot read" not in err:
-        return f"exit {rc}, out '{out.strip()}', err '{err.strip()}'"
-    return None
-
-
-def main():
-    checks = [check_acyclic, check_call_cycle, check_include_cycle,
-              check_inner_cycle, check_stray_source, check_unbuilt_source,
-              check_unreadable_nm]
-    print("KTAP version 1")
-    print(f"1..{len(checks)}")
-    failed = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, check in enumerate(checks, 1):
-            why = check(tmp)
-            name = "lib_graph_" + check.__name__[len("check_"):]
-            print(f"{'not ok' if why else 'ok'} {i} {name}")
-            for line in (why or "").splitlines():
-                print(f"# {line}")
-            failed += why is not None
-    return 1 if failed else 0
+    def test_unreadable_nm(self):
+        rc, out, err = run(os.path.join(TREE, "lib"),
+                           os.path.join(self.tmp, "none"))
+        self.assertEqual((rc, out), (2, ""), err)
+        self.assertIn("cannot read", err)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    ktap_unittest.main()

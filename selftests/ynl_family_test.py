@@ -5,7 +5,7 @@ unpacked: its command line for the first dump, its library for the rest)
 speaks to the loaded hostgeom_test module through
 Documentation/netlink/specs/hostgeom.yaml, and what it decodes is
 held against sysfs and against the kit's own client (hostgeom resv --json,
-lib/genl.c): the groups, their domains and reserved regions, every
+lib/module/genl.c): the groups, their domains and reserved regions, every
 member's own regions, filtered dumps, the counters, a carve check where a
 device is bound to the stub, and two errors with the module's messages.
 Needs root and the module loaded (HOSTGEOM_KMOD: loaded with hostgeom resv
