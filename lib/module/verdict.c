@@ -4,7 +4,7 @@
  * group, from the walks' hits and segments (see enum hostgeom_seg_attr for
  * why a segment proves a region was kept out of the allocator), and what a
  * failed mapping means (the space used up, or a refusal with space left).
- * The names of the codes are in names.c.
+ * The names of the codes are in lib/base/names.c.
  */
 #include <errno.h>
 #include <stdlib.h>
