@@ -68,6 +68,7 @@ TEST_SRCS := $(wildcard selftests/*_test.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 TESTS     := $(TEST_SRCS:selftests/%.c=$(B)/selftests/%)
+TEST_OBJS := $(TESTS:=.o)
 TEST_HELPERS := $(filter-out %_test.c,$(wildcard selftests/*.c))
 HELPER_OBJS  := $(TEST_HELPERS:%.c=$(B)/%.o)
 # The command's printers without main(), for the tests that feed them.
@@ -112,13 +113,16 @@ $(B)/tools.a: $(TOOL_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/selftests/%: selftests/%.c $(B)/selftests/helpers.a $(B)/tools.a $(B)/libhostgeom.a | prereq
+# Each test compiled, then linked: two steps, so that ccache (make check)
+# can cache the compilation (a compile-and-link command is not cached).
+$(TEST_OBJS): $(B)/selftests/%.o: selftests/%.c | prereq
 	@mkdir -p $(@D)
 	$(CC) $(HG_CPPFLAGS) $(CPPFLAGS) $(TEST_CPPFLAGS) $(HG_CFLAGS) \
-		$(CFLAGS) $(TEST_CFLAGS) $(HG_LDFLAGS) $(LDFLAGS) \
-		-MMD -MP -MF $@.d -MT $@ \
-		-o $@ $< $(B)/selftests/helpers.a $(B)/tools.a $(B)/libhostgeom.a \
-		$(HG_LDLIBS) $(LDLIBS)
+		$(CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(TESTS): $(B)/selftests/%: $(B)/selftests/%.o $(B)/selftests/helpers.a $(B)/tools.a $(B)/libhostgeom.a
+	$(CC) $(HG_LDFLAGS) $(LDFLAGS) -o $@ $< $(B)/selftests/helpers.a \
+		$(B)/tools.a $(B)/libhostgeom.a $(HG_LDLIBS) $(LDLIBS)
 
 # dl_test's libkmod.so.2 and libxml2.so.2 without their symbols (no
 # sanitizers: they are dlopen()ed by whichever build is tested).
@@ -127,7 +131,7 @@ $(FAKE_LIBS): selftests/fake_libs/empty.c
 	$(CC) -shared -fPIC -O2 -o $@ $<
 
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(HELPER_OBJS:.o=.d) \
-	 $(TESTS:=.d)
+	 $(TEST_OBJS:.o=.d)
 
 # libFuzzer targets (fuzz/*_fuzz.c): the library and the fakes they need
 # built again by clang with the fuzzer's coverage, ASan and UBSan.
