@@ -1,0 +1,257 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The VM matrix of scripts/vm-tests: every row by name, with keyword
+fields. To add a row, add a Row (or a KselftestRow) to ROWS below; its
+guest command, vm-run arguments and expectations follow from the fields
+(scripts/hgtest/vmtests.py), selftests/hgtest_rows_test.py checks that its
+kernel and topology exist.
+
+A Row boots one topology of scripts/vm-topology under one kernel of
+scripts/guest-kernel and runs the guest selftests against what the QEMU
+command line makes true (the HOSTGEOM_EXPECT_* variables the tests read):
+
+- aw, pgsizes: the vIOMMU's address width and page-size bitmap (VT-d: 4K
+  2M 1G; virtio-iommu: every size from the 4K granule up; AMD-Vi: 64 bits
+  with QEMU's HyperTransport hole reserved, every size but 512G);
+- groups: the groups that must each be one group (tuples of BDFs);
+- ranges: the usable ranges when they are not the MSI split of the
+  aw-bits space (msi_split());
+- guest_tests: the guest selftests when not GUEST_TESTS (() for none):
+  build/selftests/NAME, or a script selftests/NAME.py;
+- stub: devices bound to the test module's stub for its carve-out tests
+  (none: no module tests); module_tests: run after module_test and
+  module_carve_test (module_overlap_test removes and rescans devices).
+  The module is built for the kernel the row boots; Debian's kernels need
+  that kernel's linux-headers package, which scripts/setup installs for
+  6.12. Debian 6.12 has no iommufd: vfio_ranges_test skips those checks
+  there.
+- expect_carve: "bug" (the kernel under test has the dma-iommu bug: the
+  module tests expect it, XFAIL, and VT-d's WARN for a mapping over the
+  RMRR's identity mapping is a known report) or "fixed" (XPASS);
+- named_only: run only when named (scripts/fixcheck, by hand).
+"""
+import dataclasses
+
+# Guest-side selftests of a topology row, in order; a missing one is a
+# failure, by name.
+GUEST_TESTS = ("vm_geometry_test", "vfio_ranges_test")
+# The module's tests that every row with a stub runs first.
+MODULE_TESTS = ("module_test", "module_carve_test")
+# The programs of the collection that use devices (kselftest rows).
+DEVICE_TESTS = ("vfio_ranges_test", "vm_geometry_test", "module_test",
+                "module_carve_test", "module_overlap_test")
+
+# q35's ECAM window: reserved in e820, outside the host-bridge windows.
+RMRR = "0000:01:00.0=0xb8000000-0xb80fffff"
+# SeaBIOS's e820-reserved top of 4 GiB, where the IOVA allocator starts.
+NIC_RMRR = "0000:01:00.0=0xfffc0000-0xffffffff"
+
+DEFAULT_GROUPS = (("0000:02:00.0", "0000:03:01.0", "0000:03:02.0"), ("0000:01:00.0",))
+ACS_OFF_GROUPS = (("0000:00:02.0", "0000:01:00.0"),)
+VTD_PGSIZES = "0x40201000"
+VIRTIO_PGSIZES = "0xfffffffffffff000"
+
+
+def msi_split(aw):
+    """The usable ranges of a VT-d/q35 host of @aw bits."""
+    return ("0x0-0xfedfffff", "0xfef00000-0x%x" % ((1 << aw) - 1))
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One topology row (see the module's text)."""
+    name: str
+    topology: str
+    aw: int
+    pgsizes: str
+    groups: tuple
+    kernel: str = "kit"
+    iommu: str = ""
+    rmrr: str = ""
+    env: tuple = ()             # more (NAME, VALUE) for the guest (vm-run --env)
+    expect_carve: str = ""      # "", "bug" or "fixed"
+    ranges: tuple = ()          # () : msi_split(aw)
+    guest_tests: tuple = None   # None: GUEST_TESTS
+    stub: tuple = ()
+    module_tests: tuple = ()
+    named_only: bool = False
+
+    def vmrun_args(self):
+        """The row's own vm-run options (vm-tests adds --smp, --vfio,
+        --timeout, --log and the command)."""
+        a = []
+        if self.kernel != "kit":
+            a += ["--kernel", self.kernel]
+        a += ["--topology", self.topology]
+        if self.iommu:
+            a += ["--iommu", self.iommu]
+        if self.rmrr:
+            a += ["--rmrr", self.rmrr]
+        for k, v in self.env:
+            a += ["--env", f"{k}={v}"]
+        if self.expect_carve:
+            a += ["--env", f"HOSTGEOM_EXPECT_CARVE={self.expect_carve}"]
+        return a
+
+    def expect_env(self):
+        """What the guest tests check against (HOSTGEOM_EXPECT_*)."""
+        return {
+            "HOSTGEOM_EXPECT_AW": str(self.aw),
+            "HOSTGEOM_EXPECT_RANGES": ",".join(self.ranges or msi_split(self.aw)),
+            "HOSTGEOM_EXPECT_PGSIZES": self.pgsizes,
+            "HOSTGEOM_EXPECT_GROUPS": ";".join(",".join(g) for g in self.groups),
+        }
+
+    def tests(self):
+        return GUEST_TESTS if self.guest_tests is None else self.guest_tests
+
+    def module_run(self):
+        """The module tests, in order (none without a stub)."""
+        return MODULE_TESTS + self.module_tests if self.stub else ()
+
+    def known_reports(self):
+        """scripts/kreport --known patterns: a row that expects the bug
+        expects VT-d's WARN for a mapping over the RMRR's identity
+        mapping (an XFAIL); any other report still fails it."""
+        if self.expect_carve == "bug":
+            return (r"WARNING: .* at drivers/iommu/intel/iommu\.c:[0-9]+ intel_iommu_map_pages",)
+        return ()
+
+    def listing(self):
+        """The row as --list prints it: name|vm-run arguments|aw bits|page
+        sizes|groups|ranges|guest tests|stub devices|module tests."""
+        tests = "" if self.guest_tests is None else (" ".join(self.guest_tests) or "-")
+        fields = [self.name, " ".join(self.vmrun_args()), str(self.aw), self.pgsizes,
+                  self.expect_env()["HOSTGEOM_EXPECT_GROUPS"], ",".join(self.ranges),
+                  tests, " ".join(self.stub), " ".join(self.module_tests)]
+        while fields[-1] == "":
+            fields.pop()
+        return "|".join(fields)
+
+
+@dataclasses.dataclass(frozen=True)
+class KselftestRow:
+    """The collection as a kernel CI fleet runs it: installed in the guest
+    (scripts/kselftest-guest) and run by the kernel tree's
+    run_kselftest.sh, on the expectations of topology row @base. The
+    runner runs the programs that use devices (DEVICE_TESTS): the others
+    need no device and no kernel feature, and make check runs the whole
+    collection under the same runner on the host."""
+    name: str
+    topology: str
+    base: str
+    must_pass: tuple            # programs that must pass, not skip
+    module_from: str            # "tree": built here, installed with the
+                                # tests; "dkms": built by DKMS in the row
+    named: tuple = ()           # devices in HOSTGEOM_SELFTESTS_BDF (none: the safe default)
+    kernel: str = "kit"
+    interrupt: str = ""         # a program run once more and sent SIGTERM
+                                # once it has bound the named devices,
+                                # which must all come back
+    named_only: bool = False
+
+    def vmrun_args(self):
+        a = ["--kernel", self.kernel] if self.kernel != "kit" else []
+        return a + ["--topology", self.topology]
+
+    def listing(self):
+        fields = [self.name, " ".join(self.vmrun_args()), self.base,
+                  " ".join(self.named) or "-", " ".join(self.must_pass),
+                  self.module_from, self.interrupt]
+        while fields[-1] == "":
+            fields.pop()
+        return "|".join(fields)
+
+
+ROWS = (
+    # ynl_family_test: the kernel tree's ynl CLI talks to the module
+    # through Documentation/netlink/specs/hostgeom.yaml
+    Row("vtd39", topology="default", aw=39, pgsizes=VTD_PGSIZES, groups=DEFAULT_GROUPS,
+        stub=("03:01.0", "03:02.0", "00:1f.2", "00:1f.3"), module_tests=("ynl_family_test",)),
+    Row("vtd48", topology="default", iommu="intel:aw-bits=48", aw=48,
+        pgsizes=VTD_PGSIZES, groups=DEFAULT_GROUPS),
+    Row("vtd39-acs-off", topology="acs-off", aw=39, pgsizes=VTD_PGSIZES,
+        groups=ACS_OFF_GROUPS, stub=("01:00.0", "00:1f.2", "00:1f.3")),
+    Row("vtd39-debian-6.12", kernel="debian-6.12", topology="default", aw=39,
+        pgsizes=VTD_PGSIZES, groups=DEFAULT_GROUPS,
+        stub=("03:01.0", "03:02.0", "00:1f.2", "00:1f.3")),
+    Row("virtio48", topology="virtio", aw=48, pgsizes=VIRTIO_PGSIZES,
+        groups=(("0000:01:00.0",), ("0000:02:00.0",))),
+    Row("virtio48-acs-off", topology="virtio-acs-off", aw=48, pgsizes=VIRTIO_PGSIZES,
+        groups=ACS_OFF_GROUPS, stub=("01:00.0",)),
+    # The bug at one level: the edu behind a port without ACS has an RMRR
+    # of its own (an upgraded DMAR), which only a fixed dma-iommu keeps out
+    # of the group's allocator; red on the kit's kernel, green on kit+fix.
+    # Module tests only: VT-d refuses VFIO for a device with an RMRR.
+    # module_overlap_test: the edu joins again while the root port holds
+    # an IOVA inside its RMRR (mapped, allocated only, or freed into the
+    # range caches); the fix keeps it out of the group, and the edu's own
+    # DMA (its 64-bit dma_mask: scripts/vm-topology) must not reach the
+    # port's buffer.
+    Row("vtd39-rmrr", topology="acs-off", rmrr=RMRR, expect_carve="bug", aw=39,
+        pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=(), stub=("01:00.0",),
+        module_tests=("module_overlap_test",)),
+    # The +fix rows boot the debug kernels: a report of lockdep, KASAN,
+    # kmemleak... fails them (scripts/kreport), and they run the fix's
+    # KUnit suite (scripts/kunit-ktap). The plain +fix kernels: make fixcheck.
+    # module_fail_nth_test: the module's failure paths with fail-nth (the
+    # debug kernel's FAILSLAB), requests that meet, and no leak once it is
+    # unloaded; before module_overlap_test, which leaves the edu out of
+    # its group when the fix refuses it and it does not come back.
+    Row("vtd39-rmrr-fix", kernel="kit-debug+fix", topology="acs-off", rmrr=RMRR,
+        expect_carve="fixed", aw=39, pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS,
+        guest_tests=(), stub=("01:00.0",),
+        module_tests=("module_fail_nth_test", "module_overlap_test")),
+    # The same on mainline 7.3, where the symptom is a failed mapping at
+    # the region instead of an IOVA inside it. 7.3 also leaves a removed
+    # device with an RMRR in a pass-through context when it comes back
+    # (VT-d legacy mode): module_overlap_test's DMA cases show it as XFAIL.
+    # Named only: the 7.3 debug row alone took 3 minutes of make check's
+    # VM tier; make check has the 6.12 rows for the bug and the fix.
+    Row("vtd39-rmrr-7.3", kernel="kit-7.3", topology="acs-off", rmrr=RMRR,
+        env=(("HOSTGEOM_EXPECT_READD_PASSTHROUGH", "1"),), expect_carve="bug", aw=39,
+        pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=(), stub=("01:00.0",),
+        module_tests=("module_overlap_test",), named_only=True),
+    Row("vtd39-rmrr-7.3-fix", kernel="kit-7.3-debug+fix", topology="acs-off", rmrr=RMRR,
+        env=(("HOSTGEOM_EXPECT_READD_PASSTHROUGH", "1"),), expect_carve="fixed", aw=39,
+        pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=(), stub=("01:00.0",),
+        module_tests=("module_overlap_test",), named_only=True),
+    # A real driver's DMA beside its own RMRR: an e1000e behind the port
+    # without ACS, with an RMRR where the IOVA allocator starts (SeaBIOS's
+    # e820-reserved 0xfffc0000-0xffffffff); its rings are mapped when the
+    # link goes up (selftests/nic_rmrr_test). Red unpatched (6.12: "DMA
+    # PTE ... already set" and a WARN per page; named only: fixcheck).
+    Row("vtd39-rmrr-nic", kernel="kit-debug", topology="nic-acs-off", rmrr=NIC_RMRR, aw=39,
+        pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=("nic_rmrr_test",),
+        named_only=True),
+    Row("vtd39-rmrr-nic-fix", kernel="kit-debug+fix", topology="nic-acs-off", rmrr=NIC_RMRR,
+        aw=39, pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=("nic_rmrr_test",)),
+    Row("amd", topology="amd", aw=64, pgsizes="0xfff7ffffff000", groups=DEFAULT_GROUPS,
+        ranges=("0x0-0xfedfffff", "0xfef00000-0xfcffffffff", "0x10000000000-0xffffffffffffffff")),
+    KselftestRow("kselftest-kit", topology="default", base="vtd39",
+                 named=("0000:03:01.0", "0000:03:02.0"),
+                 must_pass=("vfio_ranges_test", "vm_geometry_test", "module_test",
+                            "module_carve_test"),
+                 module_from="tree", interrupt="module_test"),
+    KselftestRow("kselftest-kit-unnamed", topology="default", base="vtd39",
+                 must_pass=("vfio_ranges_test", "vm_geometry_test"), module_from="tree"),
+    KselftestRow("kselftest-debian-6.12", kernel="debian-6.12", topology="default",
+                 base="vtd39-debian-6.12", named=("0000:03:01.0", "0000:03:02.0"),
+                 must_pass=("vfio_ranges_test", "vm_geometry_test", "module_test",
+                            "module_carve_test"),
+                 module_from="dkms"),
+)
+
+
+def by_name(name):
+    for r in ROWS:
+        if r.name == name:
+            return r
+    return None
+
+
+def topology_rows():
+    return [r for r in ROWS if isinstance(r, Row)]
+
+
+def kselftest_rows():
+    return [r for r in ROWS if isinstance(r, KselftestRow)]
