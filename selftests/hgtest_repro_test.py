@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""scripts/repro-report (scripts/hgtest/repro.py), the reproducer's
+verdicts, on recorded evidence directories (selftests/test_data/repro/: a
+real run of the kit's kernel, scenario 3 cut off; hostile files; a +fix
+run that ended early): the table, the JSON and the KTAP, byte for byte as
+the bash and jq version printed them (recorded in expected/ before it was
+replaced), results.json, the exit status; and JSON that stays valid where
+that version's printf wrote it unescaped (a directory named with quotes,
+backslashes, a newline and bytes that are no UTF-8; a stage time that is
+no number)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from hgtest import repro, testing  # noqa: E402
+
+DATA = os.path.join(testing.TEST_DATA, "repro")
+REPORT = os.path.join(testing.REPO, "scripts", "repro-report")
+REPRO = os.path.join(testing.REPO, "scripts", "repro")
+CASES = ("kit-partial", "hostile", "fixed-missing")
+# the bash version printed the evidence directory it was given
+RECORDED_DIR = "/tmp/hg-repro-case"
+
+
+def expected(case, fmt, what):
+    with open(os.path.join(DATA, "expected", f"{case}.{fmt}.{what}"), "rb") as f:
+        return f.read()
+
+
+def copy_case(case, tmp, name="case"):
+    d = os.path.join(os.fsencode(tmp), os.fsencode(name))
+    shutil.copytree(os.path.join(DATA, case).encode(), d)
+    return d
+
+
+class Recorded(unittest.TestCase):
+    def check(self, case, fmt, argv):
+        with tempfile.TemporaryDirectory() as tmp:
+            d = copy_case(case, tmp)
+            p = subprocess.run([*argv(d), *(["--format", fmt] if argv is report else
+                                             {"text": [], "json": ["--json"], "ktap": ["--ktap"]}[fmt])],
+                               capture_output=True, check=False)
+            with open(os.path.join(d, b"results.json"), "rb") as f:
+                results = f.read()
+            here = os.fsdecode(d).encode()
+
+        def norm(b):
+            return b.replace(here, RECORDED_DIR.encode())
+        self.assertEqual(norm(p.stdout), expected(case, fmt, "stdout"))
+        self.assertEqual(norm(p.stderr), expected(case, fmt, "stderr"))
+        self.assertEqual(p.returncode, int(expected(case, fmt, "status")))
+        self.assertEqual(norm(results), expected(case, fmt, "results.json"))
+        json.loads(results)
+
+    def test_repro_report(self):
+        for case in CASES:
+            for fmt in ("text", "json", "ktap"):
+                with self.subTest(case=case, fmt=fmt):
+                    self.check(case, fmt, report)
+
+    def test_repro_report_through_scripts_repro(self):
+        for case in CASES:
+            for fmt in ("text", "json", "ktap"):
+                with self.subTest(case=case, fmt=fmt):
+                    self.check(case, fmt, lambda d: [REPRO, "--report", d])
+
+
+def report(d):
+    return [REPORT, "--out", d]
+
+
+class Escaping(unittest.TestCase):
+    def test_hostile_directory_name_gives_valid_json(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            name = b'ev "quoted" \\back\\slash\nnewline \xff\xfe'
+            d = copy_case("hostile", tmp, name)
+            # a stage time that is no number
+            with open(os.path.join(d, b"l1.times"), "ab") as f:
+                f.write(b'wall 12s"\n')
+            p = subprocess.run([REPORT, "--out", d, "--format", "json"], capture_output=True,
+                               check=False)
+            self.assertEqual(p.returncode, 2)
+            doc = json.loads(p.stdout.decode("utf-8"))
+            with open(os.path.join(d, b"results.json"), encoding="utf-8") as f:
+                self.assertEqual(json.load(f), doc)
+        shown = os.fsdecode(os.path.join(os.fsencode(tmp), name)).encode("utf-8", "surrogateescape") \
+            .decode("utf-8", "replace")
+        self.assertEqual(doc["out"], shown)
+        self.assertIn('"quoted" \\back\\slash\nnewline \ufffd\ufffd', doc["out"])
+        self.assertEqual(doc["stages"]["wall"], '12s"')
+        s1 = doc["scenarios"][0]
+        self.assertEqual(s1["reason"], 'QMP said "no" \\ to C:\\path')
+        self.assertEqual(s1["virtio_iommu"], 'x\tab\x7f "q" \\ \ufffd(')
+        self.assertIn(shown + "/s2.stub-bind.txt", doc["scenarios"][1]["reason"])
+
+    def test_reason_with_newline_and_bytes(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            d = copy_case("fixed-missing", tmp)
+            with open(os.path.join(d, b"s1.error"), "wb") as f:
+                f.write(b'level 2 said "\\x" \xc3\x28\r\nmore\n')
+            doc, text = repro.results(os.fsdecode(d), [1, 2], "kit+fix")
+        self.assertEqual(json.loads(text)["scenarios"][0]["reason"], 'level 2 said "\\x" \ufffd(\r')
+        self.assertEqual(doc["scenarios"][0]["observed"], "error")
+        self.assertEqual(repro.status(doc), 2)
+
+
+class Judging(unittest.TestCase):
+    def test_real_run(self):
+        doc, _ = repro.results(os.path.join(DATA, "kit-partial"), [1, 2, 3, 4], "kit")
+        got = [(s["scenario"], s["observed"], s["as_expected"]) for s in doc["scenarios"]]
+        self.assertEqual(got, [(1, "reproduced", True), (2, "clean", True), (3, "error", False),
+                               (4, "reproduced", True)])
+        self.assertIn("level 1 ended early", doc["scenarios"][2]["reason"])
+        self.assertEqual(doc["scenarios"][0]["group"],
+                         "group 0: 0000:00:02.0 0000:03:00.0; first to join: 0000:00:02.0")
+
+    def test_fix_kernel_expects_clean(self):
+        self.assertEqual(set(repro.expected_for("kit-7.3+fix").values()), {"clean"})
+        self.assertEqual(repro.expected_for("kit")[1], "reproduced")
+
+    def test_usage(self):
+        p = subprocess.run([REPORT, "--out", "/no/such/dir"], capture_output=True, check=False)
+        self.assertEqual(p.returncode, 2)
+        p = subprocess.run([REPORT, "--out", DATA, "--scenarios", "5"], capture_output=True,
+                           check=False)
+        self.assertEqual(p.returncode, 2)
+
+
+if __name__ == "__main__":
+    testing.main()
