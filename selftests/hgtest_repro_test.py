@@ -2,13 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 """scripts/repro-report (scripts/hgtest/repro.py), the reproducer's
 verdicts, on recorded evidence directories (selftests/test_data/repro/: a
-real run of the kit's kernel, scenario 3 cut off; hostile files; a +fix
-run that ended early): the table, the JSON and the KTAP, byte for byte as
+real run of the kit's kernel, whole and cut off before scenario 3; two
+real runs of scripts/repro.d/faults; hostile files; a +fix run that ended
+early): the table, the JSON and the KTAP, byte for byte as
 the bash and jq version printed them (recorded in expected/ before it was
-replaced), results.json, the exit status; and JSON that stays valid where
+replaced; record again, only with that version:
+hgtest_repro_test.py --record scripts/OLD-REPRO), results.json, the exit
+status; and JSON that stays valid where
 that version's printf wrote it unescaped (a directory named with quotes,
 backslashes, a newline and bytes that are no UTF-8; a stage time that is
 no number)."""
+import glob
 import json
 import os
 import shutil
@@ -23,7 +27,16 @@ from hgtest import repro, testing  # noqa: E402
 DATA = os.path.join(testing.TEST_DATA, "repro")
 REPORT = os.path.join(testing.REPO, "scripts", "repro-report")
 REPRO = os.path.join(testing.REPO, "scripts", "repro")
-CASES = ("kit-partial", "hostile", "fixed-missing")
+# a case: its evidence directory, and the files taken out of a copy
+CASES = {
+    "kit-full": ("kit-full", ()),
+    # level 1 cut off before scenario 3 and the hostgeom boot
+    "kit-partial": ("kit-full", ("s3.*", "l2-hostgeom.times")),
+    "fault-l2-boot": ("fault-l2-boot", ()),
+    "fault-no-vfio": ("fault-no-vfio", ()),
+    "hostile": ("hostile", ()),
+    "fixed-missing": ("fixed-missing", ()),
+}
 # the bash version printed the evidence directory it was given
 RECORDED_DIR = "/tmp/hg-repro-case"
 
@@ -34,17 +47,43 @@ def expected(case, fmt, what):
 
 
 def copy_case(case, tmp, name="case"):
+    base, drop = CASES[case]
     d = os.path.join(os.fsencode(tmp), os.fsencode(name))
-    shutil.copytree(os.path.join(DATA, case).encode(), d)
+    shutil.copytree(os.path.join(DATA, base).encode(), d)
+    for pattern in drop:
+        for f in glob.glob(os.path.join(glob.escape(os.fsdecode(d)), pattern)):
+            os.unlink(f)
     return d
+
+
+FORMATS = {"text": [], "json": ["--json"], "ktap": ["--ktap"]}
+
+
+def record(old):
+    """The outputs of the bash version @old (a copy of scripts/repro in
+    scripts/) on every case, into expected/."""
+    os.makedirs(os.path.join(DATA, "expected"), exist_ok=True)
+    for case in CASES:
+        for fmt, flags in FORMATS.items():
+            shutil.rmtree(RECORDED_DIR, ignore_errors=True)
+            with tempfile.TemporaryDirectory() as tmp:
+                shutil.copytree(os.fsdecode(copy_case(case, tmp)), RECORDED_DIR)
+            p = subprocess.run([old, "--report", RECORDED_DIR, *flags], capture_output=True, check=False)
+            err = p.stderr.replace(os.path.basename(old).encode() + b": ", b"repro: ")
+            base = os.path.join(DATA, "expected", f"{case}.{fmt}.")
+            for what, data in (("stdout", p.stdout), ("stderr", err),
+                               ("status", f"{p.returncode}\n".encode())):
+                with open(base + what, "wb") as f:
+                    f.write(data)
+            shutil.copy(os.path.join(RECORDED_DIR, "results.json"), base + "results.json")
+    shutil.rmtree(RECORDED_DIR, ignore_errors=True)
 
 
 class Recorded(unittest.TestCase):
     def check(self, case, fmt, argv):
         with tempfile.TemporaryDirectory() as tmp:
             d = copy_case(case, tmp)
-            p = subprocess.run([*argv(d), *(["--format", fmt] if argv is report else
-                                             {"text": [], "json": ["--json"], "ktap": ["--ktap"]}[fmt])],
+            p = subprocess.run([*argv(d), *(["--format", fmt] if argv is report else FORMATS[fmt])],
                                capture_output=True, check=False)
             with open(os.path.join(d, b"results.json"), "rb") as f:
                 results = f.read()
@@ -112,10 +151,13 @@ class Escaping(unittest.TestCase):
 
 class Judging(unittest.TestCase):
     def test_real_run(self):
-        doc, _ = repro.results(os.path.join(DATA, "kit-partial"), [1, 2, 3, 4], "kit")
+        doc, _ = repro.results(os.path.join(DATA, "kit-full"), [1, 2, 3, 4], "kit")
         got = [(s["scenario"], s["observed"], s["as_expected"]) for s in doc["scenarios"]]
-        self.assertEqual(got, [(1, "reproduced", True), (2, "clean", True), (3, "error", False),
+        self.assertEqual(got, [(1, "reproduced", True), (2, "clean", True), (3, "clean", True),
                                (4, "reproduced", True)])
+        with tempfile.TemporaryDirectory() as tmp:
+            doc, _ = repro.results(os.fsdecode(copy_case("kit-partial", tmp)), [1, 2, 3, 4], "kit")
+        self.assertEqual(doc["scenarios"][2]["observed"], "error")
         self.assertIn("level 1 ended early", doc["scenarios"][2]["reason"])
         self.assertEqual(doc["scenarios"][0]["group"],
                          "group 0: 0000:00:02.0 0000:03:00.0; first to join: 0000:00:02.0")
@@ -132,5 +174,8 @@ class Judging(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
 
 
+if __name__ == "__main__" and sys.argv[1:2] == ["--record"]:
+    record(os.path.abspath(sys.argv[2]))
+    sys.exit(0)
 if __name__ == "__main__":
     testing.main()
