@@ -20,7 +20,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from hgtest import stages, testing  # noqa: E402
+from hgtest import procs, stages, testing  # noqa: E402
 from hgtest.stages import Lane, Step  # noqa: E402
 
 SCRIPTS = os.path.join(testing.REPO, "scripts")
@@ -212,41 +212,42 @@ DRIVER = textwrap.dedent("""
     tree = "sleep 300 & echo $! >>" + pids + "; (sleep 300 & echo $! >>" + pids + "; wait) & wait"
     lanes = [Lane("nested", lambda: iter([Step("deep", ["bash", "-c", tree])])),
              Lane("host", lambda: iter([Step("build", ["bash", "-c", tree], kind="timed")]), nice=10)]
-    sched = stages.Scheduler({repo!r}, "build/ktap", lanes)
+    sched = stages.Scheduler({repo!r}, "build/ktap", lanes, serial={serial!r})
     sys.exit(stages.run_stopping_on_signals(sched))
 """)
 
 
 class Signals(unittest.TestCase):
-    def test_sigterm_stops_the_whole_tree(self):
+    def stop(self, serial, want):
         with tempfile.TemporaryDirectory() as tmp:
             repo(tmp)
             pids = os.path.join(tmp, "pids")
-            p = subprocess.Popen([sys.executable, "-c", DRIVER.format(scripts=SCRIPTS, pids=pids, repo=tmp)],
+            driver = DRIVER.format(scripts=SCRIPTS, pids=pids, repo=tmp, serial=serial)
+            p = subprocess.Popen([sys.executable, "-c", driver],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             deadline = time.monotonic() + 20
             while True:
                 n = len(open(pids).read().split()) if os.path.exists(pids) else 0
-                if n == 4:
+                if n == want:
                     break
                 self.assertLess(time.monotonic(), deadline, "the stages did not start")
                 time.sleep(0.1)
             p.send_signal(signal.SIGTERM)
-            self.assertEqual(p.wait(timeout=30), 143)
+            try:
+                # promptly: the handler must not wait on a Popen its
+                # thread is waiting on
+                self.assertEqual(p.wait(timeout=10), 143)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                self.fail("SIGTERM did not stop the scheduler within 10 s")
             for pid in map(int, open(pids).read().split()):
-                self.assertFalse(alive(pid), f"{pid} still running")
+                self.assertFalse(procs.alive(pid), f"{pid} still running")
 
+    def test_sigterm_stops_the_whole_tree(self):
+        self.stop(serial=False, want=4)
 
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(") ", 1)[1][0] != "Z"
-    except OSError:
-        return False
+    def test_sigterm_stops_a_serial_run(self):
+        self.stop(serial=True, want=2)
 
 
 class Options(unittest.TestCase):

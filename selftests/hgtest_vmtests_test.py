@@ -30,7 +30,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from hgtest import rows, testing  # noqa: E402
+from hgtest import procs, rows, testing  # noqa: E402
 
 REPO = testing.REPO
 DATA = os.path.join(testing.TEST_DATA, "vm-tests")
@@ -96,15 +96,6 @@ def run_scenario(tmp, scenario, vm_tests=None):
         with open(os.path.join(calls, f)) as fh:
             recorded[f] = fh.read()
     return p.returncode, p.stdout.replace(tree, "@TREE@"), p.stderr.replace(tree, "@TREE@"), recorded
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat") as f:  # a zombie is gone
-        return f.read().split(") ", 1)[1][0] != "Z"
 
 
 # "ok N vm NAME # what it found": the bash version's line had no note
@@ -295,7 +286,7 @@ class Runner(unittest.TestCase):
             for f in pids:
                 with open(f) as fh:
                     pid = int(fh.read())
-                self.assertFalse(alive(pid), f"guest {pid} still running")
+                self.assertFalse(procs.alive(pid), f"guest {pid} still running")
 
     def test_faults(self):
         self.check("faults")

@@ -22,6 +22,8 @@ import sys
 import threading
 import time
 
+from . import procs as procs_
+
 
 @dataclasses.dataclass
 class Step:
@@ -39,33 +41,6 @@ class Lane:
     steps: object               # a callable that yields Steps (lazily:
                                 # a step may look for what one before built)
     nice: int = 0
-
-
-def children(pid):
-    """The PIDs whose parent is @pid."""
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        if ppid == pid:
-            out.append(int(d))
-    return out
-
-
-def kill_tree(pid, sig=signal.SIGTERM):
-    """Descendants first, then the process: a vm-run stopped cleans up its
-    guest, but one stopped before its QEMU would leave QEMU running."""
-    for child in children(pid):
-        kill_tree(child, sig)
-    try:
-        os.kill(pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def last_line(path):
@@ -129,12 +104,11 @@ class Scheduler:
             self.stopping = True
             procs = list(self.procs)
         for p in procs:
-            kill_tree(p.pid)
-        for p in procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                kill_tree(p.pid, signal.SIGKILL)
+            procs_.kill_tree(p.pid)
+        # not p.wait(): this may run in a signal handler interrupting it
+        if not procs_.wait_gone([p.pid for p in procs], 30):
+            for p in procs:
+                procs_.kill_tree(p.pid, signal.SIGKILL)
 
     # ------------------------------------------------------------ steps
     def run_step(self, step, nice):

@@ -23,6 +23,7 @@ import threading
 import time
 
 from . import ktap, rows
+from . import procs as procs_
 
 USAGE = """Usage: scripts/vm-tests [--list] [NAME...]
 
@@ -413,8 +414,8 @@ class Runner:
                 p.terminate()
             except ProcessLookupError:
                 pass
-        for p in procs:
-            p.wait()
+        # not p.wait(): this runs in a signal handler that may interrupt it
+        procs_.wait_gone([p.pid for p in procs], 60)
 
     # -------------------------------------------------------- pass 3
     def report(self):
