@@ -19,11 +19,17 @@ import textwrap
 import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from hgtest import procs, stages, testing  # noqa: E402
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
+import ktap_unittest  # noqa: E402
+from hgtest import procs, stages  # noqa: E402
 from hgtest.stages import Lane, Step  # noqa: E402
 
-SCRIPTS = os.path.join(testing.REPO, "scripts")
+REPO = os.path.dirname(HERE)
+TEST_DATA = os.path.join(HERE, "test_data")
+
+SCRIPTS = os.path.join(REPO, "scripts")
 
 
 class Text(io.StringIO):
@@ -261,4 +267,4 @@ class Options(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    testing.main()
+    ktap_unittest.main()

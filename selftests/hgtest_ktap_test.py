@@ -11,11 +11,17 @@ import subprocess
 import sys
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from hgtest import ktap, testing  # noqa: E402
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
+import ktap_unittest  # noqa: E402
+from hgtest import ktap  # noqa: E402
 
-DATA = os.path.join(testing.TEST_DATA, "ktap-summary")
-SUMMARY = os.path.join(testing.REPO, "scripts", "ktap-summary")
+REPO = os.path.dirname(HERE)
+TEST_DATA = os.path.join(HERE, "test_data")
+
+DATA = os.path.join(TEST_DATA, "ktap-summary")
+SUMMARY = os.path.join(REPO, "scripts", "ktap-summary")
 
 
 def run(*args):
@@ -129,4 +135,4 @@ class Parsing(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    testing.main()
+    ktap_unittest.main()

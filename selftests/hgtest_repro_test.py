@@ -21,12 +21,18 @@ import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from hgtest import repro, testing  # noqa: E402
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
+import ktap_unittest  # noqa: E402
+from hgtest import repro  # noqa: E402
 
-DATA = os.path.join(testing.TEST_DATA, "repro")
-REPORT = os.path.join(testing.REPO, "scripts", "repro-report")
-REPRO = os.path.join(testing.REPO, "scripts", "repro")
+REPO = os.path.dirname(HERE)
+TEST_DATA = os.path.join(HERE, "test_data")
+
+DATA = os.path.join(TEST_DATA, "repro")
+REPORT = os.path.join(REPO, "scripts", "repro-report")
+REPRO = os.path.join(REPO, "scripts", "repro")
 # a case: its evidence directory, and the files taken out of a copy
 CASES = {
     "kit-full": ("kit-full", ()),
@@ -178,4 +184,4 @@ if __name__ == "__main__" and sys.argv[1:2] == ["--record"]:
     record(os.path.abspath(sys.argv[2]))
     sys.exit(0)
 if __name__ == "__main__":
-    testing.main()
+    ktap_unittest.main()

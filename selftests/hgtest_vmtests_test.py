@@ -29,11 +29,16 @@ import tempfile
 import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from hgtest import procs, rows, testing  # noqa: E402
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
+import ktap_unittest  # noqa: E402
+from hgtest import procs, rows  # noqa: E402
 
-REPO = testing.REPO
-DATA = os.path.join(testing.TEST_DATA, "vm-tests")
+REPO = os.path.dirname(HERE)
+TEST_DATA = os.path.join(HERE, "test_data")
+
+DATA = os.path.join(TEST_DATA, "vm-tests")
 FAKES = os.path.join(DATA, "fakes")
 # scenario: the rows named on the command line (none: make check's)
 SCENARIOS = {
@@ -298,4 +303,4 @@ class Runner(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    testing.main()
+    ktap_unittest.main()
