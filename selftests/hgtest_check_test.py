@@ -19,17 +19,11 @@ import textwrap
 import time
 import unittest
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
-import ktap_unittest  # noqa: E402
-from hgtest import procs, stages  # noqa: E402
-from hgtest.stages import Lane, Step  # noqa: E402
+from hgtest_common import SCRIPTS
+import ktap_unittest
+from hgtest import procs, stages
+from hgtest.stages import Lane, Step
 
-REPO = os.path.dirname(HERE)
-TEST_DATA = os.path.join(HERE, "test_data")
-
-SCRIPTS = os.path.join(REPO, "scripts")
 
 
 class Text(io.StringIO):

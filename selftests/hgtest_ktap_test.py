@@ -8,17 +8,11 @@ included: no plan, a crash mid-run, "1..0 # SKIP", nested subtests, CRLF,
 bytes that are no UTF-8, an exit status without a failure."""
 import os
 import subprocess
-import sys
 import unittest
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
-import ktap_unittest  # noqa: E402
-from hgtest import ktap  # noqa: E402
-
-REPO = os.path.dirname(HERE)
-TEST_DATA = os.path.join(HERE, "test_data")
+from hgtest_common import REPO, TEST_DATA
+import ktap_unittest
+from hgtest import ktap
 
 DATA = os.path.join(TEST_DATA, "ktap-summary")
 SUMMARY = os.path.join(REPO, "scripts", "ktap-summary")

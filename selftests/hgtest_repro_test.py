@@ -21,14 +21,9 @@ import sys
 import tempfile
 import unittest
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
-import ktap_unittest  # noqa: E402
-from hgtest import repro  # noqa: E402
-
-REPO = os.path.dirname(HERE)
-TEST_DATA = os.path.join(HERE, "test_data")
+from hgtest_common import REPO, TEST_DATA
+import ktap_unittest
+from hgtest import repro
 
 DATA = os.path.join(TEST_DATA, "repro")
 REPORT = os.path.join(REPO, "scripts", "repro-report")

@@ -29,14 +29,9 @@ import tempfile
 import time
 import unittest
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
-import ktap_unittest  # noqa: E402
-from hgtest import procs, rows  # noqa: E402
-
-REPO = os.path.dirname(HERE)
-TEST_DATA = os.path.join(HERE, "test_data")
+from hgtest_common import REPO, TEST_DATA
+import ktap_unittest
+from hgtest import procs, rows
 
 DATA = os.path.join(TEST_DATA, "vm-tests")
 FAKES = os.path.join(DATA, "fakes")
