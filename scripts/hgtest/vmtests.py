@@ -147,12 +147,16 @@ class Runner:
     def output(self, argv):
         """The stdout of @argv as it is, its stderr on ours, whatever its
         status (a judge's status is in its KTAP)."""
+        if self.stopping:
+            raise KeyboardInterrupt
         r = subprocess.run(argv, cwd=self.repo, stdout=subprocess.PIPE, text=True,
                            errors="surrogateescape", check=False)
         return r.stdout
 
     def capture(self, argv, merge=False):
         """(status, stdout) of @argv, stderr on ours or in stdout."""
+        if self.stopping:
+            raise KeyboardInterrupt
         r = subprocess.run(argv, cwd=self.repo, capture_output=True, text=True, check=False)
         text = r.stdout + (r.stderr if merge else "")
         if not merge and r.stderr:
