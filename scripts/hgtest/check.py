@@ -28,8 +28,8 @@ USAGE = """Usage: scripts/check [--no-vm] [--no-repro] [--no-setup] [--serial] [
 
   --no-vm     skip the VM tier (also HOSTGEOM_NO_VM=1); its tests count
               as skipped
-  --no-repro  skip the nested reproducer (scripts/repro, about 2.5 minutes
-              on an idle machine; also HOSTGEOM_NO_REPRO=1)
+  --no-repro  skip the nested reproducer (scripts/repro, the longest
+              stage but the VM tier; also HOSTGEOM_NO_REPRO=1)
   --no-setup  do not run scripts/setup first
   --serial    one stage at a time, each one's output as it comes (also
               HOSTGEOM_CHECK_SERIAL=1); by default two lanes run side by

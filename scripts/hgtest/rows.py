@@ -205,8 +205,9 @@ ROWS = (
     # the region instead of an IOVA inside it. 7.3 also leaves a removed
     # device with an RMRR in a pass-through context when it comes back
     # (VT-d legacy mode): module_overlap_test's DMA cases show it as XFAIL.
-    # Named only: the 7.3 debug row alone took 3 minutes of make check's
-    # VM tier; make check has the 6.12 rows for the bug and the fix.
+    # Named only: the 7.3 debug row costs make check's VM tier more than
+    # any other (Documentation/bench.md); make check has the 6.12 rows for
+    # the bug and the fix.
     Row("vtd39-rmrr-7.3", kernel="kit-7.3", topology="acs-off", rmrr=RMRR,
         env=(("HOSTGEOM_EXPECT_READD_PASSTHROUGH", "1"),), expect_carve="bug", aw=39,
         pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=(), stub=("01:00.0",),
