@@ -75,8 +75,10 @@ static int libvirt_size(const char *value, const char *unit, uint64_t *out)
 			return -EINVAL;
 		mult = units[i].mult;
 	}
+	errno = 0;
 	v = strtoull(value, &end, 10);
-	if (end == value || *end)
+	if (end == value || *end || errno || *value == '-' ||
+	    (v && mult > UINT64_MAX / v))
 		return -EINVAL;
 	*out = v * mult;
 	return 0;
@@ -118,11 +120,13 @@ static int memory(struct xml_state *st)
 	ret = pf_xml_size(st, NULL, "maxMemory", &g->maxmem);
 	if (ret < 0)
 		return ret;
+	ret = 0;
 	slots = pf_xml_str(st, NULL, "maxMemory/@slots");
 	if (slots)
-		g->slots = strtoul(slots, NULL, 10);
+		ret = pf_value_uint(PF_NUM_SLOTS, "<maxMemory slots>", slots,
+				    &g->slots, st->err);
 	free(slots);
-	return 0;
+	return ret;
 }
 
 static void os(struct xml_state *st)
@@ -153,7 +157,7 @@ static void os(struct xml_state *st)
 	free(ltype);
 }
 
-static void cpu(struct xml_state *st)
+static int cpu(struct xml_state *st)
 {
 	struct hg_pf_guest *g = st->g;
 	char *mode = pf_xml_str(st, NULL, "cpu/@mode");
@@ -161,6 +165,7 @@ static void cpu(struct xml_state *st)
 	char *pmode = pf_xml_str(st, NULL, "cpu/maxphysaddr/@mode");
 	char *limit = pf_xml_str(st, NULL, "cpu/maxphysaddr/@limit");
 	char *bits = pf_xml_str(st, NULL, "cpu/maxphysaddr/@bits");
+	int ret = 0;
 
 	if (mode && (!strcmp(mode, "host-passthrough") ||
 		     !strcmp(mode, "maximum")))
@@ -173,15 +178,19 @@ static void cpu(struct xml_state *st)
 	if (pmode && !strcmp(pmode, "passthrough")) {
 		g->host_phys_bits = g->host_phys_bits_set = true;
 		if (limit)
-			g->host_phys_bits_limit = strtoul(limit, NULL, 10);
+			ret = pf_value_uint(PF_NUM_PHYS_BITS,
+					    "<maxphysaddr limit>", limit,
+					    &g->host_phys_bits_limit, st->err);
 	} else if (pmode && !strcmp(pmode, "emulate") && bits) {
-		g->phys_bits = strtoul(bits, NULL, 10);
+		ret = pf_value_uint(PF_NUM_PHYS_BITS, "<maxphysaddr bits>",
+				    bits, &g->phys_bits, st->err);
 	}
 	free(mode);
 	free(model);
 	free(pmode);
 	free(limit);
 	free(bits);
+	return ret;
 }
 
 static int iommu(struct xml_state *st)
@@ -198,9 +207,12 @@ static int iommu(struct xml_state *st)
 			   model);
 	}
 	if (over)
-		g->aw_bits = strtoul(over, NULL, 10);
+		ret = pf_value_uint(PF_NUM_AW_BITS,
+				    "<qemu:override> aw-bits", over,
+				    &g->aw_bits, st->err);
 	else if (aw)
-		g->aw_bits = strtoul(aw, NULL, 10);
+		ret = pf_value_uint(PF_NUM_AW_BITS, "<iommu><driver aw_bits>",
+				    aw, &g->aw_bits, st->err);
 	free(model);
 	free(aw);
 	free(over);
@@ -278,9 +290,10 @@ static int domain(struct xml_state *st)
 	ret = memory(st);
 	if (!ret) {
 		os(st);
-		cpu(st);
-		ret = iommu(st);
+		ret = cpu(st);
 	}
+	if (!ret)
+		ret = iommu(st);
 	if (!ret)
 		ret = pf_xml_devices(st);
 	if (!ret)

@@ -5,6 +5,7 @@
  * and fixes the check finds. Each fix is applied and checked again: a
  * printed fix that does not fix is a bug.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -242,6 +243,43 @@ TEST(xml_refuses_what_is_not_a_domain)
 	hg_err_clear(&err);
 	EXPECT_NE(0, hg_pf_from_libvirt_xml(&g, unit, strlen(unit), &err));
 	EXPECT_NE(NULL, strstr(err.msg, "parsecs")) TH_LOG("%s", err.msg);
+}
+
+/* The ranges -cpu, -m and -device hold values to hold in the XML too. */
+TEST(xml_refuses_out_of_range_values)
+{
+	static const struct {
+		const char *xml, *says;
+	} bad[] = {
+		{ "<domain><memory>1048576</memory><cpu><maxphysaddr mode='emulate' bits='4096'/></cpu></domain>",
+		  "<maxphysaddr bits> '4096': not a number from 0 to 64" },
+		{ "<domain><memory>1048576</memory><cpu mode='host-passthrough'><maxphysaddr mode='passthrough' limit='-1'/></cpu></domain>",
+		  "<maxphysaddr limit> '-1'" },
+		{ "<domain><memory>1048576</memory><maxMemory slots='99999' unit='GiB'>8</maxMemory></domain>",
+		  "<maxMemory slots> '99999': not a number from 0 to 256" },
+		{ "<domain><memory>1048576</memory><devices><iommu model='intel'><driver aw_bits='7'/></iommu></devices></domain>",
+		  "aw_bits> '7': not a number from 32 to 64" },
+		{ "<domain xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'><memory>1048576</memory><devices><iommu model='virtio'/></devices><qemu:override><qemu:device alias='iommu0'><qemu:frontend><qemu:property name='aw-bits' type='unsigned' value='640'/></qemu:frontend></qemu:device></qemu:override></domain>",
+		  "aw-bits '640': not a number from 32 to 64" },
+		{ "<domain><memory>1048576</memory><devices><hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x1ff' slot='0x00' function='0x0'/></source></hostdev></devices></domain>",
+		  "bus '0x1ff': not a number from 0 to 255" },
+		{ "<domain><memory>1048576</memory><devices><memory model='dimm'><target><size unit='GiB'>1</size></target><address type='dimm' base='0x1zz'/></memory></devices></domain>",
+		  "base> '0x1zz': not an address" },
+		{ "<domain><memory unit='TiB'>18446744073709551615</memory></domain>",
+		  "not a size libvirt takes" },
+	};
+	struct hg_err err = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		hg_pf_guest_init(&g);
+		hg_err_clear(&err);
+		EXPECT_EQ(-EINVAL, hg_pf_from_libvirt_xml(&g, bad[i].xml,
+							  strlen(bad[i].xml),
+							  &err)) TH_LOG("%zu", i);
+		EXPECT_NE(NULL, strstr(err.msg, bad[i].says))
+			TH_LOG("%zu: %s", i, err.msg);
+	}
 }
 
 /* The classic report: -cpu host on a 46-bit CPU, a 39-bit VT-d. */
