@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <hostgeom/ctx.h>
 #include <hostgeom/preflight.h>
 
 #define QEMU_DEFAULT_PHYS_BITS 40
@@ -106,4 +107,21 @@ void hg_pf_host_cpu_parse(struct hg_pf_guest *g, const char *cpuinfo)
 	if (p && sscanf(p + 1, "%u bits physical", &bits) == 1 &&
 	    bits >= 32 && bits <= 64)
 		g->host_cpu_phys_bits = bits;
+}
+
+void hg_pf_host_cpu_read(const struct hg_ctx *ctx, struct hg_pf_guest *g)
+{
+	char path[4096], buf[8192];
+	size_t n;
+	FILE *f;
+
+	/* the first CPU's lines say it all: its vendor and address sizes */
+	snprintf(path, sizeof(path), "%s/cpuinfo", hg_ctx_proc(ctx));
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	hg_pf_host_cpu_parse(g, buf);
 }

@@ -109,6 +109,12 @@ void hg_pf_guest_init(struct hg_pf_guest *g);
  * models that follow the host. Unknown fields are left unset.
  */
 void hg_pf_host_cpu_parse(struct hg_pf_guest *g, const char *cpuinfo);
+struct hg_ctx;
+/*
+ * The same from the cpuinfo under @ctx's /proc root; a missing or
+ * unreadable file leaves them unset (the CPU notes then say so).
+ */
+void hg_pf_host_cpu_read(const struct hg_ctx *ctx, struct hg_pf_guest *g);
 /* The guest CPU as QEMU will make it: vendor and physical address bits. */
 enum hg_pf_vendor hg_pf_cpu_vendor(const struct hg_pf_guest *g);
 unsigned int hg_pf_cpu_phys_bits(const struct hg_pf_guest *g);	/* 0: unknown */
@@ -212,7 +218,6 @@ int hg_pf_host_from_width(struct hg_pf_host *host, const char *device,
 			  unsigned int aw_bits, struct hg_err *err);
 void hg_pf_host_free(struct hg_pf_host *host);
 
-struct hg_ctx;
 struct hg_topology;
 /* From the device's group in sysfs (VFIO not needed). */
 int hg_pf_host_from_sysfs(const struct hg_ctx *ctx,
