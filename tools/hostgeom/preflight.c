@@ -679,11 +679,11 @@ static int verdict(const struct hg_pf_report *rep, bool agrees)
 
 int cmd_preflight(struct cli *cli, int argc, char **argv)
 {
-	static struct hg_pf_guest g;
-	static struct hg_pf_report rep;
 	struct hg_pf_host hosts[HG_PF_DEVICES_MAX];
 	struct plain p = { 0 };
 	struct hg_err err = { 0 };
+	struct hg_pf_guest *g;
+	struct hg_pf_report *rep;
 	bool agrees = true;
 	size_t n = 0, i;
 	int ret;
@@ -691,20 +691,29 @@ int cmd_preflight(struct cli *cli, int argc, char **argv)
 	ret = parse_opts(cli, argc, argv, &p);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
-	ret = describe(cli, &p, argv + optind, argc - optind, &g);
-	if (!ret && !g.undecided[0])
-		ret = hosts_for(cli, &p, &g, hosts, &n);
-	if (!ret && !g.undecided[0] && hg_pf_check(&g, hosts, n, &rep, &err))
-		hg_pf_undecided(&g, "%s", err.msg);
+	g = malloc(sizeof(*g));
+	rep = malloc(sizeof(*rep));
+	if (!g || !rep) {
+		free(g);
+		free(rep);
+		return cli_failf("out of memory");
+	}
+	ret = describe(cli, &p, argv + optind, argc - optind, g);
+	if (!ret && !g->undecided[0])
+		ret = hosts_for(cli, &p, g, hosts, &n);
+	if (!ret && !g->undecided[0] && hg_pf_check(g, hosts, n, rep, &err))
+		hg_pf_undecided(g, "%s", err.msg);
 	if (!ret)
-		print_result(&g, hosts, n, g.undecided[0] ? NULL : &rep);
-	if (!ret && !g.undecided[0] && p.probe)
-		ret = run_probe(&p, &g, &rep, &agrees);
+		print_result(g, hosts, n, g->undecided[0] ? NULL : rep);
+	if (!ret && !g->undecided[0] && p.probe)
+		ret = run_probe(&p, g, rep, &agrees);
 	if (!ret)
-		print_verdict(&g, g.undecided[0] ? NULL : &rep);
+		print_verdict(g, g->undecided[0] ? NULL : rep);
 	for (i = 0; i < n; i++)
 		hg_pf_host_free(&hosts[i]);
-	if (ret)
-		return ret;
-	return g.undecided[0] ? EXIT_CANNOT : verdict(&rep, agrees);
+	if (!ret)
+		ret = g->undecided[0] ? EXIT_CANNOT : verdict(rep, agrees);
+	free(g);
+	free(rep);
+	return ret;
 }
