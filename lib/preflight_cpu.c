@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The guest CPU's vendor and physical address width, as QEMU 10 derives
- * them (target/i386/cpu.c): host-phys-bits takes the host CPU's width
- * (and host-phys-bits-limit caps it); otherwise phys-bits, by default 40
- * for every model. "host" (and "max" under KVM) default to host-phys-bits.
+ * them (target/i386/cpu.c, host-cpu.c): under KVM host-phys-bits takes
+ * the host CPU's width (and host-phys-bits-limit caps it); otherwise
+ * phys-bits, by default 40 for every model. "host" (and "max" under KVM)
+ * default to host-phys-bits; TCG ignores host-phys-bits.
  * The vendor matters for the AMD HyperTransport hole below 1 TiB; under
  * KVM every model takes the host's vendor, under TCG the model's own.
  */
@@ -35,8 +36,21 @@ static bool amd_model(const char *model)
 	return false;
 }
 
+/*
+ * QEMU applies host-phys-bits (and its limit) when the accelerator
+ * realizes the CPU: KVM's (and HVF's) does (target/i386/host-cpu.c,
+ * host_cpu_realizefn), TCG's does not, so under TCG the CPU keeps
+ * phys-bits, 40 unless given. "host" exists only under KVM.
+ */
+static bool accel_applies_host_bits(const struct hg_pf_guest *g)
+{
+	return g->kvm || !strcmp(g->cpu_model, "host");
+}
+
 bool hg_pf_cpu_host_phys_bits(const struct hg_pf_guest *g)
 {
+	if (!accel_applies_host_bits(g))
+		return false;
 	return g->host_phys_bits_set ? g->host_phys_bits : follows_host(g);
 }
 
@@ -83,6 +97,10 @@ void hg_pf_cpu_notes(struct hg_pf_guest *g)
 	if (host && g->phys_bits)
 		hg_pf_note(g, "phys-bits=%u is overridden by host-phys-bits",
 			   g->phys_bits);
+	if (g->host_phys_bits_set && g->host_phys_bits &&
+	    !accel_applies_host_bits(g))
+		hg_pf_note(g, "host-phys-bits=on: QEMU applies it under KVM only; under TCG the CPU keeps phys-bits=%u",
+			   hg_pf_cpu_phys_bits(g));
 }
 
 void hg_pf_host_cpu_parse(struct hg_pf_guest *g, const char *cpuinfo)

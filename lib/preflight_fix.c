@@ -73,27 +73,28 @@ static bool fix_phys_bits(const struct try_ctx *t, unsigned int bits,
 
 /*
  * Largest @lo..@hi (in GiB) for which @set(scratch, v) fits; 0 when none.
- * The scratch guest's RAM and maxmem are put back afterwards.
+ * Fitting need not be monotonic (a dimm pinned with addr= must stay inside
+ * device memory, so a smaller maxmem can be refused where a larger one
+ * fits): every value is tried, from the top, within what the narrowest
+ * host (and QEMU's 52 phys-bits) can reach. The scratch guest's RAM and
+ * maxmem are put back afterwards.
  */
 static uint64_t largest_fitting(const struct try_ctx *t, uint64_t lo,
 				uint64_t hi,
 				void (*set)(struct hg_pf_guest *, uint64_t))
 {
 	struct hg_pf_guest *n = t->f->guest;
-	uint64_t best = 0, ram = n->ram, maxmem = n->maxmem;
+	uint64_t ram = n->ram, maxmem = n->maxmem, v, best = 0;
+	unsigned int bits = narrowest(t->f->hosts, t->f->n_hosts);
 
-	while (lo <= hi) {
-		uint64_t mid = lo + (hi - lo) / 2;
-
-		set(n, mid * HG_GIB);
-		if (pf_fits(t->f, t->r)) {
-			best = mid;
-			lo = mid + 1;
-		} else if (!mid) {
-			break;
-		} else {
-			hi = mid - 1;
-		}
+	if (bits > 52)
+		bits = 52;
+	if (bits > 30 && hi > 1ULL << (bits - 30))
+		hi = 1ULL << (bits - 30);
+	for (v = hi; v >= lo && v && !best; v--) {
+		set(n, v * HG_GIB);
+		if (pf_fits(t->f, t->r))
+			best = v;
 		n->ram = ram;
 		n->maxmem = maxmem;
 	}
@@ -209,8 +210,9 @@ static bool fix_dimm_addr(const struct try_ctx *t, struct hg_pf_fix *f)
 			break;
 	if (i == g->n_dimms || !g->dimms[i].has_addr)
 		return false;
+	/* the hotplug region around it may stay beyond: its own conflict */
 	g->dimms[i].has_addr = false;
-	fits = pf_fits(t->f, t->r);
+	fits = pf_fits_no_worse(t->f, t->r);
 	g->dimms[i].has_addr = true;
 	if (!fits)
 		return false;

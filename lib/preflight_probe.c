@@ -94,6 +94,28 @@ static void push_memory(struct argv_buf *a, const struct hg_pf_guest *g)
 	}
 }
 
+/*
+ * The CPU the model derived; a TCG guest's own host-phys-bits=on goes to
+ * QEMU as given, so that QEMU, not the model, decides what it does there.
+ */
+static void push_cpu(struct argv_buf *a, const struct hg_pf_guest *g)
+{
+	const char *vendor = hg_pf_cpu_vendor(g) == HG_PF_VENDOR_AMD ?
+			     "AuthenticAMD" : "GenuineIntel";
+
+	if (g->kvm || !g->host_phys_bits_set || !g->host_phys_bits) {
+		push(a, "max,phys-bits=%u,vendor=%s", hg_pf_cpu_phys_bits(g),
+		     vendor);
+		return;
+	}
+	if (g->phys_bits)
+		push(a, "max,host-phys-bits=on,host-phys-bits-limit=%u,phys-bits=%u,vendor=%s",
+		     g->host_phys_bits_limit, g->phys_bits, vendor);
+	else
+		push(a, "max,host-phys-bits=on,host-phys-bits-limit=%u,vendor=%s",
+		     g->host_phys_bits_limit, vendor);
+}
+
 char **hg_pf_probe_argv(const struct hg_pf_guest *g, const char *binary)
 {
 	struct argv_buf a = { 0 };
@@ -111,9 +133,7 @@ char **hg_pf_probe_argv(const struct hg_pf_guest *g, const char *binary)
 	else
 		push(&a, "%s", g->machine_name);
 	push(&a, "-cpu");
-	push(&a, "max,phys-bits=%u,vendor=%s", hg_pf_cpu_phys_bits(g),
-	     hg_pf_cpu_vendor(g) == HG_PF_VENDOR_AMD ? "AuthenticAMD"
-						     : "GenuineIntel");
+	push_cpu(&a, g);
 	push(&a, "-m");
 	push_memory(&a, g);
 	if (g->hole64_size) {

@@ -350,6 +350,101 @@ TEST(dimm_above_the_host_is_fatal)
 	g = fixed;
 }
 
+static const struct hg_pf_conflict *conflict_on(const char *region)
+{
+	size_t i;
+
+	for (i = 0; i < rep.n_conflicts; i++)
+		if (!strcmp(rep.layout.regions[rep.conflicts[i].region].name,
+			    region))
+			return &rep.conflicts[i];
+	return NULL;
+}
+
+/*
+ * A dimm pinned at 384 GiB in a 1 TiB maxmem: a maxmem below 380 GiB
+ * leaves it outside device memory (QEMU refuses), one above 507 GiB puts
+ * the hotplug region beyond a 39-bit host. Fitting is not monotonic.
+ */
+TEST(pinned_dimm_maxmem_found_between_refusal_and_reach)
+{
+	const char *argv[] = {
+		"-M", "q35", "-cpu", "max,phys-bits=42,vendor=GenuineIntel",
+		"-m", "1G,slots=2,maxmem=1T", "-object",
+		"memory-backend-ram,id=m1,size=1G", "-device",
+		"pc-dimm,id=d1,memdev=m1,addr=0x6000000000", "-device",
+		"vfio-pci,host=01:00.0", NULL,
+	};
+	const struct hg_pf_conflict *c;
+
+	ASSERT_EQ(0, argv_guest(argv));
+	ASSERT_EQ(0, check_width(39));
+	c = conflict_on("hotplug");
+	ASSERT_NE(NULL, c);
+	EXPECT_STREQ("-m 1024M,slots=2,maxmem=507G", c->fix.qemu);
+	g.maxmem = 507 * G;
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_TRUE(rep.fits);
+	g.maxmem = 379 * G;
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_NE(0, rep.layout.refused[0]);
+}
+
+/* A dimm pinned beyond a 39-bit host: let QEMU place it. */
+TEST(pinned_dimm_beyond_the_host_drops_addr)
+{
+	const char *argv[] = {
+		"-M", "q35", "-cpu", "max,phys-bits=42,vendor=GenuineIntel",
+		"-m", "1G,slots=2,maxmem=1T", "-object",
+		"memory-backend-ram,id=m1,size=1G", "-device",
+		"pc-dimm,id=d1,memdev=m1,addr=0x9000000000", "-device",
+		"vfio-pci,host=01:00.0", NULL,
+	};
+	const struct hg_pf_conflict *c;
+
+	ASSERT_EQ(0, argv_guest(argv));
+	ASSERT_EQ(0, check_width(39));
+	c = conflict_on("d1");
+	ASSERT_NE(NULL, c);
+	EXPECT_NE(NULL, strstr(c->fix.qemu, "pc-dimm,id=d1,memdev=m1 without addr="))
+		TH_LOG("%s", c->fix.qemu);
+	EXPECT_NE(NULL, strstr(c->fix.libvirt, "without <address type='dimm'"));
+	/* applied: the dimm fits; the hotplug region gets maxmem */
+	g.dimms[0].has_addr = false;
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_EQ(NULL, conflict_on("d1"));
+	c = conflict_on("hotplug");
+	ASSERT_NE(NULL, c);
+	EXPECT_STREQ("-m 1024M,slots=2,maxmem=507G", c->fix.qemu);
+}
+
+/* QEMU ignores host-phys-bits under TCG: 40 bits, and 1 TiB is refused. */
+TEST(tcg_ignores_host_phys_bits)
+{
+	const char *tcg[] = {
+		"-M", "q35", "-cpu", "max,host-phys-bits=on", "-m",
+		"2G,slots=1,maxmem=1T", "-device", "vfio-pci,host=01:00.0",
+		NULL,
+	};
+	const char *kvm[] = {
+		"-M", "q35,accel=kvm", "-cpu", "max,host-phys-bits=on", "-m",
+		"2G,slots=1,maxmem=1T", "-device", "vfio-pci,host=01:00.0",
+		NULL,
+	};
+
+	ASSERT_EQ(0, argv_guest(tcg));
+	EXPECT_EQ(40, hg_pf_cpu_phys_bits(&g));
+	EXPECT_TRUE(noted("applies it under KVM only"));
+	ASSERT_EQ(0, check_width(48));
+	EXPECT_NE(NULL, strstr(rep.layout.refused, "phys-bits=40"))
+		TH_LOG("%s", rep.layout.refused);
+	EXPECT_FALSE(rep.fits);
+	ASSERT_EQ(0, argv_guest(kvm));
+	EXPECT_EQ(46, hg_pf_cpu_phys_bits(&g));
+	ASSERT_EQ(0, check_width(48));
+	EXPECT_EQ(0, rep.layout.refused[0]);
+}
+
 TEST(intel_iommu_wider_than_the_host)
 {
 	const char *argv[] = {
