@@ -7,7 +7,10 @@
  * setting exists there, cloud-hypervisor terms.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <hostgeom/qemu_libvirt.h>
 
 #include "preflight_fix.h"
 
@@ -231,6 +234,7 @@ static bool fix_aw_bits(const struct try_ctx *t, unsigned int host_bits,
 	struct hg_pf_guest *g = t->f->guest;
 	char qemu[HG_PF_FIX_LEN], virt[HG_PF_FIX_LEN], ch[HG_PF_FIX_LEN];
 	unsigned int bits = host_bits, was = g->aw_bits;
+	char *xml;
 	bool fits;
 
 	if (g->viommu == HG_PF_VIOMMU_INTEL)
@@ -252,9 +256,9 @@ static bool fix_aw_bits(const struct try_ctx *t, unsigned int host_bits,
 	} else {
 		snprintf(qemu, sizeof(qemu),
 			 "-device virtio-iommu-pci,aw-bits=%u", bits);
-		snprintf(virt, sizeof(virt),
-			 "<iommu model='virtio'/> and <qemu:override><qemu:device alias='iommu0'><qemu:frontend><qemu:property name='aw-bits' type='unsigned' value='%u'/></qemu:frontend></qemu:device></qemu:override>",
-			 bits);
+		xml = hg_libvirt_virtio_aw_bits(g->libvirt_version, bits);
+		snprintf(virt, sizeof(virt), "%s", xml ? xml : "");
+		free(xml);
 		snprintf(ch, sizeof(ch), "--platform iommu_address_width=%u",
 			 bits);
 	}

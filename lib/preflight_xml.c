@@ -16,12 +16,12 @@
 
 
 #include <hostgeom/preflight.h>
+#include <hostgeom/qemu_libvirt.h>
 
 #include "preflight_opts.h"
 #include "preflight_xml.h"
 #include "xml_dl.h"
 
-#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 
 static int memory(struct xml_state *st)
 {
@@ -117,7 +117,7 @@ static int iommu(struct xml_state *st)
 	char *model = pf_xml_str(st, NULL, "devices/iommu/@model");
 	char *aw = pf_xml_str(st, NULL, "devices/iommu/driver/@aw_bits");
 	char *over = pf_xml_str(st, NULL,
-			  "//qemu:override/qemu:device[@alias='iommu0']//qemu:property[@name='aw-bits']/@value");
+			  "//qemu:override/qemu:device[@alias='" HG_LIBVIRT_IOMMU_ALIAS "']//qemu:property[@name='aw-bits']/@value");
 	int ret = 0;
 
 	if (model && hg_pf_set_viommu(g, model)) {
@@ -252,7 +252,7 @@ int hg_pf_from_libvirt_xml(struct hg_pf_guest *g, const char *xml,
 	}
 	st.xp = st.x->xpath_new_context(doc);
 	if (!st.xp || st.x->xpath_register_ns(st.xp, BAD_CAST "qemu",
-					 BAD_CAST QEMU_NS)) {
+					 BAD_CAST HG_LIBVIRT_QEMU_NS)) {
 		st.x->xpath_free_context(st.xp);
 		st.x->free_doc(doc);
 		return hg_err_set(err, -ENOMEM, "out of memory");

@@ -20,8 +20,6 @@
 
 #include <hostgeom/qemu_libvirt.h>
 
-#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
-#define IOMMU_ALIAS "iommu0"
 
 enum hg_libvirt_form hg_libvirt_form_for(unsigned long version)
 {
@@ -74,16 +72,53 @@ static void put_devices(FILE *f, const struct hg_qemu_opts *o,
 	fputs("  </devices>\n", f);
 }
 
+/* @n spaces, or none when everything goes on one line. */
+static const char *indent(bool one_line, int n)
+{
+	static const char spaces[] = "        ";
+
+	return one_line ? "" : spaces + sizeof(spaces) - 1 - n;
+}
+
+/*
+ * The <qemu:override> of the only IOMMU's aw-bits (and granule, when
+ * given): one element a line, or all on one line for a fix.
+ */
+static void put_override_props(FILE *f, unsigned int aw_bits,
+			       const char *granule, bool one_line)
+{
+	const char *nl = one_line ? "" : "\n";
+
+	fprintf(f, "%s<qemu:override>%s"
+		   "%s<qemu:device alias='" HG_LIBVIRT_IOMMU_ALIAS "'>%s"
+		   "%s<qemu:frontend>%s"
+		   "%s<qemu:property name='aw-bits' type='unsigned' value='%u'/>%s",
+		indent(one_line, 2), nl, indent(one_line, 4), nl,
+		indent(one_line, 6), nl, indent(one_line, 8), aw_bits, nl);
+	if (granule)
+		fprintf(f, "%s<qemu:property name='granule' type='string' value='%s'/>%s",
+			indent(one_line, 8), granule, nl);
+	fprintf(f, "%s</qemu:frontend>%s%s</qemu:device>%s%s</qemu:override>%s",
+		indent(one_line, 6), nl, indent(one_line, 4), nl,
+		indent(one_line, 2), nl);
+}
+
 static void put_override(FILE *f, const struct hg_qemu_opts *o)
 {
-	fprintf(f, "  <qemu:override>\n"
-		   "    <qemu:device alias='" IOMMU_ALIAS "'>\n"
-		   "      <qemu:frontend>\n"
-		   "        <qemu:property name='aw-bits' type='unsigned' value='%u'/>\n"
-		   "        <qemu:property name='granule' type='string' value='%s'/>\n"
-		   "      </qemu:frontend>\n"
-		   "    </qemu:device>\n"
-		   "  </qemu:override>\n", o->aw_bits, o->granule);
+	put_override_props(f, o->aw_bits, o->granule, false);
+}
+
+/* A <qemu:commandline> with "-device @dev" (no single quote in it). */
+static void put_device_arg(FILE *f, const char *dev, bool one_line)
+{
+	const char *nl = one_line ? "" : "\n";
+
+	fprintf(f, "%s<qemu:commandline>%s"
+		   "%s<qemu:arg value='-device'/>%s"
+		   "%s<qemu:arg value='%s'/>%s"
+		   "%s</qemu:commandline>%s",
+		indent(one_line, 2), nl, indent(one_line, 4), nl,
+		indent(one_line, 4), dev, nl, indent(one_line, 2), nl);
 }
 
 static bool put_commandline(FILE *f, const struct hg_qemu_opts *o)
@@ -93,10 +128,7 @@ static bool put_commandline(FILE *f, const struct hg_qemu_opts *o)
 	if (!dev)
 		return false;
 	/* the JSON has double quotes only, the attribute is single-quoted */
-	fprintf(f, "  <qemu:commandline>\n"
-		   "    <qemu:arg value='-device'/>\n"
-		   "    <qemu:arg value='%s'/>\n"
-		   "  </qemu:commandline>\n", dev);
+	put_device_arg(f, dev, false);
 	free(dev);
 	return true;
 }
@@ -113,6 +145,32 @@ static char *close_text(FILE *f, char **text, bool ok)
 	return *text;
 }
 
+char *hg_libvirt_virtio_aw_bits(unsigned long version, unsigned int aw_bits)
+{
+	char *text = NULL, dev[64];
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	switch (hg_libvirt_form_for(version)) {
+	case HG_LIBVIRT_NATIVE:
+		fprintf(f, "<iommu model='virtio'><driver aw_bits='%u'/></iommu>",
+			aw_bits);
+		break;
+	case HG_LIBVIRT_OVERRIDE:
+		fputs("<iommu model='virtio'/> and ", f);
+		put_override_props(f, aw_bits, NULL, true);
+		break;
+	case HG_LIBVIRT_COMMANDLINE:
+		snprintf(dev, sizeof(dev), "virtio-iommu-pci,aw-bits=%u",
+			 aw_bits);
+		put_device_arg(f, dev, true);
+		break;
+	}
+	return close_text(f, &text, true);
+}
+
 char *hg_qemu_libvirt_xml(const struct hg_qemu_opts *opts)
 {
 	enum hg_libvirt_form form = hg_libvirt_form_for(opts->libvirt_version);
@@ -124,7 +182,7 @@ char *hg_qemu_libvirt_xml(const struct hg_qemu_opts *opts)
 	if (!f)
 		return NULL;
 	fputs(form == HG_LIBVIRT_NATIVE ? "<domain>\n" :
-	      "<domain xmlns:qemu='" QEMU_NS "'>\n", f);
+	      "<domain xmlns:qemu='" HG_LIBVIRT_QEMU_NS "'>\n", f);
 	fputs("  <features>\n    <acpi/>\n  </features>\n", f);
 	put_devices(f, opts, form);
 	if (form == HG_LIBVIRT_OVERRIDE)

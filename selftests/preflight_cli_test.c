@@ -203,6 +203,29 @@ TEST_F(pf, host_cpu_from_proc_root)
 		TH_LOG("%s%s", self->res.out, self->res.err);
 }
 
+/* --libvirt-version picks the libvirt form of the fix. */
+TEST_F(pf, libvirt_version_given)
+{
+	const char *argv[] = {
+		"preflight", "--libvirt-version", "12.1.0", "--host-aw-bits",
+		"39", "--", "-M", "q35", "-m", "2G", "-device",
+		"pcie-root-port,id=rp1,chassis=1,disable-acs=on", "-device",
+		"vfio-pci,host=01:00.0,bus=rp1", "-device",
+		"virtio-iommu-pci,aw-bits=64", NULL,
+	};
+	const char *bad[] = {
+		"preflight", "--libvirt-version", "twelve", "--host-aw-bits",
+		"39", NULL,
+	};
+
+	EXPECT_EQ(1, cli_run(&self->res, argv)) TH_LOG("%s", self->res.err);
+	EXPECT_NE(NULL, strstr(self->res.out,
+			       "(libvirt): <iommu model='virtio'><driver aw_bits='39'/></iommu>\n"))
+		TH_LOG("%s", self->res.out);
+	EXPECT_EQ(2, cli_run(&self->res, bad));
+	EXPECT_NE(NULL, strstr(self->res.err, "'twelve'"));
+}
+
 TEST_F(pf, undecided_exits_2)
 {
 	const char *machine[] = {

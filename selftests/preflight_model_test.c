@@ -491,6 +491,38 @@ TEST(virtio_iommu_hazard_needs_a_shared_group)
 	EXPECT_EQ(0, rep.n_conflicts);
 }
 
+/* The virtio-iommu fix in the form the user's libvirt takes. */
+TEST(virtio_aw_bits_fix_follows_the_libvirt_version)
+{
+	const char *shared[] = {
+		"-M", "q35", "-m", "2G", "-device",
+		"pcie-root-port,id=rp1,chassis=1,disable-acs=on", "-device",
+		"vfio-pci,host=01:00.0,bus=rp1", "-device",
+		"virtio-iommu-pci,aw-bits=64", NULL,
+	};
+	static const struct {
+		unsigned long version;
+		const char *xml;
+	} forms[] = {
+		{ 12001000, "<iommu model='virtio'><driver aw_bits='39'/></iommu>" },
+		{ 11003000, "<iommu model='virtio'/> and <qemu:override><qemu:device alias='iommu0'><qemu:frontend><qemu:property name='aw-bits' type='unsigned' value='39'/></qemu:frontend></qemu:device></qemu:override>" },
+		{ 0, "<iommu model='virtio'/> and <qemu:override><qemu:device alias='iommu0'>" },
+		{ 8000000, "<qemu:commandline><qemu:arg value='-device'/><qemu:arg value='virtio-iommu-pci,aw-bits=39'/></qemu:commandline>" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		ASSERT_EQ(0, argv_guest(shared));
+		g.libvirt_version = forms[i].version;
+		ASSERT_EQ(0, check_width(39));
+		ASSERT_EQ(1, rep.n_conflicts);
+		EXPECT_EQ(0, strncmp(rep.conflicts[0].fix.libvirt,
+				     forms[i].xml, strlen(forms[i].xml)))
+			TH_LOG("%lu: %s", forms[i].version,
+			       rep.conflicts[0].fix.libvirt);
+	}
+}
+
 TEST(a_small_guest_fits)
 {
 	const char *argv[] = {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hostgeom/libvirt_version.h>
 #include <hostgeom/preflight.h>
 #include <hostgeom/sysfs.h>
 
@@ -53,6 +54,8 @@ static void usage(void)
 	       "      --vfio               ask VFIO (devices bound to vfio-pci)\n"
 	       "                           instead of sysfs\n"
 	       "      --proc-root DIR      read cpuinfo from DIR instead of /proc\n"
+	       "      --libvirt-version X.Y.Z  libvirt fixes for that libvirt (else\n"
+	       "                           the installed one's, else 8.3.0 to 12.0's)\n"
 	       "Checking the model:\n"
 	       "      --probe              also start QEMU paused with this layout\n"
 	       "                           and compare what it reports\n"
@@ -67,7 +70,7 @@ enum {
 	OPT_SLOTS, OPT_CPU, OPT_PHYS_BITS, OPT_HOLE64, OPT_FIRMWARE,
 	OPT_VIOMMU, OPT_AW_BITS, OPT_HOST_AW, OPT_HOST_CPU_BITS,
 	OPT_HOST_VENDOR, OPT_VFIO, OPT_PROBE, OPT_QEMU,
-	OPT_PROC_ROOT,	/* not kept in plain's set[] */
+	OPT_PROC_ROOT, OPT_LIBVIRT_VERSION,	/* not kept in plain's set[] */
 };
 
 struct plain {
@@ -76,6 +79,7 @@ struct plain {
 	const char *devices[HG_PF_DEVICES_MAX];
 	size_t n_devices;
 	unsigned int host_aw;
+	unsigned long libvirt_version;	/* 0: ask the installed one */
 	bool vfio, probe;
 };
 
@@ -271,10 +275,16 @@ static int describe(const struct cli *cli, const struct plain *p,
 		    char **qemu_argv, int qemu_argc, struct hg_pf_guest *g)
 {
 	struct hg_err err = { 0 };
+	const char *from;
 	size_t i;
 	int ret = 0;
 
 	hg_pf_guest_init(g);
+	/* the libvirt fixes in the form this libvirt takes; none: the override */
+	g->libvirt_version = p->libvirt_version;
+	if (!g->libvirt_version &&
+	    hg_libvirt_installed_version(&g->libvirt_version, &from, NULL))
+		g->libvirt_version = 0;
 	if (host_cpu(cli, p, g))
 		return EXIT_CANNOT;
 	if (p->xml)
@@ -622,8 +632,11 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		{ "probe", no_argument, NULL, OPT_PROBE },
 		{ "qemu", required_argument, NULL, OPT_QEMU },
 		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+		{ "libvirt-version", required_argument, NULL,
+		  OPT_LIBVIRT_VERSION },
 		CLI_COMMON_OPTS
 	};
+	struct hg_err err = { 0 };
 	int c;
 
 	while ((c = getopt_long(argc, argv, "d:" CLI_COMMON_SHORT, opts,
@@ -636,6 +649,12 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 			p->devices[p->n_devices++] = optarg;
 		else if (c == OPT_PROC_ROOT)
 			cli->ctx.proc = optarg;
+		else if (c == OPT_LIBVIRT_VERSION &&
+			 hg_libvirt_version_parse(optarg, &p->libvirt_version,
+						  &err))
+			return cli_fail(&err);
+		else if (c == OPT_LIBVIRT_VERSION)
+			continue;
 		else if (c == OPT_HOST_AW && parse_uint("host-aw-bits", optarg,
 							 64, &p->host_aw))
 			return EXIT_CANNOT;

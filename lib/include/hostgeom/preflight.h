@@ -85,6 +85,8 @@ struct hg_pf_guest {
 	bool kvm;
 	uint64_t hole64_size;		/* 0: the machine's default */
 	enum hg_pf_firmware firmware;
+	/* the libvirt the fixes are written for (hg_libvirt_form_for), 0: unknown */
+	unsigned long libvirt_version;
 	enum hg_pf_viommu viommu;
 	unsigned int aw_bits;		/* 0: the vIOMMU's default */
 	struct hg_pf_backend backends[HG_PF_DIMMS_MAX];
