@@ -280,11 +280,6 @@ static int describe(const struct cli *cli, const struct plain *p,
 	int ret = 0;
 
 	hg_pf_guest_init(g);
-	/* the libvirt fixes in the form this libvirt takes; none: the override */
-	g->libvirt_version = p->libvirt_version;
-	if (!g->libvirt_version &&
-	    hg_libvirt_installed_version(&g->libvirt_version, &from, NULL))
-		g->libvirt_version = 0;
 	if (host_cpu(cli, p, g))
 		return EXIT_CANNOT;
 	if (p->xml)
@@ -297,6 +292,14 @@ static int describe(const struct cli *cli, const struct plain *p,
 		return cli_fail(&err);
 	if (apply_names(p, g) || apply_sizes(p, g))
 		return EXIT_CANNOT;
+	/*
+	 * The virtio-iommu fix in the form this libvirt takes (none found:
+	 * the override); only that fix depends on it.
+	 */
+	g->libvirt_version = p->libvirt_version;
+	if (!g->libvirt_version && g->viommu == HG_PF_VIOMMU_VIRTIO &&
+	    hg_libvirt_installed_version(&g->libvirt_version, &from, NULL))
+		g->libvirt_version = 0;
 	for (i = 0; i < p->n_devices; i++)
 		if (hg_pf_add_device(g, p->devices[i], NULL, NULL, &err))
 			return cli_fail(&err);
