@@ -361,6 +361,21 @@ static const struct hg_pf_conflict *conflict_on(const char *region)
 	return NULL;
 }
 
+/* 1 GiB of RAM, a 1 TiB maxmem and a 1 GiB dimm pinned at @addr. */
+static int pinned_dimm_guest(const char *addr)
+{
+	char dimm[64];
+	const char *argv[] = {
+		"-M", "q35", "-cpu", "max,phys-bits=42,vendor=GenuineIntel",
+		"-m", "1G,slots=2,maxmem=1T", "-object",
+		"memory-backend-ram,id=m1,size=1G", "-device", dimm, "-device",
+		"vfio-pci,host=01:00.0", NULL,
+	};
+
+	snprintf(dimm, sizeof(dimm), "pc-dimm,id=d1,memdev=m1,addr=%s", addr);
+	return argv_guest(argv);
+}
+
 /*
  * A dimm pinned at 384 GiB in a 1 TiB maxmem: a maxmem below 380 GiB
  * leaves it outside device memory (QEMU refuses), one above 507 GiB puts
@@ -368,16 +383,9 @@ static const struct hg_pf_conflict *conflict_on(const char *region)
  */
 TEST(pinned_dimm_maxmem_found_between_refusal_and_reach)
 {
-	const char *argv[] = {
-		"-M", "q35", "-cpu", "max,phys-bits=42,vendor=GenuineIntel",
-		"-m", "1G,slots=2,maxmem=1T", "-object",
-		"memory-backend-ram,id=m1,size=1G", "-device",
-		"pc-dimm,id=d1,memdev=m1,addr=0x6000000000", "-device",
-		"vfio-pci,host=01:00.0", NULL,
-	};
 	const struct hg_pf_conflict *c;
 
-	ASSERT_EQ(0, argv_guest(argv));
+	ASSERT_EQ(0, pinned_dimm_guest("0x6000000000"));
 	ASSERT_EQ(0, check_width(39));
 	c = conflict_on("hotplug");
 	ASSERT_NE(NULL, c);
@@ -393,16 +401,9 @@ TEST(pinned_dimm_maxmem_found_between_refusal_and_reach)
 /* A dimm pinned beyond a 39-bit host: let QEMU place it. */
 TEST(pinned_dimm_beyond_the_host_drops_addr)
 {
-	const char *argv[] = {
-		"-M", "q35", "-cpu", "max,phys-bits=42,vendor=GenuineIntel",
-		"-m", "1G,slots=2,maxmem=1T", "-object",
-		"memory-backend-ram,id=m1,size=1G", "-device",
-		"pc-dimm,id=d1,memdev=m1,addr=0x9000000000", "-device",
-		"vfio-pci,host=01:00.0", NULL,
-	};
 	const struct hg_pf_conflict *c;
 
-	ASSERT_EQ(0, argv_guest(argv));
+	ASSERT_EQ(0, pinned_dimm_guest("0x9000000000"));
 	ASSERT_EQ(0, check_width(39));
 	c = conflict_on("d1");
 	ASSERT_NE(NULL, c);
