@@ -241,6 +241,7 @@ static bool drain_some(struct drain *d)
 		}
 		d->buf = grown;
 		d->cap = d->cap * 2 + 4096;
+		d->buf[d->len] = '\0';	/* a string even when nothing comes */
 	}
 	got = read(d->fd, d->buf + d->len, d->cap - d->len - 1);
 	if (got < 0 && errno == EINTR)
