@@ -249,9 +249,9 @@ static bool fix_aw_bits(const struct try_ctx *t, unsigned int host_bits,
 	if (g->viommu == HG_PF_VIOMMU_INTEL) {
 		snprintf(qemu, sizeof(qemu), "-device intel-iommu,aw-bits=%u",
 			 bits);
-		snprintf(virt, sizeof(virt),
-			 "<iommu model='intel'><driver aw_bits='%u'/></iommu>",
-			 bits);
+		xml = hg_libvirt_intel_aw_bits(g->libvirt_version, bits);
+		snprintf(virt, sizeof(virt), "%s", xml ? xml : "");
+		free(xml);
 		ch[0] = '\0';
 	} else {
 		snprintf(qemu, sizeof(qemu),

@@ -108,17 +108,23 @@ static void put_override(FILE *f, const struct hg_qemu_opts *o)
 	put_override_props(f, o->aw_bits, o->granule, false);
 }
 
-/* A <qemu:commandline> with "-device @dev" (no single quote in it). */
-static void put_device_arg(FILE *f, const char *dev, bool one_line)
+/* A <qemu:commandline> with "@opt @arg" (no single quote in either). */
+static void put_option_arg(FILE *f, const char *opt, const char *arg,
+			   bool one_line)
 {
 	const char *nl = one_line ? "" : "\n";
 
 	fprintf(f, "%s<qemu:commandline>%s"
-		   "%s<qemu:arg value='-device'/>%s"
+		   "%s<qemu:arg value='%s'/>%s"
 		   "%s<qemu:arg value='%s'/>%s"
 		   "%s</qemu:commandline>%s",
-		indent(one_line, 2), nl, indent(one_line, 4), nl,
-		indent(one_line, 4), dev, nl, indent(one_line, 2), nl);
+		indent(one_line, 2), nl, indent(one_line, 4), opt, nl,
+		indent(one_line, 4), arg, nl, indent(one_line, 2), nl);
+}
+
+static void put_device_arg(FILE *f, const char *dev, bool one_line)
+{
+	put_option_arg(f, "-device", dev, one_line);
 }
 
 static bool put_commandline(FILE *f, const struct hg_qemu_opts *o)
@@ -167,6 +173,26 @@ char *hg_libvirt_virtio_aw_bits(unsigned long version, unsigned int aw_bits)
 			 aw_bits);
 		put_device_arg(f, dev, true);
 		break;
+	}
+	return close_text(f, &text, true);
+}
+
+char *hg_libvirt_intel_aw_bits(unsigned long version, unsigned int aw_bits)
+{
+	char *text = NULL, global[64];
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	if (!version || version >= HG_LIBVIRT_INTEL_AW_BITS) {
+		fprintf(f, "<iommu model='intel'><driver aw_bits='%u'/></iommu>",
+			aw_bits);
+	} else {
+		/* older libvirt has the device but not the property */
+		snprintf(global, sizeof(global), "intel-iommu.aw-bits=%u",
+			 aw_bits);
+		put_option_arg(f, "-global", global, true);
 	}
 	return close_text(f, &text, true);
 }

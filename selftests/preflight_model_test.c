@@ -459,6 +459,13 @@ TEST(intel_iommu_wider_than_the_host)
 	EXPECT_EQ(HG_PF_FATAL, rep.conflicts[0].severity);
 	EXPECT_NE(NULL, strstr(rep.conflicts[0].fix.qemu,
 			       "intel-iommu,aw-bits=39"));
+	EXPECT_STREQ("<iommu model='intel'><driver aw_bits='39'/></iommu>",
+		     rep.conflicts[0].fix.libvirt);
+	/* before 6.5.0 libvirt has no aw_bits for it */
+	g.libvirt_version = 6004000;
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_STREQ("<qemu:commandline><qemu:arg value='-global'/><qemu:arg value='intel-iommu.aw-bits=39'/></qemu:commandline>",
+		     rep.conflicts[0].fix.libvirt);
 	ASSERT_EQ(0, check_width(48));
 	EXPECT_TRUE(rep.fits);
 }

@@ -293,11 +293,11 @@ static int describe(const struct cli *cli, const struct plain *p,
 	if (apply_names(p, g) || apply_sizes(p, g))
 		return EXIT_CANNOT;
 	/*
-	 * The virtio-iommu fix in the form this libvirt takes (none found:
-	 * the override); only that fix depends on it.
+	 * The vIOMMU fixes in the form this libvirt takes (none found: the
+	 * forms 8.3.0 to 12.0 take); only those fixes depend on it.
 	 */
 	g->libvirt_version = p->libvirt_version;
-	if (!g->libvirt_version && g->viommu == HG_PF_VIOMMU_VIRTIO &&
+	if (!g->libvirt_version && g->viommu != HG_PF_VIOMMU_NONE &&
 	    hg_libvirt_installed_version(&g->libvirt_version, &from, NULL))
 		g->libvirt_version = 0;
 	for (i = 0; i < p->n_devices; i++)

@@ -39,6 +39,11 @@ const char *hg_libvirt_form_why(enum hg_libvirt_form form);
  * malloc'd, NULL on allocation failure.
  */
 char *hg_libvirt_virtio_aw_bits(unsigned long version, unsigned int aw_bits);
+/*
+ * The same for intel-iommu: <driver aw_bits> from 6.5.0 (and when the
+ * version is unknown), a <qemu:commandline> -global before.
+ */
+char *hg_libvirt_intel_aw_bits(unsigned long version, unsigned int aw_bits);
 
 /* Malloc'd; NULL on allocation failure. */
 char *hg_qemu_libvirt_xml(const struct hg_qemu_opts *opts);
