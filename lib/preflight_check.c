@@ -35,8 +35,10 @@ static int add_conflict(struct hg_pf_report *rep, enum hg_pf_severity sev,
 {
 	struct hg_pf_conflict *c;
 
-	if (rep->n_conflicts >= HG_PF_CONFLICTS_MAX)
+	if (rep->n_conflicts >= HG_PF_CONFLICTS_MAX) {
+		rep->n_unlisted++;	/* said, not dropped silently */
 		return 0;
+	}
 	c = &rep->conflicts[rep->n_conflicts++];
 	memset(c, 0, sizeof(*c));
 	c->severity = sev;
@@ -120,6 +122,7 @@ int hg_pf_check(const struct hg_pf_guest *g, const struct hg_pf_host *hosts,
 		hg_pf_find_fix(&fit, &rep->conflicts[r]);
 	if (rep->n_conflicts)
 		pf_fit_free(&fit);
-	rep->fits = !rep->n_conflicts && !rep->layout.refused[0];
+	rep->fits = !rep->n_conflicts && !rep->n_unlisted &&
+		    !rep->layout.refused[0];
 	return 0;
 }

@@ -531,6 +531,68 @@ TEST(virtio_aw_bits_fix_follows_the_libvirt_version)
 	}
 }
 
+/* No cap drops a region or a conflict without saying so. */
+TEST(no_silent_caps_on_regions_and_conflicts)
+{
+	struct hg_pf_host hosts[HG_PF_DEVICES_MAX];
+	struct hg_err err = { 0 };
+	char words[80][48];
+	const char *argv[90];
+	size_t n = 0, i;
+
+	/* 16 dimms, the 64-bit BARs and a vIOMMU: 21 regions */
+	argv[n++] = "-M";
+	argv[n++] = "q35";
+	argv[n++] = "-cpu";
+	argv[n++] = "max,phys-bits=41";
+	argv[n++] = "-m";
+	argv[n++] = "4G,slots=16,maxmem=40G";
+	for (i = 0; i < HG_PF_DIMMS_MAX; i++) {
+		snprintf(words[2 * i], sizeof(words[0]),
+			 "memory-backend-ram,id=m%zu,size=128M", i);
+		snprintf(words[2 * i + 1], sizeof(words[0]),
+			 "pc-dimm,id=d%zu,memdev=m%zu", i, i);
+		argv[n++] = "-object";
+		argv[n++] = words[2 * i];
+		argv[n++] = "-device";
+		argv[n++] = words[2 * i + 1];
+	}
+	argv[n++] = "-device";
+	argv[n++] = "intel-iommu,aw-bits=48";
+	argv[n++] = "-device";
+	argv[n++] = "vfio-pci,host=01:00.0";
+	argv[n] = NULL;
+	ASSERT_EQ(0, argv_guest(argv));
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_EQ(HG_PF_DIMMS_MAX + 5, rep.layout.n_regions);
+	EXPECT_EQ(HG_PF_APERTURE,
+		  rep.layout.regions[rep.layout.n_regions - 1].kind);
+
+	/* 16 devices, each with RAM, hotplug and BARs beyond: 48 conflicts */
+	n = 0;
+	argv[n++] = "-M";
+	argv[n++] = "q35";
+	argv[n++] = "-m";
+	argv[n++] = "600G,slots=1,maxmem=1T";
+	for (i = 0; i < HG_PF_DEVICES_MAX; i++) {
+		snprintf(words[i], sizeof(words[0]), "vfio-pci,host=01:%02zx.0",
+			 i);
+		argv[n++] = "-device";
+		argv[n++] = words[i];
+	}
+	argv[n] = NULL;
+	ASSERT_EQ(0, argv_guest(argv));
+	for (i = 0; i < HG_PF_DEVICES_MAX; i++)
+		ASSERT_EQ(0, hg_pf_host_from_width(&hosts[i], g.devices[i].host,
+						   39, &err));
+	ASSERT_EQ(0, hg_pf_check(&g, hosts, HG_PF_DEVICES_MAX, &rep, &err));
+	for (i = 0; i < HG_PF_DEVICES_MAX; i++)
+		hg_pf_host_free(&hosts[i]);
+	EXPECT_EQ(HG_PF_CONFLICTS_MAX, rep.n_conflicts);
+	EXPECT_LT(0, rep.n_unlisted);
+	EXPECT_FALSE(rep.fits);
+}
+
 TEST(a_small_guest_fits)
 {
 	const char *argv[] = {

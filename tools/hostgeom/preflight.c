@@ -569,6 +569,11 @@ static void print_result(const struct hg_pf_guest *g,
 	for (i = 0; rep && i < rep->n_conflicts; i++)
 		print_conflict(rep, hosts, &rep->conflicts[i]);
 	close_json_array();
+	print_uint(PRINT_JSON, "conflicts_not_listed", NULL,
+		   rep ? rep->n_unlisted : 0);
+	if (rep && rep->n_unlisted)
+		print_text("%zu more conflicts, not listed (the first %d are)\n",
+			   rep->n_unlisted, HG_PF_CONFLICTS_MAX);
 	print_notes(g);
 }
 

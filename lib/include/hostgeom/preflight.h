@@ -174,7 +174,8 @@ enum hg_pf_kind {
 /* "ram-below-4g", "ram-above-4g", "hotplug", "dimm", "bars64", "aperture" */
 const char *hg_pf_kind_name(enum hg_pf_kind kind);
 
-#define HG_PF_REGIONS_MAX (4 + HG_PF_DIMMS_MAX)
+/* RAM below and above 4 GiB, hotplug, the dimms, 64-bit BARs, aperture */
+#define HG_PF_REGIONS_MAX (5 + HG_PF_DIMMS_MAX)
 
 struct hg_pf_region {
 	enum hg_pf_kind kind;
@@ -262,6 +263,7 @@ struct hg_pf_report {
 	struct hg_pf_layout layout;
 	struct hg_pf_conflict conflicts[HG_PF_CONFLICTS_MAX];
 	size_t n_conflicts;
+	size_t n_unlisted;		/* conflicts past the array: counted */
 	bool fits;			/* no conflict and QEMU starts */
 };
 
