@@ -151,14 +151,11 @@ static char *close_text(FILE *f, char **text, bool ok)
 	return *text;
 }
 
-char *hg_libvirt_virtio_aw_bits(unsigned long version, unsigned int aw_bits)
+static void put_virtio_aw_bits(FILE *f, unsigned long version,
+			       unsigned int aw_bits)
 {
-	char *text = NULL, dev[64];
-	size_t len;
-	FILE *f = open_memstream(&text, &len);
+	char dev[64];
 
-	if (!f)
-		return NULL;
 	switch (hg_libvirt_form_for(version)) {
 	case HG_LIBVIRT_NATIVE:
 		fprintf(f, "<iommu model='virtio'><driver aw_bits='%u'/></iommu>",
@@ -174,27 +171,45 @@ char *hg_libvirt_virtio_aw_bits(unsigned long version, unsigned int aw_bits)
 		put_device_arg(f, dev, true);
 		break;
 	}
-	return close_text(f, &text, true);
 }
 
-char *hg_libvirt_intel_aw_bits(unsigned long version, unsigned int aw_bits)
+static void put_intel_aw_bits(FILE *f, unsigned long version,
+			      unsigned int aw_bits)
 {
-	char *text = NULL, global[64];
+	char global[64];
+
+	if (!version || version >= HG_LIBVIRT_INTEL_AW_BITS) {
+		fprintf(f, "<iommu model='intel'><driver aw_bits='%u'/></iommu>",
+			aw_bits);
+		return;
+	}
+	/* older libvirt has the device but not the property */
+	snprintf(global, sizeof(global), "intel-iommu.aw-bits=%u", aw_bits);
+	put_option_arg(f, "-global", global, true);
+}
+
+/* What @put writes, malloc'd; NULL on allocation failure. */
+static char *text_of(void (*put)(FILE *, unsigned long, unsigned int),
+		     unsigned long version, unsigned int aw_bits)
+{
+	char *text = NULL;
 	size_t len;
 	FILE *f = open_memstream(&text, &len);
 
 	if (!f)
 		return NULL;
-	if (!version || version >= HG_LIBVIRT_INTEL_AW_BITS) {
-		fprintf(f, "<iommu model='intel'><driver aw_bits='%u'/></iommu>",
-			aw_bits);
-	} else {
-		/* older libvirt has the device but not the property */
-		snprintf(global, sizeof(global), "intel-iommu.aw-bits=%u",
-			 aw_bits);
-		put_option_arg(f, "-global", global, true);
-	}
+	put(f, version, aw_bits);
 	return close_text(f, &text, true);
+}
+
+char *hg_libvirt_virtio_aw_bits(unsigned long version, unsigned int aw_bits)
+{
+	return text_of(put_virtio_aw_bits, version, aw_bits);
+}
+
+char *hg_libvirt_intel_aw_bits(unsigned long version, unsigned int aw_bits)
+{
+	return text_of(put_intel_aw_bits, version, aw_bits);
 }
 
 char *hg_qemu_libvirt_xml(const struct hg_qemu_opts *opts)
