@@ -233,6 +233,51 @@ static void iommufd_seeds(void)
 	put("iommufd", "two-devices-lie", &s, sizeof(s));
 }
 
+/* A QEMU command line (selector 0) or a libvirt XML (selector 1). */
+static void put_guest(const char *name, uint8_t selector, const char *text)
+{
+	size_t len = strlen(text);
+	char *buf = malloc(len + 1);
+	size_t i;
+
+	if (!buf) {
+		perror("malloc");
+		exit(1);
+	}
+	buf[0] = (char)selector;
+	memcpy(buf + 1, text, len);
+	/* the target splits a command line's words at NUL or newline */
+	for (i = 1; selector == 0 && i <= len; i++)
+		if (buf[i] == ' ')
+			buf[i] = '\n';
+	put("preflight", name, buf, len + 1);
+	free(buf);
+}
+
+static void preflight_seeds(void)
+{
+	put_guest("classic", 0,
+		  "qemu-system-x86_64 -M q35,accel=kvm -cpu host -m 16G -device vfio-pci,host=0000:01:00.0");
+	put_guest("dimm-1t", 0,
+		  "-M q35 -cpu max,phys-bits=42 -m 512M,slots=1,maxmem=1T -object memory-backend-ram,id=m1,size=128M -device pc-dimm,id=d1,memdev=m1,addr=0x9000000000 -device vfio-pci,host=01:00.0");
+	put_guest("viommu", 0,
+		  "-M pc-q35-9.2,max-ram-below-4g=1G -cpu max,host-phys-bits=on -m 4G -global q35-pcihost.pci-hole64-size=64G -drive if=pflash,format=raw,file=OVMF_CODE.fd -device pcie-root-port,id=rp1,chassis=1,disable-acs=on -device {\"driver\":\"vfio-pci\",\"host\":\"01:00.0\",\"bus\":\"rp1\"} -device virtio-iommu-pci,aw-bits=64");
+	put_guest("bad-size", 0, "-m lots");
+	put_guest("domain", 1,
+		  "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>"
+		  "<maxMemory slots='4' unit='GiB'>256</maxMemory><memory unit='KiB'>8388608</memory>"
+		  "<os><type arch='x86_64' machine='pc-q35-9.2'>hvm</type><loader type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader></os>"
+		  "<cpu mode='host-passthrough'><maxphysaddr mode='passthrough' limit='42'/></cpu>"
+		  "<devices><controller type='pci' index='0' model='pcie-root'><pcihole64 unit='GiB'>16</pcihole64></controller>"
+		  "<controller type='pci' index='5' model='pcie-to-pci-bridge'/><iommu model='virtio'/>"
+		  "<memory model='dimm'><target><size unit='GiB'>2</size></target><address type='dimm' slot='0' base='0x300000000'/></memory>"
+		  "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x02' slot='0x00' function='0x1'/></source>"
+		  "<address type='pci' bus='0x05' slot='0x01'/></hostdev></devices>"
+		  "<qemu:override><qemu:device alias='iommu0'><qemu:frontend><qemu:property name='aw-bits' type='unsigned' value='48'/></qemu:frontend></qemu:device></qemu:override>"
+		  "<qemu:commandline><qemu:arg value='-global'/><qemu:arg value='q35-pcihost.pci-hole64-size=32G'/></qemu:commandline></domain>");
+	put_guest("broken-xml", 1, "<domain><memory>1</memory>");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -249,5 +294,6 @@ int main(int argc, char **argv)
 	pci_seeds();
 	genl_seeds();
 	iommufd_seeds();
+	preflight_seeds();
 	return 0;
 }

@@ -5,6 +5,7 @@
  * from a synthetic sysfs tree (a 39-bit VT-d), and bad input.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -137,6 +138,92 @@ TEST_F(pf, command_line_from_a_file)
 	EXPECT_EQ(1, cli_run(&self->res, argv)) TH_LOG("%s", self->res.err);
 	EXPECT_NE(NULL, strstr(self->res.out, "fatal: d1 "));
 	EXPECT_NE(NULL, strstr(self->res.out, "maxmem=507G"));
+}
+
+/* More words than the splitter once took (1,024): none is dropped. */
+TEST_F(pf, command_file_of_many_words)
+{
+	const char *argv[] = {
+		"preflight", "--host-aw-bits", "39", "--qemu-file", self->file,
+		NULL,
+	};
+	FILE *f = fopen(self->file, "w");
+	int i;
+
+	ASSERT_NE(NULL, f);
+	fputs("qemu-system-x86_64 -M q35 -m 1G", f);
+	for (i = 0; i < 1500; i++)
+		fputs(" -S", f);
+	fputs(" -m 3G -device vfio-pci,host=01:00.0\n", f);
+	ASSERT_EQ(0, fclose(f));
+	EXPECT_NE(2, cli_run(&self->res, argv)) TH_LOG("%s", self->res.err);
+	EXPECT_NE(NULL, strstr(self->res.out, "RAM 0xc0000000"))
+		TH_LOG("%s", self->res.out);
+}
+
+/* A 17th --device is refused, not dropped. */
+TEST_F(pf, too_many_devices_refused)
+{
+	const char *argv[40] = { "preflight", "--host-aw-bits", "39" };
+	char bdf[17][16];
+	int i, n = 3;
+
+	for (i = 0; i < 17; i++) {
+		snprintf(bdf[i], sizeof(bdf[i]), "01:%02x.0", i);
+		argv[n++] = "-d";
+		argv[n++] = bdf[i];
+	}
+	argv[n] = NULL;
+	EXPECT_EQ(2, cli_run(&self->res, argv)) TH_LOG("%s", self->res.out);
+	EXPECT_NE(NULL, strstr(self->res.err, "--device 01:10.0: more than 16 devices"))
+		TH_LOG("%s", self->res.err);
+	/* and 16 are taken */
+	argv[n - 2] = NULL;
+	EXPECT_EQ(0, cli_run(&self->res, argv)) TH_LOG("%s", self->res.err);
+}
+
+/* The host CPU from the cpuinfo under --proc-root, not the real one. */
+TEST_F(pf, host_cpu_from_proc_root)
+{
+	char dir[] = "/tmp/hg-pf-proc-XXXXXX", path[64];
+	const char *argv[] = {
+		"preflight", "--proc-root", dir, "--host-aw-bits", "39", "--",
+		"-M", "q35,accel=kvm", "-cpu", "host", "-m", "2G", "-device",
+		"vfio-pci,host=01:00.0", NULL,
+	};
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/cpuinfo", dir);
+	write_file(path, "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+			 "address sizes\t: 43 bits physical, 48 bits virtual\n");
+	cli_run(&self->res, argv);
+	unlink(path);
+	rmdir(dir);
+	EXPECT_NE(NULL, strstr(self->res.out, "CPU host (amd, 43 phys-bits)"))
+		TH_LOG("%s%s", self->res.out, self->res.err);
+}
+
+/* --libvirt-version picks the libvirt form of the fix. */
+TEST_F(pf, libvirt_version_given)
+{
+	const char *argv[] = {
+		"preflight", "--libvirt-version", "12.1.0", "--host-aw-bits",
+		"39", "--", "-M", "q35", "-m", "2G", "-device",
+		"pcie-root-port,id=rp1,chassis=1,disable-acs=on", "-device",
+		"vfio-pci,host=01:00.0,bus=rp1", "-device",
+		"virtio-iommu-pci,aw-bits=64", NULL,
+	};
+	const char *bad[] = {
+		"preflight", "--libvirt-version", "twelve", "--host-aw-bits",
+		"39", NULL,
+	};
+
+	EXPECT_EQ(1, cli_run(&self->res, argv)) TH_LOG("%s", self->res.err);
+	EXPECT_NE(NULL, strstr(self->res.out,
+			       "(libvirt): <iommu model='virtio'><driver aw_bits='39'/></iommu>\n"))
+		TH_LOG("%s", self->res.out);
+	EXPECT_EQ(2, cli_run(&self->res, bad));
+	EXPECT_NE(NULL, strstr(self->res.err, "'twelve'"));
 }
 
 TEST_F(pf, undecided_exits_2)

@@ -5,6 +5,7 @@
  * and fixes the check finds. Each fix is applied and checked again: a
  * printed fix that does not fix is a bug.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -244,6 +245,43 @@ TEST(xml_refuses_what_is_not_a_domain)
 	EXPECT_NE(NULL, strstr(err.msg, "parsecs")) TH_LOG("%s", err.msg);
 }
 
+/* The ranges -cpu, -m and -device hold values to hold in the XML too. */
+TEST(xml_refuses_out_of_range_values)
+{
+	static const struct {
+		const char *xml, *says;
+	} bad[] = {
+		{ "<domain><memory>1048576</memory><cpu><maxphysaddr mode='emulate' bits='4096'/></cpu></domain>",
+		  "<maxphysaddr bits> '4096': not a number from 0 to 64" },
+		{ "<domain><memory>1048576</memory><cpu mode='host-passthrough'><maxphysaddr mode='passthrough' limit='-1'/></cpu></domain>",
+		  "<maxphysaddr limit> '-1'" },
+		{ "<domain><memory>1048576</memory><maxMemory slots='99999' unit='GiB'>8</maxMemory></domain>",
+		  "<maxMemory slots> '99999': not a number from 0 to 256" },
+		{ "<domain><memory>1048576</memory><devices><iommu model='intel'><driver aw_bits='7'/></iommu></devices></domain>",
+		  "aw_bits> '7': not a number from 32 to 64" },
+		{ "<domain xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'><memory>1048576</memory><devices><iommu model='virtio'/></devices><qemu:override><qemu:device alias='iommu0'><qemu:frontend><qemu:property name='aw-bits' type='unsigned' value='640'/></qemu:frontend></qemu:device></qemu:override></domain>",
+		  "aw-bits '640': not a number from 32 to 64" },
+		{ "<domain><memory>1048576</memory><devices><hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x1ff' slot='0x00' function='0x0'/></source></hostdev></devices></domain>",
+		  "bus '0x1ff': not a number from 0 to 255" },
+		{ "<domain><memory>1048576</memory><devices><memory model='dimm'><target><size unit='GiB'>1</size></target><address type='dimm' base='0x1zz'/></memory></devices></domain>",
+		  "base> '0x1zz': not an address" },
+		{ "<domain><memory unit='TiB'>18446744073709551615</memory></domain>",
+		  "not a size libvirt takes" },
+	};
+	struct hg_err err = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		hg_pf_guest_init(&g);
+		hg_err_clear(&err);
+		EXPECT_EQ(-EINVAL, hg_pf_from_libvirt_xml(&g, bad[i].xml,
+							  strlen(bad[i].xml),
+							  &err)) TH_LOG("%zu", i);
+		EXPECT_NE(NULL, strstr(err.msg, bad[i].says))
+			TH_LOG("%zu: %s", i, err.msg);
+	}
+}
+
 /* The classic report: -cpu host on a 46-bit CPU, a 39-bit VT-d. */
 TEST(host_phys_bits_put_bars_beyond_a_39_bit_iommu)
 {
@@ -312,6 +350,102 @@ TEST(dimm_above_the_host_is_fatal)
 	g = fixed;
 }
 
+static const struct hg_pf_conflict *conflict_on(const char *region)
+{
+	size_t i;
+
+	for (i = 0; i < rep.n_conflicts; i++)
+		if (!strcmp(rep.layout.regions[rep.conflicts[i].region].name,
+			    region))
+			return &rep.conflicts[i];
+	return NULL;
+}
+
+/* 1 GiB of RAM, a 1 TiB maxmem and a 1 GiB dimm pinned at @addr. */
+static int pinned_dimm_guest(const char *addr)
+{
+	char dimm[64];
+	const char *argv[] = {
+		"-M", "q35", "-cpu", "max,phys-bits=42,vendor=GenuineIntel",
+		"-m", "1G,slots=2,maxmem=1T", "-object",
+		"memory-backend-ram,id=m1,size=1G", "-device", dimm, "-device",
+		"vfio-pci,host=01:00.0", NULL,
+	};
+
+	snprintf(dimm, sizeof(dimm), "pc-dimm,id=d1,memdev=m1,addr=%s", addr);
+	return argv_guest(argv);
+}
+
+/*
+ * A dimm pinned at 384 GiB in a 1 TiB maxmem: a maxmem below 380 GiB
+ * leaves it outside device memory (QEMU refuses), one above 507 GiB puts
+ * the hotplug region beyond a 39-bit host. Fitting is not monotonic.
+ */
+TEST(pinned_dimm_maxmem_found_between_refusal_and_reach)
+{
+	const struct hg_pf_conflict *c;
+
+	ASSERT_EQ(0, pinned_dimm_guest("0x6000000000"));
+	ASSERT_EQ(0, check_width(39));
+	c = conflict_on("hotplug");
+	ASSERT_NE(NULL, c);
+	EXPECT_STREQ("-m 1024M,slots=2,maxmem=507G", c->fix.qemu);
+	g.maxmem = 507 * G;
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_TRUE(rep.fits);
+	g.maxmem = 379 * G;
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_NE(0, rep.layout.refused[0]);
+}
+
+/* A dimm pinned beyond a 39-bit host: let QEMU place it. */
+TEST(pinned_dimm_beyond_the_host_drops_addr)
+{
+	const struct hg_pf_conflict *c;
+
+	ASSERT_EQ(0, pinned_dimm_guest("0x9000000000"));
+	ASSERT_EQ(0, check_width(39));
+	c = conflict_on("d1");
+	ASSERT_NE(NULL, c);
+	EXPECT_NE(NULL, strstr(c->fix.qemu, "pc-dimm,id=d1,memdev=m1 without addr="))
+		TH_LOG("%s", c->fix.qemu);
+	EXPECT_NE(NULL, strstr(c->fix.libvirt, "without <address type='dimm'"));
+	/* applied: the dimm fits; the hotplug region gets maxmem */
+	g.dimms[0].has_addr = false;
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_EQ(NULL, conflict_on("d1"));
+	c = conflict_on("hotplug");
+	ASSERT_NE(NULL, c);
+	EXPECT_STREQ("-m 1024M,slots=2,maxmem=507G", c->fix.qemu);
+}
+
+/* QEMU ignores host-phys-bits under TCG: 40 bits, and 1 TiB is refused. */
+TEST(tcg_ignores_host_phys_bits)
+{
+	const char *tcg[] = {
+		"-M", "q35", "-cpu", "max,host-phys-bits=on", "-m",
+		"2G,slots=1,maxmem=1T", "-device", "vfio-pci,host=01:00.0",
+		NULL,
+	};
+	const char *kvm[] = {
+		"-M", "q35,accel=kvm", "-cpu", "max,host-phys-bits=on", "-m",
+		"2G,slots=1,maxmem=1T", "-device", "vfio-pci,host=01:00.0",
+		NULL,
+	};
+
+	ASSERT_EQ(0, argv_guest(tcg));
+	EXPECT_EQ(40, hg_pf_cpu_phys_bits(&g));
+	EXPECT_TRUE(noted("applies it under KVM only"));
+	ASSERT_EQ(0, check_width(48));
+	EXPECT_NE(NULL, strstr(rep.layout.refused, "phys-bits=40"))
+		TH_LOG("%s", rep.layout.refused);
+	EXPECT_FALSE(rep.fits);
+	ASSERT_EQ(0, argv_guest(kvm));
+	EXPECT_EQ(46, hg_pf_cpu_phys_bits(&g));
+	ASSERT_EQ(0, check_width(48));
+	EXPECT_EQ(0, rep.layout.refused[0]);
+}
+
 TEST(intel_iommu_wider_than_the_host)
 {
 	const char *argv[] = {
@@ -325,6 +459,13 @@ TEST(intel_iommu_wider_than_the_host)
 	EXPECT_EQ(HG_PF_FATAL, rep.conflicts[0].severity);
 	EXPECT_NE(NULL, strstr(rep.conflicts[0].fix.qemu,
 			       "intel-iommu,aw-bits=39"));
+	EXPECT_STREQ("<iommu model='intel'><driver aw_bits='39'/></iommu>",
+		     rep.conflicts[0].fix.libvirt);
+	/* before 6.5.0 libvirt has no aw_bits for it */
+	g.libvirt_version = 6004000;
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_STREQ("<qemu:commandline><qemu:arg value='-global'/><qemu:arg value='intel-iommu.aw-bits=39'/></qemu:commandline>",
+		     rep.conflicts[0].fix.libvirt);
 	ASSERT_EQ(0, check_width(48));
 	EXPECT_TRUE(rep.fits);
 }
@@ -356,6 +497,100 @@ TEST(virtio_iommu_hazard_needs_a_shared_group)
 	ASSERT_EQ(0, argv_guest(single));
 	ASSERT_EQ(0, check_width(39));
 	EXPECT_EQ(0, rep.n_conflicts);
+}
+
+/* The virtio-iommu fix in the form the user's libvirt takes. */
+TEST(virtio_aw_bits_fix_follows_the_libvirt_version)
+{
+	const char *shared[] = {
+		"-M", "q35", "-m", "2G", "-device",
+		"pcie-root-port,id=rp1,chassis=1,disable-acs=on", "-device",
+		"vfio-pci,host=01:00.0,bus=rp1", "-device",
+		"virtio-iommu-pci,aw-bits=64", NULL,
+	};
+	static const struct {
+		unsigned long version;
+		const char *xml;
+	} forms[] = {
+		{ 12001000, "<iommu model='virtio'><driver aw_bits='39'/></iommu>" },
+		{ 11003000, "<iommu model='virtio'/> and <qemu:override><qemu:device alias='iommu0'><qemu:frontend><qemu:property name='aw-bits' type='unsigned' value='39'/></qemu:frontend></qemu:device></qemu:override>" },
+		{ 0, "<iommu model='virtio'/> and <qemu:override><qemu:device alias='iommu0'>" },
+		{ 8000000, "<qemu:commandline><qemu:arg value='-device'/><qemu:arg value='virtio-iommu-pci,aw-bits=39'/></qemu:commandline>" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		ASSERT_EQ(0, argv_guest(shared));
+		g.libvirt_version = forms[i].version;
+		ASSERT_EQ(0, check_width(39));
+		ASSERT_EQ(1, rep.n_conflicts);
+		EXPECT_EQ(0, strncmp(rep.conflicts[0].fix.libvirt,
+				     forms[i].xml, strlen(forms[i].xml)))
+			TH_LOG("%lu: %s", forms[i].version,
+			       rep.conflicts[0].fix.libvirt);
+	}
+}
+
+/* No cap drops a region or a conflict without saying so. */
+TEST(no_silent_caps_on_regions_and_conflicts)
+{
+	struct hg_pf_host hosts[HG_PF_DEVICES_MAX];
+	struct hg_err err = { 0 };
+	char words[80][48];
+	const char *argv[90];
+	size_t n = 0, i;
+
+	/* 16 dimms, the 64-bit BARs and a vIOMMU: 21 regions */
+	argv[n++] = "-M";
+	argv[n++] = "q35";
+	argv[n++] = "-cpu";
+	argv[n++] = "max,phys-bits=41";
+	argv[n++] = "-m";
+	argv[n++] = "4G,slots=16,maxmem=40G";
+	for (i = 0; i < HG_PF_DIMMS_MAX; i++) {
+		snprintf(words[2 * i], sizeof(words[0]),
+			 "memory-backend-ram,id=m%zu,size=128M", i);
+		snprintf(words[2 * i + 1], sizeof(words[0]),
+			 "pc-dimm,id=d%zu,memdev=m%zu", i, i);
+		argv[n++] = "-object";
+		argv[n++] = words[2 * i];
+		argv[n++] = "-device";
+		argv[n++] = words[2 * i + 1];
+	}
+	argv[n++] = "-device";
+	argv[n++] = "intel-iommu,aw-bits=48";
+	argv[n++] = "-device";
+	argv[n++] = "vfio-pci,host=01:00.0";
+	argv[n] = NULL;
+	ASSERT_EQ(0, argv_guest(argv));
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_EQ(HG_PF_DIMMS_MAX + 5, rep.layout.n_regions);
+	EXPECT_EQ(HG_PF_APERTURE,
+		  rep.layout.regions[rep.layout.n_regions - 1].kind);
+
+	/* 16 devices, each with RAM, hotplug and BARs beyond: 48 conflicts */
+	n = 0;
+	argv[n++] = "-M";
+	argv[n++] = "q35";
+	argv[n++] = "-m";
+	argv[n++] = "600G,slots=1,maxmem=1T";
+	for (i = 0; i < HG_PF_DEVICES_MAX; i++) {
+		snprintf(words[i], sizeof(words[0]), "vfio-pci,host=01:%02zx.0",
+			 i);
+		argv[n++] = "-device";
+		argv[n++] = words[i];
+	}
+	argv[n] = NULL;
+	ASSERT_EQ(0, argv_guest(argv));
+	for (i = 0; i < HG_PF_DEVICES_MAX; i++)
+		ASSERT_EQ(0, hg_pf_host_from_width(&hosts[i], g.devices[i].host,
+						   39, &err));
+	ASSERT_EQ(0, hg_pf_check(&g, hosts, HG_PF_DEVICES_MAX, &rep, &err));
+	for (i = 0; i < HG_PF_DEVICES_MAX; i++)
+		hg_pf_host_free(&hosts[i]);
+	EXPECT_EQ(HG_PF_CONFLICTS_MAX, rep.n_conflicts);
+	EXPECT_LT(0, rep.n_unlisted);
+	EXPECT_FALSE(rep.fits);
 }
 
 TEST(a_small_guest_fits)

@@ -13,6 +13,11 @@ const char *hg_ctx_dev(const struct hg_ctx *ctx)
 	return ctx && ctx->dev ? ctx->dev : "/dev";
 }
 
+const char *hg_ctx_proc(const struct hg_ctx *ctx)
+{
+	return ctx && ctx->proc ? ctx->proc : "/proc";
+}
+
 int hg_ctx_ioctl(const struct hg_ctx *ctx, int fd, unsigned long request,
 		 void *arg)
 {

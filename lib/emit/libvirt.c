@@ -22,8 +22,6 @@
 
 #include <hostgeom/qemu_libvirt.h>
 
-#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
-#define IOMMU_ALIAS "iommu0"
 
 /* libvirt names the granule by its size in KiB, or mode='host'. */
 static void put_native_granule(FILE *f, const char *granule)
@@ -52,16 +50,59 @@ static void put_devices(FILE *f, const struct hg_qemu_opts *o,
 	fputs("  </devices>\n", f);
 }
 
+/* @n spaces, or none when everything goes on one line. */
+static const char *indent(bool one_line, int n)
+{
+	static const char spaces[] = "        ";
+
+	return one_line ? "" : spaces + sizeof(spaces) - 1 - n;
+}
+
+/*
+ * The <qemu:override> of the only IOMMU's aw-bits (and granule, when
+ * given): one element a line, or all on one line for a fix.
+ */
+static void put_override_props(FILE *f, unsigned int aw_bits,
+			       const char *granule, bool one_line)
+{
+	const char *nl = one_line ? "" : "\n";
+
+	fprintf(f, "%s<qemu:override>%s"
+		   "%s<qemu:device alias='" HG_LIBVIRT_IOMMU_ALIAS "'>%s"
+		   "%s<qemu:frontend>%s"
+		   "%s<qemu:property name='aw-bits' type='unsigned' value='%u'/>%s",
+		indent(one_line, 2), nl, indent(one_line, 4), nl,
+		indent(one_line, 6), nl, indent(one_line, 8), aw_bits, nl);
+	if (granule)
+		fprintf(f, "%s<qemu:property name='granule' type='string' value='%s'/>%s",
+			indent(one_line, 8), granule, nl);
+	fprintf(f, "%s</qemu:frontend>%s%s</qemu:device>%s%s</qemu:override>%s",
+		indent(one_line, 6), nl, indent(one_line, 4), nl,
+		indent(one_line, 2), nl);
+}
+
 static void put_override(FILE *f, const struct hg_qemu_opts *o)
 {
-	fprintf(f, "  <qemu:override>\n"
-		   "    <qemu:device alias='" IOMMU_ALIAS "'>\n"
-		   "      <qemu:frontend>\n"
-		   "        <qemu:property name='aw-bits' type='unsigned' value='%u'/>\n"
-		   "        <qemu:property name='granule' type='string' value='%s'/>\n"
-		   "      </qemu:frontend>\n"
-		   "    </qemu:device>\n"
-		   "  </qemu:override>\n", o->aw_bits, o->granule);
+	put_override_props(f, o->aw_bits, o->granule, false);
+}
+
+/* A <qemu:commandline> with "@opt @arg" (no single quote in either). */
+static void put_option_arg(FILE *f, const char *opt, const char *arg,
+			   bool one_line)
+{
+	const char *nl = one_line ? "" : "\n";
+
+	fprintf(f, "%s<qemu:commandline>%s"
+		   "%s<qemu:arg value='%s'/>%s"
+		   "%s<qemu:arg value='%s'/>%s"
+		   "%s</qemu:commandline>%s",
+		indent(one_line, 2), nl, indent(one_line, 4), opt, nl,
+		indent(one_line, 4), arg, nl, indent(one_line, 2), nl);
+}
+
+static void put_device_arg(FILE *f, const char *dev, bool one_line)
+{
+	put_option_arg(f, "-device", dev, one_line);
 }
 
 static bool put_commandline(FILE *f, const struct hg_qemu_opts *o)
@@ -71,10 +112,7 @@ static bool put_commandline(FILE *f, const struct hg_qemu_opts *o)
 	if (!dev)
 		return false;
 	/* the JSON has double quotes only, the attribute is single-quoted */
-	fprintf(f, "  <qemu:commandline>\n"
-		   "    <qemu:arg value='-device'/>\n"
-		   "    <qemu:arg value='%s'/>\n"
-		   "  </qemu:commandline>\n", dev);
+	put_device_arg(f, dev, false);
 	free(dev);
 	return true;
 }
@@ -91,6 +129,67 @@ static char *close_text(FILE *f, char **text, bool ok)
 	return *text;
 }
 
+static void put_virtio_aw_bits(FILE *f, unsigned long version,
+			       unsigned int aw_bits)
+{
+	char dev[64];
+
+	switch (hg_libvirt_form_for(version)) {
+	case HG_LIBVIRT_NATIVE:
+		fprintf(f, "<iommu model='virtio'><driver aw_bits='%u'/></iommu>",
+			aw_bits);
+		break;
+	case HG_LIBVIRT_OVERRIDE:
+		fputs("<iommu model='virtio'/> and ", f);
+		put_override_props(f, aw_bits, NULL, true);
+		break;
+	case HG_LIBVIRT_COMMANDLINE:
+		snprintf(dev, sizeof(dev), "virtio-iommu-pci,aw-bits=%u",
+			 aw_bits);
+		put_device_arg(f, dev, true);
+		break;
+	}
+}
+
+static void put_intel_aw_bits(FILE *f, unsigned long version,
+			      unsigned int aw_bits)
+{
+	char global[64];
+
+	if (!version || version >= HG_LIBVIRT_INTEL_AW_BITS) {
+		fprintf(f, "<iommu model='intel'><driver aw_bits='%u'/></iommu>",
+			aw_bits);
+		return;
+	}
+	/* older libvirt has the device but not the property */
+	snprintf(global, sizeof(global), "intel-iommu.aw-bits=%u", aw_bits);
+	put_option_arg(f, "-global", global, true);
+}
+
+/* What @put writes, malloc'd; NULL on allocation failure. */
+static char *text_of(void (*put)(FILE *, unsigned long, unsigned int),
+		     unsigned long version, unsigned int aw_bits)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	put(f, version, aw_bits);
+	return close_text(f, &text, true);
+}
+
+char *hg_libvirt_virtio_aw_bits(unsigned long version, unsigned int aw_bits)
+{
+	return text_of(put_virtio_aw_bits, version, aw_bits);
+}
+
+char *hg_libvirt_intel_aw_bits(unsigned long version, unsigned int aw_bits)
+{
+	return text_of(put_intel_aw_bits, version, aw_bits);
+}
+
 char *hg_qemu_libvirt_xml(const struct hg_qemu_opts *opts)
 {
 	enum hg_libvirt_form form = hg_libvirt_form_for(opts->libvirt_version);
@@ -102,7 +201,7 @@ char *hg_qemu_libvirt_xml(const struct hg_qemu_opts *opts)
 	if (!f)
 		return NULL;
 	fputs(form == HG_LIBVIRT_NATIVE ? "<domain>\n" :
-	      "<domain xmlns:qemu='" QEMU_NS "'>\n", f);
+	      "<domain xmlns:qemu='" HG_LIBVIRT_QEMU_NS "'>\n", f);
 	fputs("  <features>\n    <acpi/>\n  </features>\n", f);
 	put_devices(f, opts, form);
 	if (form == HG_LIBVIRT_OVERRIDE)

@@ -57,22 +57,13 @@ static int bad_value(struct argv_state *st, const char *opt, const char *v,
 static int size_of(struct argv_state *st, const char *opt, const char *v,
 		   uint64_t unit, uint64_t *out)
 {
-	if (hg_pf_parse_size(v, unit, out))
-		return bad_value(st, opt, v,
-				 "not a size (a number with K, M, G or T)");
-	return 0;
+	return pf_value_size(opt, v, unit, out, st->err);
 }
 
 static int uint_of(struct argv_state *st, const char *opt, const char *v,
-		   unsigned int max, unsigned int *out)
+		   enum pf_num kind, unsigned int *out)
 {
-	char *end;
-	unsigned long n = strtoul(v, &end, 10);
-
-	if (!*v || *end || n > max)
-		return bad_value(st, opt, v, "not a number in range");
-	*out = n;
-	return 0;
+	return pf_value_uint(kind, opt, v, out, st->err);
 }
 
 static void add_other(struct argv_state *st, const char *what)
@@ -104,7 +95,7 @@ static int opt_m(struct argv_state *st, const char *v)
 		ret = size_of(st, "-m maxmem", s, 1, &g->maxmem);
 	s = pf_opts_get(&o, "slots");
 	if (!ret && s)
-		ret = uint_of(st, "-m slots", s, 256, &g->slots);
+		ret = uint_of(st, "-m slots", s, PF_NUM_SLOTS, &g->slots);
 	return ret;
 }
 
@@ -166,7 +157,8 @@ static int opt_cpu(struct argv_state *st, const char *v)
 		snprintf(g->cpu_model, sizeof(g->cpu_model), "%s", s);
 	s = pf_opts_get(&o, "phys-bits");
 	if (s)
-		ret = uint_of(st, "-cpu phys-bits", s, 64, &g->phys_bits);
+		ret = uint_of(st, "-cpu phys-bits", s, PF_NUM_PHYS_BITS,
+			      &g->phys_bits);
 	s = pf_opts_get(&o, "host-phys-bits");
 	if (s) {
 		g->host_phys_bits = pf_opt_on(s);
@@ -174,8 +166,8 @@ static int opt_cpu(struct argv_state *st, const char *v)
 	}
 	s = pf_opts_get(&o, "host-phys-bits-limit");
 	if (!ret && s)
-		ret = uint_of(st, "-cpu host-phys-bits-limit", s, 64,
-			      &g->host_phys_bits_limit);
+		ret = uint_of(st, "-cpu host-phys-bits-limit", s,
+			      PF_NUM_PHYS_BITS, &g->host_phys_bits_limit);
 	s = pf_opts_get(&o, "vendor");
 	if (s) {
 		g->vendor = strcmp(s, "AuthenticAMD") ? HG_PF_VENDOR_INTEL

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The guest CPU's vendor and physical address width, as QEMU 10 derives
- * them (target/i386/cpu.c): host-phys-bits takes the host CPU's width
- * (and host-phys-bits-limit caps it); otherwise phys-bits, by default 40
- * for every model. "host" (and "max" under KVM) default to host-phys-bits.
+ * them (target/i386/cpu.c, host-cpu.c): under KVM host-phys-bits takes
+ * the host CPU's width (and host-phys-bits-limit caps it); otherwise
+ * phys-bits, by default 40 for every model. "host" (and "max" under KVM)
+ * default to host-phys-bits; TCG ignores host-phys-bits.
  * The vendor matters for the AMD HyperTransport hole below 1 TiB; under
  * KVM every model takes the host's vendor, under TCG the model's own.
  */
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <hostgeom/ctx.h>
 #include <hostgeom/preflight.h>
 
 #define QEMU_DEFAULT_PHYS_BITS 40
@@ -34,8 +36,21 @@ static bool amd_model(const char *model)
 	return false;
 }
 
+/*
+ * QEMU applies host-phys-bits (and its limit) when the accelerator
+ * realizes the CPU: KVM's (and HVF's) does (target/i386/host-cpu.c,
+ * host_cpu_realizefn), TCG's does not, so under TCG the CPU keeps
+ * phys-bits, 40 unless given. "host" exists only under KVM.
+ */
+static bool accel_applies_host_bits(const struct hg_pf_guest *g)
+{
+	return g->kvm || !strcmp(g->cpu_model, "host");
+}
+
 bool hg_pf_cpu_host_phys_bits(const struct hg_pf_guest *g)
 {
+	if (!accel_applies_host_bits(g))
+		return false;
 	return g->host_phys_bits_set ? g->host_phys_bits : follows_host(g);
 }
 
@@ -82,6 +97,10 @@ void hg_pf_cpu_notes(struct hg_pf_guest *g)
 	if (host && g->phys_bits)
 		hg_pf_note(g, "phys-bits=%u is overridden by host-phys-bits",
 			   g->phys_bits);
+	if (g->host_phys_bits_set && g->host_phys_bits &&
+	    !accel_applies_host_bits(g))
+		hg_pf_note(g, "host-phys-bits=on: QEMU applies it under KVM only; under TCG the CPU keeps phys-bits=%u",
+			   hg_pf_cpu_phys_bits(g));
 }
 
 void hg_pf_host_cpu_parse(struct hg_pf_guest *g, const char *cpuinfo)
@@ -106,4 +125,21 @@ void hg_pf_host_cpu_parse(struct hg_pf_guest *g, const char *cpuinfo)
 	if (p && sscanf(p + 1, "%u bits physical", &bits) == 1 &&
 	    bits >= 32 && bits <= 64)
 		g->host_cpu_phys_bits = bits;
+}
+
+void hg_pf_host_cpu_read(const struct hg_ctx *ctx, struct hg_pf_guest *g)
+{
+	char path[4096], buf[8192];
+	size_t n;
+	FILE *f;
+
+	/* the first CPU's lines say it all: its vendor and address sizes */
+	snprintf(path, sizeof(path), "%s/cpuinfo", hg_ctx_proc(ctx));
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	hg_pf_host_cpu_parse(g, buf);
 }

@@ -35,10 +35,8 @@ static int dimm(struct hg_pf_guest *g, const struct pf_opts *o,
 				  memdev);
 	addr = pf_opts_get(o, "addr");
 	if (addr) {
-		if (hg_pf_parse_size(addr, 1, &d->addr))
-			return hg_err_set(err, -EINVAL,
-					  "pc-dimm addr '%s' is not a number",
-					  addr);
+		if (pf_value_addr("pc-dimm addr", addr, &d->addr, err))
+			return -EINVAL;
 		d->has_addr = true;
 	}
 	g->n_dimms++;
@@ -49,19 +47,11 @@ static int viommu(struct hg_pf_guest *g, enum hg_pf_viommu kind,
 		  const struct pf_opts *o, struct hg_err *err)
 {
 	const char *aw = pf_opts_get(o, "aw-bits");
-	char *end;
-	unsigned long bits;
 
 	g->viommu = kind;
 	if (!aw)
 		return 0;
-	bits = strtoul(aw, &end, 10);
-	if (*end || bits < 32 || bits > 64)
-		return hg_err_set(err, -EINVAL,
-				  "aw-bits '%s' is not a width of 32 to 64 bits",
-				  aw);
-	g->aw_bits = bits;
-	return 0;
+	return pf_value_uint(PF_NUM_AW_BITS, "aw-bits", aw, &g->aw_bits, err);
 }
 
 static int bus(struct hg_pf_guest *g, const char *driver,

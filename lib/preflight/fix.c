@@ -7,17 +7,17 @@
  * setting exists there, cloud-hypervisor terms.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <hostgeom/qemu_libvirt.h>
 
 #include "fix.h"
 
-typedef bool (*fits_fn)(const struct hg_pf_guest *g, uint64_t value,
-			const void *ctx);
-
+/* A fix search for one region: the fit's scratch and the region. */
 struct try_ctx {
+	struct pf_fit *f;
 	const struct hg_pf_region *r;
-	const struct hg_pf_host *hosts;
-	size_t n_hosts;
 };
 
 static unsigned int narrowest(const struct hg_pf_host *hosts, size_t n)
@@ -39,18 +39,19 @@ static void set_fix(struct hg_pf_fix *f, const char *qemu,
 	snprintf(f->cloud_hypervisor, sizeof(f->cloud_hypervisor), "%s", ch);
 }
 
-static bool fix_phys_bits(const struct hg_pf_guest *g, const struct try_ctx *t,
-			  unsigned int bits, struct hg_pf_fix *f)
+static bool fix_phys_bits(const struct try_ctx *t, unsigned int bits,
+			  struct hg_pf_fix *f)
 {
-	struct hg_pf_guest n = *g;
+	struct hg_pf_guest *g = t->f->guest;
 	char qemu[HG_PF_FIX_LEN], virt[HG_PF_FIX_LEN];
-	bool host = hg_pf_cpu_host_phys_bits(g);
+	bool host = hg_pf_cpu_host_phys_bits(g), fits;
+	unsigned int *set = host ? &g->host_phys_bits_limit : &g->phys_bits;
+	unsigned int was = *set;
 
-	if (host)
-		n.host_phys_bits_limit = bits;
-	else
-		n.phys_bits = bits;
-	if (!hg_pf_region_fits(&n, t->r, t->hosts, t->n_hosts))
+	*set = bits;
+	fits = pf_fits(t->f, t->r);
+	*set = was;
+	if (!fits)
 		return false;
 	if (host) {
 		snprintf(qemu, sizeof(qemu),
@@ -73,28 +74,32 @@ static bool fix_phys_bits(const struct hg_pf_guest *g, const struct try_ctx *t,
 	return true;
 }
 
-/* Largest @lo..@hi (in GiB) for which @set(copy, v) fits; 0 when none. */
-static uint64_t largest_fitting(const struct hg_pf_guest *g,
-				const struct try_ctx *t, uint64_t lo,
+/*
+ * Largest @lo..@hi (in GiB) for which @set(scratch, v) fits; 0 when none.
+ * Fitting need not be monotonic (a dimm pinned with addr= must stay inside
+ * device memory, so a smaller maxmem can be refused where a larger one
+ * fits): every value is tried, from the top, within what the narrowest
+ * host (and QEMU's 52 phys-bits) can reach. The scratch guest's RAM and
+ * maxmem are put back afterwards.
+ */
+static uint64_t largest_fitting(const struct try_ctx *t, uint64_t lo,
 				uint64_t hi,
 				void (*set)(struct hg_pf_guest *, uint64_t))
 {
-	struct hg_pf_guest n = *g;
-	uint64_t best = 0;
+	struct hg_pf_guest *n = t->f->guest;
+	uint64_t ram = n->ram, maxmem = n->maxmem, v, best = 0;
+	unsigned int bits = narrowest(t->f->hosts, t->f->n_hosts);
 
-	while (lo <= hi) {
-		uint64_t mid = lo + (hi - lo) / 2;
-
-		n = *g;
-		set(&n, mid * HG_GIB);
-		if (hg_pf_region_fits(&n, t->r, t->hosts, t->n_hosts)) {
-			best = mid;
-			lo = mid + 1;
-		} else if (!mid) {
-			break;
-		} else {
-			hi = mid - 1;
-		}
+	if (bits > 52)
+		bits = 52;
+	if (bits > 30 && hi > 1ULL << (bits - 30))
+		hi = 1ULL << (bits - 30);
+	for (v = hi; v >= lo && v && !best; v--) {
+		set(n, v * HG_GIB);
+		if (pf_fits(t->f, t->r))
+			best = v;
+		n->ram = ram;
+		n->maxmem = maxmem;
 	}
 	return best;
 }
@@ -126,16 +131,16 @@ static uint64_t dimm_total(const struct hg_pf_guest *g)
 	return sum;
 }
 
-static bool fix_maxmem(const struct hg_pf_guest *g, const struct try_ctx *t,
-		       struct hg_pf_fix *f)
+static bool fix_maxmem(const struct try_ctx *t, struct hg_pf_fix *f)
 {
+	const struct hg_pf_guest *g = t->f->guest;
 	uint64_t need = (g->ram + dimm_total(g) + HG_GIB - 1) / HG_GIB;
 	uint64_t best;
 	char qemu[HG_PF_FIX_LEN], virt[HG_PF_FIX_LEN], ch[HG_PF_FIX_LEN];
 
 	if (!g->maxmem)
 		return false;
-	best = largest_fitting(g, t, need, g->maxmem / HG_GIB - 1, set_maxmem);
+	best = largest_fitting(t, need, g->maxmem / HG_GIB - 1, set_maxmem);
 	if (!best)
 		return false;
 	snprintf(qemu, sizeof(qemu), "-m %lluM,slots=%u,maxmem=%lluG",
@@ -151,10 +156,10 @@ static bool fix_maxmem(const struct hg_pf_guest *g, const struct try_ctx *t,
 	return true;
 }
 
-static bool fix_ram(const struct hg_pf_guest *g, const struct try_ctx *t,
-		    struct hg_pf_fix *f)
+static bool fix_ram(const struct try_ctx *t, struct hg_pf_fix *f)
 {
-	uint64_t best = largest_fitting(g, t, 1, g->ram / HG_GIB, set_ram);
+	const struct hg_pf_guest *g = t->f->guest;
+	uint64_t best = largest_fitting(t, 1, g->ram / HG_GIB, set_ram);
 	char qemu[HG_PF_FIX_LEN], virt[HG_PF_FIX_LEN], ch[HG_PF_FIX_LEN];
 
 	if (!best || best * HG_GIB >= g->ram)
@@ -168,20 +173,21 @@ static bool fix_ram(const struct hg_pf_guest *g, const struct try_ctx *t,
 	return true;
 }
 
-static bool fix_hole64(const struct hg_pf_guest *g, const struct try_ctx *t,
-		       const struct hg_pf_layout *l, struct hg_pf_fix *f)
+static bool fix_hole64(const struct try_ctx *t, struct hg_pf_fix *f)
 {
+	const struct hg_pf_layout *l = t->f->orig;
+	struct hg_pf_guest *g = t->f->guest;
 	uint64_t size = l->hole64_end - l->hole64_start, best = 0;
+	uint64_t was = g->hole64_size;
 	char qemu[HG_PF_FIX_LEN], virt[HG_PF_FIX_LEN];
-	struct hg_pf_guest n;
 	bool pc = g->machine == HG_PF_PC;
 
 	for (size /= 2; size >= HG_GIB && !best; size /= 2) {
-		n = *g;
-		set_hole64(&n, size);
-		if (hg_pf_region_fits(&n, t->r, t->hosts, t->n_hosts))
+		set_hole64(g, size);
+		if (pf_fits(t->f, t->r))
 			best = size;
 	}
+	g->hole64_size = was;
 	if (!best)
 		return false;
 	snprintf(qemu, sizeof(qemu), "-global %s.pci-hole64-size=%lluG",
@@ -195,20 +201,23 @@ static bool fix_hole64(const struct hg_pf_guest *g, const struct try_ctx *t,
 	return true;
 }
 
-static bool fix_dimm_addr(const struct hg_pf_guest *g,
-			  const struct try_ctx *t, struct hg_pf_fix *f)
+static bool fix_dimm_addr(const struct try_ctx *t, struct hg_pf_fix *f)
 {
-	struct hg_pf_guest n = *g;
+	struct hg_pf_guest *g = t->f->guest;
 	char qemu[HG_PF_FIX_LEN];
+	bool fits;
 	size_t i;
 
-	for (i = 0; i < n.n_dimms; i++)
-		if (!strcmp(n.dimms[i].id, t->r->name))
+	for (i = 0; i < g->n_dimms; i++)
+		if (!strcmp(g->dimms[i].id, t->r->name))
 			break;
-	if (i == n.n_dimms || !n.dimms[i].has_addr)
+	if (i == g->n_dimms || !g->dimms[i].has_addr)
 		return false;
-	n.dimms[i].has_addr = false;
-	if (!hg_pf_region_fits(&n, t->r, t->hosts, t->n_hosts))
+	/* the hotplug region around it may stay beyond: its own conflict */
+	g->dimms[i].has_addr = false;
+	fits = pf_fits_no_worse(t->f, t->r);
+	g->dimms[i].has_addr = true;
+	if (!fits)
 		return false;
 	snprintf(qemu, sizeof(qemu),
 		 "-device pc-dimm,id=%s,memdev=%s without addr= (QEMU places it at the start of device memory)",
@@ -219,33 +228,37 @@ static bool fix_dimm_addr(const struct hg_pf_guest *g,
 	return true;
 }
 
-static bool fix_aw_bits(const struct hg_pf_guest *g, const struct try_ctx *t,
-			unsigned int host_bits, struct hg_pf_fix *f)
+static bool fix_aw_bits(const struct try_ctx *t, unsigned int host_bits,
+			struct hg_pf_fix *f)
 {
-	struct hg_pf_guest n = *g;
+	struct hg_pf_guest *g = t->f->guest;
 	char qemu[HG_PF_FIX_LEN], virt[HG_PF_FIX_LEN], ch[HG_PF_FIX_LEN];
-	unsigned int bits = host_bits;
+	unsigned int bits = host_bits, was = g->aw_bits;
+	char *xml;
+	bool fits;
 
 	if (g->viommu == HG_PF_VIOMMU_INTEL)
 		bits = host_bits >= 48 ? 48 : host_bits >= 39 ? 39 : 0;
 	if (!bits)
 		return false;
-	n.aw_bits = bits;
-	if (!hg_pf_region_fits(&n, t->r, t->hosts, t->n_hosts))
+	g->aw_bits = bits;
+	fits = pf_fits(t->f, t->r);
+	g->aw_bits = was;
+	if (!fits)
 		return false;
 	if (g->viommu == HG_PF_VIOMMU_INTEL) {
 		snprintf(qemu, sizeof(qemu), "-device intel-iommu,aw-bits=%u",
 			 bits);
-		snprintf(virt, sizeof(virt),
-			 "<iommu model='intel'><driver aw_bits='%u'/></iommu>",
-			 bits);
+		xml = hg_libvirt_intel_aw_bits(g->libvirt_version, bits);
+		snprintf(virt, sizeof(virt), "%s", xml ? xml : "");
+		free(xml);
 		ch[0] = '\0';
 	} else {
 		snprintf(qemu, sizeof(qemu),
 			 "-device virtio-iommu-pci,aw-bits=%u", bits);
-		snprintf(virt, sizeof(virt),
-			 "<iommu model='virtio'/> and <qemu:override><qemu:device alias='iommu0'><qemu:frontend><qemu:property name='aw-bits' type='unsigned' value='%u'/></qemu:frontend></qemu:device></qemu:override>",
-			 bits);
+		xml = hg_libvirt_virtio_aw_bits(g->libvirt_version, bits);
+		snprintf(virt, sizeof(virt), "%s", xml ? xml : "");
+		free(xml);
 		snprintf(ch, sizeof(ch), "--platform iommu_address_width=%u",
 			 bits);
 	}
@@ -273,43 +286,38 @@ static void fix_singleton(const struct hg_pf_guest *g,
 		"");
 }
 
-static bool fix_ram_region(const struct hg_pf_guest *g,
-			   const struct try_ctx *t,
-			   const struct hg_pf_layout *l, struct hg_pf_fix *f)
+static bool fix_ram_region(const struct try_ctx *t, struct hg_pf_fix *f)
 {
 	/* RAM moved to 1 TiB (AMD): a smaller hole64 or maxmem avoids it */
-	if (l->above_4g_start > (1ULL << 32) &&
-	    (fix_maxmem(g, t, f) || fix_hole64(g, t, l, f)))
+	if (t->f->orig->above_4g_start > (1ULL << 32) &&
+	    (fix_maxmem(t, f) || fix_hole64(t, f)))
 		return true;
-	return fix_ram(g, t, f);
+	return fix_ram(t, f);
 }
 
-void hg_pf_find_fix(const struct hg_pf_guest *g,
-		    const struct hg_pf_host *hosts, size_t n_hosts,
-		    const struct hg_pf_layout *l, struct hg_pf_conflict *c)
+void hg_pf_find_fix(struct pf_fit *fit, struct hg_pf_conflict *c)
 {
-	struct try_ctx t = { &l->regions[c->region], hosts, n_hosts };
-	unsigned int bits = narrowest(hosts, n_hosts);
+	struct try_ctx t = { fit, &fit->orig->regions[c->region] };
+	unsigned int bits = narrowest(fit->hosts, fit->n_hosts);
 	bool found = false;
 
 	switch (t.r->kind) {
 	case HG_PF_RAM_LOW:
 	case HG_PF_RAM_HIGH:
-		found = fix_ram_region(g, &t, l, &c->fix);
+		found = fix_ram_region(&t, &c->fix);
 		break;
 	case HG_PF_HOTPLUG:
 	case HG_PF_DIMM:
-		found = fix_dimm_addr(g, &t, &c->fix) ||
-			fix_maxmem(g, &t, &c->fix);
+		found = fix_dimm_addr(&t, &c->fix) || fix_maxmem(&t, &c->fix);
 		break;
 	case HG_PF_BARS64:
-		found = fix_phys_bits(g, &t, bits, &c->fix) ||
-			fix_hole64(g, &t, l, &c->fix);
+		found = fix_phys_bits(&t, bits, &c->fix) ||
+			fix_hole64(&t, &c->fix);
 		break;
 	case HG_PF_APERTURE:
-		found = fix_aw_bits(g, &t, bits, &c->fix);
+		found = fix_aw_bits(&t, bits, &c->fix);
 		if (c->severity == HG_PF_HAZARD)
-			fix_singleton(g, c, &c->alt);
+			fix_singleton(fit->guest, c, &c->alt);
 		break;
 	}
 	if (!found)

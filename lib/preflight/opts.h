@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define PF_OPTS_MAX 48
 #define PF_OPT_VALUE_LEN 256
@@ -31,6 +32,30 @@ bool pf_opt_on(const char *v);
 
 struct hg_pf_guest;
 struct hg_err;
+
+/* The settings a number is checked for, each with its range. */
+enum pf_num {
+	PF_NUM_SLOTS,		/* memory slots: 0 to 256 */
+	PF_NUM_PHYS_BITS,	/* phys-bits, host-phys-bits-limit: to 64 */
+	PF_NUM_AW_BITS,		/* a vIOMMU's aw-bits: 32 to 64 */
+	PF_NUM_PCI_DOMAIN,	/* a host PCI address's parts */
+	PF_NUM_PCI_BUS,
+	PF_NUM_PCI_SLOT,
+	PF_NUM_PCI_FUNCTION,
+};
+
+/*
+ * The checks every reader (QEMU argv, libvirt XML) uses: -EINVAL with
+ * "@where '@v': what it must be" in @err when @v is not one.
+ */
+int pf_value_uint(enum pf_num kind, const char *where, const char *v,
+		  unsigned int *out, struct hg_err *err);
+/* A size as hg_pf_parse_size() takes it (@unit for a plain number). */
+int pf_value_size(const char *where, const char *v, uint64_t unit,
+		  uint64_t *out, struct hg_err *err);
+/* A guest address: decimal or 0x hex. */
+int pf_value_addr(const char *where, const char *v, uint64_t *out,
+		  struct hg_err *err);
 /*
  * A QEMU command line into @g; @whole: the entire one (QEMU's default
  * machine when none is named, CPU notes), else extra arguments (libvirt's

@@ -16,92 +16,12 @@
 
 
 #include <hostgeom/preflight.h>
+#include <hostgeom/qemu_libvirt.h>
 
 #include "opts.h"
 #include "xml.h"
 #include "xml_dl.h"
 
-#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
-
-char *pf_xml_str(struct xml_state *st, xmlNodePtr node, const char *expr)
-{
-	xmlXPathObjectPtr r;
-	char *s = NULL;
-
-	st->xp->node = node ? node : st->x->doc_get_root_element(st->xp->doc);
-	r = st->x->xpath_eval_expression(BAD_CAST expr, st->xp);
-	if (r) {
-		xmlChar *v = st->x->xpath_cast_to_string(r);
-
-		if (v && *v)
-			s = strdup((const char *)v);
-		st->x->free(v);
-		st->x->xpath_free_object(r);
-	}
-	return s;
-}
-
-xmlXPathObjectPtr pf_xml_nodes(struct xml_state *st, const char *expr)
-{
-	st->xp->node = st->x->doc_get_root_element(st->xp->doc);
-	return st->x->xpath_eval_expression(BAD_CAST expr, st->xp);
-}
-
-/* libvirt's units: KiB by default; k, KiB, M, MiB, G, GiB, T, TiB, KB.. */
-static int libvirt_size(const char *value, const char *unit, uint64_t *out)
-{
-	static const struct {
-		const char *name;
-		uint64_t mult;
-	} units[] = {
-		{ "b", 1 }, { "bytes", 1 }, { "KB", 1000 }, { "k", 1ULL << 10 },
-		{ "KiB", 1ULL << 10 }, { "MB", 1000000 }, { "M", 1ULL << 20 },
-		{ "MiB", 1ULL << 20 }, { "GB", 1000000000ULL },
-		{ "G", 1ULL << 30 }, { "GiB", 1ULL << 30 },
-		{ "TB", 1000000000000ULL }, { "T", 1ULL << 40 },
-		{ "TiB", 1ULL << 40 },
-	};
-	uint64_t mult = 1ULL << 10, v;
-	size_t i;
-	char *end;
-
-	if (!value)
-		return -EINVAL;
-	if (unit) {
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (!strcmp(unit, units[i].name))
-				break;
-		if (i == sizeof(units) / sizeof(units[0]))
-			return -EINVAL;
-		mult = units[i].mult;
-	}
-	v = strtoull(value, &end, 10);
-	if (end == value || *end)
-		return -EINVAL;
-	*out = v * mult;
-	return 0;
-}
-
-int pf_xml_size(struct xml_state *st, xmlNodePtr node, const char *expr,
-		 uint64_t *out)
-{
-	char path[256], *value, *unit;
-	int ret;
-
-	value = pf_xml_str(st, node, expr);
-	if (!value)
-		return 1;	/* absent */
-	snprintf(path, sizeof(path), "%s/@unit", expr);
-	unit = pf_xml_str(st, node, path);
-	ret = libvirt_size(value, unit, out);
-	if (ret)
-		hg_err_set(st->err, -EINVAL,
-			   "<%s> '%s' with unit '%s' is not a size libvirt takes",
-			   expr, value, unit ? unit : "KiB");
-	free(value);
-	free(unit);
-	return ret;
-}
 
 static int memory(struct xml_state *st)
 {
@@ -118,11 +38,13 @@ static int memory(struct xml_state *st)
 	ret = pf_xml_size(st, NULL, "maxMemory", &g->maxmem);
 	if (ret < 0)
 		return ret;
+	ret = 0;
 	slots = pf_xml_str(st, NULL, "maxMemory/@slots");
 	if (slots)
-		g->slots = strtoul(slots, NULL, 10);
+		ret = pf_value_uint(PF_NUM_SLOTS, "<maxMemory slots>", slots,
+				    &g->slots, st->err);
 	free(slots);
-	return 0;
+	return ret;
 }
 
 static void os(struct xml_state *st)
@@ -153,7 +75,7 @@ static void os(struct xml_state *st)
 	free(ltype);
 }
 
-static void cpu(struct xml_state *st)
+static int cpu(struct xml_state *st)
 {
 	struct hg_pf_guest *g = st->g;
 	char *mode = pf_xml_str(st, NULL, "cpu/@mode");
@@ -161,6 +83,7 @@ static void cpu(struct xml_state *st)
 	char *pmode = pf_xml_str(st, NULL, "cpu/maxphysaddr/@mode");
 	char *limit = pf_xml_str(st, NULL, "cpu/maxphysaddr/@limit");
 	char *bits = pf_xml_str(st, NULL, "cpu/maxphysaddr/@bits");
+	int ret = 0;
 
 	if (mode && (!strcmp(mode, "host-passthrough") ||
 		     !strcmp(mode, "maximum")))
@@ -173,15 +96,19 @@ static void cpu(struct xml_state *st)
 	if (pmode && !strcmp(pmode, "passthrough")) {
 		g->host_phys_bits = g->host_phys_bits_set = true;
 		if (limit)
-			g->host_phys_bits_limit = strtoul(limit, NULL, 10);
+			ret = pf_value_uint(PF_NUM_PHYS_BITS,
+					    "<maxphysaddr limit>", limit,
+					    &g->host_phys_bits_limit, st->err);
 	} else if (pmode && !strcmp(pmode, "emulate") && bits) {
-		g->phys_bits = strtoul(bits, NULL, 10);
+		ret = pf_value_uint(PF_NUM_PHYS_BITS, "<maxphysaddr bits>",
+				    bits, &g->phys_bits, st->err);
 	}
 	free(mode);
 	free(model);
 	free(pmode);
 	free(limit);
 	free(bits);
+	return ret;
 }
 
 static int iommu(struct xml_state *st)
@@ -190,7 +117,7 @@ static int iommu(struct xml_state *st)
 	char *model = pf_xml_str(st, NULL, "devices/iommu/@model");
 	char *aw = pf_xml_str(st, NULL, "devices/iommu/driver/@aw_bits");
 	char *over = pf_xml_str(st, NULL,
-			  "//qemu:override/qemu:device[@alias='iommu0']//qemu:property[@name='aw-bits']/@value");
+			  "//qemu:override/qemu:device[@alias='" HG_LIBVIRT_IOMMU_ALIAS "']//qemu:property[@name='aw-bits']/@value");
 	int ret = 0;
 
 	if (model && hg_pf_set_viommu(g, model)) {
@@ -198,9 +125,12 @@ static int iommu(struct xml_state *st)
 			   model);
 	}
 	if (over)
-		g->aw_bits = strtoul(over, NULL, 10);
+		ret = pf_value_uint(PF_NUM_AW_BITS,
+				    "<qemu:override> aw-bits", over,
+				    &g->aw_bits, st->err);
 	else if (aw)
-		g->aw_bits = strtoul(aw, NULL, 10);
+		ret = pf_value_uint(PF_NUM_AW_BITS, "<iommu><driver aw_bits>",
+				    aw, &g->aw_bits, st->err);
 	free(model);
 	free(aw);
 	free(over);
@@ -278,9 +208,10 @@ static int domain(struct xml_state *st)
 	ret = memory(st);
 	if (!ret) {
 		os(st);
-		cpu(st);
-		ret = iommu(st);
+		ret = cpu(st);
 	}
+	if (!ret)
+		ret = iommu(st);
 	if (!ret)
 		ret = pf_xml_devices(st);
 	if (!ret)
@@ -321,7 +252,7 @@ int hg_pf_from_libvirt_xml(struct hg_pf_guest *g, const char *xml,
 	}
 	st.xp = st.x->xpath_new_context(doc);
 	if (!st.xp || st.x->xpath_register_ns(st.xp, BAD_CAST "qemu",
-					 BAD_CAST QEMU_NS)) {
+					 BAD_CAST HG_LIBVIRT_QEMU_NS)) {
 		st.x->xpath_free_context(st.xp);
 		st.x->free_doc(doc);
 		return hg_err_set(err, -ENOMEM, "out of memory");

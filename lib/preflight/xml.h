@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Inside the libvirt XML parser: XPath helpers and the device walk. */
+/*
+ * Inside the libvirt XML parser: the XPath helpers (xml_util.c)
+ * and the device walk (xml_devices.c).
+ */
 #ifndef HOSTGEOM_PREFLIGHT_XML_H
 #define HOSTGEOM_PREFLIGHT_XML_H
 

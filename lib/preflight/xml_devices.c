@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opts.h"
 #include "xml.h"
 
 static unsigned long attr_num(struct xml_state *st, xmlNodePtr node,
@@ -23,35 +24,60 @@ static unsigned long attr_num(struct xml_state *st, xmlNodePtr node,
 }
 
 /* The model of the controller whose index is @bus, or NULL. */
-static char *controller_model(struct xml_state *st, unsigned long bus)
+static char *controller_model(struct xml_state *st, unsigned int bus)
 {
 	char expr[128];
 
 	snprintf(expr, sizeof(expr),
-		 "devices/controller[@type='pci'][@index='%lu']/@model", bus);
+		 "devices/controller[@type='pci'][@index='%u']/@model", bus);
 	return pf_xml_str(st, NULL, expr);
+}
+
+/* A number in @node at @path/@@attr, checked; absent is 0. */
+static int address_part(struct xml_state *st, xmlNodePtr node,
+			const char *path, const char *attr, enum pf_num kind,
+			unsigned int *out)
+{
+	char expr[96], where[96], *s;
+	int ret = 0;
+
+	snprintf(expr, sizeof(expr), "%s/@%s", path, attr);
+	snprintf(where, sizeof(where), "<hostdev> %s %s", path, attr);
+	s = pf_xml_str(st, node, expr);
+	*out = 0;
+	if (s)
+		ret = pf_value_uint(kind, where, s, out, st->err);
+	free(s);
+	return ret;
 }
 
 static int guest_bus(struct xml_state *st, xmlNodePtr hostdev, char *id,
 		     size_t len)
 {
 	struct hg_pf_guest *g = st->g;
-	unsigned long bus = attr_num(st, hostdev, "address[@type='pci']/@bus");
-	char *model = bus ? controller_model(st, bus) : NULL;
 	struct hg_pf_bus *b;
+	unsigned int bus;
+	char *model;
 
 	id[0] = '\0';
+	if (address_part(st, hostdev, "address[@type='pci']", "bus",
+			 PF_NUM_PCI_BUS, &bus))
+		return -EINVAL;
+	model = bus ? controller_model(st, bus) : NULL;
 	if (!model)
 		return 0;
-	snprintf(id, len, "pci.%lu", bus);
-	if (g->n_buses < HG_PF_BUSES_MAX) {
-		b = &g->buses[g->n_buses++];
-		memset(b, 0, sizeof(*b));
-		snprintf(b->id, sizeof(b->id), "%s", id);
-		snprintf(b->driver, sizeof(b->driver), "%s",
-			 !strcmp(model, "pcie-root-port") ? "pcie-root-port"
-							  : model);
+	if (g->n_buses >= HG_PF_BUSES_MAX) {
+		free(model);
+		return hg_err_set(st->err, -E2BIG,
+				  "more than %d PCI controllers with a <hostdev> behind them",
+				  HG_PF_BUSES_MAX);
 	}
+	snprintf(id, len, "pci.%u", bus);
+	b = &g->buses[g->n_buses++];
+	memset(b, 0, sizeof(*b));
+	snprintf(b->id, sizeof(b->id), "%s", id);
+	snprintf(b->driver, sizeof(b->driver), "%s",
+		 !strcmp(model, "pcie-root-port") ? "pcie-root-port" : model);
 	free(model);
 	return 0;
 }
@@ -59,14 +85,21 @@ static int guest_bus(struct xml_state *st, xmlNodePtr hostdev, char *id,
 static int hostdev(struct xml_state *st, xmlNodePtr node)
 {
 	char bdf[32], bus[HG_PF_NAME_MAX], *alias;
+	unsigned int domain, pbus, slot, function;
 	int ret;
 
-	snprintf(bdf, sizeof(bdf), "%04lx:%02lx:%02lx.%lx",
-		 attr_num(st, node, "source/address/@domain"),
-		 attr_num(st, node, "source/address/@bus"),
-		 attr_num(st, node, "source/address/@slot"),
-		 attr_num(st, node, "source/address/@function"));
-	guest_bus(st, node, bus, sizeof(bus));
+	if (address_part(st, node, "source/address", "domain",
+			 PF_NUM_PCI_DOMAIN, &domain) ||
+	    address_part(st, node, "source/address", "bus", PF_NUM_PCI_BUS,
+			 &pbus) ||
+	    address_part(st, node, "source/address", "slot", PF_NUM_PCI_SLOT,
+			 &slot) ||
+	    address_part(st, node, "source/address", "function",
+			 PF_NUM_PCI_FUNCTION, &function) ||
+	    guest_bus(st, node, bus, sizeof(bus)))
+		return -EINVAL;
+	snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%x", domain, pbus, slot,
+		 function);
 	alias = pf_xml_str(st, node, "alias/@name");
 	ret = hg_pf_add_device(st->g, bdf, alias, bus, st->err);
 	free(alias);
@@ -93,10 +126,13 @@ static int dimm(struct xml_state *st, xmlNodePtr node, size_t nth)
 			       : ret;
 	base = pf_xml_str(st, node, "address[@type='dimm']/@base");
 	if (base) {
-		d->addr = strtoull(base, NULL, 0);
+		ret = pf_value_addr("<address type='dimm' base>", base,
+				    &d->addr, st->err);
 		d->has_addr = true;
 	}
 	free(base);
+	if (ret)
+		return ret;
 	g->n_dimms++;
 	return 0;
 }

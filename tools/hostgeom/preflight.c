@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hostgeom/libvirt_version.h>
 #include <hostgeom/preflight.h>
 #include <hostgeom/sysfs.h>
 
@@ -52,6 +53,9 @@ static void usage(void)
 	       "      --host-cpu-vendor V  intel or amd (else /proc/cpuinfo)\n"
 	       "      --vfio               ask VFIO (devices bound to vfio-pci)\n"
 	       "                           instead of sysfs\n"
+	       "      --proc-root DIR      read cpuinfo from DIR instead of /proc\n"
+	       "      --libvirt-version X.Y.Z  libvirt fixes for that libvirt (else\n"
+	       "                           the installed one's, else 8.3.0 to 12.0's)\n"
 	       "Checking the model:\n"
 	       "      --probe              also start QEMU paused with this layout\n"
 	       "                           and compare what it reports\n"
@@ -66,6 +70,7 @@ enum {
 	OPT_SLOTS, OPT_CPU, OPT_PHYS_BITS, OPT_HOLE64, OPT_FIRMWARE,
 	OPT_VIOMMU, OPT_AW_BITS, OPT_HOST_AW, OPT_HOST_CPU_BITS,
 	OPT_HOST_VENDOR, OPT_VFIO, OPT_PROBE, OPT_QEMU,
+	OPT_PROC_ROOT, OPT_LIBVIRT_VERSION,	/* not kept in plain's set[] */
 };
 
 struct plain {
@@ -74,6 +79,7 @@ struct plain {
 	const char *devices[HG_PF_DEVICES_MAX];
 	size_t n_devices;
 	unsigned int host_aw;
+	unsigned long libvirt_version;	/* 0: ask the installed one */
 	bool vfio, probe;
 };
 
@@ -142,19 +148,12 @@ static int apply_names(const struct plain *p, struct hg_pf_guest *g)
 	return 0;
 }
 
-static int host_cpu(const struct plain *p, struct hg_pf_guest *g)
+static int host_cpu(const struct cli *cli, const struct plain *p,
+		    struct hg_pf_guest *g)
 {
 	const char *v = SET(p, OPT_HOST_VENDOR);
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char buf[8192];
-	size_t n;
 
-	if (f) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		buf[n] = '\0';
-		fclose(f);
-		hg_pf_host_cpu_parse(g, buf);
-	}
+	hg_pf_host_cpu_read(&cli->ctx, g);
 	if (SET(p, OPT_HOST_CPU_BITS) &&
 	    parse_uint("host-cpu-phys-bits", SET(p, OPT_HOST_CPU_BITS), 64,
 		       &g->host_cpu_phys_bits))
@@ -197,13 +196,16 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* Shell-like words of a command-line file: quotes, backslash-newline. */
-static size_t split_words(char *text, char **words, size_t max)
+/*
+ * Shell-like words of a command-line file: quotes, backslash-newline.
+ * @words has room for every word @text can hold (one per two bytes).
+ */
+static size_t split_words(char *text, char **words)
 {
 	char *in = text, *out = text;
 	size_t n = 0;
 
-	while (*in && n < max) {
+	while (*in) {
 		char quote = 0;
 
 		while (*in == ' ' || *in == '\t' || *in == '\n' ||
@@ -233,7 +235,7 @@ static size_t split_words(char *text, char **words, size_t max)
 static int from_qemu_file(const char *path, struct hg_pf_guest *g,
 			  struct hg_err *err)
 {
-	char *words[1024];
+	char **words;
 	size_t len, n;
 	char *text = read_file(path, &len);
 	int ret;
@@ -241,8 +243,15 @@ static int from_qemu_file(const char *path, struct hg_pf_guest *g,
 	if (!text)
 		return hg_err_set(err, -errno, "cannot read %s: %s", path,
 				  strerror(errno));
-	n = split_words(text, words, 1024);
+	/* a word and its separator take two bytes at the least */
+	words = calloc(len / 2 + 1, sizeof(*words));
+	if (!words) {
+		free(text);
+		return hg_err_set(err, -ENOMEM, "out of memory");
+	}
+	n = split_words(text, words);
 	ret = hg_pf_from_qemu_argv(g, words, n, err);
+	free(words);
 	free(text);
 	return ret;
 }
@@ -262,15 +271,16 @@ static int from_xml(const char *path, struct hg_pf_guest *g,
 	return ret;
 }
 
-static int describe(const struct plain *p, char **qemu_argv, int qemu_argc,
-		    struct hg_pf_guest *g)
+static int describe(const struct cli *cli, const struct plain *p,
+		    char **qemu_argv, int qemu_argc, struct hg_pf_guest *g)
 {
 	struct hg_err err = { 0 };
+	const char *from;
 	size_t i;
 	int ret = 0;
 
 	hg_pf_guest_init(g);
-	if (host_cpu(p, g))
+	if (host_cpu(cli, p, g))
 		return EXIT_CANNOT;
 	if (p->xml)
 		ret = from_xml(p->xml, g, &err);
@@ -282,6 +292,14 @@ static int describe(const struct plain *p, char **qemu_argv, int qemu_argc,
 		return cli_fail(&err);
 	if (apply_names(p, g) || apply_sizes(p, g))
 		return EXIT_CANNOT;
+	/*
+	 * The vIOMMU fixes in the form this libvirt takes (none found: the
+	 * forms 8.3.0 to 12.0 take); only those fixes depend on it.
+	 */
+	g->libvirt_version = p->libvirt_version;
+	if (!g->libvirt_version && g->viommu != HG_PF_VIOMMU_NONE &&
+	    hg_libvirt_installed_version(&g->libvirt_version, &from, NULL))
+		g->libvirt_version = 0;
 	for (i = 0; i < p->n_devices; i++)
 		if (hg_pf_add_device(g, p->devices[i], NULL, NULL, &err))
 			return cli_fail(&err);
@@ -551,6 +569,11 @@ static void print_result(const struct hg_pf_guest *g,
 	for (i = 0; rep && i < rep->n_conflicts; i++)
 		print_conflict(rep, hosts, &rep->conflicts[i]);
 	close_json_array();
+	print_uint(PRINT_JSON, "conflicts_not_listed", NULL,
+		   rep ? rep->n_unlisted : 0);
+	if (rep && rep->n_unlisted)
+		print_text("%zu more conflicts, not listed (the first %d are)\n",
+			   rep->n_unlisted, HG_PF_CONFLICTS_MAX);
 	print_notes(g);
 }
 
@@ -616,14 +639,30 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		{ "vfio", no_argument, NULL, OPT_VFIO },
 		{ "probe", no_argument, NULL, OPT_PROBE },
 		{ "qemu", required_argument, NULL, OPT_QEMU },
+		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+		{ "libvirt-version", required_argument, NULL,
+		  OPT_LIBVIRT_VERSION },
 		CLI_COMMON_OPTS
 	};
+	struct hg_err err = { 0 };
 	int c;
 
 	while ((c = getopt_long(argc, argv, "d:" CLI_COMMON_SHORT, opts,
 				NULL)) != -1) {
-		if (c == 'd' && p->n_devices < HG_PF_DEVICES_MAX)
+		if (c == 'd' && p->n_devices >= HG_PF_DEVICES_MAX)
+			return cli_failf("--device %s: more than %d devices; a guest is modelled with up to %d assigned devices",
+					 optarg, HG_PF_DEVICES_MAX,
+					 HG_PF_DEVICES_MAX);
+		else if (c == 'd')
 			p->devices[p->n_devices++] = optarg;
+		else if (c == OPT_PROC_ROOT)
+			cli->ctx.proc = optarg;
+		else if (c == OPT_LIBVIRT_VERSION &&
+			 hg_libvirt_version_parse(optarg, &p->libvirt_version,
+						  &err))
+			return cli_fail(&err);
+		else if (c == OPT_LIBVIRT_VERSION)
+			continue;
 		else if (c == OPT_HOST_AW && parse_uint("host-aw-bits", optarg,
 							 64, &p->host_aw))
 			return EXIT_CANNOT;
@@ -633,7 +672,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 			p->probe = true;
 		else if (c >= OPT_QEMU_FILE && c <= OPT_QEMU)
 			SET(p, c) = optarg;
-		else if (c != 'd' && c != OPT_HOST_AW &&
+		else if (c != OPT_HOST_AW &&
 			 (c = cli_option(cli, c, "preflight ", usage)) != CLI_NEXT)
 			return c == EXIT_OK ? -1 : c;
 	}
@@ -667,11 +706,11 @@ static int verdict(const struct hg_pf_report *rep, bool agrees)
 
 int cmd_preflight(struct cli *cli, int argc, char **argv)
 {
-	static struct hg_pf_guest g;
-	static struct hg_pf_report rep;
 	struct hg_pf_host hosts[HG_PF_DEVICES_MAX];
 	struct plain p = { 0 };
 	struct hg_err err = { 0 };
+	struct hg_pf_guest *g;
+	struct hg_pf_report *rep;
 	bool agrees = true;
 	size_t n = 0, i;
 	int ret;
@@ -679,20 +718,29 @@ int cmd_preflight(struct cli *cli, int argc, char **argv)
 	ret = parse_opts(cli, argc, argv, &p);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
-	ret = describe(&p, argv + optind, argc - optind, &g);
-	if (!ret && !g.undecided[0])
-		ret = hosts_for(cli, &p, &g, hosts, &n);
-	if (!ret && !g.undecided[0] && hg_pf_check(&g, hosts, n, &rep, &err))
-		hg_pf_undecided(&g, "%s", err.msg);
+	g = malloc(sizeof(*g));
+	rep = malloc(sizeof(*rep));
+	if (!g || !rep) {
+		free(g);
+		free(rep);
+		return cli_failf("out of memory");
+	}
+	ret = describe(cli, &p, argv + optind, argc - optind, g);
+	if (!ret && !g->undecided[0])
+		ret = hosts_for(cli, &p, g, hosts, &n);
+	if (!ret && !g->undecided[0] && hg_pf_check(g, hosts, n, rep, &err))
+		hg_pf_undecided(g, "%s", err.msg);
 	if (!ret)
-		print_result(&g, hosts, n, g.undecided[0] ? NULL : &rep);
-	if (!ret && !g.undecided[0] && p.probe)
-		ret = run_probe(&p, &g, &rep, &agrees);
+		print_result(g, hosts, n, g->undecided[0] ? NULL : rep);
+	if (!ret && !g->undecided[0] && p.probe)
+		ret = run_probe(&p, g, rep, &agrees);
 	if (!ret)
-		print_verdict(&g, g.undecided[0] ? NULL : &rep);
+		print_verdict(g, g->undecided[0] ? NULL : rep);
 	for (i = 0; i < n; i++)
 		hg_pf_host_free(&hosts[i]);
-	if (ret)
-		return ret;
-	return g.undecided[0] ? EXIT_CANNOT : verdict(&rep, agrees);
+	if (!ret)
+		ret = g->undecided[0] ? EXIT_CANNOT : verdict(rep, agrees);
+	free(g);
+	free(rep);
+	return ret;
 }

@@ -85,6 +85,8 @@ struct hg_pf_guest {
 	bool kvm;
 	uint64_t hole64_size;		/* 0: the machine's default */
 	enum hg_pf_firmware firmware;
+	/* the libvirt the fixes are written for (hg_libvirt_form_for), 0: unknown */
+	unsigned long libvirt_version;
 	enum hg_pf_viommu viommu;
 	unsigned int aw_bits;		/* 0: the vIOMMU's default */
 	struct hg_pf_backend backends[HG_PF_DIMMS_MAX];
@@ -109,6 +111,12 @@ void hg_pf_guest_init(struct hg_pf_guest *g);
  * models that follow the host. Unknown fields are left unset.
  */
 void hg_pf_host_cpu_parse(struct hg_pf_guest *g, const char *cpuinfo);
+struct hg_ctx;
+/*
+ * The same from the cpuinfo under @ctx's /proc root; a missing or
+ * unreadable file leaves them unset (the CPU notes then say so).
+ */
+void hg_pf_host_cpu_read(const struct hg_ctx *ctx, struct hg_pf_guest *g);
 /* The guest CPU as QEMU will make it: vendor and physical address bits. */
 enum hg_pf_vendor hg_pf_cpu_vendor(const struct hg_pf_guest *g);
 unsigned int hg_pf_cpu_phys_bits(const struct hg_pf_guest *g);	/* 0: unknown */
@@ -166,7 +174,8 @@ enum hg_pf_kind {
 /* "ram-below-4g", "ram-above-4g", "hotplug", "dimm", "bars64", "aperture" */
 const char *hg_pf_kind_name(enum hg_pf_kind kind);
 
-#define HG_PF_REGIONS_MAX (4 + HG_PF_DIMMS_MAX)
+/* RAM below and above 4 GiB, hotplug, the dimms, 64-bit BARs, aperture */
+#define HG_PF_REGIONS_MAX (5 + HG_PF_DIMMS_MAX)
 
 struct hg_pf_region {
 	enum hg_pf_kind kind;
@@ -212,7 +221,6 @@ int hg_pf_host_from_width(struct hg_pf_host *host, const char *device,
 			  unsigned int aw_bits, struct hg_err *err);
 void hg_pf_host_free(struct hg_pf_host *host);
 
-struct hg_ctx;
 struct hg_topology;
 /* From the device's group in sysfs (VFIO not needed). */
 int hg_pf_host_from_sysfs(const struct hg_ctx *ctx,
@@ -255,6 +263,7 @@ struct hg_pf_report {
 	struct hg_pf_layout layout;
 	struct hg_pf_conflict conflicts[HG_PF_CONFLICTS_MAX];
 	size_t n_conflicts;
+	size_t n_unlisted;		/* conflicts past the array: counted */
 	bool fits;			/* no conflict and QEMU starts */
 };
 
