@@ -13,7 +13,7 @@
 
 #include <hostgeom/preflight.h>
 
-#include "opts.h"
+#include "internal.h"
 
 /* Options that cannot move guest memory or BARs; do they take a value? */
 static const struct {

@@ -14,7 +14,7 @@
 
 #include <hostgeom/preflight.h>
 
-#include "fix.h"
+#include "internal.h"
 
 const char *hg_pf_severity_name(enum hg_pf_severity sev)
 {

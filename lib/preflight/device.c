@@ -7,7 +7,7 @@
 
 #include <hostgeom/preflight.h>
 
-#include "opts.h"
+#include "internal.h"
 
 static int dimm(struct hg_pf_guest *g, const struct pf_opts *o,
 		struct hg_err *err)

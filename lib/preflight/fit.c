@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fit.h"
+#include "internal.h"
 
 bool hg_pf_outside(const struct hg_range *r, const struct hg_ranges *usable,
 		   struct hg_range *out)

@@ -12,7 +12,7 @@
 
 #include <hostgeom/qemu_libvirt.h>
 
-#include "fix.h"
+#include "internal.h"
 
 /* A fix search for one region: the fit's scratch and the region. */
 struct try_ctx {

@@ -9,7 +9,7 @@
 
 #include <json-c/json.h>
 
-#include "opts.h"
+#include "internal.h"
 
 static int add_pair(struct pf_opts *o, const char *key, size_t klen,
 		    const char *val)

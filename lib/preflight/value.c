@@ -10,7 +10,7 @@
 
 #include <hostgeom/preflight.h>
 
-#include "opts.h"
+#include "internal.h"
 
 static const struct {
 	unsigned long min, max;

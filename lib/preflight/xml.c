@@ -18,9 +18,7 @@
 #include <hostgeom/preflight.h>
 #include <hostgeom/qemu_libvirt.h>
 
-#include "opts.h"
-#include "xml.h"
-#include "xml_dl.h"
+#include "internal.h"
 
 
 static int memory(struct xml_state *st)

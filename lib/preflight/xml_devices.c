@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "opts.h"
-#include "xml.h"
+#include "internal.h"
 
 static unsigned long attr_num(struct xml_state *st, xmlNodePtr node,
 			      const char *expr)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* libxml2 through dlopen(): its soname, libxml2.so.2, is the one of 2.x. */
 #include "base/internal.h"
-#include "xml_dl.h"
+#include "internal.h"
 
 static struct hg_libxml api;
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xml.h"
+#include "internal.h"
 
 char *pf_xml_str(struct xml_state *st, xmlNodePtr node, const char *expr)
 {
