@@ -69,6 +69,12 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 TESTS     := $(TEST_SRCS:selftests/%.c=$(B)/selftests/%)
 TEST_OBJS := $(TESTS:=.o)
+# The library and the command: no large copies on the stack (a fix search
+# once put a whole report and guest there per step). Not for the tests
+# (the harness keeps its fixtures there) nor under ASan (red zones).
+ifneq ($(SANITIZE),1)
+$(LIB_OBJS) $(TOOL_OBJS): HG_CFLAGS += -Wframe-larger-than=20480
+endif
 TEST_HELPERS := $(filter-out %_test.c,$(wildcard selftests/*.c))
 HELPER_OBJS  := $(TEST_HELPERS:%.c=$(B)/%.o)
 # The command's printers without main(), for the tests that feed them.
