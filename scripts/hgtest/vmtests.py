@@ -300,6 +300,9 @@ class Runner:
                     os.unlink(self.path(self.log_path(row.name, ext)))
                 except FileNotFoundError:
                     pass
+            # what the ticker of make check shows while kernels and
+            # modules are checked or built, before any guest runs
+            self.say(f"# vm-tests: preparing {row.name} (kernel {row.kernel})")
             if isinstance(row, rows.Row):
                 self.prepare_topology(i, row)
             else:
