@@ -127,6 +127,94 @@ TEST_F(vtd_host, non_intel_unit_is_explained)
 	EXPECT_STREQ("", self->res.out);
 }
 
+/*
+ * Per QEMU version: 7.2 (Debian 12's own) has no virtio-iommu aw-bits, so
+ * on this 39-bit host no virtio line, the intel-iommu one instead; said
+ * as a version or read from the binary (the recorded 7.2, replayed).
+ */
+TEST_F(vtd_host, qemu72_by_version_and_binary)
+{
+	const char *given[] = { "--sysfs-root", fake_sysfs_root(self->fs),
+				"qemu", "-s", "sysfs", "--qemu-version", "7.2",
+				"--libvirt-version", "12.1.0", NULL };
+	const char *binary[] = { "--sysfs-root", fake_sysfs_root(self->fs),
+				 "qemu", "-s", "sysfs", "-j", "--qemu",
+				 "selftests/fake_qemu", NULL };
+	json_object *doc;
+
+	ASSERT_EQ(0, cli_run(&self->res, given)) {
+		TH_LOG("stderr: %s", self->res.err);
+	}
+	EXPECT_EQ(NULL, strstr(self->res.out, "virtio-iommu-pci\""));
+	EXPECT_EQ(NULL, strstr(self->res.out, "aw_bits='39'>"));
+	EXPECT_NE(NULL, strstr(self->res.out,
+		"-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on,aw-bits=39\n"));
+	EXPECT_NE(NULL, strstr(self->res.out,
+		"# no virtio-iommu: QEMU 7.2's has no aw-bits or granule (QEMU 9.0 on)"));
+
+	if (access("selftests/test_data/qemu/7.2", R_OK))
+		SKIP(return, "no selftests/test_data here (an installed collection)");
+	setenv("FAKE_QEMU_DATA", "selftests/test_data/qemu/7.2", 1);
+	ASSERT_EQ(0, cli_run(&self->res, binary)) {
+		TH_LOG("stderr: %s", self->res.err);
+	}
+	doc = json_tokener_parse(self->res.out);
+	ASSERT_NE(NULL, doc);
+	EXPECT_STREQ("7.2.22", json_object_get_string(json_get(doc, "qemu.version")));
+	EXPECT_STREQ("selftests/fake_qemu", json_object_get_string(json_get(doc, "qemu.binary")));
+	EXPECT_STREQ("binary", json_object_get_string(json_get(doc, "qemu.properties_from")));
+	EXPECT_FALSE(json_object_get_boolean(json_get(doc, "qemu.virtio_aw_bits")));
+	EXPECT_TRUE(json_object_object_get_ex(doc, "virtio_iommu", NULL));
+	EXPECT_EQ(NULL, json_get(doc, "virtio_iommu"));
+	EXPECT_EQ(NULL, json_get(doc, "libvirt"));
+	EXPECT_EQ(39, json_object_get_int(json_get(doc, "intel_iommu.aw_bits")));
+	json_object_put(doc);
+}
+
+/* 10.0's binary: aw-bits and granule, as the kit always printed them */
+TEST_F(vtd_host, qemu10_binary)
+{
+	const char *argv[] = { "--sysfs-root", fake_sysfs_root(self->fs),
+			       "qemu", "-s", "sysfs", "--qemu",
+			       "selftests/fake_qemu", NULL };
+
+	if (access("selftests/test_data/qemu/10.0", R_OK))
+		SKIP(return, "no selftests/test_data here (an installed collection)");
+	setenv("FAKE_QEMU_DATA", "selftests/test_data/qemu/10.0", 1);
+	ASSERT_EQ(0, cli_run(&self->res, argv)) {
+		TH_LOG("stderr: %s", self->res.err);
+	}
+	EXPECT_NE(NULL, strstr(self->res.out,
+		"-device '{\"driver\":\"virtio-iommu-pci\",\"aw-bits\":39,\"granule\":\"4k\"}'\n"));
+	EXPECT_NE(NULL, strstr(self->res.out,
+		"# QEMU 10.0.2 (selftests/fake_qemu): properties from its -device NAME,help\n"));
+}
+
+/* What is not QEMU, not known or both: refused, naming it. */
+TEST_F(vtd_host, qemu_refusals)
+{
+	const char *not_qemu[] = { "--sysfs-root", fake_sysfs_root(self->fs),
+				   "qemu", "-s", "sysfs", "--qemu", "true", NULL };
+	const char *missing[] = { "--sysfs-root", fake_sysfs_root(self->fs),
+				  "qemu", "-s", "sysfs", "--qemu",
+				  "/nonexistent/qemu-system-x86_64", NULL };
+	const char *no_table[] = { "qemu", "--qemu-version", "9.2", NULL };
+	const char *both[] = { "qemu", "--qemu", "true", "--qemu-version",
+			       "7.2", NULL };
+
+	EXPECT_EQ(2, cli_run(&self->res, not_qemu));
+	EXPECT_NE(NULL, strstr(self->res.err, "'true' is not QEMU")) {
+		TH_LOG("stderr: %s", self->res.err);
+	}
+	EXPECT_STREQ("", self->res.out);
+	EXPECT_EQ(2, cli_run(&self->res, missing));
+	EXPECT_NE(NULL, strstr(self->res.err, "/nonexistent/qemu-system-x86_64"));
+	EXPECT_EQ(2, cli_run(&self->res, no_table));
+	EXPECT_NE(NULL, strstr(self->res.err, "no table for QEMU 9.2"));
+	EXPECT_EQ(2, cli_run(&self->res, both));
+	EXPECT_NE(NULL, strstr(self->res.err, "drop one of them"));
+}
+
 /* A PCIe function config space: @type in the PCIe capability, ACS or not. */
 static void config(unsigned char *b, int type, bool bridge, bool acs)
 {

@@ -4,6 +4,9 @@
  * QEMU refuses is worse than none. Each variant starts QEMU stopped (-S)
  * with the options hostgeom derives for a host geometry and quits over
  * QMP; QEMU must start and exit 0. Skips when that QEMU is not installed.
+ * Per QEMU version: the system's (10.0) and Debian 12's own 7.2, unpacked
+ * into the cache by scripts/qemu-version; the options are derived for what
+ * that binary says it has (qemu_caps.h), as hostgeom qemu --qemu does.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +18,7 @@
 
 #include <hostgeom/geometry.h>
 #include <hostgeom/qemu.h>
+#include <hostgeom/qemu_caps.h>
 
 #include "kselftest_harness.h"
 #include "prog_run.h"
@@ -23,11 +27,14 @@ FIXTURE(accept) {
 	struct hg_qemu_input in;
 	struct hg_qemu_opts opts;
 	struct hg_resv msi;
+	struct hg_qemu_caps caps;
+	char binary[512];
 	char errbuf[4096];
 };
 
 FIXTURE_VARIANT(accept) {
 	const char *binary;
+	const char *cached;	/* a version in the cache, instead of binary */
 	const char *machine;
 	enum hg_machine kind;
 	unsigned int host_bits;
@@ -47,6 +54,22 @@ FIXTURE_VARIANT_ADD(accept, q35_vtd48) {
 	.machine = "q35,kernel-irqchip=split",
 	.kind = HG_MACHINE_Q35,
 	.host_bits = 48,
+	.msi_hole = true,
+};
+
+FIXTURE_VARIANT_ADD(accept, qemu72_q35_vtd39) {
+	.cached = "7.2",
+	.machine = "q35,kernel-irqchip=split",
+	.kind = HG_MACHINE_Q35,
+	.host_bits = 39,
+	.msi_hole = true,
+};
+
+FIXTURE_VARIANT_ADD(accept, qemu72_q35_host64) {
+	.cached = "7.2",
+	.machine = "q35,kernel-irqchip=split",
+	.kind = HG_MACHINE_Q35,
+	.host_bits = 64,
 	.msi_hole = true,
 };
 
@@ -109,13 +132,14 @@ static int run_qemu(char *const argv[], char *errbuf, size_t len)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Runs @variant's QEMU stopped with -device @dev, as run_qemu(). */
-static int run_device(const FIXTURE_VARIANT(accept) *variant, const char *dev,
-		      char *errbuf, size_t len)
+/* Runs @binary stopped on @variant's machine with -device @dev, as run_qemu(). */
+static int run_device(const FIXTURE_VARIANT(accept) *variant,
+		      const char *binary, const char *dev, char *errbuf,
+		      size_t len)
 {
 	char machine[128];
 	char *argv[] = {
-		(char *)variant->binary, "-machine", machine, "-accel", "tcg",
+		(char *)binary, "-machine", machine, "-accel", "tcg",
 		"-display", "none", "-nodefaults", "-S", "-qmp", "stdio",
 		"-device", (char *)dev, NULL
 	};
@@ -133,14 +157,33 @@ FIXTURE_SETUP(accept)
 	 * depend on the guest's kernel, and make check runs this on the host. */
 	if (getenv("HOSTGEOM_IN_VM"))
 		SKIP(return, "in a test VM: QEMU accepts the options on the host (make check)");
-	if (!prog_in_path(variant->binary))
-		SKIP(return, "%s not installed (scripts/setup installs it)",
-		     variant->binary);
+	if (variant->cached) {
+		const char *cache = getenv("HOSTGEOM_CACHE");
+
+		snprintf(self->binary, sizeof(self->binary),
+			 "%s/qemu/%s/bin/qemu-system-x86_64",
+			 cache ? cache : "/var/cache/hostgeom", variant->cached);
+		if (access(self->binary, X_OK))
+			SKIP(return, "QEMU %s is not in the cache (%s; scripts/qemu-version fetch %s, which scripts/setup runs)",
+			     variant->cached, self->binary, variant->cached);
+	} else {
+		snprintf(self->binary, sizeof(self->binary), "%s",
+			 variant->binary);
+		if (!prog_in_path(variant->binary))
+			SKIP(return, "%s not installed (scripts/setup installs it)",
+			     variant->binary);
+	}
+	ASSERT_EQ(0, hg_qemu_caps_probe(self->binary, &self->caps, &err)) {
+		TH_LOG("%s", err.msg);
+	}
+	if (variant->cached)
+		ASSERT_EQ(0, strncmp(variant->cached, "7.2", 3));
 	self->msi = (struct hg_resv){ 0xfee00000, 0xfeefffff, HG_RESV_MSI };
 	self->in.machine = variant->kind;
 	self->in.pgsizes = 0x40201000;
 	self->in.resv = &self->msi;
 	self->in.n_resv = 1;
+	self->in.qemu = &self->caps;
 	/* The whole host range, less the MSI window with msi_hole. */
 	hg_usable_from_resv(&self->msi, variant->msi_hole ? 1 : 0,
 			    variant->host_bits, &self->in.usable);
@@ -157,8 +200,11 @@ TEST_F(accept, virtio_iommu_device)
 {
 	char *dev = hg_qemu_virtio_device_json(&self->opts);
 
+	if (self->opts.virtio == HG_VIRTIO_NONE)
+		SKIP(return, "no virtio-iommu line for QEMU %u.%u on a %u-bit host: it has no aw-bits (the intel-iommu line instead)",
+		     self->caps.major, self->caps.minor, variant->host_bits);
 	ASSERT_NE(NULL, dev);
-	EXPECT_EQ(0, run_device(variant, dev, self->errbuf,
+	EXPECT_EQ(0, run_device(variant, self->binary, dev, self->errbuf,
 				sizeof(self->errbuf))) {
 		TH_LOG("-device %s refused: %s", dev, self->errbuf);
 	}
@@ -167,16 +213,27 @@ TEST_F(accept, virtio_iommu_device)
 
 /*
  * Why hostgeom reports the holes instead of setting reserved-regions: the
- * machine sets that list itself and QEMU 10 refuses a second one. When a
- * QEMU accepts it, this fails, and the emitter should set it again.
+ * machine sets that list itself and QEMU refuses a second one, in the
+ * form each version takes (a JSON list from 8.2 on, len-reserved-regions
+ * and indexed elements before: 7.2 lists only len-reserved-regions in its
+ * -device help). When a QEMU accepts it, this fails, and the emitter
+ * should set it again.
  */
 TEST_F(accept, user_reserved_regions_refused)
 {
-	const char *dev = variant->kind == HG_MACHINE_Q35 ?
-		"{\"driver\":\"virtio-iommu-pci\",\"reserved-regions\":[\"0xfee00000:0xfeefffff:1\"]}" :
-		"{\"driver\":\"virtio-iommu-pci\",\"reserved-regions\":[\"0x8000000:0x80fffff:1\"]}";
+	const char *region = variant->kind == HG_MACHINE_Q35 ?
+		"0xfee00000:0xfeefffff:1" : "0x8000000:0x80fffff:1";
+	char dev[256];
 
-	EXPECT_NE(0, run_device(variant, dev, self->errbuf,
+	if (hg_qemu_caps_at_least(&self->caps, 8, 2))
+		snprintf(dev, sizeof(dev),
+			 "{\"driver\":\"virtio-iommu-pci\",\"reserved-regions\":[\"%s\"]}",
+			 region);
+	else
+		snprintf(dev, sizeof(dev),
+			 "virtio-iommu-pci,len-reserved-regions=1,reserved-regions[0]=%s",
+			 region);
+	EXPECT_NE(0, run_device(variant, self->binary, dev, self->errbuf,
 				sizeof(self->errbuf)));
 	EXPECT_NE(NULL, strstr(self->errbuf, "may not be set more than once")) {
 		TH_LOG("QEMU said: %s", self->errbuf);
@@ -192,11 +249,32 @@ TEST_F(accept, intel_iommu_device)
 		SKIP(return, "intel-iommu exists on q35 only");
 	}
 	ASSERT_NE(NULL, dev);
-	EXPECT_EQ(0, run_device(variant, dev, self->errbuf,
+	EXPECT_EQ(0, run_device(variant, self->binary, dev, self->errbuf,
 				sizeof(self->errbuf))) {
 		TH_LOG("-device %s refused: %s", dev, self->errbuf);
 	}
 	free(dev);
+}
+
+/*
+ * Why a QEMU without virtio-iommu aw-bits gets no such line: the line the
+ * kit printed for every QEMU before is refused there. When this fails, the
+ * binary's -device help and the option it takes disagree.
+ */
+TEST_F(accept, virtio_props_refused_where_absent)
+{
+	static const char dev[] =
+		"{\"driver\":\"virtio-iommu-pci\",\"aw-bits\":39,\"granule\":\"4k\"}";
+
+	if (self->caps.virtio_aw_bits)
+		SKIP(return, "QEMU %u.%u has virtio-iommu aw-bits",
+		     self->caps.major, self->caps.minor);
+	EXPECT_NE(0, run_device(variant, self->binary, dev, self->errbuf,
+				sizeof(self->errbuf)));
+	EXPECT_NE(NULL, strstr(self->errbuf,
+			       "Property 'virtio-iommu-pci.aw-bits' not found")) {
+		TH_LOG("QEMU said: %s", self->errbuf);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -2,12 +2,13 @@
 /*
  * The QEMU option emitters: derived values and the exact strings, for the
  * host geometries the kit meets (VT-d 39/48 bits, 64-bit, narrow hosts,
- * 64k pages) on q35 and virt.
+ * 64k pages) on q35 and virt, and per QEMU version (qemu_caps.h).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <hostgeom/qemu.h>
+#include <hostgeom/qemu_caps.h>
 #include <hostgeom/qemu_libvirt.h>
 
 #include "kselftest_harness.h"
@@ -207,6 +208,69 @@ TEST_F(qemu, empty_geometry_is_an_error)
 {
 	EXPECT_GT(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "no usable IOVA range"));
+}
+
+/* QEMU 7.2 on a 39-bit host: no virtio line (it would be 64 bits wide),
+ * intel-iommu 39 instead. */
+TEST_F(qemu, qemu72_vtd39)
+{
+	struct hg_qemu_caps caps;
+	char *s;
+
+	ASSERT_EQ(0, hg_qemu_caps_from_version("7.2", &caps, &self->err));
+	self->in.qemu = &caps;
+	vtd_host(&self->in, 39);
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_EQ(HG_VIRTIO_NONE, self->opts.virtio);
+	EXPECT_EQ(NULL, hg_qemu_virtio_device_json(&self->opts));
+	s = hg_qemu_intel_device(&self->opts);
+	EXPECT_STREQ("intel-iommu,intremap=on,caching-mode=on,aw-bits=39", s);
+	free(s);
+	EXPECT_TRUE(has_note(&self->opts, "use the intel-iommu line, or QEMU 9.0 or later"));
+	EXPECT_TRUE(has_note(&self->opts, "QEMU 7.2 (given): properties from the kit's table"));
+}
+
+/* QEMU 7.2 on a 64-bit host with 4k pages: its fixed defaults fit, so the
+ * bare device; on virt the target's page is not known to be 4k: none. */
+TEST_F(qemu, qemu72_host64)
+{
+	struct hg_qemu_caps caps;
+	char *s;
+
+	ASSERT_EQ(0, hg_qemu_caps_from_version("7.2", &caps, &self->err));
+	self->in.qemu = &caps;
+	hg_ranges_add(&self->in.usable, 0, UINT64_MAX);
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_EQ(HG_VIRTIO_BARE, self->opts.virtio);
+	s = hg_qemu_virtio_device_json(&self->opts);
+	EXPECT_STREQ("{\"driver\":\"virtio-iommu-pci\"}", s);
+	free(s);
+	hg_qemu_opts_free(&self->opts);
+	self->in.machine = HG_MACHINE_VIRT;
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_EQ(HG_VIRTIO_NONE, self->opts.virtio);
+	EXPECT_TRUE(has_note(&self->opts, "use QEMU 9.0 or later"));
+}
+
+/* QEMU 10.0, and no QEMU found: aw-bits and granule, as always printed */
+TEST_F(qemu, qemu10_and_not_found)
+{
+	struct hg_qemu_caps caps;
+	char *s;
+
+	ASSERT_EQ(0, hg_qemu_caps_from_version("10.0", &caps, &self->err));
+	self->in.qemu = &caps;
+	vtd_host(&self->in, 39);
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_EQ(HG_VIRTIO_PROPS, self->opts.virtio);
+	s = hg_qemu_virtio_device_json(&self->opts);
+	EXPECT_STREQ("{\"driver\":\"virtio-iommu-pci\",\"aw-bits\":39,\"granule\":\"4k\"}", s);
+	free(s);
+	hg_qemu_opts_free(&self->opts);
+	self->in.qemu = NULL;
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_EQ(HG_VIRTIO_PROPS, self->opts.virtio);
+	EXPECT_TRUE(has_note(&self->opts, "QEMU not found"));
 }
 
 TEST_HARNESS_MAIN

@@ -13,6 +13,10 @@
  *    once", measured); QEMU conveys each assigned device's host holes to
  *    the guest per endpoint itself.
  *  - intel-iommu aw-bits: 39 or 48, never wider than the host (QEMU refuses).
+ *  - the QEMU (qemu_caps.h): virtio-iommu-pci has aw-bits and granule from
+ *    QEMU 9.0 on; before, its input range is fixed at 64 bits and its
+ *    granule at the target's page (4k on x86), so the device is printed
+ *    bare where those match the host, and not at all where they do not.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -98,6 +102,42 @@ static int derive_reserved(const struct hg_qemu_input *in,
 	return 0;
 }
 
+/* What the QEMU's virtio-iommu-pci can say of aw-bits and granule. */
+static void fit_qemu(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
+		     uint64_t pgsize)
+{
+	const struct hg_qemu_caps *q = in->qemu;
+	char ver[300];
+
+	out->virtio = HG_VIRTIO_PROPS;
+	if (!q) {
+		note(out, "QEMU not found: the options of QEMU %u.%u and later (--qemu BINARY or --qemu-version X.Y for another)",
+		     HG_QEMU_VIRTIO_PROPS_MAJOR, HG_QEMU_VIRTIO_PROPS_MINOR);
+		return;
+	}
+	hg_qemu_caps_str(q, ver, sizeof(ver));
+	note(out, "QEMU %s: properties from %s", ver,
+	     q->binary[0] ? "its -device NAME,help" :
+			    "the kit's table of the versions it ran");
+	if (q->virtio_aw_bits && q->virtio_granule)
+		return;
+	if (in->machine == HG_MACHINE_Q35 && out->aw_bits >= 64 &&
+	    pgsize <= 0x1000) {
+		out->virtio = HG_VIRTIO_BARE;
+		note(out, "virtio-iommu-pci of QEMU %u.%u has no aw-bits or granule (QEMU %u.%u on): its fixed 64-bit input range and 4k pages fit this host",
+		     q->major, q->minor, HG_QEMU_VIRTIO_PROPS_MAJOR,
+		     HG_QEMU_VIRTIO_PROPS_MINOR);
+		return;
+	}
+	out->virtio = HG_VIRTIO_NONE;
+	note(out, "no virtio-iommu: QEMU %u.%u's has no aw-bits or granule (QEMU %u.%u on), so its guests see a 64-bit input range and use IOVAs this %u-bit host cannot map; %s",
+	     q->major, q->minor, HG_QEMU_VIRTIO_PROPS_MAJOR,
+	     HG_QEMU_VIRTIO_PROPS_MINOR, out->aw_bits,
+	     in->machine == HG_MACHINE_Q35 && q->intel_aw_bits &&
+	     out->aw_bits >= 39 ? "use the intel-iommu line, or QEMU 9.0 or later" :
+				  "use QEMU 9.0 or later");
+}
+
 /* Which libvirt the XML is for, and so its form. */
 static void note_libvirt(const struct hg_qemu_input *in,
 			 struct hg_qemu_opts *out)
@@ -106,11 +146,16 @@ static void note_libvirt(const struct hg_qemu_input *in,
 
 	out->libvirt_version = in->libvirt_version;
 	hg_libvirt_version_str(in->libvirt_version, ver, sizeof(ver));
-	note(out, "libvirt %s (%s): %s", ver,
-	     in->libvirt_source ? in->libvirt_source : "not found",
-	     hg_libvirt_form_why(hg_libvirt_form_for(in->libvirt_version)));
-	if (in->machine == HG_MACHINE_VIRT)
-		note(out, "libvirt on virt: a virtio IOMMU needs <acpi/>, which on aarch64 needs UEFI firmware (<os firmware='efi'>)");
+	if (out->virtio != HG_VIRTIO_PROPS) {
+		note(out, "libvirt %s (%s): no virtio IOMMU XML, which sets aw-bits and granule and so needs QEMU 9.0 or later",
+		     ver, in->libvirt_source ? in->libvirt_source : "not found");
+	} else {
+		note(out, "libvirt %s (%s): %s", ver,
+		     in->libvirt_source ? in->libvirt_source : "not found",
+		     hg_libvirt_form_why(hg_libvirt_form_for(in->libvirt_version)));
+		if (in->machine == HG_MACHINE_VIRT)
+			note(out, "libvirt on virt: a virtio IOMMU needs <acpi/>, which on aarch64 needs UEFI firmware (<os firmware='efi'>)");
+	}
 	if (in->libvirt_version && out->intel_aw_bits &&
 	    in->libvirt_version < HG_LIBVIRT_INTEL_AW_BITS)
 		note(out, "warning: libvirt takes intel-iommu aw_bits from 6.5.0 on");
@@ -159,6 +204,7 @@ int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
 		note(out, "warning: an x86 guest uses 4k pages; granule %s makes its virtio-iommu driver fail",
 		     out->granule);
 
+	fit_qemu(in, out, pgsize);
 	ret = derive_reserved(in, out, err);
 	if (ret) {
 		hg_qemu_opts_free(out);
@@ -172,12 +218,19 @@ int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
 		out->intel_aw_bits = 48;
 	else if (aw >= 39)
 		out->intel_aw_bits = 39;
-	if (out->intel_aw_bits)
+	if (in->qemu && in->machine == HG_MACHINE_Q35 &&
+	    (!in->qemu->intel_iommu || !in->qemu->intel_aw_bits)) {
+		out->intel_aw_bits = 0;
+		note(out, "intel-iommu: QEMU %u.%u has no %s",
+		     in->qemu->major, in->qemu->minor,
+		     in->qemu->intel_iommu ? "intel-iommu aw-bits" : "intel-iommu");
+	} else if (out->intel_aw_bits) {
 		note(out, "intel-iommu aw-bits %u: the widest of 39/48 not wider than the host's %u bits",
 		     out->intel_aw_bits, aw);
-	else
+	} else {
 		note(out, "intel-iommu: no aw-bits (39 or 48) fits a %u-bit host; use virtio-iommu",
 		     aw);
+	}
 	note_libvirt(in, out);
 	return 0;
 }
@@ -201,10 +254,15 @@ static char *dup_json(json_object *obj)
 
 char *hg_qemu_virtio_device_json(const struct hg_qemu_opts *opts)
 {
-	json_object *dev = json_object_new_object();
+	json_object *dev;
 
+	if (opts->virtio == HG_VIRTIO_NONE)
+		return NULL;
+	dev = json_object_new_object();
 	json_object_object_add(dev, "driver",
 			       json_object_new_string("virtio-iommu-pci"));
+	if (opts->virtio == HG_VIRTIO_BARE)
+		return dup_json(dev);
 	json_object_object_add(dev, "aw-bits",
 			       json_object_new_int((int)opts->aw_bits));
 	json_object_object_add(dev, "granule",

@@ -8,6 +8,7 @@
 
 #include <hostgeom/libvirt_version.h>
 #include <hostgeom/qemu.h>
+#include <hostgeom/qemu_caps.h>
 #include <hostgeom/qemu_libvirt.h>
 #include <hostgeom/ranges_query.h>
 
@@ -19,14 +20,18 @@ static void usage(void)
 {
 	printf("Usage: hostgeom qemu [OPTIONS] [BDF|GROUP...]\n"
 	       "\n"
-	       "Prints the QEMU 10 vIOMMU options that keep a guest within what\n"
+	       "Prints the QEMU vIOMMU options that keep a guest within what\n"
 	       "the host IOMMU can map for these devices (default: every group\n"
 	       "bound to vfio-pci): a virtio-iommu-pci JSON -device, the\n"
 	       "intel-iommu aw-bits that fits, and the libvirt domain XML for\n"
 	       "them, in the form the installed libvirt accepts (virtio aw_bits\n"
 	       "and granule natively from libvirt 12.1.0, by <qemu:override>\n"
 	       "from 8.3.0, by <qemu:commandline> before; not found: the\n"
-	       "override). Comment lines say what each value came from.\n"
+	       "override). Only options the QEMU in use takes: its properties\n"
+	       "are read from the binary (-device NAME,help); virtio-iommu-pci\n"
+	       "has aw-bits and granule from QEMU 9.0 on, and without them the\n"
+	       "virtio line is left out where its defaults do not fit the host.\n"
+	       "Comment lines say what each value came from.\n"
 	       "\n"
 	       "  -m, --machine q35|virt   guest machine type (default q35)\n"
 	       "  -s, --source vfio|sysfs  geometry from VFIO (default; devices\n"
@@ -34,6 +39,13 @@ static void usage(void)
 	       "                           (reserved regions and the VT-d width)\n"
 	       "  -b, --backend type1|iommufd|all  VFIO backend (default all;\n"
 	       "                           not with --source sysfs)\n"
+	       "      --qemu BINARY        the QEMU the options are for (default:\n"
+	       "                           qemu-system-x86_64, on virt\n"
+	       "                           qemu-system-aarch64, from PATH; not\n"
+	       "                           found: QEMU 9.0 and later)\n"
+	       "      --qemu-version X.Y   for that QEMU without its binary (the\n"
+	       "                           versions the kit has a table for: 7.2,\n"
+	       "                           10.0)\n"
 	       "      --libvirt-version X.Y.Z  libvirt XML for that libvirt\n"
 	       "                           (default: the installed one's version)\n"
 	       "  -j, --json               JSON output\n");
@@ -101,6 +113,31 @@ static void print_intel(const struct hg_qemu_opts *o, const char *intel,
 	close_json_object();
 }
 
+static void print_qemu(const struct hg_qemu_caps *q)
+{
+	char ver[32];
+
+	if (!q) {
+		print_null(PRINT_JSON, "qemu", NULL, NULL);
+		return;
+	}
+	open_json_object("qemu");
+	if (q->binary[0])
+		snprintf(ver, sizeof(ver), "%u.%u.%u", q->major, q->minor,
+			 q->micro);
+	else
+		snprintf(ver, sizeof(ver), "%u.%u", q->major, q->minor);
+	print_string(PRINT_JSON, "version", NULL, ver);
+	if (q->binary[0])
+		print_string(PRINT_JSON, "binary", NULL, q->binary);
+	else
+		print_null(PRINT_JSON, "binary", NULL, NULL);
+	print_string(PRINT_JSON, "properties_from", NULL, q->source);
+	print_bool(PRINT_JSON, "virtio_aw_bits", NULL, q->virtio_aw_bits);
+	print_bool(PRINT_JSON, "virtio_granule", NULL, q->virtio_granule);
+	close_json_object();
+}
+
 /* In text the notes are comments under the host line, in JSON the last key. */
 static void print_notes(enum output_type t, const struct hg_qemu_opts *o)
 {
@@ -121,23 +158,32 @@ static void print_opts(const struct hg_qemu_input *in,
 {
 	cli_envelope("qemu");
 	print_string(PRINT_JSON, "machine", NULL, hg_machine_name(o->machine));
+	print_qemu(in->qemu);
 	print_host(in);
 	print_notes(PRINT_TEXT, o);
-	print_virtio(o, virtio);
+	if (virtio)
+		print_virtio(o, virtio);
+	else
+		print_null(PRINT_JSON, "virtio_iommu", NULL, NULL);
 	print_intel(o, intel, libvirt_intel);
 	/* several lines of XML the library wrote: not escaped in text */
-	print_string(PRINT_JSON, "libvirt", NULL, libvirt);
-	print_text("# libvirt, virtio-iommu\n%s\n", libvirt);
+	if (libvirt) {
+		print_string(PRINT_JSON, "libvirt", NULL, libvirt);
+		print_text("# libvirt, virtio-iommu\n%s\n", libvirt);
+	} else {
+		print_null(PRINT_JSON, "libvirt", NULL, NULL);
+	}
 	if (libvirt_intel)
 		print_text("# libvirt, intel-iommu\n%s\n", libvirt_intel);
 	print_notes(PRINT_JSON, o);
 }
 
-/* The guest's machine and the libvirt that reads the XML. */
+/* The guest's machine, its QEMU and the libvirt that reads the XML. */
 struct qemu_target {
 	enum hg_machine machine;
 	unsigned long libvirt_version;
 	const char *libvirt_source;
+	const struct hg_qemu_caps *qemu;	/* NULL: not found */
 };
 
 static int emit(struct hg_qemu_input *in, const struct qemu_target *target)
@@ -152,15 +198,20 @@ static int emit(struct hg_qemu_input *in, const struct qemu_target *target)
 	in->machine = machine;
 	in->libvirt_version = target->libvirt_version;
 	in->libvirt_source = target->libvirt_source;
+	in->qemu = target->qemu;
 	if (hg_qemu_derive(in, &o, &err))
 		return cli_fail(&err);
 	virtio = hg_qemu_virtio_device_json(&o);
-	libvirt = hg_qemu_libvirt_xml(&o);
+	/* libvirt sets aw-bits and granule: only for a QEMU that has them */
+	if (o.virtio == HG_VIRTIO_PROPS)
+		libvirt = hg_qemu_libvirt_xml(&o);
 	if (machine == HG_MACHINE_Q35)
 		intel = hg_qemu_intel_device(&o);
 	if (intel)
 		libvirt_intel = hg_qemu_libvirt_intel_xml(&o);
-	if (!virtio || !libvirt || (intel && !libvirt_intel)) {
+	if ((o.virtio != HG_VIRTIO_NONE && !virtio) ||
+	    (o.virtio == HG_VIRTIO_PROPS && !libvirt) ||
+	    (intel && !libvirt_intel)) {
 		ret = cli_failf("out of memory");
 	} else {
 		print_opts(in, &o, virtio, intel, libvirt, libvirt_intel);
@@ -266,6 +317,35 @@ static int from_vfio(struct cli *cli, char **args, size_t n,
 	return ret;
 }
 
+/* long options only: above every short option and CLI_COMMON_OPTS (0x100, 0x101) */
+enum { OPT_QEMU = 0x200, OPT_QEMU_VERSION };
+
+/*
+ * The QEMU the options are for: the binary named, the version given, or
+ * the machine's QEMU in PATH; none of these: @q->source stays NULL.
+ */
+static int find_qemu(struct hg_qemu_caps *q, const char *binary,
+		     const char *version, enum hg_machine machine,
+		     struct hg_err *err)
+{
+	int ret;
+
+	memset(q, 0, sizeof(*q));
+	if (version)
+		return hg_qemu_caps_from_version(version, q, err);
+	if (binary)
+		return hg_qemu_caps_probe(binary, q, err);
+	binary = machine == HG_MACHINE_VIRT ? "qemu-system-aarch64" :
+					      "qemu-system-x86_64";
+	ret = hg_qemu_caps_probe(binary, q, err);
+	if (ret == -ENOENT) {
+		memset(q, 0, sizeof(*q));
+		hg_err_clear(err);
+		return 0;
+	}
+	return ret;
+}
+
 int cmd_qemu(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -273,9 +353,13 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 		{ "source", required_argument, NULL, 's' },
 		{ "backend", required_argument, NULL, 'b' },
 		{ "libvirt-version", required_argument, NULL, 'L' },
+		{ "qemu", required_argument, NULL, OPT_QEMU },
+		{ "qemu-version", required_argument, NULL, OPT_QEMU_VERSION },
 		CLI_COMMON_OPTS
 	};
 	struct qemu_target target = { .machine = HG_MACHINE_Q35 };
+	const char *qemu_binary = NULL, *qemu_version = NULL;
+	struct hg_qemu_caps qemu;
 	unsigned int backends = HG_BACKEND_ALL;
 	struct hg_err err = { 0 };
 	bool sysfs = false, has_backend = false;
@@ -312,16 +396,28 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 				return cli_fail(&err);
 			target.libvirt_source = "given";
 			continue;
+		case OPT_QEMU:
+			qemu_binary = optarg;
+			continue;
+		case OPT_QEMU_VERSION:
+			qemu_version = optarg;
+			continue;
 		}
 		c = cli_option(cli, c, "qemu ", usage);
 		if (c != CLI_NEXT)
 			return c;
 	}
+	if (qemu_binary && qemu_version)
+		return cli_failf("qemu: --qemu reads the version from the binary, --qemu-version says it without one: drop one of them");
 	if (sysfs && has_backend)
 		return cli_failf("qemu: --backend chooses whom VFIO asks, and --source sysfs asks no VFIO backend: drop one of them");
 	if (sysfs && cli_roots_used(cli, "qemu", true, false,
 				    "--source sysfs reads sysfs only"))
 		return EXIT_CANNOT;
+	if (find_qemu(&qemu, qemu_binary, qemu_version, target.machine, &err))
+		return cli_fail(&err);
+	if (qemu.source)
+		target.qemu = &qemu;
 	/* not found: the XML the most libvirt releases take */
 	if (!target.libvirt_source &&
 	    hg_libvirt_installed_version(&target.libvirt_version,

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <hostgeom/err.h>
+#include <hostgeom/qemu_caps.h>
 #include <hostgeom/range.h>
 #include <hostgeom/sysfs.h>
 
@@ -26,19 +27,29 @@ struct hg_qemu_input {
 	size_t n_resv;			/* tell MSI holes from others */
 	unsigned long libvirt_version;	/* the XML's reader, 0 if unknown */
 	const char *libvirt_source;	/* where that version came from */
+	const struct hg_qemu_caps *qemu; /* the QEMU; NULL: not known, the */
+					 /* options of QEMU 9.0 and later */
 };
 
-#define HG_QEMU_NOTE_MAX 8
+#define HG_QEMU_NOTE_MAX 12
+
+/* What the virtio-iommu-pci line can be on that QEMU. */
+enum hg_qemu_virtio {
+	HG_VIRTIO_PROPS,	/* with aw-bits and granule */
+	HG_VIRTIO_BARE,		/* without: its defaults match the host */
+	HG_VIRTIO_NONE,		/* without, and its defaults do not: none */
+};
 
 struct hg_qemu_opts {
 	enum hg_machine machine;
+	enum hg_qemu_virtio virtio;
 	unsigned int aw_bits;		/* virtio-iommu aw-bits */
 	const char *granule;		/* "4k", "8k", "16k", "64k" */
 	struct hg_ranges reserved;	/* holes below 2^aw_bits (reported only) */
 	uint8_t *reserved_type;		/* per hole: 0 reserved, 1 MSI (QEMU's codes) */
 	unsigned int intel_aw_bits;	/* 39 or 48; 0 when none fits */
 	unsigned long libvirt_version;	/* picks the libvirt XML's form */
-	char notes[HG_QEMU_NOTE_MAX][200];	/* why each value is what it is */
+	char notes[HG_QEMU_NOTE_MAX][256];	/* why each value is what it is */
 	size_t n_notes;
 };
 
@@ -69,7 +80,10 @@ int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
 void hg_qemu_opts_free(struct hg_qemu_opts *opts);
 const char *hg_machine_name(enum hg_machine machine);
 
-/* Malloc'd strings; NULL on allocation failure. */
+/*
+ * Malloc'd strings; NULL on allocation failure, and the virtio device
+ * with HG_VIRTIO_NONE.
+ */
 char *hg_qemu_virtio_device_json(const struct hg_qemu_opts *opts);
 char *hg_qemu_intel_device(const struct hg_qemu_opts *opts);
 
