@@ -226,6 +226,55 @@ TEST_F(pf, libvirt_version_given)
 	EXPECT_NE(NULL, strstr(self->res.err, "'twelve'"));
 }
 
+/*
+ * The guest's QEMU: 7.2 has no virtio-iommu aw-bits, so its virtio-iommu
+ * spans 64 bits and the fix is intel-iommu in its place; said as a
+ * version, read from the binary (the recorded 7.2), or refused.
+ */
+TEST_F(pf, qemu_version_of_the_guest)
+{
+	const char *given[] = {
+		"preflight", "--qemu-version", "7.2", "--host-aw-bits", "39",
+		"--", "-M", "q35", "-m", "2G", "-device",
+		"pcie-root-port,id=rp1,chassis=1,disable-acs=on", "-device",
+		"vfio-pci,host=01:00.0,bus=rp1", "-device", "virtio-iommu-pci",
+		NULL,
+	};
+	const char *binary[] = {
+		"preflight", "--host-aw-bits", "39", "--",
+		"selftests/fake_qemu", "-M", "q35", "-m", "2G", "-device",
+		"pcie-root-port,id=rp1,chassis=1,disable-acs=on", "-device",
+		"vfio-pci,host=01:00.0,bus=rp1", "-device", "virtio-iommu-pci",
+		NULL,
+	};
+	const char *no_table[] = {
+		"preflight", "--qemu-version", "9.2", "--viommu", "virtio",
+		"--host-aw-bits", "39", NULL,
+	};
+	const char *not_qemu[] = {
+		"preflight", "--qemu", "true", "--viommu", "virtio",
+		"--host-aw-bits", "39", NULL,
+	};
+
+	EXPECT_EQ(1, cli_run(&self->res, given)) TH_LOG("%s", self->res.err);
+	EXPECT_NE(NULL, strstr(self->res.out,
+			       "(QEMU): -machine q35,kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on,aw-bits=39 in place of virtio-iommu-pci"))
+		TH_LOG("%s", self->res.out);
+	EXPECT_NE(NULL, strstr(self->res.out, "aperture         0x0000000000000000-0xffffffffffffffff"));
+	EXPECT_EQ(2, cli_run(&self->res, no_table));
+	EXPECT_NE(NULL, strstr(self->res.err, "no table for QEMU 9.2"));
+	EXPECT_EQ(2, cli_run(&self->res, not_qemu));
+	EXPECT_NE(NULL, strstr(self->res.err, "'true' is not QEMU"));
+
+	if (access("selftests/test_data/qemu/7.2", R_OK))
+		SKIP(return, "no selftests/test_data here (an installed collection)");
+	setenv("FAKE_QEMU_DATA", "selftests/test_data/qemu/7.2", 1);
+	EXPECT_EQ(1, cli_run(&self->res, binary)) TH_LOG("%s", self->res.err);
+	EXPECT_NE(NULL, strstr(self->res.out,
+			       "QEMU 7.2: virtio-iommu-pci has no aw-bits before QEMU 9.0"))
+		TH_LOG("%s", self->res.out);
+}
+
 TEST_F(pf, undecided_exits_2)
 {
 	const char *machine[] = {

@@ -499,6 +499,57 @@ TEST(virtio_iommu_hazard_needs_a_shared_group)
 	EXPECT_EQ(0, rep.n_conflicts);
 }
 
+/*
+ * virtio-iommu without aw-bits: 39 bits on q35 from QEMU 9.0, but machine
+ * types 8.2 and older keep 64 (QEMU's hw_compat_8_2), and a QEMU before
+ * 9.0 has no aw-bits at all, so its range is 64 bits and the fix is
+ * intel-iommu in its place.
+ */
+TEST(virtio_default_width_per_machine_type_and_qemu)
+{
+	const char *old_type[] = {
+		"-M", "pc-q35-8.2", "-m", "2G", "-device",
+		"pcie-root-port,id=rp1,chassis=1,disable-acs=on", "-device",
+		"vfio-pci,host=01:00.0,bus=rp1", "-device", "virtio-iommu-pci",
+		NULL,
+	};
+	const char *new_type[] = {
+		"-M", "pc-q35-9.0", "-m", "2G", "-device",
+		"pcie-root-port,id=rp1,chassis=1,disable-acs=on", "-device",
+		"vfio-pci,host=01:00.0,bus=rp1", "-device", "virtio-iommu-pci",
+		NULL,
+	};
+	struct hg_qemu_caps qemu72;
+	struct hg_err err = { 0 };
+
+	ASSERT_EQ(0, argv_guest(old_type));
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_EQ(64, rep.layout.aperture_bits);
+	ASSERT_EQ(1, rep.n_conflicts);
+	EXPECT_EQ(HG_PF_HAZARD, rep.conflicts[0].severity);
+	EXPECT_NE(NULL, strstr(rep.conflicts[0].fix.qemu,
+			       "virtio-iommu-pci,aw-bits=39"));
+	ASSERT_EQ(0, argv_guest(new_type));
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_EQ(39, rep.layout.aperture_bits);
+	EXPECT_EQ(0, rep.n_conflicts);
+
+	/* QEMU 7.2, on the new machine type's command line all the same */
+	ASSERT_EQ(0, hg_qemu_caps_from_version("7.2", &qemu72, &err));
+	ASSERT_EQ(0, argv_guest(new_type));
+	g.qemu = &qemu72;
+	ASSERT_EQ(0, check_width(39));
+	EXPECT_EQ(64, rep.layout.aperture_bits);
+	ASSERT_EQ(1, rep.n_conflicts);
+	EXPECT_NE(NULL, strstr(rep.conflicts[0].fix.qemu,
+			       "-device intel-iommu,intremap=on,caching-mode=on,aw-bits=39 in place of virtio-iommu-pci")) {
+		TH_LOG("%s", rep.conflicts[0].fix.qemu);
+	}
+	EXPECT_EQ(NULL, strstr(rep.conflicts[0].fix.qemu, "-device virtio-iommu-pci,"));
+	EXPECT_STREQ("<iommu model='intel'><driver aw_bits='39'/></iommu>",
+		     rep.conflicts[0].fix.libvirt);
+}
+
 /* The virtio-iommu fix in the form the user's libvirt takes. */
 TEST(virtio_aw_bits_fix_follows_the_libvirt_version)
 {

@@ -228,15 +228,65 @@ static bool fix_dimm_addr(const struct try_ctx *t, struct hg_pf_fix *f)
 	return true;
 }
 
+/*
+ * A vIOMMU width fix: @qemu, the libvirt element @xml (malloc'd, freed
+ * here; NULL: none) and cloud-hypervisor's width, @ch_bits (0: none).
+ */
+static void set_width_fix(struct hg_pf_fix *f, const char *qemu, char *xml,
+			  unsigned int ch_bits)
+{
+	char virt[HG_PF_FIX_LEN], ch[HG_PF_FIX_LEN] = "";
+
+	snprintf(virt, sizeof(virt), "%s", xml ? xml : "");
+	free(xml);
+	if (ch_bits)
+		snprintf(ch, sizeof(ch), "--platform iommu_address_width=%u",
+			 ch_bits);
+	set_fix(f, qemu, virt, ch);
+}
+
+/*
+ * A QEMU whose virtio-iommu-pci has no aw-bits (before 9.0) cannot narrow
+ * it: on q35, intel-iommu with the widest aw-bits the host maps, in its
+ * place, when the guest then fits.
+ */
+static bool fix_virtio_by_intel(const struct try_ctx *t,
+				unsigned int host_bits, struct hg_pf_fix *f)
+{
+	struct hg_pf_guest *g = t->f->guest;
+	unsigned int bits = host_bits >= 48 ? 48 : host_bits >= 39 ? 39 : 0;
+	unsigned int was = g->aw_bits;
+	char qemu[HG_PF_FIX_LEN];
+	bool fits;
+
+	if (!bits || g->machine != HG_PF_Q35 || !g->qemu->intel_aw_bits)
+		return false;
+	g->viommu = HG_PF_VIOMMU_INTEL;
+	g->aw_bits = bits;
+	fits = pf_fits(t->f, t->r);
+	g->viommu = HG_PF_VIOMMU_VIRTIO;
+	g->aw_bits = was;
+	if (!fits)
+		return false;
+	snprintf(qemu, sizeof(qemu),
+		 "-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on,aw-bits=%u in place of virtio-iommu-pci (QEMU %u.%u's has no aw-bits; QEMU 9.0 and later take virtio-iommu-pci,aw-bits=%u)",
+		 bits, g->qemu->major, g->qemu->minor, host_bits);
+	set_width_fix(f, qemu, hg_libvirt_intel_aw_bits(g->libvirt_version,
+							 bits), host_bits);
+	return true;
+}
+
 static bool fix_aw_bits(const struct try_ctx *t, unsigned int host_bits,
 			struct hg_pf_fix *f)
 {
 	struct hg_pf_guest *g = t->f->guest;
-	char qemu[HG_PF_FIX_LEN], virt[HG_PF_FIX_LEN], ch[HG_PF_FIX_LEN];
 	unsigned int bits = host_bits, was = g->aw_bits;
-	char *xml;
+	char qemu[HG_PF_FIX_LEN];
 	bool fits;
 
+	if (g->viommu == HG_PF_VIOMMU_VIRTIO && g->qemu &&
+	    !g->qemu->virtio_aw_bits)
+		return fix_virtio_by_intel(t, host_bits, f);
 	if (g->viommu == HG_PF_VIOMMU_INTEL)
 		bits = host_bits >= 48 ? 48 : host_bits >= 39 ? 39 : 0;
 	if (!bits)
@@ -249,20 +299,16 @@ static bool fix_aw_bits(const struct try_ctx *t, unsigned int host_bits,
 	if (g->viommu == HG_PF_VIOMMU_INTEL) {
 		snprintf(qemu, sizeof(qemu), "-device intel-iommu,aw-bits=%u",
 			 bits);
-		xml = hg_libvirt_intel_aw_bits(g->libvirt_version, bits);
-		snprintf(virt, sizeof(virt), "%s", xml ? xml : "");
-		free(xml);
-		ch[0] = '\0';
+		set_width_fix(f, qemu,
+			      hg_libvirt_intel_aw_bits(g->libvirt_version, bits),
+			      0);
 	} else {
 		snprintf(qemu, sizeof(qemu),
 			 "-device virtio-iommu-pci,aw-bits=%u", bits);
-		xml = hg_libvirt_virtio_aw_bits(g->libvirt_version, bits);
-		snprintf(virt, sizeof(virt), "%s", xml ? xml : "");
-		free(xml);
-		snprintf(ch, sizeof(ch), "--platform iommu_address_width=%u",
-			 bits);
+		set_width_fix(f, qemu,
+			      hg_libvirt_virtio_aw_bits(g->libvirt_version,
+							bits), bits);
 	}
-	set_fix(f, qemu, virt, ch);
 	return true;
 }
 

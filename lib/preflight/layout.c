@@ -224,8 +224,19 @@ static unsigned int aperture_bits(const struct hg_pf_guest *g)
 		return g->aw_bits;
 	if (g->viommu == HG_PF_VIOMMU_INTEL)
 		return 39;
-	/* virtio-iommu: 64 by itself, 39 as q35 sets it */
-	return g->machine == HG_PF_Q35 ? 39 : 64;
+	/*
+	 * virtio-iommu: 64 by itself, 39 as q35 sets it from QEMU 9.0 on;
+	 * machine types 8.2 and older keep 64 (QEMU's hw_compat_8_2), and
+	 * before 9.0 the device has no aw-bits: its input range is 64 bits.
+	 */
+	if (g->qemu && !g->qemu->virtio_aw_bits)
+		return 64;
+	if (g->machine != HG_PF_Q35)
+		return 64;
+	if (g->version_major && (g->version_major < 8 ||
+				 (g->version_major == 8 && g->version_minor <= 2)))
+		return 64;
+	return 39;
 }
 
 static int check_refusal(const struct hg_pf_guest *g, struct hg_pf_layout *l)

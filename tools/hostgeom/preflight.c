@@ -59,7 +59,12 @@ static void usage(void)
 	       "Checking the model:\n"
 	       "      --probe              also start QEMU paused with this layout\n"
 	       "                           and compare what it reports\n"
-	       "      --qemu BINARY        default qemu-system-x86_64\n"
+	       "      --qemu BINARY        default qemu-system-x86_64; with a\n"
+	       "                           virtio-iommu, its properties are\n"
+	       "                           read from it (else from the command\n"
+	       "                           line's own QEMU)\n"
+	       "      --qemu-version X.Y   the guest's QEMU without its binary\n"
+	       "                           (7.2 or 10.0, the versions the kit ran)\n"
 	       "\n"
 	       "Exit status: 0 fits, 1 a conflict, 2 could not decide (the reason\n"
 	       "is printed).\n");
@@ -71,6 +76,7 @@ enum {
 	OPT_VIOMMU, OPT_AW_BITS, OPT_HOST_AW, OPT_HOST_CPU_BITS,
 	OPT_HOST_VENDOR, OPT_VFIO, OPT_PROBE, OPT_QEMU,
 	OPT_PROC_ROOT, OPT_LIBVIRT_VERSION,	/* not kept in plain's set[] */
+	OPT_QEMU_VERSION,
 };
 
 struct plain {
@@ -80,6 +86,8 @@ struct plain {
 	size_t n_devices;
 	unsigned int host_aw;
 	unsigned long libvirt_version;	/* 0: ask the installed one */
+	const char *qemu_version;	/* --qemu-version */
+	struct hg_qemu_caps caps;	/* the guest's QEMU, when known */
 	bool vfio, probe;
 };
 
@@ -271,7 +279,42 @@ static int from_xml(const char *path, struct hg_pf_guest *g,
 	return ret;
 }
 
-static int describe(const struct cli *cli, const struct plain *p,
+/*
+ * What the guest's virtio-iommu-pci takes, from its QEMU: the version
+ * given, else the binary given with --qemu, else the command line's own;
+ * none of these, or that binary not installed: unknown, the newest.
+ */
+static int guest_qemu(struct plain *p, char **qemu_argv, int qemu_argc,
+		      struct hg_pf_guest *g)
+{
+	const char *binary = SET(p, OPT_QEMU);
+	struct hg_err err = { 0 };
+	int ret;
+
+	if (g->viommu != HG_PF_VIOMMU_VIRTIO)
+		return 0;
+	if (p->qemu_version)
+		ret = hg_qemu_caps_from_version(p->qemu_version, &p->caps,
+						&err);
+	else if (!binary && qemu_argc && qemu_argv[0][0] != '-')
+		binary = qemu_argv[0];
+	if (!p->qemu_version && !binary)
+		return 0;
+	if (!p->qemu_version) {
+		ret = hg_qemu_caps_probe(binary, &p->caps, &err);
+		if (ret == -ENOENT && !SET(p, OPT_QEMU))
+			return 0;
+	}
+	if (ret)
+		return cli_fail(&err);
+	g->qemu = &p->caps;
+	if (!p->caps.virtio_aw_bits)
+		hg_pf_note(g, "QEMU %u.%u: virtio-iommu-pci has no aw-bits before QEMU 9.0; its input range is 64 bits",
+			   p->caps.major, p->caps.minor);
+	return 0;
+}
+
+static int describe(const struct cli *cli, struct plain *p,
 		    char **qemu_argv, int qemu_argc, struct hg_pf_guest *g)
 {
 	struct hg_err err = { 0 };
@@ -291,6 +334,8 @@ static int describe(const struct cli *cli, const struct plain *p,
 	if (ret)
 		return cli_fail(&err);
 	if (apply_names(p, g) || apply_sizes(p, g))
+		return EXIT_CANNOT;
+	if (guest_qemu(p, qemu_argv, qemu_argc, g))
 		return EXIT_CANNOT;
 	/*
 	 * The vIOMMU fixes in the form this libvirt takes (none found: the
@@ -642,6 +687,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 		{ "libvirt-version", required_argument, NULL,
 		  OPT_LIBVIRT_VERSION },
+		{ "qemu-version", required_argument, NULL, OPT_QEMU_VERSION },
 		CLI_COMMON_OPTS
 	};
 	struct hg_err err = { 0 };
@@ -663,6 +709,8 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 			return cli_fail(&err);
 		else if (c == OPT_LIBVIRT_VERSION)
 			continue;
+		else if (c == OPT_QEMU_VERSION)
+			p->qemu_version = optarg;
 		else if (c == OPT_HOST_AW && parse_uint("host-aw-bits", optarg,
 							 64, &p->host_aw))
 			return EXIT_CANNOT;
@@ -679,6 +727,8 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 	p->xml = SET(p, OPT_XML);
 	p->qemu_file = SET(p, OPT_QEMU_FILE);
 	p->qemu = SET(p, OPT_QEMU) ? SET(p, OPT_QEMU) : "qemu-system-x86_64";
+	if (p->qemu_version && SET(p, OPT_QEMU))
+		return cli_failf("preflight: --qemu reads the version from the binary, --qemu-version says it without one: drop one of them");
 	if (p->xml && (p->qemu_file || optind < argc))
 		return cli_failf("give the guest once: --xml, --qemu-file or a command line after --");
 	return 0;

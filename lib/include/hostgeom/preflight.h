@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include <hostgeom/err.h>
+#include <hostgeom/qemu_caps.h>
 #include <hostgeom/range.h>
 
 #define HG_GIB (1ULL << 30)
@@ -89,6 +90,8 @@ struct hg_pf_guest {
 	unsigned long libvirt_version;
 	enum hg_pf_viommu viommu;
 	unsigned int aw_bits;		/* 0: the vIOMMU's default */
+	/* the QEMU that runs the guest, NULL: unknown, taken as the newest */
+	const struct hg_qemu_caps *qemu;
 	struct hg_pf_backend backends[HG_PF_DIMMS_MAX];
 	size_t n_backends;
 	struct hg_pf_dimm dimms[HG_PF_DIMMS_MAX];
