@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""scripts/vm-run --qemu BINARY (the QEMU for the host level), without
+booting: what is not QEMU is refused naming it, and a QEMU before 9.0
+(Debian 12's 7.2 from scripts/qemu-version, when it is in the cache) is
+refused virtio-iommu aw-bits or granule, which it does not have. KTAP
+out."""
+import os
+import subprocess
+import unittest
+
+from hgtest_common import REPO
+import ktap_unittest
+
+VM_RUN = os.path.join(REPO, "scripts", "vm-run")
+CACHE = os.environ.get("HOSTGEOM_CACHE", "/var/cache/hostgeom")
+QEMU72 = os.path.join(CACHE, "qemu", "7.2", "bin", "qemu-system-x86_64")
+
+
+def vm_run(*args):
+    p = subprocess.run([VM_RUN, *args], cwd=REPO, capture_output=True,
+                       text=True, check=False, timeout=60)
+    return p.returncode, p.stderr
+
+
+class VmRunQemu(unittest.TestCase):
+    def test_not_qemu_refused(self):
+        rc, err = vm_run("--qemu", "/bin/true", "--", "true")
+        self.assertEqual(rc, 2)
+        self.assertIn("'/bin/true' is not QEMU", err)
+
+    def test_missing_refused(self):
+        rc, err = vm_run("--qemu", "/nonexistent/qemu-system-x86_64", "--", "true")
+        self.assertEqual(rc, 2)
+        self.assertIn("/nonexistent/qemu-system-x86_64 not found", err)
+
+    @unittest.skipUnless(os.access(QEMU72, os.X_OK),
+                         f"QEMU 7.2 is not in the cache ({QEMU72}; scripts/qemu-version fetch 7.2)")
+    def test_qemu72_has_no_virtio_aw_bits(self):
+        rc, err = vm_run("--qemu", QEMU72, "--iommu", "virtio:aw-bits=39", "--", "true")
+        self.assertEqual(rc, 2)
+        self.assertIn("is QEMU 7.2.", err)
+        self.assertIn("has no aw-bits or granule (QEMU 9.0 on)", err)
+
+
+if __name__ == "__main__":
+    ktap_unittest.main()
