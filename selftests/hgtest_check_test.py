@@ -250,6 +250,36 @@ class Signals(unittest.TestCase):
         self.stop(serial=True, want=2)
 
 
+BURST = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {scripts!r})
+    from hgtest import stages
+    from hgtest.stages import Lane, Step
+    steps = lambda: iter([Step("true %d" % i, ["true"], kind="plain") for i in range(100000)])
+    sched = stages.Scheduler({repo!r}, "build/ktap", [Lane("host", steps)], serial=True)
+    sys.exit(stages.run_stopping_on_signals(sched))
+""")
+
+
+class SignalsDuringStarts(unittest.TestCase):
+    def test_sigterm_while_a_step_starts(self):
+        """A signal that lands while a step's process is being started
+        (a burst of short steps: mostly then) still stops the run."""
+        with tempfile.TemporaryDirectory() as tmp:
+            repo(tmp)
+            for delay in (0.5, 0.7, 0.9, 1.1, 1.3, 1.5, 1.7, 1.9):
+                p = subprocess.Popen([sys.executable, "-c", BURST.format(scripts=SCRIPTS, repo=tmp)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(delay)
+                p.send_signal(signal.SIGTERM)
+                try:
+                    self.assertEqual(p.wait(timeout=10), 143, f"after {delay} s")
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+                    self.fail(f"SIGTERM {delay} s into a burst of steps did not stop it within 10 s")
+
+
 class Options(unittest.TestCase):
     def test_help_and_bad_option(self):
         check = os.path.join(SCRIPTS, "check")

@@ -67,7 +67,9 @@ class Scheduler:
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.print_lock = threading.Lock()
-        self.lock = threading.Lock()
+        # re-entrant: the signal handler (stop()) runs in the main thread,
+        # maybe while that thread holds it in popen()
+        self.lock = threading.RLock()
         self.running = {}           # step name -> (start, Step, own output file or None)
         self.procs = set()
         self.stopping = False
@@ -80,14 +82,14 @@ class Scheduler:
 
     # ------------------------------------------------------------ processes
     def popen(self, argv, nice=0, env=None, **kw):
-        def child():
-            if nice:
-                os.nice(nice)
+        # nice(1), not a preexec_fn: that is unsafe beside threads
+        if nice:
+            argv = ["nice", "-n", str(nice), *argv]
         full = dict(os.environ, **(env or {}))
         with self.lock:
             if self.stopping:
                 raise KeyboardInterrupt
-            p = subprocess.Popen(argv, cwd=self.repo, env=full, preexec_fn=child, **kw)
+            p = subprocess.Popen(argv, cwd=self.repo, env=full, **kw)
             self.procs.add(p)
         return p
 
@@ -102,13 +104,15 @@ class Scheduler:
         """Every process of every lane, and theirs, SIGTERM; no more start."""
         with self.lock:
             self.stopping = True
-            procs = list(self.procs)
-        for p in procs:
-            procs_.kill_tree(p.pid)
+            # and a child forked by a Popen this handler interrupted,
+            # not registered yet
+            pids = {p.pid for p in self.procs} | set(procs_.children(os.getpid()))
+        for pid in pids:
+            procs_.kill_tree(pid)
         # not p.wait(): this may run in a signal handler interrupting it
-        if not procs_.wait_gone([p.pid for p in procs], 30):
-            for p in procs:
-                procs_.kill_tree(p.pid, signal.SIGKILL)
+        if not procs_.wait_gone(pids, 30):
+            for pid in pids:
+                procs_.kill_tree(pid, signal.SIGKILL)
 
     # ------------------------------------------------------------ steps
     def run_step(self, step, nice):
