@@ -317,6 +317,42 @@ TEST_F(pf, bad_input_exits_2_with_the_reason)
 	EXPECT_EQ(2, cli_run(&self->res, opt));
 }
 
+/* A host address: one check, whether from -device, -d or the XML. */
+TEST_F(pf, host_addresses_checked_alike)
+{
+	const char *device[] = {
+		"preflight", "--host-aw-bits", "39", "--", "-machine", "q35",
+		"-device", "vfio-pci,host=0000:01:ff.0", NULL,
+	};
+	const char *dash_d[] = {
+		"preflight", "--host-aw-bits", "39", "-d", "01:00.9", "--",
+		"-machine", "q35", NULL,
+	};
+	const char *vmd[] = {
+		"preflight", "--host-aw-bits", "39", "--", "-machine", "q35",
+		"-device", "vfio-pci,host=10000:01:00.0", NULL,
+	};
+	const char *xml[] = {
+		"preflight", "--host-aw-bits", "39", "--xml", self->file, NULL,
+	};
+
+	EXPECT_EQ(2, cli_run(&self->res, device));
+	EXPECT_NE(NULL, strstr(self->res.err, "'0000:01:ff.0' is not a PCI address"))
+		TH_LOG("%s", self->res.err);
+	EXPECT_EQ(2, cli_run(&self->res, dash_d));
+	EXPECT_NE(NULL, strstr(self->res.err, "'01:00.9' is not a PCI address"))
+		TH_LOG("%s", self->res.err);
+	/* a VMD domain (5 digits) is an address in both syntaxes */
+	EXPECT_NE(2, cli_run(&self->res, vmd)) TH_LOG("%s", self->res.err);
+	write_file(self->file,
+		   "<domain type='kvm'><memory unit='GiB'>4</memory>"
+		   "<os><type machine='q35'>hvm</type></os><devices>"
+		   "<hostdev mode='subsystem' type='pci'><source><address "
+		   "domain='0x10000' bus='0x01' slot='0x00' function='0x0'/>"
+		   "</source></hostdev></devices></domain>");
+	EXPECT_NE(2, cli_run(&self->res, xml)) TH_LOG("%s", self->res.err);
+}
+
 TEST_F(pf, help_exits_0)
 {
 	const char *argv[] = { "preflight", "--help", NULL };

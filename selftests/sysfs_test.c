@@ -532,13 +532,15 @@ TEST(bdf_normalize)
 	ASSERT_STREQ("0000:00:01.0", out);
 	hg_bdf_normalize("0000:00:1F.7", out, sizeof(out));
 	ASSERT_STREQ("0000:00:1f.7", out);
-	hg_bdf_normalize("AB:CD.3", out, sizeof(out));
-	ASSERT_STREQ("0000:ab:cd.3", out);
+	hg_bdf_normalize("AB:1D.3", out, sizeof(out));
+	ASSERT_STREQ("0000:ab:1d.3", out);
 	hg_bdf_normalize("10000:e1:00.0", out, sizeof(out));
 	ASSERT_STREQ("10000:e1:00.0", out);
 	/* Not addresses: copied as they are. */
 	hg_bdf_normalize("00:01.8", out, sizeof(out));
 	ASSERT_STREQ("00:01.8", out);
+	hg_bdf_normalize("00:20.0", out, sizeof(out));	/* devices end at 1f */
+	ASSERT_STREQ("00:20.0", out);
 	hg_bdf_normalize("ff000000.DMA", out, sizeof(out));
 	ASSERT_STREQ("ff000000.DMA", out);
 	hg_bdf_normalize("000:00:01.0", out, sizeof(out));

@@ -5,7 +5,7 @@
 
 #include "internal.h"
 
-/* "BB:DD.F" (short) or "D...:BB:DD.F", hex, function 0-7. */
+/* "BB:DD.F" (short) or "D...:BB:DD.F", hex, device 0-1f, function 0-7. */
 static bool parse_bdf(const char *s, bool *short_form)
 {
 	const char *p = s;
@@ -19,7 +19,8 @@ static bool parse_bdf(const char *s, bool *short_form)
 		return false;
 	*short_form = p == s;
 	return hg_hexval(p[0]) >= 0 && hg_hexval(p[1]) >= 0 && p[2] == ':' &&
-	       hg_hexval(p[3]) >= 0 && hg_hexval(p[4]) >= 0 && p[5] == '.' &&
+	       hg_hexval(p[3]) >= 0 && hg_hexval(p[3]) <= 1 &&
+	       hg_hexval(p[4]) >= 0 && p[5] == '.' &&
 	       p[6] >= '0' && p[6] <= '7' && !p[7];
 }
 

@@ -130,30 +130,24 @@ int hg_pf_set_viommu(struct hg_pf_guest *g, const char *name)
 	return 0;
 }
 
-static bool bdf_shaped(const char *s)
-{
-	unsigned int d, b, sl, f;
-	char tail;
-
-	return sscanf(s, "%x:%x:%x.%x%c", &d, &b, &sl, &f, &tail) == 4 ||
-	       sscanf(s, "%x:%x.%x%c", &b, &sl, &f, &tail) == 3;
-}
-
 int hg_pf_add_device(struct hg_pf_guest *g, const char *bdf, const char *id,
 		     const char *bus, struct hg_err *err)
 {
 	struct hg_pf_device *dev;
+	char host[sizeof(dev->host)];
 
-	if (!bdf_shaped(bdf))
+	/* the one check of a host address, from argv, -d and XML alike */
+	hg_bdf_normalize(bdf, host, sizeof(host));
+	if (!hg_bdf_valid(host))
 		return hg_err_set(err, -EINVAL,
-				  "'%s' is not a PCI address: give the host device as 0000:01:00.0 or 01:00.0",
+				  "'%s' is not a PCI address: give the host device as 0000:01:00.0 or 01:00.0 (device 00-1f, function 0-7)",
 				  bdf);
 	if (g->n_devices >= HG_PF_DEVICES_MAX)
 		return hg_err_set(err, -E2BIG, "more than %d assigned devices",
 				  HG_PF_DEVICES_MAX);
 	dev = &g->devices[g->n_devices++];
 	memset(dev, 0, sizeof(*dev));
-	hg_bdf_normalize(bdf, dev->host, sizeof(dev->host));
+	memcpy(dev->host, host, sizeof(dev->host));
 	snprintf(dev->id, sizeof(dev->id), "%s", id ? id : "");
 	snprintf(dev->bus, sizeof(dev->bus), "%s", bus ? bus : "");
 	return 0;

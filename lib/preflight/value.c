@@ -19,7 +19,7 @@ static const struct {
 	[PF_NUM_SLOTS] = { 0, 256, 10 },
 	[PF_NUM_PHYS_BITS] = { 0, 64, 10 },
 	[PF_NUM_AW_BITS] = { 32, 64, 10 },
-	[PF_NUM_PCI_DOMAIN] = { 0, 0xffff, 0 },
+	[PF_NUM_PCI_DOMAIN] = { 0, 0xffffffff, 0 },	/* VMD: 5 digits */
 	[PF_NUM_PCI_BUS] = { 0, 0xff, 0 },
 	[PF_NUM_PCI_SLOT] = { 0, 0x1f, 0 },
 	[PF_NUM_PCI_FUNCTION] = { 0, 7, 0 },

@@ -8,7 +8,8 @@
 
 /*
  * @s is a full PCI address: a domain of 4 to 8 hex digits (VMD domains
- * have 5), bus and device of 2, function 0-7: "0000:00:01.0".
+ * have 5), bus and device of 2 (device 00-1f), function 0-7:
+ * "0000:00:01.0".
  */
 bool hg_bdf_valid(const char *s);
 
