@@ -2,7 +2,7 @@
 """The VM matrix of scripts/vm-tests: every row by name, with keyword
 fields. To add a row, add a Row (or a KselftestRow) to ROWS below; its
 guest command, vm-run arguments and expectations follow from the fields
-(scripts/hgtest/vmtests.py), selftests/hgtest_rows_test.py checks that its
+(scripts/hgtest/vmtests.py), selftests/hgtest_vmtests_test.py checks that its
 kernel and topology exist.
 
 A Row boots one topology of scripts/vm-topology under one kernel of

@@ -17,7 +17,7 @@
 #define MODULE_USAGE \
 	"      --load[=PATH]   load the test module first (libkmod): PATH, else the\n" \
 	"                      one installed for the running kernel (DKMS); this\n" \
-	"                      tree's build: --load=kmod/out/RELEASE/hostgeom_test.ko\n" \
+	"                      tree's build: --load=kmod/out/$(uname -r)/hostgeom_test.ko\n" \
 	"      --unload        unload the test module when done\n"
 
 struct module_opts {
