@@ -220,6 +220,11 @@ class Rows(unittest.TestCase):
                                capture_output=True, text=True, check=False)
             self.assertEqual(p.returncode, 2, k)
             self.assertIn("want", p.stderr)
+        # a misspelt row runs nothing and says so (it passed as 1..0 once)
+        p = subprocess.run([os.path.join(REPO, "scripts", "vm-tests"), "vtd39-rmr"],
+                           capture_output=True, text=True, check=False)
+        self.assertEqual((p.returncode, p.stdout), (2, ""))
+        self.assertIn("no row named vtd39-rmr", p.stderr)
 
     def test_findings(self):
         from hgtest import ktap, vmtests

@@ -37,8 +37,9 @@ static pid_t libvirt_owner;
 static void __attribute__((constructor)) libvirt_up(void)
 {
 	libvirt_owner = getpid();
-	/* libvirtd under TCG takes 13 s to start and answer; the XML does not
-	 * depend on the kernel, and make check runs this on the host. */
+	/* libvirtd under TCG is slow to start and answer (Documentation/
+	 * bench.md); the XML does not depend on the kernel, and make check
+	 * runs this on the host. */
 	if (getenv("HOSTGEOM_IN_VM")) {
 		snprintf(libvirt.why, sizeof(libvirt.why),
 			 "in a test VM: libvirt accepts the XML on the host (make check)");

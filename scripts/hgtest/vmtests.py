@@ -459,6 +459,11 @@ def main(argv):
         for r in rows.ROWS:
             print(r.listing())
         return 0
+    unknown = [a for a in argv if a not in {r.name for r in rows.ROWS}]
+    if unknown:
+        sys.stderr.write(f"vm-tests: no row named {', '.join(unknown)} "
+                         "(scripts/vm-tests --list shows them)\n")
+        return 2
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
     timeout = whole("HOSTGEOM_VM_TIMEOUT", "300")
     if timeout is None:
