@@ -16,6 +16,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOSTGEOM = os.environ.get("HOSTGEOM", os.path.join(ROOT, "build", "hostgeom"))
 MAN = os.path.join(ROOT, "Documentation", "hostgeom.1")
 LONG = re.compile(r"(?<![\w-])--([a-z][a-z0-9-]*)")
+# "  -b, --backend B": a short option and its long one, in --help
+PAIR = re.compile(r"^ +-([a-zA-Z]), --([a-z][a-z0-9-]*)", re.M)
 
 
 def help_text(*args):
@@ -53,6 +55,7 @@ class HelpAndManPage(unittest.TestCase):
             cls.man = man_sections(f.read())
         top = help_text()
         cls.common = options(top)
+        cls.common_text = top
         cls.commands = re.findall(r"^  ([a-z]+) ", top.split("Commands:")[1]
                                   .split("\n\n")[0], re.M)
 
@@ -72,6 +75,13 @@ class HelpAndManPage(unittest.TestCase):
                 m = options(self.man.get(c, "")) - self.common
                 self.assertFalse(h - m, f"{c} --help names, its man section does not: {sorted(h - m)}")
                 self.assertFalse(m - h, f"{c}'s man section names, its --help does not: {sorted(m - h)}")
+                # a short form --help offers is in the man page too
+                section = self.man.get(c, "")
+                for short, long in PAIR.findall(help_text(c)):
+                    if "--" + long in self.common_text:
+                        continue
+                    self.assertRegex(section, rf"(?<![\w-])-{short}\b",
+                                     f"{c}: -{short} (--{long}) is not in its man section")
 
 
 if __name__ == "__main__":
