@@ -255,7 +255,8 @@ BURST = textwrap.dedent("""
     sys.path.insert(0, {scripts!r})
     from hgtest import stages
     from hgtest.stages import Lane, Step
-    steps = lambda: iter([Step("true %d" % i, ["true"], kind="plain") for i in range(100000)])
+    steps = lambda: iter([Step("ready", ["touch", {ready!r}], kind="plain")] +
+                         [Step("true %d" % i, ["true"], kind="plain") for i in range(100000)])
     sched = stages.Scheduler({repo!r}, "build/ktap", [Lane("host", steps)], serial=True)
     sys.exit(stages.run_stopping_on_signals(sched))
 """)
@@ -267,9 +268,18 @@ class SignalsDuringStarts(unittest.TestCase):
         (a burst of short steps: mostly then) still stops the run."""
         with tempfile.TemporaryDirectory() as tmp:
             repo(tmp)
-            for delay in (0.5, 0.7, 0.9, 1.1, 1.3, 1.5, 1.7, 1.9):
-                p = subprocess.Popen([sys.executable, "-c", BURST.format(scripts=SCRIPTS, repo=tmp)],
+            ready = os.path.join(tmp, "ready")
+            for delay in (0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.1):
+                if os.path.exists(ready):
+                    os.unlink(ready)
+                p = subprocess.Popen([sys.executable, "-c", BURST.format(scripts=SCRIPTS, repo=tmp,
+                                                                         ready=ready)],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                # the handler is in place once the first step has run
+                deadline = time.monotonic() + 20
+                while not os.path.exists(ready):
+                    self.assertLess(time.monotonic(), deadline, "the burst did not start")
+                    time.sleep(0.01)
                 time.sleep(delay)
                 p.send_signal(signal.SIGTERM)
                 try:
