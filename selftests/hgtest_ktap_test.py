@@ -103,30 +103,5 @@ class Counting(unittest.TestCase):
             self.assertEqual(p.returncode, 1)
 
 
-class Parsing(unittest.TestCase):
-    def test_nested_subtests(self):
-        with open(os.path.join(DATA, "hostile", "nested.ktap"), encoding="latin-1") as f:
-            top = ktap.parse(f.read())
-        self.assertEqual([(r.name, r.status) for r in top],
-                         [("suite", "FAIL"), ("other", "XFAIL")])
-        self.assertEqual([(r.name, r.status) for r in top[0].subtests],
-                         [("inner_a", "PASS"), ("inner_b", "FAIL")])
-        self.assertEqual([(r.name, r.status) for r in top[1].subtests], [("x", "XFAIL")])
-
-    def test_directive_and_diagnostic(self):
-        r = ktap.parse_result("ok 3 vm vtd39-rmrr # bug reproduced (xfail 3)\r")
-        self.assertEqual((r.name, r.directive, r.diagnostic, r.status),
-                         ("vm vtd39-rmrr", "", "bug reproduced (xfail 3)", "PASS"))
-        r = ktap.parse_result("not ok 1 a # SKIP why not")
-        self.assertEqual((r.status, r.diagnostic), ("SKIP", "why not"))
-        self.assertIsNone(ktap.parse_result("# ok 1 a comment"))
-
-    def test_recorded_vm_row(self):
-        with open(os.path.join(DATA, "real", "vm-vtd39-rmrr-fix.ktap"), encoding="latin-1") as f:
-            top = ktap.parse(f.read())
-        xpass = [r for r in top if r.status == "XPASS"]
-        self.assertEqual(len(xpass), 5)
-
-
 if __name__ == "__main__":
     ktap_unittest.main()

@@ -1,14 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """KTAP as the kit writes and judges it.
 
-Two readers of one text:
-
-- parse(): a tree of results (a result's subtests are the indented lines
-  before it, as KTAP nests them), for reading a producer's output;
-- count(): what make check counts, which is deliberately simpler: only
-  top-level lines ("ok N", "not ok N", "1..N") count, whatever their
-  place, so that a producer that prints several documents one after the
-  other (a VM row runs several programs) is counted whole.
+count(): what make check counts: only top-level lines ("ok N", "not ok
+N", "1..N") count, whatever their place, so that a producer that prints
+several documents one after the other (a VM row runs several programs) is
+counted whole; subtests (indented) do not.
 
 Text is handled as latin-1 strings: every byte maps to one character and
 back, so a line with bytes that are not UTF-8 is printed as it was read.
@@ -136,57 +132,3 @@ def judge(counts, rc):
         counts.failed += 1
         return f"exited with status {rc} but reported no failure"
     return None
-
-
-@dataclasses.dataclass
-class Result:
-    """One result line and the results nested above it."""
-    ok: bool
-    number: int
-    name: str
-    directive: str = ""      # SKIP, XFAIL, XPASS, TODO or ''
-    diagnostic: str = ""     # what follows the directive (or the '#')
-    depth: int = 0           # indentation in columns
-    subtests: list = dataclasses.field(default_factory=list)
-
-    @property
-    def status(self):
-        if self.directive in ("SKIP", "XFAIL", "XPASS"):
-            return self.directive
-        return "PASS" if self.ok else "FAIL"
-
-
-def parse_result(line):
-    """A Result of one line, or None when it is no result line."""
-    m = RESULT.match(line.rstrip("\r"))
-    if not m:
-        return None
-    rest = m.group("rest") or ""
-    name, _, comment = rest.partition("#")
-    comment = comment.strip()
-    word, _, tail = comment.partition(" ")
-    directive = word.upper() if word.upper() in ("SKIP", "XFAIL", "XPASS", "TODO") else ""
-    return Result(ok=m.group("status") == "ok", number=int(m.group("number")),
-                  name=name.strip(), directive=directive,
-                  diagnostic=tail.strip() if directive else comment,
-                  depth=len(m.group("indent").expandtabs(8)))
-
-
-def parse(text):
-    """The top-level results of @text, each with its subtests (the deeper
-    results printed before it, as KTAP nests them)."""
-    # pending[d]: results at depth d not yet claimed by a parent
-    pending = {}
-    top = []
-    for line in lines_of(text):
-        r = parse_result(line)
-        if r is None:
-            continue
-        deeper = sorted(d for d in pending if d > r.depth)
-        for d in deeper:
-            r.subtests += pending.pop(d)
-        if r.depth == 0:
-            top.append(r)
-        else:
-            pending.setdefault(r.depth, []).append(r)
-    return top
