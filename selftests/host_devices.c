@@ -168,6 +168,7 @@ static int run_child(int argc, char **argv, int (*run)(int, char **),
 		     const struct named_dev *devs, size_t n)
 {
 	int status, go[2];
+	ssize_t got;
 	char c;
 	pid_t pid;
 
@@ -178,11 +179,17 @@ static int run_child(int argc, char **argv, int (*run)(int, char **),
 	if (pid < 0)
 		return KSFT_FAIL;
 	if (!pid) {
-		setpgid(0, 0);
-		/* the tests start once the state file names their group */
+		/*
+		 * A session of their own: the harness moves each test into a
+		 * process group of its own, a session keeps them all.
+		 */
+		setsid();
+		/* the tests start once the state file names their session */
 		close(go[1]);
-		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+		while ((got = read(go[0], &c, 1)) < 0 && errno == EINTR)
 			;
+		if (got != 1)
+			_exit(KSFT_FAIL);	/* the guardian died first */
 		close(go[0]);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
@@ -190,17 +197,18 @@ static int run_child(int argc, char **argv, int (*run)(int, char **),
 		signal(SIGQUIT, SIG_DFL);
 		exit(run(argc, argv));
 	}
-	setpgid(pid, pid);
 	close(go[0]);
 	if (n)
 		record(devs, n, pid);
+	if (write(go[1], "", 1) != 1)
+		kill(pid, SIGKILL);
 	close(go[1]);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return KSFT_FAIL;
 		if (stop_signal) {
-			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
+			host_state_kill_session(pid);
 		}
 	}
 	if (WIFSIGNALED(status))

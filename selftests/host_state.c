@@ -7,7 +7,7 @@
  *   release KERNEL-RELEASE
  *   boot_id UUID
  *   guardian PID
- *   tests PGID                       (0: the tests have not started)
+ *   tests SID                        (0: the tests have not started)
  *   dev BDF DRIVER OVERRIDE          ("-" for none; one line a device)
  */
 #include <dirent.h>
@@ -274,22 +274,66 @@ static bool alive(pid_t pid)
 	return !kill(pid, 0) || errno == EPERM;
 }
 
-/* Kills process group @pgid and waits (10 s at most) until it is gone. */
-static void kill_tests(pid_t pgid)
+/*
+ * Signals every live process of session @sid (the harness puts each test
+ * in a process group of its own, in the same session); how many it found.
+ */
+static int signal_session(pid_t sid, int sig)
+{
+	char path[64], buf[512], *p, state;
+	int found = 0, pid, ppid, pgrp, sess;
+	struct dirent *e;
+	ssize_t got;
+	DIR *d;
+	int fd;
+
+	d = opendir("/proc");
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		if (sscanf(e->d_name, "%d", &pid) != 1)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		got = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (got <= 0)
+			continue;
+		buf[got] = '\0';
+		p = strrchr(buf, ')');	/* the name may hold anything */
+		if (!p || sscanf(p + 1, " %c %d %d %d", &state, &ppid, &pgrp,
+				 &sess) != 4 || sess != sid || state == 'Z')
+			continue;
+		found++;
+		kill(pid, sig);
+	}
+	closedir(d);
+	return found;
+}
+
+void host_state_kill_session(pid_t sid)
 {
 	struct timespec ms = { 0, 1000000 };
 	int i;
 
-	if (pgid <= 1 || kill(-pgid, 0))
+	if (sid <= 1)
 		return;
-	printf("# host mode: killing the tests a killed run left (process group %d)\n",
-	       (int)pgid);
-	kill(-pgid, SIGKILL);
-	for (i = 0; i < KILL_WAIT_MS && !kill(-pgid, 0); i++)
+	for (i = 0; i < KILL_WAIT_MS && signal_session(sid, SIGKILL); i++)
 		nanosleep(&ms, NULL);
 	if (i == KILL_WAIT_MS)
-		printf("# host mode: process group %d still there after %d s\n",
-		       (int)pgid, KILL_WAIT_MS / 1000);
+		printf("# host mode: session %d still there after %d s\n",
+		       (int)sid, KILL_WAIT_MS / 1000);
+}
+
+static void kill_tests(pid_t sid)
+{
+	if (sid <= 1 || !signal_session(sid, 0))
+		return;
+	printf("# host mode: killing the tests a killed run left (session %d)\n",
+	       (int)sid);
+	host_state_kill_session(sid);
 }
 
 /* One state file: 0 done (or not ours to do), 1 a problem it said. */

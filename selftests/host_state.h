@@ -46,8 +46,8 @@ const char *host_state_dir(void);
 
 /*
  * Writes (atomically: a temporary file renamed) DIR/@guardian.state for
- * @n devices; @tests is the process group the tests run in, 0 before it
- * exists. Makes DIR (one level) when missing. 0 or -errno.
+ * @n devices; @tests is the session the tests run in (the harness gives
+ * each test a process group of its own), 0 before it exists. Makes DIR (one level) when missing. 0 or -errno.
  */
 int host_state_write(const char *dir, const struct host_id *id,
 		     pid_t guardian, pid_t tests,
@@ -67,11 +67,14 @@ void host_state_read_dev(const char *sysfs, const char *bdf,
  */
 int host_state_restore_dev(const char *sysfs, const struct host_state_dev *d);
 
+/* SIGKILLs session @sid's processes and waits (10 s at most) until gone. */
+void host_state_kill_session(pid_t sid);
+
 /*
  * For every DIR/PID.state but the caller's own: ignored (said why) when
  * not a state file, or written on another host, kernel or boot (@id is
  * this one), or when its guardian still runs; otherwise the tests it left
- * (its process group) are killed, every device given back, and the file
+ * (its session) are killed, every device given back, and the file
  * removed if all came back (kept, and said, if not). Returns the number of
  * files whose devices did not all come back, or that were ignored for
  * another host, kernel or boot; 0 when DIR is missing or empty.

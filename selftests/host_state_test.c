@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -276,40 +277,53 @@ TEST_F(state, files_it_did_not_write_are_not_applied)
 }
 
 /*
- * The killed guardian's tests still run, holding the device: killed. They
- * are a child of a reaper, as an orphan is init's, which says how they
- * ended.
+ * The killed guardian's tests still run, holding the device: every
+ * process of their session is killed, also a test the harness moved into
+ * a process group of its own. They are children of a reaper, as orphans
+ * are init's, which says how many of them SIGKILL ended.
  */
 TEST_F(state, the_tests_a_killed_guardian_left_are_killed)
 {
-	int status, p[2];
-	pid_t reaper, tests;
+	int status, killed = 0, p[2];
+	pid_t reaper, tests, test;
 
 	ASSERT_EQ(0, pipe(p));
 	reaper = fork();
 	ASSERT_LE(0, reaper);
 	if (!reaper) {
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
 		tests = fork();
 		if (!tests) {
-			setpgid(0, 0);
+			setsid();
+			test = fork();
+			if (!test) {
+				setpgid(0, 0);	/* as the harness runs a test */
+				pause();
+				_exit(0);
+			}
+			if (write(p[1], &test, sizeof(test)) != sizeof(test))
+				_exit(100);
 			pause();
 			_exit(0);
 		}
-		setpgid(tests, tests);
-		if (write(p[1], &tests, sizeof(tests)) != sizeof(tests) ||
-		    waitpid(tests, &status, 0) != tests)
+		if (write(p[1], &tests, sizeof(tests)) != sizeof(tests))
 			_exit(100);
-		_exit(WIFSIGNALED(status) ? WTERMSIG(status) : 101);
+		while (wait(&status) > 0)
+			killed += WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+		_exit(killed);
 	}
 	ASSERT_EQ(sizeof(tests), read(p[0], &tests, sizeof(tests)));
+	ASSERT_EQ(sizeof(test), read(p[0], &test, sizeof(test)));
+	usleep(100000);		/* the test has its own group */
 	ASSERT_EQ(0, nic_on(self->fs, "e1000e", "vfio-pci\n"));
 	ASSERT_EQ(0, record(self->run, &self->id, self->dead, tests));
 	EXPECT_EQ(0, host_state_recover(self->root, self->run, &self->id));
-	if (kill(-tests, 0) == 0)
-		kill(-tests, SIGTERM);	/* not killed: do not leave it */
+	/* not killed: end them otherwise, not to leave them */
+	kill(tests, SIGTERM);
+	kill(test, SIGTERM);
 	ASSERT_EQ(reaper, waitpid(reaper, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(SIGKILL, WEXITSTATUS(status));
+	EXPECT_EQ(2, WEXITSTATUS(status));
 }
 
 TEST_F(state, no_directory_is_nothing_to_do)
