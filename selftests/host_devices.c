@@ -72,25 +72,12 @@ static bool seen(const struct named_dev *devs, size_t n, const char *bdf)
 	return false;
 }
 
-/* Writes @value to sysfs file @path; 0 or -errno. */
-static int put(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static int put_dev(const char *bdf, const char *attr, const char *value)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), PCI "/devices/%s/%s", bdf, attr);
-	return put(path, value);
+	snprintf(path, sizeof(path), "devices/%s/%s", bdf, attr);
+	return host_state_put(NULL, path, value);
 }
 
 static int bind_to(struct named_dev *d, const char *driver)
@@ -106,7 +93,7 @@ static int bind_to(struct named_dev *d, const char *driver)
 	if (!ret && w->driver[0])
 		ret = put_dev(w->bdf, "driver/unbind", w->bdf);
 	if (!ret)
-		ret = put(PCI "/drivers_probe", w->bdf);
+		ret = host_state_put(NULL, "drivers_probe", w->bdf);
 	host_state_read_dev(NULL, w->bdf, &now);
 	if (ret || strcmp(now.driver, driver)) {
 		printf("# host mode: %s did not bind to %s (%s; see dmesg)\n",

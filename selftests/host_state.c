@@ -134,8 +134,7 @@ static void driver_of(const char *sysfs, const char *bdf, char *out, size_t len)
 		memcpy(out, name, strlen(name) + 1);
 }
 
-/* Writes @value to @sysfs/bus/pci/@attr: 0 or -errno. */
-static int put(const char *sysfs, const char *attr, const char *value)
+int host_state_put(const char *sysfs, const char *attr, const char *value)
 {
 	char path[PATH_MAX];
 	int fd, ret = 0;
@@ -177,15 +176,15 @@ int host_state_restore_dev(const char *sysfs, const struct host_state_dev *d)
 	driver_of(sysfs, d->bdf, now, sizeof(now));
 	snprintf(attr, sizeof(attr), "devices/%s/driver/unbind", d->bdf);
 	if (now[0] && strcmp(now, d->driver))
-		put(sysfs, attr, d->bdf);
+		host_state_put(sysfs, attr, d->bdf);
 	/* A newline clears driver_override. */
 	snprintf(attr, sizeof(attr), "devices/%s/driver_override", d->bdf);
-	put(sysfs, attr, d->override[0] ? d->override : "\n");
+	host_state_put(sysfs, attr, d->override[0] ? d->override : "\n");
 	driver_of(sysfs, d->bdf, now, sizeof(now));
 	if (d->driver[0] && strcmp(now, d->driver)) {
 		snprintf(attr, sizeof(attr), "drivers/%s/bind", d->driver);
-		if (put(sysfs, attr, d->bdf))
-			put(sysfs, "drivers_probe", d->bdf);
+		if (host_state_put(sysfs, attr, d->bdf))
+			host_state_put(sysfs, "drivers_probe", d->bdf);
 		driver_of(sysfs, d->bdf, now, sizeof(now));
 	}
 	if (strcmp(now, d->driver)) {

@@ -55,6 +55,9 @@ int host_state_write(const char *dir, const struct host_id *id,
 /* Removes DIR/@guardian.state: 0 or -errno. */
 int host_state_remove(const char *dir, pid_t guardian);
 
+/* Writes @value to @sysfs/bus/pci/@attr (NULL: /sys): 0 or -errno. */
+int host_state_put(const char *sysfs, const char *attr, const char *value);
+
 /* Reads @d's driver and driver_override from @sysfs (NULL: /sys). */
 void host_state_read_dev(const char *sysfs, const char *bdf,
 			 struct host_state_dev *d);

@@ -202,16 +202,23 @@ TEST_F(state, a_device_left_on_vfio_goes_back_to_its_driver)
 	EXPECT_TRUE(state_exists(self->run, self->dead));
 }
 
+/* A file written under @other: ignored, said, kept, nothing written. */
+static void not_applied(struct __test_metadata *_metadata,
+			FIXTURE_DATA(state) *self, const struct host_id *other)
+{
+	ASSERT_EQ(0, nic_on(self->fs, "e1000e", "vfio-pci\n"));
+	ASSERT_EQ(0, record(self->run, other, self->dead, 0));
+	EXPECT_EQ(1, host_state_recover(self->root, self->run, &self->id));
+	EXPECT_STREQ("vfio-pci\n", override_of(self->root));
+	EXPECT_TRUE(state_exists(self->run, self->dead));
+}
+
 TEST_F(state, a_file_from_another_boot_is_not_applied)
 {
 	struct host_id other = self->id;
 
 	snprintf(other.boot_id, sizeof(other.boot_id), "0-other-boot");
-	ASSERT_EQ(0, nic_on(self->fs, "e1000e", "vfio-pci\n"));
-	ASSERT_EQ(0, record(self->run, &other, self->dead, 0));
-	EXPECT_EQ(1, host_state_recover(self->root, self->run, &self->id));
-	EXPECT_STREQ("vfio-pci\n", override_of(self->root));
-	EXPECT_TRUE(state_exists(self->run, self->dead));
+	not_applied(_metadata, self, &other);
 }
 
 TEST_F(state, a_file_from_another_kernel_is_not_applied)
@@ -219,11 +226,7 @@ TEST_F(state, a_file_from_another_kernel_is_not_applied)
 	struct host_id other = self->id;
 
 	snprintf(other.release, sizeof(other.release), "6.1.0-other");
-	ASSERT_EQ(0, nic_on(self->fs, "e1000e", "vfio-pci\n"));
-	ASSERT_EQ(0, record(self->run, &other, self->dead, 0));
-	EXPECT_EQ(1, host_state_recover(self->root, self->run, &self->id));
-	EXPECT_STREQ("vfio-pci\n", override_of(self->root));
-	EXPECT_TRUE(state_exists(self->run, self->dead));
+	not_applied(_metadata, self, &other);
 }
 
 TEST_F(state, a_file_from_another_host_is_not_applied)
@@ -231,11 +234,7 @@ TEST_F(state, a_file_from_another_host_is_not_applied)
 	struct host_id other = self->id;
 
 	snprintf(other.host, sizeof(other.host), "another-host");
-	ASSERT_EQ(0, nic_on(self->fs, "e1000e", "vfio-pci\n"));
-	ASSERT_EQ(0, record(self->run, &other, self->dead, 0));
-	EXPECT_EQ(1, host_state_recover(self->root, self->run, &self->id));
-	EXPECT_STREQ("vfio-pci\n", override_of(self->root));
-	EXPECT_TRUE(state_exists(self->run, self->dead));
+	not_applied(_metadata, self, &other);
 }
 
 TEST_F(state, a_guardian_that_runs_keeps_its_devices)
