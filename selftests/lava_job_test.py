@@ -192,6 +192,15 @@ class Refusals(unittest.TestCase):
         self.assertIn("make builds it", str(cm.exception))
         self.assertIn(d, str(cm.exception))
 
+    def test_make_check_skips_without_the_dispatcher(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = subprocess.run([sys.executable, LAVA_JOB, "ktap", d], capture_output=True,
+                               text=True, check=False, env=dict(os.environ, PATH=d))
+            self.assertEqual(os.listdir(d), [])
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(p.stdout, "TAP version 13\n1..0 # SKIP lava-run is not installed "
+                                   "(scripts/setup installs lava-dispatcher)\n")
+
     def test_a_missing_dispatcher_is_named_with_its_package(self):
         with tempfile.TemporaryDirectory() as d:
             rc, err = self.lava_job("validate", d, env=dict(os.environ, PATH=d))
