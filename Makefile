@@ -14,6 +14,8 @@
 #                   man page, the module's source for DKMS
 #   make install-selftests INSTALL_PATH=DIR   the kselftest collection
 #                   "hostgeom" and the kernel's runner (Documentation/fleet.md)
+#   make lava       the collection as a LAVA job (build/lava/job.yaml), run
+#                   by Debian's lava-run here; its results against the KTAP
 #
 # CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS from the command line or the
 # environment are added to what the build needs, never in its place
@@ -86,7 +88,7 @@ FAKE_LIBS := $(B)/selftests/fake_libs/libkmod.so.2 \
 all: $(B)/hostgeom $(TESTS) $(FAKE_LIBS)
 
 .PHONY: all check demo bench repro fixcheck module install clean setup prereq \
-	fuzz fuzz-build fuzz-corpus install-selftests
+	fuzz fuzz-build fuzz-corpus install-selftests lava
 
 prereq:
 	@test -n "$(UAPI)" -a -f "$(UAPI)/linux/iommufd.h" || { \
@@ -197,6 +199,14 @@ demo:
 
 bench: all
 	B=$(B) scripts/bench
+
+lava:
+	scripts/setup
+	$(MAKE) all
+	scripts/guest-kernel build kit >/dev/null
+	scripts/lava-job make $(B)/lava
+	scripts/lava-job validate $(B)/lava
+	scripts/lava-job run $(B)/lava
 
 repro:
 	scripts/setup

@@ -180,7 +180,7 @@ class Rows(unittest.TestCase):
         for r in rows.kselftest_rows():
             self.assertIsInstance(rows.by_name(r.base), rows.Row, r.name)
             self.assertIn(r.module_from, ("tree", "dkms"), r.name)
-            for t in r.must_pass + ((r.interrupt,) if r.interrupt else ()):
+            for t in r.must_pass + tuple(x for x in (r.interrupt, r.killed) if x):
                 self.assertIn(t, rows.DEVICE_TESTS, r.name)
 
     def test_fields(self):

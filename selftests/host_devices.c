@@ -17,6 +17,7 @@
 #include <hostgeom/kmodload.h>
 
 #include "host_safety.h"
+#include "host_state.h"
 
 #include "host_devices.h"
 #include "kselftest.h"
@@ -26,11 +27,14 @@
 #define PCI "/sys/bus/pci"
 
 struct named_dev {
-	char bdf[HG_HOST_BDF_LEN];
-	char driver[64];	/* before the tests, "" unbound */
-	char override[64];	/* driver_override before, "" none */
+	struct host_state_dev was;	/* before the tests */
 	bool bound;		/* this run moved it to the test's driver */
 };
+
+/* What a SIGKILL must not lose (host_state.h). */
+static struct host_id this_host;
+static struct host_state_dev saved[MAX_NAMED];
+static size_t n_saved;
 
 static volatile sig_atomic_t stop_signal;
 
@@ -63,115 +67,41 @@ static bool seen(const struct named_dev *devs, size_t n, const char *bdf)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!strcmp(devs[i].bdf, bdf))
+		if (!strcmp(devs[i].was.bdf, bdf))
 			return true;
 	return false;
-}
-
-static void driver_of(const char *bdf, char *out, size_t len)
-{
-	char path[PATH_MAX], target[256];
-	ssize_t got;
-
-	snprintf(path, sizeof(path), PCI "/devices/%s/driver", bdf);
-	got = readlink(path, target, sizeof(target) - 1);
-	out[0] = '\0';
-	if (got > 0) {
-		target[got] = '\0';
-		snprintf(out, len, "%s", strrchr(target, '/') + 1);
-	}
-}
-
-/* Writes @value to sysfs file @path; 0 or -errno. */
-static int put(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
 }
 
 static int put_dev(const char *bdf, const char *attr, const char *value)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), PCI "/devices/%s/%s", bdf, attr);
-	return put(path, value);
-}
-
-static void save(struct named_dev *d, const char *bdf)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
-	driver_of(bdf, d->driver, sizeof(d->driver));
-	d->override[0] = '\0';
-	snprintf(path, sizeof(path), PCI "/devices/%s/driver_override", bdf);
-	f = fopen(path, "re");
-	if (f && fgets(d->override, sizeof(d->override), f))
-		d->override[strcspn(d->override, "\n")] = '\0';
-	if (f)
-		fclose(f);
-	if (!strcmp(d->override, "(null)"))
-		d->override[0] = '\0';
+	snprintf(path, sizeof(path), "devices/%s/%s", bdf, attr);
+	return host_state_put(NULL, path, value);
 }
 
 static int bind_to(struct named_dev *d, const char *driver)
 {
-	char now[64];
+	const struct host_state_dev *w = &d->was;
+	struct host_state_dev now;
 	int ret;
 
-	if (!strcmp(d->driver, driver))
+	if (!strcmp(w->driver, driver))
 		return 0;
 	d->bound = true;
-	ret = put_dev(d->bdf, "driver_override", driver);
-	if (!ret && d->driver[0])
-		ret = put_dev(d->bdf, "driver/unbind", d->bdf);
+	ret = put_dev(w->bdf, "driver_override", driver);
+	if (!ret && w->driver[0])
+		ret = put_dev(w->bdf, "driver/unbind", w->bdf);
 	if (!ret)
-		ret = put(PCI "/drivers_probe", d->bdf);
-	driver_of(d->bdf, now, sizeof(now));
-	if (ret || strcmp(now, driver)) {
+		ret = host_state_put(NULL, "drivers_probe", w->bdf);
+	host_state_read_dev(NULL, w->bdf, &now);
+	if (ret || strcmp(now.driver, driver)) {
 		printf("# host mode: %s did not bind to %s (%s; see dmesg)\n",
-		       d->bdf, driver, ret ? strerror(-ret) : "probe refused");
+		       w->bdf, driver, ret ? strerror(-ret) : "probe refused");
 		return -1;
 	}
-	printf("# host mode: %s: %s -> %s\n", d->bdf,
-	       d->driver[0] ? d->driver : "(none)", driver);
-	return 0;
-}
-
-/* Gives @d back its driver_override and driver: 0, or -1 (said why). */
-static int restore(const struct named_dev *d)
-{
-	char now[64], path[PATH_MAX];
-
-	if (!d->bound)
-		return 0;
-	driver_of(d->bdf, now, sizeof(now));
-	if (now[0] && strcmp(now, d->driver))
-		put_dev(d->bdf, "driver/unbind", d->bdf);
-	/* A newline clears driver_override. */
-	put_dev(d->bdf, "driver_override", d->override[0] ? d->override : "\n");
-	driver_of(d->bdf, now, sizeof(now));
-	if (d->driver[0] && strcmp(now, d->driver)) {
-		snprintf(path, sizeof(path), PCI "/drivers/%s/bind", d->driver);
-		if (put(path, d->bdf))
-			put(PCI "/drivers_probe", d->bdf);
-		driver_of(d->bdf, now, sizeof(now));
-	}
-	if (strcmp(now, d->driver)) {
-		printf("# host mode: %s NOT restored: driver %s, was %s\n",
-		       d->bdf, now[0] ? now : "(none)",
-		       d->driver[0] ? d->driver : "(none)");
-		return -1;
-	}
-	printf("# host mode: %s restored to %s\n", d->bdf,
-	       d->driver[0] ? d->driver : "(no driver)");
+	printf("# host mode: %s: %s -> %s\n", w->bdf,
+	       w->driver[0] ? w->driver : "(none)", driver);
 	return 0;
 }
 
@@ -180,8 +110,34 @@ static int restore_all(const struct named_dev *devs, size_t n)
 	int ret = 0;
 
 	while (n--)
-		ret |= restore(&devs[n]);
+		if (devs[n].bound)
+			ret |= host_state_restore_dev(NULL, &devs[n].was);
+	if (!ret && n_saved)
+		host_state_remove(host_state_dir(), getpid());
 	return ret;
+}
+
+/*
+ * Records every named device before any is moved; a run that cannot
+ * record them changes nothing.
+ */
+static void record(const struct named_dev *devs, size_t n, pid_t tests)
+{
+	size_t i;
+	int ret;
+
+	for (i = n_saved = 0; i < n; i++)
+		if (devs[i].was.bdf[0])
+			saved[n_saved++] = devs[i].was;
+	ret = host_state_write(host_state_dir(), &this_host, getpid(), tests,
+			       saved, n_saved);
+	if (!ret || tests)
+		return;
+	ksft_print_header();
+	printf("Bail out! %s: cannot record the devices' drivers in %s (%s; %s names another directory); nothing was changed\n",
+	       HOST_DEVICES_ENV, host_state_dir(), strerror(-ret),
+	       HOST_STATE_DIR_ENV);
+	exit(KSFT_FAIL);
 }
 
 static void catch_signals(void)
@@ -195,30 +151,51 @@ static void catch_signals(void)
 }
 
 /* Runs @run in a child process group; its exit status, or 128+signal. */
-static int run_child(int argc, char **argv, int (*run)(int, char **))
+static int run_child(int argc, char **argv, int (*run)(int, char **),
+		     const struct named_dev *devs, size_t n)
 {
-	int status;
+	int status, go[2];
+	ssize_t got;
+	char c;
 	pid_t pid;
 
 	fflush(NULL);
+	if (pipe2(go, O_CLOEXEC))
+		return KSFT_FAIL;
 	pid = fork();
 	if (pid < 0)
 		return KSFT_FAIL;
 	if (!pid) {
-		setpgid(0, 0);
+		/*
+		 * A session of their own: the harness moves each test into a
+		 * process group of its own, a session keeps them all.
+		 */
+		setsid();
+		/* the tests start once the state file names their session */
+		close(go[1]);
+		while ((got = read(go[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		if (got != 1)
+			_exit(KSFT_FAIL);	/* the guardian died first */
+		close(go[0]);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
 		exit(run(argc, argv));
 	}
-	setpgid(pid, pid);
+	close(go[0]);
+	if (n)
+		record(devs, n, pid);
+	if (write(go[1], "", 1) != 1)
+		kill(pid, SIGKILL);
+	close(go[1]);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return KSFT_FAIL;
 		if (stop_signal) {
-			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
+			host_state_kill_session(pid);
 		}
 	}
 	if (WIFSIGNALED(status))
@@ -297,17 +274,32 @@ static void bind_named(const char **names, size_t n, const char *driver,
 	catch_signals();
 	for (i = 0; i < n; i++) {
 		hg_host_parse_bdf(names[i], bdf, sizeof(bdf));
-		if (seen(devs, i, bdf))
-			continue;	/* bound already; its first state kept */
-		save(&devs[i], bdf);
+		if (!seen(devs, i, bdf))	/* named twice: its first state */
+			host_state_read_dev(NULL, bdf, &devs[i].was);
+	}
+	record(devs, n, 0);
+	for (i = 0; i < n; i++) {
+		if (!devs[i].was.bdf[0])
+			continue;
 		if (!bind_to(&devs[i], driver) && !stop_signal)
 			continue;
 		restore_all(devs, i + 1);
 		unload_if_ours(was_loaded);
 		printf("Bail out! %s: could not bind %s to %s; the devices bound so far were given back\n",
-		       HOST_DEVICES_ENV, bdf, driver);
+		       HOST_DEVICES_ENV, devs[i].was.bdf, driver);
 		exit(KSFT_FAIL);
 	}
+}
+
+/*
+ * Gives back what a SIGKILLed run left (host_state.h): the number of state
+ * files it could not apply, each said why.
+ */
+static int recover_left(void)
+{
+	if (host_id_read(NULL, &this_host))
+		snprintf(this_host.boot_id, sizeof(this_host.boot_id), "-");
+	return host_state_recover(NULL, host_state_dir(), &this_host);
 }
 
 int host_devices_main(int argc, char **argv, const char *driver,
@@ -320,6 +312,14 @@ int host_devices_main(int argc, char **argv, const char *driver,
 	size_t n = 0;
 	int status;
 
+	if (argc == 2 && !strcmp(argv[1], HOST_DEVICES_RESTORE_OPT)) {
+		status = recover_left();
+		printf("# host mode: %s: %s\n", host_state_dir(), status ?
+		       "not everything a killed run left could be given back (said above)" :
+		       "no device left moved by a killed run");
+		return status ? KSFT_FAIL : KSFT_PASS;
+	}
+	recover_left();
 	list = list ? strdup(list) : NULL;
 	if (list && driver)
 		n = split_names(list, names);
@@ -334,11 +334,11 @@ int host_devices_main(int argc, char **argv, const char *driver,
 	if (n) {
 		bind_named(names, n, driver, devs, was_loaded);
 		if (!getenv("HOSTGEOM_TEST_GROUP"))
-			setenv("HOSTGEOM_TEST_GROUP", devs[0].bdf, 0);
+			setenv("HOSTGEOM_TEST_GROUP", devs[0].was.bdf, 0);
 	}
 	free(list);
 	catch_signals();
-	status = run_child(argc, argv, run);
+	status = run_child(argc, argv, run, devs, n);
 	if (restore_all(devs, n) && !status)
 		status = KSFT_FAIL;
 	if (uses_module)

@@ -10,8 +10,10 @@
  * back to its driver and driver_override when the tests end, fail, or the
  * run is stopped by a signal: a guardian process does the binding and
  * waits for the tests, which run in a child process group it kills first.
- * Only SIGKILL to the guardian itself leaves a device bound (say so in
- * the docs). The module, when the guardian loads it, is unloaded at the
+ * Before it moves any, the guardian records every named device's driver
+ * and driver_override in a state file (host_state.h): SIGKILL to the
+ * guardian itself leaves devices bound, and the next run of any such
+ * test, or the test run as "TEST --restore-devices", gives them back. The module, when the guardian loads it, is unloaded at the
  * end; one that was loaded before stays.
  */
 #ifndef HOSTGEOM_HOST_DEVICES_H
@@ -21,6 +23,8 @@
 
 #define HOST_DEVICES_ENV	"HOSTGEOM_SELFTESTS_BDF"
 #define HOST_DEVICES_FORCE_ENV	"HOSTGEOM_SELFTESTS_FORCE"
+/* The only argument: give back what killed runs left, then exit. */
+#define HOST_DEVICES_RESTORE_OPT "--restore-devices"
 
 /*
  * Runs @run(argc, argv) (the harness) for a test whose devices go to

@@ -147,6 +147,9 @@ class KselftestRow:
     interrupt: str = ""         # a program run once more and sent SIGTERM
                                 # once it has bound the named devices,
                                 # which must all come back
+    killed: str = ""            # a program run once more and sent SIGKILL
+                                # once its tests run; the next run of it
+                                # must give every device back
     named_only: bool = False
 
     def vmrun_args(self):
@@ -156,7 +159,7 @@ class KselftestRow:
     def listing(self):
         fields = [self.name, " ".join(self.vmrun_args()), self.base,
                   " ".join(self.named) or "-", " ".join(self.must_pass),
-                  self.module_from, self.interrupt]
+                  self.module_from, self.interrupt, self.killed]
         while fields[-1] == "":
             fields.pop()
         return "|".join(fields)
@@ -232,7 +235,7 @@ ROWS = (
                  named=("0000:03:01.0", "0000:03:02.0"),
                  must_pass=("vfio_ranges_test", "vm_geometry_test", "module_test",
                             "module_carve_test"),
-                 module_from="tree", interrupt="module_test"),
+                 module_from="tree", interrupt="module_test", killed="module_test"),
     KselftestRow("kselftest-kit-unnamed", topology="default", base="vtd39",
                  must_pass=("vfio_ranges_test", "vm_geometry_test"), module_from="tree"),
     KselftestRow("kselftest-debian-6.12", kernel="debian-6.12", topology="default",

@@ -276,6 +276,8 @@ class Runner:
         gargs = ["--must-pass", " ".join(row.must_pass), "--tests", " ".join(rows.DEVICE_TESTS)]
         if row.interrupt:
             gargs += ["--interrupt", row.interrupt]
+        if row.killed:
+            gargs += ["--kill", row.killed]
         if row.named:
             gargs += ["--named", " ".join(row.named)]
         if row.module_from == "dkms":
