@@ -22,6 +22,10 @@ PLAN = re.compile(r"^1\.\.([0-9]+)")
 PLAN_SKIP = re.compile(r"^1\.\.0 # *[Ss][Kk][Ii][Pp]")
 OK = re.compile(r"^ok [0-9]+")
 NOT_OK = re.compile(r"^not ok [0-9]+")
+# A result line at any depth (scripts/lava-job picks the job's KTAP out of
+# a console log by it): indentation, status, number, the rest.
+RESULT = re.compile(r"^(?P<indent>\s*)(?P<status>ok|not ok) (?P<number>[0-9]+)"
+                    r"(?: -)?(?: (?P<rest>.*))?$")
 
 def decode(data):
     """Bytes of a KTAP file as text, byte for byte (latin-1)."""
