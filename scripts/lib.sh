@@ -21,20 +21,9 @@ pkg_installed() {
 
 hostgeom_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 
-# Compilers through ccache (Debian's masquerade directory), when installed:
-# make check's userspace, sanitizer, fuzzing and module builds are then
-# cached across runs by what they depend on (preprocessed source, flags,
-# compiler), in $HOSTGEOM_CACHE/ccache. scripts/guest-kernel takes it out
-# again: a kernel tree is cached whole, by its own key.
-use_ccache() {
-	[[ -x /usr/lib/ccache/gcc ]] || return 0
-	export CCACHE_DIR=${CCACHE_DIR:-$HOSTGEOM_CACHE/ccache}
-	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-2G}
-	mkdir -p "$CCACHE_DIR" 2>/dev/null || return 0
-	case :$PATH: in *:/usr/lib/ccache:*) ;; *) PATH=/usr/lib/ccache:$PATH ;; esac
-}
-
-# PATH without ccache's directory (see use_ccache).
+# PATH without ccache's directory, which make check puts first (its builds
+# through ccache, scripts/hgtest/check.py): a kernel tree is cached whole,
+# by its own key (scripts/guest-kernel).
 no_ccache() {
 	local p=:$PATH:
 	p=${p//:\/usr\/lib\/ccache:/:}

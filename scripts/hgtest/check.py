@@ -51,7 +51,7 @@ def skip_ktap(name, why):
         f.write(f"KTAP version 1\n1..1\nok 1 {name} # SKIP {why}\n")
 
 
-def host_lane(jobs, vm):
+def host_lane(jobs, vm, valgrind=True):
     """The host lane's steps, found as it goes (the unit tests once the
     ASan build made them)."""
     yield Step("ASan build", ["make", "-s", f"-j{jobs}", "B=build/asan", "SANITIZE=1"], kind="timed")
@@ -72,9 +72,8 @@ def host_lane(jobs, vm):
     # no cycle between the library's folders (lib/base, lib/sysfs, ...):
     # their includes and, from the plain build's objects, their calls
     yield Step("lib-graph", ["scripts/lib-graph", "--lib", "lib", "--objects", "build/lib"])
-    # valgrind over the plain build: ASan and valgrind do not mix.
-    yield Step("valgrind", ["scripts/valgrind-ktap", "-", *stages.shell_sorted(glob.glob("build/selftests/*_test"))],
-               env={"HOSTGEOM": os.path.abspath("build/hostgeom")})
+    if valgrind:
+        yield valgrind_step()
     # A short run of each libFuzzer target from its seed corpus (make fuzz
     # for longer ones).
     if fuzz:
@@ -93,7 +92,14 @@ def host_lane(jobs, vm):
         yield Step("vm", ["scripts/vm-tests"], progress=("build/vm-logs/*",))
 
 
-def nested_lane(repro):
+def valgrind_step():
+    """valgrind over the plain build: ASan and valgrind do not mix."""
+    return Step("valgrind", ["scripts/valgrind-ktap", "-",
+                             *stages.shell_sorted(glob.glob("build/selftests/*_test"))],
+                env={"HOSTGEOM": os.path.abspath("build/hostgeom")})
+
+
+def nested_lane(repro, valgrind=False):
     # Every scenario of the nested reproducer: verdicts against the
     # expected ones (the bug reproduced, the work-arounds clean). Its
     # failure paths: a broken stage is an error with a reason.
@@ -112,13 +118,17 @@ def nested_lane(repro):
     yield Step("module-build", ["scripts/module-check"])
     # the fix series as a maintainer's tools see it (cached by content)
     yield Step("series-check", ["scripts/series-check"])
+    # Side by side, valgrind ends this lane: the host lane, with the VM
+    # tier, is the longer one (Documentation/bench.md).
+    if valgrind:
+        yield valgrind_step()
 
 
 def use_ccache():
     """Compilers through ccache (Debian's masquerade directory), when
-    installed, as scripts/lib.sh's use_ccache: the builds are then cached
-    across runs in $HOSTGEOM_CACHE/ccache (scripts/guest-kernel takes it
-    out again for kernels)."""
+    installed: the builds are then cached across runs in
+    $HOSTGEOM_CACHE/ccache (scripts/guest-kernel takes it out again for
+    kernels: lib.sh's no_ccache)."""
     if not os.access("/usr/lib/ccache/gcc", os.X_OK):
         return
     cache = os.environ.get("HOSTGEOM_CACHE") or "/var/cache/hostgeom"
@@ -171,8 +181,8 @@ def main(argv):
         if vm:
             lanes.append(Lane("nested", lambda: nested_lane(repro)))
     else:
-        lanes = [Lane("nested", lambda: nested_lane(repro)),
-                 Lane("host", lambda: host_lane(jobs, vm), nice=10)]
+        lanes = [Lane("nested", lambda: nested_lane(repro, valgrind=True)),
+                 Lane("host", lambda: host_lane(jobs, vm, valgrind=False), nice=10)]
     # Set-up and build first, one after the other, as they come.
     sched = stages.Scheduler(repo, KTAP, [Lane("set-up", lambda: iter(first))], serial=True)
     rc = stages.run_stopping_on_signals(sched)
