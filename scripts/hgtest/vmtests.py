@@ -120,6 +120,7 @@ class Runner:
         self.kunit = {}             # number -> the kernel's build tree
         self.dkms = {}              # number -> kernel (kselftest rows built by DKMS)
         self.kdirs, self.modules = {}, {}
+        self.edu = {}               # topology -> has an edu
         self.procs = set()
         self.lock = threading.RLock()
         self.stopping = False
@@ -317,9 +318,12 @@ class Runner:
         return base.expect_env()
 
     def has_edu(self, topology):
-        """True when the topology has an edu (its arguments read whole)."""
-        rc, text = self.capture(["scripts/vm-topology", "args", topology])
-        return any(line.startswith("edu,") for line in text.splitlines())
+        """True when the topology has an edu (its arguments read whole,
+        once per topology)."""
+        if topology not in self.edu:
+            text = self.capture(["scripts/vm-topology", "args", topology])[1]
+            self.edu[topology] = any(line.startswith("edu,") for line in text.splitlines())
+        return self.edu[topology]
 
     def vmrun_argv(self, i, row):
         argv = ["scripts/vm-run", "--smp", str(self.smp)] + row.vmrun_args()
