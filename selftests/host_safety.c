@@ -37,15 +37,10 @@ sfmt(char *out, size_t len, const char *f, ...)
 int hg_host_parse_bdf(const char *name, char *out, size_t len)
 {
 	char bdf[HG_HOST_BDF_LEN];
-	size_t n;
 
-	/* bdf.h's reading: [D...:]BB:DD.F, 4 to 8 domain digits */
+	/* bdf.h's reading: [D...:]BB:DD.F, 4 to 8 domain digits, device 00-1f */
 	hg_bdf_normalize(name, bdf, sizeof(bdf));
 	if (!hg_bdf_valid(bdf))
-		return -EINVAL;
-	/* and a device number of 5 bits: "DD.F" ends the address */
-	n = strlen(bdf);
-	if (bdf[n - 4] > '1')
 		return -EINVAL;
 	sfmt(out, len, "%s", bdf);
 	return 0;
