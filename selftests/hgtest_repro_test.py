@@ -164,8 +164,8 @@ class Judging(unittest.TestCase):
                          "group 0: 0000:00:02.0 0000:03:00.0; first to join: 0000:00:02.0")
 
     def test_fix_kernel_expects_clean(self):
-        self.assertEqual(set(repro.expected_for("kit-7.3+fix").values()), {"clean"})
-        self.assertEqual(repro.expected_for("kit")[1], "reproduced")
+        self.assertEqual(set(repro.expected_for("kit-7.3+fix")[0].values()), {"clean"})
+        self.assertEqual(repro.expected_for("kit")[0][1], "reproduced")
 
     def test_usage(self):
         p = subprocess.run([REPORT, "--out", "/no/such/dir"], capture_output=True, check=False)

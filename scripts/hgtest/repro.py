@@ -27,11 +27,102 @@ TITLES = {
 }
 
 
-def expected_for(kernel):
-    """The patched kernel under test must be clean where the bug showed."""
-    if kernel.endswith("+fix"):
-        return {1: "clean", 2: "clean", 3: "clean", 4: "clean"}
-    return {1: "reproduced", 2: "clean", 3: "clean", 4: "reproduced"}
+VERDICTS = ("reproduced", "clean")
+# QEMU 9.1 (the seed series) hands a VFIO device's host IOVA ranges to
+# virtio-iommu through HostIOMMUDevice when the device is realized, before
+# the guest's probe; before 9.1 nothing conveys them before the probe (7.2
+# has no host reserved regions at all: no virtio_iommu_host_resv_regions
+# trace event, no HostIOMMUDevice).
+CONVEYS_HOST_RANGES = (9, 1)
+# Why a verdict on a QEMU before 9.1 differs from one on 9.1 and later.
+OLDER_QEMU = {
+    2: "the guest learns no host IOVA range before its probe (QEMU before 9.1 has no "
+       "HostIOMMUDevice path), so even a singleton group's domain is set up without the "
+       "device's region above the host's width, and the first 64-bit IOVA is one the host "
+       "cannot map",
+    3: "QEMU before 9.0 has no virtio-iommu aw-bits, so hostgeom prints no virtio-iommu line "
+       "for it but intel-iommu aw-bits=39, which level 2 then runs: its aperture ends at "
+       "the host's width",
+}
+OLDER_QEMU_FIX = ("the kernel fix carves each device's own reserved regions, but QEMU before "
+                  "9.1 conveys none before the probe: nothing to carve")
+
+
+def version_tuple(text):
+    """"7.2.22" -> (7, 2, 22); None when @text is no version."""
+    m = re.match(r"([0-9]+)\.([0-9]+)(?:\.([0-9]+))?", text or "")
+    if not m:
+        return None
+    return tuple(int(x or 0) for x in m.groups())
+
+
+def expected_for(kernel, l1_version=None):
+    """The expected verdicts and why each differs from QEMU 9.1 and later
+    ({} there): the patched kernel under test must be clean where the bug
+    showed, as far as level 1's QEMU (@l1_version, "X.Y.Z") tells the
+    guest what the host cannot map."""
+    fix = kernel.endswith("+fix")
+    if fix:
+        exp = {1: "clean", 2: "clean", 3: "clean", 4: "clean"}
+    else:
+        exp = {1: "reproduced", 2: "clean", 3: "clean", 4: "reproduced"}
+    why = {}
+    v = version_tuple(l1_version)
+    if v is not None and v[:2] < CONVEYS_HOST_RANGES:
+        why[3] = OLDER_QEMU[3]
+        for n in (1, 2, 4):
+            if exp[n] != "reproduced":
+                why[n] = OLDER_QEMU_FIX if fix else OLDER_QEMU[n]
+            exp[n] = "reproduced"
+    return exp, why
+
+
+def patch_expectations(paths):
+    """Expected verdicts a QEMU patch states in its message, in lines
+    "Hostgeom-Expect: N=VERDICT [N=VERDICT...]"; later patches win. Returns
+    ({N: verdict}, {N: patch file name})."""
+    exp, src = {}, {}
+    for path in paths:
+        for line in (read_text(path) or "").split("\n"):
+            if line.startswith("diff --git"):
+                break
+            if not line.startswith("Hostgeom-Expect:"):
+                continue
+            for word in line.split(":", 1)[1].split():
+                n, _, verdict = word.partition("=")
+                if n in ("1", "2", "3", "4") and verdict in VERDICTS:
+                    exp[int(n)] = verdict
+                    src[int(n)] = os.path.basename(path)
+    return exp, src
+
+
+def qemu_info(out):
+    """DIR/qemu (which QEMU ran each level: "KEY VALUE" lines, written by
+    scripts/repro) and the patches of level 1's QEMU (DIR/qemu-patches);
+    None for evidence from before the reproducer took a QEMU per level."""
+    path = os.path.join(out, "qemu")
+    if read_text(path) is None:
+        return None
+    info = {k: num(path, k) or None for k in
+            ("level0_version", "level0_binary", "level1_version", "level1_binary")}
+    pdir = os.path.join(out, "qemu-patches")
+    names = sorted(os.listdir(pdir)) if os.path.isdir(pdir) else []
+    info["level1_patches"] = names
+    info["_paths"] = [os.path.join(pdir, n) for n in names]
+    return info
+
+
+def expectations(out, kernel):
+    """Expected verdicts and why each differs ({N: text}), for this run."""
+    q = qemu_info(out)
+    exp, why = expected_for(kernel, q["level1_version"] if q else None)
+    if q:
+        pexp, psrc = patch_expectations(q["_paths"])
+        for n, verdict in pexp.items():
+            if verdict != exp[n]:
+                why[n] = f"the QEMU patch {psrc[n]} says so (Hostgeom-Expect)"
+            exp[n] = verdict
+    return exp, why
 
 
 def shown(path):
@@ -112,6 +203,13 @@ def walks(carve):
         yield from items(g, "walks")
 
 
+def map_errors(out, n):
+    """Level-1 QEMU's VFIO DMA map errors while scenario @n's device was
+    checked (sN.times), 0 when none or unknown."""
+    x = number(num(os.path.join(out, f"s{n}.times"), "vfio_map_errors"))
+    return x if isinstance(x, (int, float)) and x > 0 else 0
+
+
 class Verdict:
     """One scenario's verdict (judge())."""
 
@@ -173,6 +271,13 @@ def judge(out, n):
                          for w in walks(carve) for p in items(w, "phases")
                          if get(p, "map_failure") == "region"})
         v.hits = "; ".join(failed[:3])
+    elif rc == "0" and verdict == "pass" and map_errors(out, n):
+        # No IOVA inside a region the guest was told of, yet level-1 QEMU
+        # could not map one the guest used: the guest was never told (a
+        # QEMU that conveys no host range before the probe).
+        v.observed = "reproduced"
+        v.hits = ("level-1 QEMU could not map an IOVA the guest used, inside no reserved "
+                  "region the guest knew of: " + first_line(s + ".l1-qemu-errors"))
     elif rc == "0" and verdict == "pass":
         # The library says pass only for walks that went where the host
         # bites: through the top of 4 GiB and from the aperture's top.
@@ -216,8 +321,10 @@ def judge(out, n):
     return v
 
 
-def scenario_json(out, n, title, expected):
-    """The scenario's object, in the key order of results.json."""
+def scenario_json(out, n, title, expected, because=None):
+    """The scenario's object, in the key order of results.json; with
+    @because (a run that recorded its QEMUs) "expected_because" too: why
+    the expected verdict differs from QEMU 9.1 and later's, or null."""
     v = judge(out, n)
     s = os.path.join(out, f"s{n}")
     times = s + ".times"
@@ -225,7 +332,7 @@ def scenario_json(out, n, title, expected):
     plug, check = num(times, "plug"), num(times, "check")
     viommu = (read_text(s + ".viommu") or "").rstrip("\n")
     l1err = first_line(s + ".l1-qemu-errors")
-    return {
+    obj = {
         "scenario": n, "title": title, "expected": expected, "observed": v.observed,
         "as_expected": v.observed == expected,
         "reason": v.reason or None,
@@ -238,6 +345,9 @@ def scenario_json(out, n, title, expected):
         "seconds": {"plug": number(plug) if plug else None,
                     "check": number(check) if check else None},
     }
+    if because is not None:
+        obj["expected_because"] = because.get(n)
+    return obj
 
 
 def dumps(value, compact):
@@ -268,8 +378,9 @@ def stage_value(raw):
 def results(out, scenarios, kernel):
     """results.json's object and its text (the envelope with spaces, each
     scenario compact, as the bash version printed them)."""
-    expected = expected_for(kernel)
-    objs = [scenario_json(out, n, TITLES[n], expected[n]) for n in scenarios]
+    expected, why = expectations(out, kernel)
+    q = qemu_info(out)
+    objs = [scenario_json(out, n, TITLES[n], expected[n], why if q else None) for n in scenarios]
     l1 = os.path.join(out, "l1.times")
     raw = {"level1_up": num(l1, "level1_up"), "level1_ready": num(l1, "level1_ready"),
            "wall": num(l1, "wall")}
@@ -279,11 +390,16 @@ def results(out, scenarios, kernel):
         for k in ("ready", "total", "uptime_init", "uptime_agent_start", "uptime_module_loaded"):
             raw[f"level2_{k}_{b}"] = num(os.path.join(out, f"l2-{b}.times"), f"level2_{k}")
     stages = {k: stage_value(v) for k, v in raw.items()}
-    doc = {"schema": 1, "command": "repro", "out": shown(out), "kernel": kernel,
-           "scenarios": objs, "stages": stages}
+    doc = {"schema": 1, "command": "repro", "out": shown(out), "kernel": kernel}
+    qtext = ""
+    if q:
+        # which QEMU ran each level (evidence from before: no key)
+        doc["qemu"] = {k: v for k, v in q.items() if not k.startswith("_")}
+        qtext = ', "qemu": ' + dumps(doc["qemu"], False)
+    doc.update({"scenarios": objs, "stages": stages})
     # each scenario on a line of its own, as jq -c printed them
     text = ('{"schema": 1, "command": "repro", "out": ' + dumps(shown(out), False) +
-            ', "kernel": ' + dumps(kernel, False) + ', "scenarios": [' +
+            ', "kernel": ' + dumps(kernel, False) + qtext + ', "scenarios": [' +
             ",".join(dumps(o, True) + "\n" for o in objs) + '], "stages": {' +
             ", ".join(f"{dumps(k, False)}: {stage_json(v)}" for k, v in raw.items()) + "}}\n")
     return doc, text
@@ -333,6 +449,14 @@ def table(doc):
             line += (f"; level-1 QEMU DMA map errors: {jq_str(errors)}, first: "
                      f"{jq_str(s['level1_qemu_first_error'])}")
         lines.append(line)
+    for s in doc["scenarios"]:
+        if s.get("expected_because"):
+            lines.append(f"scenario {s['scenario']} expected {s['expected']}: {s['expected_because']}")
+    if doc.get("qemu"):
+        q = doc["qemu"]
+        lines.append(f"QEMU: level 0 {orelse(q['level0_version'])}, level 1 "
+                     f"{orelse(q['level1_version'])} ({orelse(q['level1_binary'])})" +
+                     (f", patches: {' '.join(q['level1_patches'])}" if q["level1_patches"] else ""))
     st = doc["stages"]
     lines.append(f"stages (s): level 1 up {jq_str(orelse(st['level1_up']))} "
                  f"(+ {jq_str(orelse(st['level1_ready']))} for hostgeom there), level 2 ready "
@@ -364,18 +488,122 @@ def status(doc):
     return rc
 
 
+def matrix(mdir):
+    """The QEMU matrix of scripts/repro --qemu-matrix: DIR/versions names
+    the level-1 QEMUs, DIR/qemu-VERSION holds each one's run. Returns the
+    matrix object and the exit status (the worst of the runs')."""
+    versions = (read_text(os.path.join(mdir, "versions")) or "").split()
+    runs, docs, rc = [], {}, 0
+    for v in versions:
+        out = os.path.join(mdir, f"qemu-{v}")
+        if not os.path.isdir(out) or read_text(os.path.join(out, "scenarios")) is None:
+            runs.append({"qemu": v, "version": None, "out": shown(out), "status": 2,
+                         "reason": "the run did not start (no evidence directory)"})
+            rc = 2
+            continue
+        scen = [int(n) for n in (read_text(os.path.join(out, "scenarios")) or "").split()
+                if n in ("1", "2", "3", "4")]
+        kernel = (read_text(os.path.join(out, "kernel")) or "kit").strip()
+        doc, _ = results(out, scen, kernel)
+        docs[v] = doc
+        st = status(doc)
+        rc = max(rc, st)
+        runs.append({"qemu": v, "version": get(doc, "qemu", "level1_version"),
+                     "out": shown(out), "status": st, "reason": None,
+                     "wall": doc["stages"]["wall"]})
+    rows = []
+    for n in sorted({s["scenario"] for d in docs.values() for s in d["scenarios"]}):
+        cells = {}
+        for v in versions:
+            sc = [x for x in docs[v]["scenarios"] if x["scenario"] == n] if v in docs else []
+            if not sc:
+                cells[v] = None
+                continue
+            x = sc[0]
+            cells[v] = {"expected": x["expected"], "observed": x["observed"],
+                        "as_expected": x["as_expected"], "reason": x["reason"],
+                        "expected_because": x.get("expected_because"),
+                        "first_iova_64bit": x["first_iova_64bit"],
+                        "level1_qemu_dma_map_errors": x["level1_qemu_dma_map_errors"]}
+        rows.append({"scenario": n, "title": TITLES[n], "qemu": cells})
+    return {"schema": 1, "command": "repro-matrix", "out": shown(mdir), "runs": runs,
+            "scenarios": rows}, rc
+
+
+def matrix_table(m):
+    """The matrix as text: a row per scenario, expected/observed per QEMU,
+    then why each expected verdict differs from QEMU 9.1 and later's."""
+    versions = [r["qemu"] for r in m["runs"]]
+    head = ["#", "scenario"] + [f"QEMU {v} (level 1)" for v in versions]
+    rows = [head]
+    for r in m["scenarios"]:
+        row = [str(r["scenario"]), r["title"]]
+        for v in versions:
+            c = r["qemu"].get(v)
+            if c is None:
+                row.append("-")
+                continue
+            cell = f"{c['expected']} / {c['observed']}"
+            if not c["as_expected"]:
+                cell += " <-- NOT AS EXPECTED"
+            row.append(cell)
+        rows.append(row)
+    lines = ["expected / observed"] + columns(rows)
+    for r in m["scenarios"]:
+        for v in versions:
+            c = r["qemu"].get(v)
+            if c and c["expected_because"]:
+                lines.append(f"scenario {r['scenario']} on QEMU {v}: {c['expected']}, because "
+                             f"{c['expected_because']}")
+            if c and c["reason"]:
+                lines.append(f"scenario {r['scenario']} on QEMU {v}: {c['reason']}")
+    for run in m["runs"]:
+        lines.append(f"QEMU {run['qemu']}: {orelse(run['version'])}, evidence {run['out']}, "
+                     f"status {run['status']}" +
+                     (f", whole run {jq_str(orelse(run.get('wall')))} s" if run.get("wall") else "") +
+                     (f" ({run['reason']})" if run["reason"] else ""))
+    return "".join(line + "\n" for line in lines)
+
+
 USAGE = """Usage: scripts/repro-report --out DIR [--scenarios "1 2 ..."] [--kernel K]
                             [--format text|json|ktap]
+       scripts/repro-report --matrix DIR [--format text|json]
 
 The verdicts of a scripts/repro run from its evidence directory DIR:
 writes DIR/results.json, prints the table (text), the JSON (the table on
 stderr) or KTAP. Without --scenarios and --kernel, DIR/scenarios and
 DIR/kernel say. Exit status as scripts/repro's.
+--matrix: the matrix of scripts/repro --qemu-matrix from DIR (its runs in
+DIR/qemu-VERSION): writes DIR/matrix.json, prints the table or the JSON
+(the table on stderr); exit status the worst of the runs'.
 """
 
 
+def matrix_main(mdir, fmt):
+    if not os.path.isdir(mdir) or fmt not in ("text", "json"):
+        sys.stderr.write(USAGE)
+        return 2
+    if read_text(os.path.join(mdir, "versions")) is None:
+        sys.stderr.write(f"repro: error: {mdir} holds no QEMU matrix (no 'versions' file); "
+                         "run scripts/repro --qemu-matrix\n")
+        return 2
+    m, rc = matrix(mdir)
+    text = dumps(m, False) + "\n"
+    with open(os.path.join(mdir, "matrix.json"), "w", encoding="utf-8") as f:
+        f.write(text)
+    if fmt == "json":
+        sys.stderr.write(matrix_table(m))
+        sys.stderr.flush()
+        sys.stdout.write(text)
+    else:
+        sys.stdout.write(matrix_table(m))
+    sys.stdout.flush()
+    return rc
+
+
 def main(argv):
-    opts = {"--out": None, "--scenarios": None, "--kernel": None, "--format": "text"}
+    opts = {"--out": None, "--scenarios": None, "--kernel": None, "--format": "text",
+            "--matrix": None}
     args = list(argv)
     while args:
         a = args.pop(0)
@@ -386,6 +614,8 @@ def main(argv):
             sys.stderr.write(USAGE)
             return 2
         opts[a] = args.pop(0)
+    if opts["--matrix"] is not None:
+        return matrix_main(opts["--matrix"], opts["--format"])
     out = opts["--out"]
     if not out or not os.path.isdir(out) or opts["--format"] not in ("text", "json", "ktap"):
         sys.stderr.write(USAGE)
