@@ -28,24 +28,30 @@ TITLES = {
 
 
 VERDICTS = ("reproduced", "clean")
-# QEMU 9.1 (the seed series) hands a VFIO device's host IOVA ranges to
-# virtio-iommu through HostIOMMUDevice when the device is realized, before
-# the guest's probe; before 9.1 nothing conveys them before the probe (7.2
-# has no host reserved regions at all: no virtio_iommu_host_resv_regions
-# trace event, no HostIOMMUDevice).
-CONVEYS_HOST_RANGES = (9, 1)
-# Why a verdict on a QEMU before 9.1 differs from one on 9.1 and later.
-OLDER_QEMU = {
-    2: "the guest learns no host IOVA range before its probe (QEMU before 9.1 has no "
-       "HostIOMMUDevice path), so even a singleton group's domain is set up without the "
-       "device's region above the host's width, and the first 64-bit IOVA is one the host "
-       "cannot map",
-    3: "QEMU before 9.0 has no virtio-iommu aw-bits, so hostgeom prints no virtio-iommu line "
-       "for it but intel-iommu aw-bits=39, which level 2 then runs: its aperture ends at "
-       "the host's width",
+# How a VFIO device's host IOVA ranges reach virtio-iommu's guest, per
+# level-1 QEMU. 9.1 (Eric Auger's series with "virtio-iommu: Compute host
+# reserved regions") hands them over through HostIOMMUDevice when the
+# device is realized, before the guest's probe.
+# 8.2 to 9.0 did it through an IOMMU memory-region callback, in time only
+# for cold-plugged devices (a hot-plugged one's came after the probe).
+# 7.2 has no host reserved regions at all (no virtio_iommu_host_resv_regions
+# trace event). aw-bits on virtio-iommu: 9.0.
+BEFORE_PROBE = (9, 1)
+COLD_ONLY = (8, 2)
+VIRTIO_AW_BITS = (9, 0)
+HOT = {1, 2}
+NOT_BEFORE_PROBE = ("level 1's QEMU conveys no host IOVA range of a hot-plugged device before "
+                    "the guest's probe (QEMU before 9.1 has no HostIOMMUDevice path)")
+NONE_AT_ALL = "level 1's QEMU conveys no host IOVA range at all (QEMU before 8.2)"
+WHY = {
+    2: "; so even a singleton group's domain is set up without the device's region above "
+       "the host's width, and the first 64-bit IOVA is one the host cannot map",
+    "fix": "; the kernel fix carves each device's own reserved regions, but there is nothing "
+           "to carve",
 }
-OLDER_QEMU_FIX = ("the kernel fix carves each device's own reserved regions, but QEMU before "
-                  "9.1 conveys none before the probe: nothing to carve")
+INTEL_FOR_OLD = ("QEMU before 9.0 has no virtio-iommu aw-bits, so hostgeom prints no "
+                 "virtio-iommu line for it but intel-iommu aw-bits=39, which level 2 runs: "
+                 "its aperture ends at the host's width")
 
 
 def version_tuple(text):
@@ -57,10 +63,10 @@ def version_tuple(text):
 
 
 def expected_for(kernel, l1_version=None):
-    """The expected verdicts and why each differs from QEMU 9.1 and later
-    ({} there): the patched kernel under test must be clean where the bug
-    showed, as far as level 1's QEMU (@l1_version, "X.Y.Z") tells the
-    guest what the host cannot map."""
+    """The expected verdicts, and why each differs from QEMU 9.1 and
+    later's ({N: text}): the patched kernel under test must be clean where
+    the bug showed, as far as level 1's QEMU (@l1_version, "X.Y.Z"; None:
+    9.1 or later) tells the guest what the host cannot map."""
     fix = kernel.endswith("+fix")
     if fix:
         exp = {1: "clean", 2: "clean", 3: "clean", 4: "clean"}
@@ -68,11 +74,15 @@ def expected_for(kernel, l1_version=None):
         exp = {1: "reproduced", 2: "clean", 3: "clean", 4: "reproduced"}
     why = {}
     v = version_tuple(l1_version)
-    if v is not None and v[:2] < CONVEYS_HOST_RANGES:
-        why[3] = OLDER_QEMU[3]
-        for n in (1, 2, 4):
+    if v is None or v[:2] >= BEFORE_PROBE:
+        return exp, why
+    if v[:2] < VIRTIO_AW_BITS:
+        why[3] = INTEL_FOR_OLD
+    for n in (1, 2, 4):
+        if n in HOT or v[:2] < COLD_ONLY:
             if exp[n] != "reproduced":
-                why[n] = OLDER_QEMU_FIX if fix else OLDER_QEMU[n]
+                why[n] = ((NONE_AT_ALL if v[:2] < COLD_ONLY else NOT_BEFORE_PROBE) +
+                          (WHY["fix"] if fix else WHY[n]))
             exp[n] = "reproduced"
     return exp, why
 
