@@ -275,6 +275,72 @@ TEST_F(pf, qemu_version_of_the_guest)
 		TH_LOG("%s", self->res.out);
 }
 
+/* A libvirt domain with a virtio-iommu whose QEMU is @emulator. */
+static void write_domain(const char *path, const char *emulator)
+{
+	char xml[1024];
+
+	snprintf(xml, sizeof(xml),
+		 "<domain type='kvm'><memory unit='GiB'>2</memory>"
+		 "<os><type machine='q35'>hvm</type></os><devices>"
+		 "<emulator>%s</emulator>"
+		 "<hostdev mode='subsystem' type='pci'><source><address "
+		 "domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>"
+		 "</source></hostdev><iommu model='virtio'/></devices></domain>",
+		 emulator);
+	write_file(path, xml);
+}
+
+/*
+ * A libvirt domain's <emulator> is the guest's QEMU: its version and
+ * properties are read from it as from --qemu (the recorded 7.2, and the
+ * real 7.2 of the cache when it is there); one that is not QEMU is
+ * refused, one not installed here is said in a note.
+ */
+TEST_F(pf, libvirt_emulator_is_the_guests_qemu)
+{
+	const char *xml[] = {
+		"preflight", "--host-aw-bits", "39", "--libvirt-version",
+		"11.3.0", "--xml", self->file, NULL,
+	};
+	const char *note = "QEMU 7.2: virtio-iommu-pci has no aw-bits before QEMU 9.0";
+	const char *cache = getenv("HOSTGEOM_CACHE");
+	char real72[512];
+
+	write_domain(self->file, "true");
+	EXPECT_EQ(2, cli_run(&self->res, xml));
+	EXPECT_NE(NULL, strstr(self->res.err, "'true' is not QEMU"))
+		TH_LOG("%s", self->res.err);
+	write_domain(self->file, "/nonexistent/qemu-system-x86_64");
+	EXPECT_NE(2, cli_run(&self->res, xml)) TH_LOG("%s", self->res.err);
+	EXPECT_NE(NULL, strstr(self->res.out,
+			       "<emulator> /nonexistent/qemu-system-x86_64 is not installed here"))
+		TH_LOG("%s", self->res.out);
+
+	if (access("selftests/test_data/qemu/7.2", R_OK))
+		SKIP(return, "no selftests/test_data here (an installed collection)");
+	setenv("FAKE_QEMU_DATA", "selftests/test_data/qemu/7.2", 1);
+	write_domain(self->file, "selftests/fake_qemu");
+	EXPECT_NE(2, cli_run(&self->res, xml)) TH_LOG("%s", self->res.err);
+	EXPECT_NE(NULL, strstr(self->res.out, note)) TH_LOG("%s", self->res.out);
+	EXPECT_NE(NULL, strstr(self->res.out,
+			       "aperture         0x0000000000000000-0xffffffffffffffff"))
+		TH_LOG("%s", self->res.out);
+	setenv("FAKE_QEMU_DATA", "selftests/test_data/qemu/10.0", 1);
+	EXPECT_NE(2, cli_run(&self->res, xml)) TH_LOG("%s", self->res.err);
+	EXPECT_EQ(NULL, strstr(self->res.out, note)) TH_LOG("%s", self->res.out);
+
+	/* the real 7.2 wrapper: QEMU starts per -device help, slow in a VM */
+	snprintf(real72, sizeof(real72), "%s/qemu/7.2/bin/qemu-system-x86_64",
+		 cache ? cache : "/var/cache/hostgeom");
+	if (getenv("HOSTGEOM_IN_VM") || access(real72, X_OK))
+		SKIP(return, "QEMU 7.2 is not in the cache (%s; scripts/qemu-version fetch 7.2), or in a test VM",
+		     real72);
+	write_domain(self->file, real72);
+	EXPECT_NE(2, cli_run(&self->res, xml)) TH_LOG("%s", self->res.err);
+	EXPECT_NE(NULL, strstr(self->res.out, note)) TH_LOG("%s", self->res.out);
+}
+
 TEST_F(pf, undecided_exits_2)
 {
 	const char *machine[] = {

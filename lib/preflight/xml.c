@@ -135,6 +135,22 @@ static int iommu(struct xml_state *st)
 	return ret;
 }
 
+/*
+ * <emulator>: the QEMU binary libvirt runs for this domain, asked for its
+ * version and properties as --qemu would be (hostgeom preflight).
+ */
+static void emulator(struct xml_state *st)
+{
+	char *path = pf_xml_str(st, NULL, "normalize-space(devices/emulator)");
+
+	if (path && strlen(path) >= sizeof(st->g->emulator))
+		hg_pf_note(st->g, "<emulator>: a path of %zu characters is too long; its QEMU is not asked",
+			   strlen(path));
+	else if (path)
+		snprintf(st->g->emulator, sizeof(st->g->emulator), "%s", path);
+	free(path);
+}
+
 static int commandline(struct xml_state *st)
 {
 	xmlXPathObjectPtr r = pf_xml_nodes(st, "qemu:commandline/qemu:arg/@value");
@@ -210,6 +226,8 @@ static int domain(struct xml_state *st)
 	}
 	if (!ret)
 		ret = iommu(st);
+	if (!ret)
+		emulator(st);
 	if (!ret)
 		ret = pf_xml_devices(st);
 	if (!ret)

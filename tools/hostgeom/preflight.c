@@ -62,7 +62,8 @@ static void usage(void)
 	       "      --qemu BINARY        default qemu-system-x86_64; with a\n"
 	       "                           virtio-iommu, its properties are\n"
 	       "                           read from it (else from the command\n"
-	       "                           line's own QEMU)\n"
+	       "                           line's own QEMU, or the XML's\n"
+	       "                           <emulator>)\n"
 	       "      --qemu-version X.Y   the guest's QEMU without its binary\n"
 	       "                           (7.2 or 10.0, the versions the kit ran)\n"
 	       "\n"
@@ -281,8 +282,9 @@ static int from_xml(const char *path, struct hg_pf_guest *g,
 
 /*
  * What the guest's virtio-iommu-pci takes, from its QEMU: the version
- * given, else the binary given with --qemu, else the command line's own;
- * none of these, or that binary not installed: unknown, the newest.
+ * given, else the binary given with --qemu, else the command line's own
+ * or the libvirt domain's <emulator>; none of these, or that binary not
+ * installed: unknown, the newest.
  */
 static int guest_qemu(struct plain *p, char **qemu_argv, int qemu_argc,
 		      struct hg_pf_guest *g)
@@ -298,12 +300,18 @@ static int guest_qemu(struct plain *p, char **qemu_argv, int qemu_argc,
 						&err);
 	else if (!binary && qemu_argc && qemu_argv[0][0] != '-')
 		binary = qemu_argv[0];
+	else if (!binary && g->emulator[0])
+		binary = g->emulator;
 	if (!p->qemu_version && !binary)
 		return 0;
 	if (!p->qemu_version) {
 		ret = hg_qemu_caps_probe(binary, &p->caps, &err);
-		if (ret == -ENOENT && !SET(p, OPT_QEMU))
+		if (ret == -ENOENT && !SET(p, OPT_QEMU)) {
+			if (binary == g->emulator)
+				hg_pf_note(g, "<emulator> %s is not installed here: its QEMU is taken as 9.0 or later (give --qemu BINARY or --qemu-version X.Y)",
+					   binary);
 			return 0;
+		}
 	}
 	if (ret)
 		return cli_fail(&err);

@@ -92,6 +92,8 @@ struct hg_pf_guest {
 	unsigned int aw_bits;		/* 0: the vIOMMU's default */
 	/* the QEMU that runs the guest, NULL: unknown, taken as the newest */
 	const struct hg_qemu_caps *qemu;
+	/* libvirt's <emulator>: the binary that runs the guest, "": not given */
+	char emulator[256];
 	struct hg_pf_backend backends[HG_PF_DIMMS_MAX];
 	size_t n_backends;
 	struct hg_pf_dimm dimms[HG_PF_DIMMS_MAX];
