@@ -228,6 +228,27 @@ TEST_F(qemu, qemu72_vtd39)
 	free(s);
 	EXPECT_TRUE(has_note(&self->opts, "use the intel-iommu line, or QEMU 9.0 or later"));
 	EXPECT_TRUE(has_note(&self->opts, "QEMU 7.2 (given): properties from the kit's table"));
+	/* 7.2 conveys no host hole to its guest (the seed series: 9.1) */
+	EXPECT_TRUE(has_note(&self->opts, "QEMU 7.2 on q35 sets them itself and refuses a user list; it conveys none of the 1 host hole(s) below 2^39"));
+	EXPECT_FALSE(has_note(&self->opts, "QEMU 10 on q35"));
+}
+
+/* 8.2 to 9.0 convey a cold-plugged device's host holes only; 9.1 on all. */
+TEST_F(qemu, host_holes_conveyed_per_version)
+{
+	struct hg_qemu_caps caps = { .major = 9, .minor = 0, .source = "binary",
+		.virtio_iommu = true, .virtio_aw_bits = true,
+		.virtio_granule = true, .intel_iommu = true,
+		.intel_aw_bits = true, .vfio_pci = true };
+
+	self->in.qemu = &caps;
+	vtd_host(&self->in, 39);
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_TRUE(has_note(&self->opts, "of a cold-plugged device only, a hot-plugged one's after the guest's probe (QEMU 9.1 on: before)"));
+	hg_qemu_opts_free(&self->opts);
+	caps.minor = 1;
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_TRUE(has_note(&self->opts, "it conveys the 1 host hole(s) below 2^39 per assigned device"));
 }
 
 /* QEMU 7.2 on a 64-bit host with 4k pages: its fixed defaults fit, so the

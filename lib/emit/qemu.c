@@ -161,6 +161,29 @@ static void note_libvirt(const struct hg_qemu_input *in,
 		note(out, "warning: libvirt takes intel-iommu aw_bits from 6.5.0 on");
 }
 
+/*
+ * How the host holes reach the guest, per QEMU: 9.1 on hands each assigned
+ * device's host IOVA ranges to virtio-iommu when the device is realized,
+ * before the guest's probe; 8.2 to 9.0 did it later, in time for
+ * cold-plugged devices only; before 8.2 not at all.
+ */
+static void note_conveyed(const struct hg_qemu_input *in,
+			  struct hg_qemu_opts *out, unsigned int aw)
+{
+	const struct hg_qemu_caps *q = in->qemu;
+	const char *m = hg_machine_name(in->machine);
+
+	if (!q || hg_qemu_caps_at_least(q, 9, 1))
+		note(out, "reserved-regions not set: QEMU 10 on %s sets them itself and refuses a user list; it conveys the %zu host hole(s) below 2^%u per assigned device",
+		     m, out->reserved.n, aw);
+	else if (hg_qemu_caps_at_least(q, 8, 2))
+		note(out, "reserved-regions not set: QEMU %u.%u on %s sets them itself and refuses a user list; it conveys the %zu host hole(s) below 2^%u of a cold-plugged device only, a hot-plugged one's after the guest's probe (QEMU 9.1 on: before)",
+		     q->major, q->minor, m, out->reserved.n, aw);
+	else
+		note(out, "reserved-regions not set: QEMU %u.%u on %s sets them itself and refuses a user list; it conveys none of the %zu host hole(s) below 2^%u to the guest (QEMU 8.2 on for cold-plugged devices, 9.1 on for hot-plugged ones)",
+		     q->major, q->minor, m, out->reserved.n, aw);
+}
+
 int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
 		   struct hg_err *err)
 {
@@ -211,8 +234,7 @@ int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
 		return ret;
 	}
 	if (out->reserved.n)
-		note(out, "reserved-regions not set: QEMU 10 on %s sets them itself and refuses a user list; it conveys the %zu host hole(s) below 2^%u per assigned device",
-		     hg_machine_name(in->machine), out->reserved.n, aw);
+		note_conveyed(in, out, aw);
 
 	if (aw >= 48)
 		out->intel_aw_bits = 48;
