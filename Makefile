@@ -88,7 +88,7 @@ FAKE_LIBS := $(B)/selftests/fake_libs/libkmod.so.2 \
 all: $(B)/hostgeom $(TESTS) $(FAKE_LIBS)
 
 .PHONY: all check demo bench repro fixcheck module install clean setup prereq \
-	fuzz fuzz-build fuzz-corpus install-selftests lava
+	fuzz fuzz-build fuzz-corpus install-selftests lava qemu-loop
 
 prereq:
 	@test -n "$(UAPI)" -a -f "$(UAPI)/linux/iommufd.h" || { \
@@ -212,6 +212,15 @@ repro:
 	scripts/setup
 	$(MAKE) all
 	scripts/repro $(REPRO_ARGS)
+
+# The QEMU patch loop, red to green: scenario 2 with level 1 on QEMU built
+# from Debian's source, unpatched (clean), then with the patches of
+# selftests/qemu_patches (reproduced). Documentation/qemu.md.
+qemu-loop:
+	scripts/setup
+	$(MAKE) all
+	scripts/repro -s 2 --qemu-l1 built -o $(B)/repro/qemu-green $(REPRO_ARGS)
+	scripts/repro -s 2 --qemu-patch selftests/qemu_patches -o $(B)/repro/qemu-red $(REPRO_ARGS)
 
 fixcheck:
 	scripts/setup

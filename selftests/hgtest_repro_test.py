@@ -167,6 +167,34 @@ class Judging(unittest.TestCase):
         self.assertEqual(set(repro.expected_for("kit-7.3+fix")[0].values()), {"clean"})
         self.assertEqual(repro.expected_for("kit")[0][1], "reproduced")
 
+    def test_expected_per_level1_qemu(self):
+        for kernel, version, want, because in (
+                ("kit", None, "RCCR", ""), ("kit", "10.0.2", "RCCR", ""),
+                ("kit", "9.1.0", "RCCR", ""),
+                ("kit", "9.0.2", "RRCR", "2"), ("kit", "7.2.22", "RRCR", "23"),
+                ("kit+fix", "10.0.2", "CCCC", ""), ("kit+fix", "9.0.0", "RRCC", "12"),
+                ("kit+fix", "7.2.22", "RRCR", "1234")):
+            with self.subTest(kernel=kernel, version=version):
+                exp, why = repro.expected_for(kernel, version)
+                self.assertEqual("".join(exp[n][0].upper() for n in (1, 2, 3, 4)), want)
+                self.assertEqual("".join(str(n) for n in sorted(why)), because)
+        _, why = repro.expected_for("kit", "7.2.22")
+        self.assertIn("conveys no host IOVA range at all", why[2])
+        self.assertIn("before the guest's probe", repro.expected_for("kit", "9.0.0")[1][2])
+        self.assertIn("intel-iommu aw-bits=39", why[3])
+
+    def test_patch_expectations(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            a, b = os.path.join(tmp, "0001-a.patch"), os.path.join(tmp, "0002-b.patch")
+            with open(a, "w") as f:
+                f.write("Subject: a\n\nHostgeom-Expect: 2=reproduced 3=clean 5=clean 1=maybe\n"
+                        "---\ndiff --git a/x b/x\n+Hostgeom-Expect: 4=clean\n")
+            with open(b, "w") as f:
+                f.write("Subject: b\n\nHostgeom-Expect: 2=clean\n")
+            self.assertEqual(repro.patch_expectations([a]),
+                             ({2: "reproduced", 3: "clean"}, {2: "0001-a.patch", 3: "0001-a.patch"}))
+            self.assertEqual(repro.patch_expectations([a, b])[0], {2: "clean", 3: "clean"})
+
     def test_usage(self):
         p = subprocess.run([REPORT, "--out", "/no/such/dir"], capture_output=True, check=False)
         self.assertEqual(p.returncode, 2)
