@@ -15,6 +15,23 @@ children_cpu() {
 		printf "%.2f", s }' "$1")
 }
 
+# A benchmark's step: runs CMD with its output in $bench_tmp/NAME.out and
+# .err, prints NAME, its wall clock and the CPU time of this shell and its
+# children over the step (the machine may be shared). Status: CMD's.
+bench_cpu() { awk '{printf "%.1f", ($14 + $15 + $16 + $17) / 100}' "/proc/$$/stat"; }
+bench_step() { # NAME CMD...
+	local name=$1 t0 c0 rc=0
+	shift
+	t0=${EPOCHREALTIME}
+	c0=$(bench_cpu)
+	# shellcheck disable=SC2154 # bench_tmp: the benchmark sets it
+	"$@" >"$bench_tmp/$name.out" 2>"$bench_tmp/$name.err" || rc=$?
+	printf '%-44s %7.1f s wall %7.1f s CPU%s\n' "$name" \
+		"$(echo "${EPOCHREALTIME} - $t0" | bc)" "$(echo "$(bench_cpu) - $c0" | bc)" \
+		"$( ((rc == 0)) || echo "  (exit $rc: $(tail -1 "$bench_tmp/$name.err"))")"
+	return "$rc"
+}
+
 pkg_installed() {
 	[[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
 }
