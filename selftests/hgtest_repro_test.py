@@ -195,6 +195,60 @@ class Judging(unittest.TestCase):
                              ({2: "reproduced", 3: "clean"}, {2: "0001-a.patch", 3: "0001-a.patch"}))
             self.assertEqual(repro.patch_expectations([a, b])[0], {2: "clean", 3: "clean"})
 
+    def test_qemu72_hot_plug_judged_by_map_errors(self):
+        """QEMU 7.2 as level 1 (a real run of scenarios 1 and 2): the guest
+        is told no host range, so the carve check finds no region hit, and
+        level-1 QEMU's failed maps are what says reproduced."""
+        with tempfile.TemporaryDirectory() as tmp:
+            d = os.path.join(tmp, "case")
+            shutil.copytree(os.path.join(DATA, "qemu72-hot"), d)
+            doc, _ = repro.results(d, [1, 2], "kit")
+            got = [(s["scenario"], s["expected"], s["observed"]) for s in doc["scenarios"]]
+            self.assertEqual(got, [(1, "reproduced", "reproduced"), (2, "reproduced", "reproduced")])
+            self.assertEqual(repro.status(doc), 0)
+            self.assertEqual(doc["qemu"]["level1_version"], "7.2.22")
+            self.assertIn("no host IOVA range at all", doc["scenarios"][1]["expected_because"])
+            self.assertIn("VFIO_MAP_DMA failed", doc["scenarios"][1]["violations"][0])
+            # without the map errors the same walk is clean: not as expected
+            with open(os.path.join(d, "s2.times"), "w") as f:
+                f.write("plug 18.4\ncheck 30.9\nvfio_map_errors 0\n")
+            doc, _ = repro.results(d, [1, 2], "kit")
+            self.assertEqual(doc["scenarios"][1]["observed"], "clean")
+            self.assertEqual(repro.status(doc), 1)
+
+    def test_qemu_matrix(self):
+        """The matrix of a real scripts/repro --qemu-matrix run: on 7.2 the
+        boot of 1, 2 and 4 was never ready (errors), 3 ran intel-iommu."""
+        with tempfile.TemporaryDirectory() as tmp:
+            d = os.path.join(tmp, "m")
+            shutil.copytree(os.path.join(DATA, "qemu-matrix"), d)
+            p = subprocess.run([REPORT, "--matrix", d], capture_output=True, text=True, check=False)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            lines = p.stdout.split("\n")
+            self.assertRegex(lines[2], r"^1 +shared group, aw-bits=64, hot-plug +reproduced / error "
+                                       r"<-- NOT AS EXPECTED +reproduced / reproduced$")
+            self.assertRegex(lines[3], r"^2 .* reproduced / error <-- NOT AS EXPECTED +clean / clean$")
+            self.assertIn("scenario 3 on QEMU 7.2: clean, because QEMU before 9.0 has no virtio-iommu "
+                          "aw-bits", p.stdout)
+            with open(os.path.join(d, "matrix.json"), encoding="utf-8") as f:
+                m = json.load(f)
+            p = subprocess.run([REPORT, "--matrix", d, "--format", "json"], capture_output=True,
+                               text=True, check=False)
+            self.assertEqual(json.loads(p.stdout), m)
+            self.assertEqual(p.stderr.split("\n")[0], "expected / observed")
+        self.assertEqual([r["qemu"] for r in m["runs"]], ["7.2", "10.0"])
+        self.assertEqual([r["version"] for r in m["runs"]], ["7.2.22", "10.0.2"])
+        self.assertEqual([r["status"] for r in m["runs"]], [2, 0])
+        cells = {r["scenario"]: r["qemu"] for r in m["scenarios"]}
+        self.assertEqual(cells[3]["7.2"]["observed"], "clean")
+        self.assertEqual(cells[2]["7.2"]["expected"], "reproduced")
+        self.assertEqual([cells[n]["10.0"]["observed"] for n in (1, 2, 3, 4)],
+                         ["reproduced", "clean", "clean", "reproduced"])
+        self.assertIsNone(cells[2]["10.0"]["expected_because"])
+        p = subprocess.run([REPORT, "--matrix", DATA], capture_output=True, text=True, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("holds no QEMU matrix", p.stderr)
+
     def test_usage(self):
         p = subprocess.run([REPORT, "--out", "/no/such/dir"], capture_output=True, check=False)
         self.assertEqual(p.returncode, 2)
