@@ -249,6 +249,29 @@ class Judging(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn("holds no QEMU matrix", p.stderr)
 
+    @unittest.skipUnless(os.access(os.path.join(REPO, "build", "hostgeom"), os.X_OK),
+                         "build/hostgeom missing (make)")
+    def test_qemu_refused_before_anything(self):
+        """A level's QEMU that is not QEMU, or a version the kit does not
+        know, is refused before any boot, and no evidence directory is
+        made."""
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "ev")
+            for args, env, msg in (
+                    (["--qemu-l1", "/bin/true"], {},
+                     "--qemu-l1 (level 1): '/bin/true' is not QEMU"),
+                    (["--qemu", "/bin/true"], {}, "--qemu (level 0): '/bin/true' is not QEMU"),
+                    (["--qemu-l1", "9.2"], {}, "no QEMU 9.2 known to the kit (7.2, 10.0)"),
+                    (["--qemu-l1", "/no/such/qemu"], {}, "/no/such/qemu: no such QEMU binary"),
+                    (["--qemu-matrix"], {"REPRO_QEMU_MATRIX": "7.2 9.2"},
+                     "REPRO_QEMU_MATRIX: '9.2'")):
+                with self.subTest(args=args):
+                    p = subprocess.run([REPRO, *args, "-o", out], capture_output=True, text=True,
+                                       check=False, env=dict(os.environ, **env), cwd=REPO)
+                    self.assertEqual(p.returncode, 2, p.stderr)
+                    self.assertIn(msg, p.stderr)
+                    self.assertFalse(os.path.exists(out))
+
     def test_usage(self):
         p = subprocess.run([REPORT, "--out", "/no/such/dir"], capture_output=True, check=False)
         self.assertEqual(p.returncode, 2)
