@@ -208,6 +208,20 @@ class Rows(unittest.TestCase):
         # the bash strings of two rows ended in empty fields
         self.assertEqual(p.stdout.splitlines(), [x.rstrip("|") for x in old.splitlines()])
 
+    def test_run_order_starts_the_longest_rows_first(self):
+        from hgtest import vmtests
+        prepared = list(enumerate(r for r in rows.ROWS if not r.named_only))
+        order = [r.name for _, r in vmtests.run_order(prepared)]
+        kinds = ["debug" if "-debug" in r.kernel else
+                 "kselftest" if isinstance(r, rows.KselftestRow) else "plain"
+                 for r in (rows.by_name(n) for n in order)]
+        self.assertIn("vtd39-rmrr-fix", order)
+        self.assertEqual(kinds, sorted(kinds, key=["debug", "kselftest", "plain"].index))
+        # the rest keep row order
+        plain = [n for n, k in zip(order, kinds) if k == "plain"]
+        self.assertEqual(plain, [r.name for _, r in prepared if r.name in plain])
+        self.assertEqual(sorted(order), sorted(r.name for _, r in prepared))
+
     def test_help(self):
         p = subprocess.run([os.path.join(REPO, "scripts", "vm-tests"), "--help"],
                            capture_output=True, text=True, check=True)

@@ -7,8 +7,8 @@ row says whether the guest itself came through, and what the row found.
 
 Three passes: prepare (each row's kernel, module and guest command, in
 row order: the builds are cached and shared), run (the guests,
-HOSTGEOM_VM_JOBS at a time, the kselftest rows first: they run longest;
-a guest whose emulator fails runs once more), print (in row order).
+HOSTGEOM_VM_JOBS at a time, longest first (run_order); a guest whose
+emulator fails runs once more), print (in row order).
 Files per row in build/vm-logs/: NAME.log (console), NAME.out (its KTAP
 and comments), NAME.err (vm-run's messages), NAME.result (its line).
 """
@@ -86,6 +86,21 @@ def finding(row, counts):
     else:
         return ", ".join([f"{counts.passed} passed"] + detail)
     return f"{head} ({', '.join(detail)})" if detail else head
+
+
+def run_order(prepared):
+    """(number, row) pairs in the order their guests start: the rows on
+    debug kernels first (KASAN and lockdep make them the longest by
+    minutes), then the kselftest rows (the collection installed and run
+    whole), then the rest in row order. Started last, the longest row
+    would run alone at the end with a core idle beside it
+    (Documentation/bench.md)."""
+    def weight(pair):
+        row = pair[1]
+        if "-debug" in row.kernel:
+            return 0
+        return 1 if isinstance(row, rows.KselftestRow) else 2
+    return sorted(prepared, key=weight)
 
 
 def result_line(i, row, rc, row_out, retried_why, err_text, log):
@@ -406,8 +421,7 @@ class Runner:
         self.say(f"# vm-tests: {name} done after {int(time.monotonic() - start)} s: {line[:80]}")
 
     def run(self):
-        order = ([(i, r) for i, r in self.prepared if isinstance(r, rows.KselftestRow)] +
-                 [(i, r) for i, r in self.prepared if isinstance(r, rows.Row)])
+        order = run_order(self.prepared)
         with concurrent.futures.ThreadPoolExecutor(max_workers=self.jobs) as pool:
             futures = [pool.submit(self.run_row, i, r) for i, r in order if i in self.cmds]
             for f in futures:
