@@ -179,7 +179,7 @@ static void print_smmuv3(const struct hg_smmuv3_caps *v)
 	print_hex(PRINT_JSON, "iidr", NULL, v->iidr);
 	print_hex(PRINT_JSON, "aidr", NULL, v->aidr);
 	print_text("\n\t");
-	print_uint(PRINT_ANY, "oas_bits", " oas %u bits", v->oas_bits);
+	print_uint(PRINT_ANY, "oas_bits", "oas %u bits", v->oas_bits);
 	print_uint(PRINT_JSON, "oas_raw", NULL, v->oas_raw);
 	print_decoded("va_bits", " va %u bits", "vax", v->va_bits,
 		      v->vax_raw, r & HG_SMMU_RSV_VAX);
