@@ -46,7 +46,9 @@ class VmRunQemu(unittest.TestCase):
                 (("--kernel", "debian-6.12-arm64", "--arch", "x86_64"), "is an arm64 kernel: add --arch arm64"),
                 (("--arch", "arm64", "--rmrr", "0000:01:00.0=0x1000-0x1fff"), "--rmrr is a VT-d table entry"),
                 (("--arch", "riscv64",), "--arch riscv64: want arm64"),
-                (("--arch", "arm64", "--iommu", "smmuv3:x=1"), "--iommu smmuv3 takes no options")):
+                (("--arch", "arm64", "--iommu", "smmuv3:x=1"), "--iommu smmuv3 takes no options"),
+                (("--arch", "arm64", "--firmware", "seabios"), "an arm64 guest boots with none (devicetree) or uefi"),
+                (("--firmware", "uefi"), "--firmware uefi is for arm64 guests")):
             rc, err = vm_run(*args, "--", "true")
             self.assertEqual(rc, 2, args)
             self.assertIn(want, err, args)
