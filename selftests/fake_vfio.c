@@ -434,6 +434,24 @@ void fake_vfio_ctx(struct hg_ctx *ctx, const char *sysfs_root)
 	ctx->ioctl = fake_ioctl;
 }
 
+/* Both backends answer the two ranges @r, type1 with page sizes @pgsizes. */
+static void answer_ranges(uint64_t pgsizes, const struct vfio_iova_range r[2])
+{
+	struct fake_answer *a = &fake_kernel.answers[0];
+	size_t i;
+
+	fake_answer_init(a, pgsizes);
+	fake_answer_dma_avail(a, 65535);
+	fake_answer_iova(a, 2, r, 2);
+	fake_kernel.n_answers = 1;
+	for (i = 0; i < 2; i++) {
+		fake_kernel.ranges[i].start = r[i].start;
+		fake_kernel.ranges[i].end = r[i].end;
+	}
+	fake_kernel.range_counts[0] = 2;
+	fake_kernel.n_range_counts = 1;
+}
+
 int fake_vfio_default_machine(struct fake_sysfs *fs)
 {
 	static const struct fake_dev devs[] = {
@@ -456,7 +474,6 @@ int fake_vfio_default_machine(struct fake_sysfs *fs)
 		"vfio/devices/vfio1", "vfio/devices/vfio2",
 	};
 	static const char msi[] = "0x00000000fee00000 0x00000000feefffff msi\n";
-	struct fake_answer *a = &fake_kernel.answers[0];
 	size_t i;
 	int ret;
 
@@ -466,16 +483,7 @@ int fake_vfio_default_machine(struct fake_sysfs *fs)
 		ret = fake_sysfs_add_dev(fs, &devs[i]);
 	for (i = 0; !ret && i < sizeof(nodes) / sizeof(nodes[0]); i++)
 		ret = fake_vfio_node(nodes[i]);
-	fake_answer_init(a, FAKE_VTD39_PGSIZES);
-	fake_answer_dma_avail(a, 65535);
-	fake_answer_iova(a, 2, fake_vtd39, 2);
-	fake_kernel.n_answers = 1;
-	for (i = 0; i < 2; i++) {
-		fake_kernel.ranges[i].start = fake_vtd39[i].start;
-		fake_kernel.ranges[i].end = fake_vtd39[i].end;
-	}
-	fake_kernel.range_counts[0] = 2;
-	fake_kernel.n_range_counts = 1;
+	answer_ranges(FAKE_VTD39_PGSIZES, fake_vtd39);
 	fake_kernel.hw_type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
 	fake_kernel.cap_reg = FAKE_VTD39_CAP;
 	fake_kernel.ecap_reg = FAKE_VTD39_ECAP;
@@ -493,7 +501,6 @@ int fake_vfio_arm64_machine(struct fake_sysfs *fs, enum fake_arm64_iommu kind,
 	struct vfio_iova_range r[2] = {
 		{ 0, 0x7ffffff }, { 0x8100000, top },
 	};
-	struct fake_answer *a = &fake_kernel.answers[0];
 	size_t i;
 	int ret;
 
@@ -504,16 +511,7 @@ int fake_vfio_arm64_machine(struct fake_sysfs *fs, enum fake_arm64_iommu kind,
 	ret = fake_sysfs_add_arm64_host(fs, kind);
 	for (i = 0; !ret && i < sizeof(nodes) / sizeof(nodes[0]); i++)
 		ret = fake_vfio_node(nodes[i]);
-	fake_answer_init(a, pgsizes);
-	fake_answer_dma_avail(a, 65535);
-	fake_answer_iova(a, 2, r, 2);
-	fake_kernel.n_answers = 1;
-	for (i = 0; i < 2; i++) {
-		fake_kernel.ranges[i].start = r[i].start;
-		fake_kernel.ranges[i].end = r[i].end;
-	}
-	fake_kernel.range_counts[0] = 2;
-	fake_kernel.n_range_counts = 1;
+	answer_ranges(pgsizes, r);
 	fake_kernel.iova_alignment = pgsizes & -pgsizes;
 	fake_kernel.hw_type = IOMMU_HW_INFO_TYPE_NONE;
 	if (kind == FAKE_ARM64_SMMUV3) {
