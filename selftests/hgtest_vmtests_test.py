@@ -230,7 +230,13 @@ class Rows(unittest.TestCase):
             "arm64-virtio|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
             "debian-6.12-arm64 --topology arm64-virtio|48|0xfffffffffffff000|"
             "0000:00:02.0,0000:01:00.0;0000:00:03.0,0000:02:00.0|"
-            "0x0-0x808ffff,0x80a0000-0xffffffffffff"])
+            "0x0-0x808ffff,0x80a0000-0xffffffffffff",
+            "arm64-smmuv3-acpi|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
+            "debian-6.12-arm64 --topology arm64-smmuv3 --firmware uefi|48|0x40201000|"
+            "0000:01:00.0;0000:02:00.0|0x0-0x7ffffff,0x8100000-0xffffffffffff",
+            "arm64-virtio-acpi|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
+            "debian-6.12-arm64 --topology arm64-virtio --firmware uefi|48|0xfffffffffffff000|"
+            "0000:01:00.0;0000:02:00.0|0x0-0x808ffff,0x80a0000-0xffffffffffff"])
 
     def test_help(self):
         p = subprocess.run([os.path.join(REPO, "scripts", "vm-tests"), "--help"],
@@ -363,11 +369,13 @@ class Runner(unittest.TestCase):
                        HOSTGEOM_VM_ARCH="arm64")
             r = subprocess.run([os.path.join(tree, "scripts", "vm-tests")], cwd=tmp, env=env,
                                capture_output=True, text=True, check=False)
-            self.assertEqual(sorted(os.listdir(calls)), ["arm64-smmuv3.1", "arm64-virtio.1"])
+            # the named-only arm64-virtio-acpi is not among them
+            self.assertEqual(sorted(os.listdir(calls)),
+                             ["arm64-smmuv3-acpi.1", "arm64-smmuv3.1", "arm64-virtio.1"])
         self.assertIn("not ok 1 vm arm64-smmuv3: vm_geometry_test # did not run: "
                       "build/arm64/selftests/vm_geometry_test is missing (make ARCH=arm64)",
                       r.stdout)
-        self.assertIn("1..2\n", r.stdout)
+        self.assertIn("1..3\n", r.stdout)
 
     def test_guest_command(self):
         out, _ = self.check("live")

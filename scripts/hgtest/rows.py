@@ -31,7 +31,9 @@ command line makes true (the HOSTGEOM_EXPECT_* variables the tests read):
 - arch: the guest's architecture, "x86_64" (q35, qemu-system-x86_64) or
   "arm64" (virt, qemu-system-aarch64, Debian's arm64 kernel, an arm64
   busybox initramfs: vm-run --arch arm64); an arm64 row runs the
-  cross-built programs of build/arm64 (make ARCH=arm64) with busybox sh.
+  cross-built programs of build/arm64 (make ARCH=arm64) with busybox sh;
+- firmware: "" (the architecture's default) or "uefi" (arm64: an ACPI
+  boot through Debian's QEMU_EFI.fd, vm-run --firmware uefi).
 """
 import dataclasses
 
@@ -56,6 +58,8 @@ VIRTIO_PGSIZES = "0xfffffffffffff000"
 # arm64 virt, devicetree boot: ACS stays off, each edu shares its root
 # port's group (Documentation/arm64.md).
 ARM64_GROUPS = (("0000:00:02.0", "0000:01:00.0"), ("0000:00:03.0", "0000:02:00.0"))
+# An ACPI (UEFI) boot: the kernel enables ACS on the ports, each edu alone.
+ARM64_ACPI_GROUPS = (("0000:01:00.0",), ("0000:02:00.0",))
 # SMMUv3 with a 4K-page kernel: the 4K granule's page and blocks; the
 # software MSI window 0x8000000-0x80fffff. virtio-iommu on virt: the ITS
 # doorbell 0x8090000-0x809ffff.
@@ -88,6 +92,7 @@ class Row:
     module_tests: tuple = ()
     named_only: bool = False
     arch: str = "x86_64"
+    firmware: str = ""
 
     def vmrun_args(self):
         """The row's own vm-run options (vm-tests adds --smp, --vfio,
@@ -101,6 +106,8 @@ class Row:
         a += ["--topology", self.topology]
         if self.iommu:
             a += ["--iommu", self.iommu]
+        if self.firmware:
+            a += ["--firmware", self.firmware]
         if self.rmrr:
             a += ["--rmrr", self.rmrr]
         for k, v in self.env:
@@ -261,6 +268,15 @@ ROWS = (
         aw=48, pgsizes=VTD_PGSIZES, groups=ARM64_GROUPS, ranges=ARM64_SMMUV3_RANGES),
     Row("arm64-virtio", arch="arm64", kernel="debian-6.12-arm64", topology="arm64-virtio",
         aw=48, pgsizes=VIRTIO_PGSIZES, groups=ARM64_GROUPS, ranges=ARM64_VIRTIO_RANGES),
+    # The same machines booted through UEFI (ACPI: IORT, and VIOT for
+    # virtio-iommu): ACS on, singleton groups. virtio's is named only:
+    # the SMMUv3 one shows what the ACPI boot changes.
+    Row("arm64-smmuv3-acpi", arch="arm64", kernel="debian-6.12-arm64",
+        topology="arm64-smmuv3", firmware="uefi", aw=48, pgsizes=VTD_PGSIZES,
+        groups=ARM64_ACPI_GROUPS, ranges=ARM64_SMMUV3_RANGES),
+    Row("arm64-virtio-acpi", arch="arm64", kernel="debian-6.12-arm64",
+        topology="arm64-virtio", firmware="uefi", aw=48, pgsizes=VIRTIO_PGSIZES,
+        groups=ARM64_ACPI_GROUPS, ranges=ARM64_VIRTIO_RANGES, named_only=True),
     KselftestRow("kselftest-kit", topology="default", base="vtd39",
                  named=("0000:03:01.0", "0000:03:02.0"),
                  must_pass=("vfio_ranges_test", "vm_geometry_test", "module_test",
