@@ -88,6 +88,8 @@ def host_lane(jobs, vm, valgrind=True):
                kind="plain", stderr_null=True)
     yield Step("kselftest-host", ["build/kselftest-host/run_kselftest.sh", "-c", "hostgeom"])
     if vm:
+        # the arm64 rows' programs, cross-built (Documentation/arm64.md)
+        yield Step("arm64 build", ["make", "-s", f"-j{jobs}", "ARCH=arm64"], kind="timed")
         # its long steps write elsewhere: a kernel's build, DKMS, consoles
         yield Step("vm", ["scripts/vm-tests"], progress=("build/vm-logs/*",))
 
