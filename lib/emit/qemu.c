@@ -167,7 +167,9 @@ static void note_libvirt(const struct hg_qemu_input *in,
  * How the host holes reach the guest, per QEMU: 9.1 on hands each assigned
  * device's host IOVA ranges to virtio-iommu when the device is realized,
  * before the guest's probe; 8.2 to 9.0 did it later, in time for
- * cold-plugged devices only; before 8.2 not at all.
+ * cold-plugged devices only (taken from that series' cover letter and the
+ * date of the one before it; the kit ran 7.2 and 10.0 only); 7.2 not at
+ * all.
  */
 static void note_conveyed(const struct hg_qemu_input *in,
 			  struct hg_qemu_opts *out, unsigned int aw)

@@ -32,7 +32,9 @@ VERDICTS = ("reproduced", "clean")
 # level-1 QEMU. 9.1 (Eric Auger's series with "virtio-iommu: Compute host
 # reserved regions") hands them over through HostIOMMUDevice when the
 # device is realized, before the guest's probe.
-# 8.2 to 9.0 did it through an IOMMU memory-region callback, in time only
+# 8.2 to 9.0 (taken to have the series "VIRTIO-IOMMU/VFIO: Don't assume
+# 64b IOVA space", October 2023; not run by the kit) did it through an
+# IOMMU memory-region callback, in time only
 # for cold-plugged devices (a hot-plugged one's came after the probe).
 # 7.2 has no host reserved regions at all (no virtio_iommu_host_resv_regions
 # trace event). aw-bits on virtio-iommu: 9.0.
