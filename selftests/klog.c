@@ -145,18 +145,6 @@ long long klog_when(struct klog *k, const char *a, const char *b)
 	return usec;
 }
 
-int klog_mark(const char *text)
-{
-	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 void klog_close(struct klog *k)
 {
 	if (k->fd >= 0)

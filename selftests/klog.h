@@ -33,9 +33,6 @@ unsigned int klog_grep(struct klog *k, const char *a, const char *b,
  */
 long long klog_when(struct klog *k, const char *a, const char *b);
 
-/* Writes @text to the kernel log (/dev/kmsg; root): 0 or -errno. */
-int klog_mark(const char *text);
-
 void klog_close(struct klog *k);
 
 #endif
