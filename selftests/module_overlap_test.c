@@ -512,7 +512,7 @@ FIXTURE_SETUP(overlap)
 	group_type(self->p.group, self->type_found, sizeof(self->type_found));
 	want = getenv("HOSTGEOM_EXPECT_DMA_TYPE");
 	ASSERT_TRUE(!want || !*want || !strcmp(want, self->type_found)) {
-		TH_LOG("group %u's default domain is %s, not %s as the row set it up (lazy: VT-d without caching mode and iommu.strict=0)",
+		TH_LOG("group %u's default domain is %s, not %s, which the row expects (HOSTGEOM_EXPECT_DMA_TYPE; the -lazy rows get DMA-FQ from VT-d without caching mode and iommu.strict=0)",
 		       self->p.group, self->type_found, want);
 	}
 	binding_save(&self->l, self->p.l);
