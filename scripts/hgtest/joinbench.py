@@ -191,7 +191,10 @@ def host(repo, kernels, rounds, out=sys.stdout):
             cmd = (f"build/hostgeom resv --load={shlex.quote(module)} >/dev/null && "
                    f"python3 scripts/hgtest/joinbench.py guest {L_DEV} {H_DEV} {rounds} "
                    f"{RMRR_END:#x} {shlex.quote(tree)} {shlex.quote(spec)}")
-            argv = ["scripts/vm-run", "--kernel", kernel, "--topology", "acs-off",
+            # one vCPU, as scripts/vm-tests runs its guests: under TCG a
+            # second vCPU's timer may never fire, and the churn's thread
+            # yields only at a tick
+            argv = ["scripts/vm-run", "--smp", "1", "--kernel", kernel, "--topology", "acs-off",
                     "--rmrr", f"{L_DEV}={RMRR_START:#x}-{RMRR_END:#x}",
                     "--timeout", "900", "--", "bash", "-c", cmd]
             c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
