@@ -1239,6 +1239,33 @@ static enum region_seen walk_l_and_h(struct __test_metadata *_metadata,
 	return seen;
 }
 
+/*
+ * The verdict on L's region from the walks (walk_l_and_h()): @what says how
+ * L got there, after its name; @why is what the walks saw.
+ */
+static void region_verdict(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(overlap) *self,
+			   enum module_env_expectation expect,
+			   enum region_seen seen, const char *what,
+			   const char *why)
+{
+	switch (seen) {
+	case SEEN_INSIDE:
+		KNOWN_PROBLEM(expect, "%s %s, and the allocator hands out IOVAs inside its region 0x%" PRIx64 "-0x%" PRIx64 ": %s",
+			      self->p.l, what, self->p.region.start,
+			      self->p.region.end, why);
+		break;
+	case SEEN_KEPT_OUT:
+		FIX_SHOWS(expect, "%s %s, and walks through %s and %s found no IOVA inside its region",
+			  self->p.l, what, self->p.l, self->p.h);
+		break;
+	case SEEN_UNSETTLED:
+		FAIL_BECAUSE("the walks did not settle whether %s's region is kept out: %s",
+			     self->p.l, why);
+		break;
+	}
+}
+
 TEST_F_TIMEOUT(overlap, a_member_joining_over_freed_iovas_in_the_range_caches_joins_with_its_region_kept_out, 240)
 {
 	enum module_env_expectation expect = module_env_expectation();
@@ -1248,7 +1275,7 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_freed_iovas_in_the_range_caches_jo
 	struct hg_khold hold = { 0 };
 	struct join_obs o;
 	enum region_seen seen;
-	char why[2048] = "";
+	char why[2048] = "", what[256];
 
 	if (!l_goes(_metadata, self) || !h_holds(_metadata, self, &req, &hold))
 		return;
@@ -1263,23 +1290,9 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_freed_iovas_in_the_range_caches_jo
 	seen = walk_l_and_h(_metadata, self, why, sizeof(why));
 	l_rejoins(_metadata, self);
 	l_restored(_metadata, self);
-
-	switch (seen) {
-	case SEEN_INSIDE:
-		KNOWN_PROBLEM(expect, "%s joined group %u, and the allocator still hands out IOVAs inside its region 0x%" PRIx64 "-0x%" PRIx64 " (%s's freed ones, cached, among them): %s",
-			      self->p.l, self->p.group, self->p.region.start,
-			      self->p.region.end, self->p.h, why);
-		break;
-	case SEEN_KEPT_OUT:
-		FIX_SHOWS(expect, "%s joined group %u over %s's freed, cached IOVAs, and walks through %s and %s found none inside its region",
-			  self->p.l, self->p.group, self->p.h, self->p.l,
-			  self->p.h);
-		break;
-	case SEEN_UNSETTLED:
-		FAIL_BECAUSE("the walks did not settle whether %s's region is kept out: %s",
-			     self->p.l, why);
-		break;
-	}
+	snprintf(what, sizeof(what), "joined group %u over %s's freed IOVAs, waiting in the range caches",
+		 self->p.group, self->p.h);
+	region_verdict(_metadata, self, expect, seen, what, why);
 	hg_khold_free(&hold);
 }
 
@@ -1305,7 +1318,7 @@ TEST_F_TIMEOUT(overlap, a_member_joining_right_after_an_unmap_in_the_flush_queue
 	long long unmapped, joined;
 	struct join_obs o;
 	enum region_seen seen;
-	char why[2048] = "", when[192];
+	char why[2048] = "", when[192], what[256];
 	int ret;
 
 	if (strcmp(self->type_found, "DMA-FQ"))
@@ -1343,23 +1356,9 @@ TEST_F_TIMEOUT(overlap, a_member_joining_right_after_an_unmap_in_the_flush_queue
 	seen = walk_l_and_h(_metadata, self, why, sizeof(why));
 	l_rejoins(_metadata, self);
 	l_restored(_metadata, self);
-
-	switch (seen) {
-	case SEEN_INSIDE:
-		KNOWN_PROBLEM(expect, "%s joined group %u %s inside its region 0x%" PRIx64 "-0x%" PRIx64 ", and the allocator hands out IOVAs inside it: %s",
-			      self->p.l, self->p.group, when,
-			      self->p.region.start, self->p.region.end, why);
-		break;
-	case SEEN_KEPT_OUT:
-		FIX_SHOWS(expect, "%s joined group %u %s inside its region, and walks through %s and %s found no IOVA inside it",
-			  self->p.l, self->p.group, when, self->p.l,
-			  self->p.h);
-		break;
-	case SEEN_UNSETTLED:
-		FAIL_BECAUSE("the walks did not settle whether %s's region is kept out: %s",
-			     self->p.l, why);
-		break;
-	}
+	snprintf(what, sizeof(what), "joined group %u %s inside its region",
+		 self->p.group, when);
+	region_verdict(_metadata, self, expect, seen, what, why);
 	hg_khold_free(&hold);
 }
 
@@ -1386,7 +1385,7 @@ TEST_F_TIMEOUT(overlap, a_member_rescanned_again_and_again_beside_a_churning_one
 	unsigned int rounds, i, joined = 0;
 	uint64_t churns;
 	enum region_seen seen;
-	char why[2048] = "";
+	char why[2048] = "", what[256];
 	struct l_view v;
 
 	rounds = env ? strtoul(env, NULL, 10) : 0;
@@ -1435,22 +1434,9 @@ TEST_F_TIMEOUT(overlap, a_member_rescanned_again_and_again_beside_a_churning_one
 	}
 	seen = walk_l_and_h(_metadata, self, why, sizeof(why));
 	l_restored(_metadata, self);
-
-	switch (seen) {
-	case SEEN_INSIDE:
-		KNOWN_PROBLEM(expect, "%s, rescanned %u times beside %s's churn, gets IOVAs inside its region 0x%" PRIx64 "-0x%" PRIx64 ": %s",
-			      self->p.l, rounds, self->p.h,
-			      self->p.region.start, self->p.region.end, why);
-		break;
-	case SEEN_KEPT_OUT:
-		FIX_SHOWS(expect, "%s, rescanned %u times beside %s's churn, finds its region kept out by walks through %s and %s",
-			  self->p.l, rounds, self->p.h, self->p.l, self->p.h);
-		break;
-	case SEEN_UNSETTLED:
-		FAIL_BECAUSE("the walks did not settle whether %s's region is kept out: %s",
-			     self->p.l, why);
-		break;
-	}
+	snprintf(what, sizeof(what), "joined group %u %u times beside %s's churn of %" PRIu64 " map-unmap cycles",
+		 self->p.group, rounds, self->p.h, churns);
+	region_verdict(_metadata, self, expect, seen, what, why);
 }
 
 /*
@@ -1464,7 +1450,7 @@ TEST_F_TIMEOUT(overlap, a_member_readded_to_the_same_domain_finds_its_region_kep
 	enum module_env_expectation expect = module_env_expectation();
 	struct join_obs o;
 	enum region_seen seen;
-	char why[2048] = "";
+	char why[2048] = "", what[256];
 
 	if (!__l_goes(_metadata, self, false))
 		return;
@@ -1476,22 +1462,9 @@ TEST_F_TIMEOUT(overlap, a_member_readded_to_the_same_domain_finds_its_region_kep
 	}
 	seen = walk_l_and_h(_metadata, self, why, sizeof(why));
 	l_restored(_metadata, self);
-
-	switch (seen) {
-	case SEEN_INSIDE:
-		KNOWN_PROBLEM(expect, "%s, back in the domain of group %u it left, gets IOVAs inside its region 0x%" PRIx64 "-0x%" PRIx64 ": it was never reserved: %s",
-			      self->p.l, self->p.group, self->p.region.start,
-			      self->p.region.end, why);
-		break;
-	case SEEN_KEPT_OUT:
-		FIX_SHOWS(expect, "%s, back in the domain of group %u it left, finds its region kept out by walks through %s and %s",
-			  self->p.l, self->p.group, self->p.l, self->p.h);
-		break;
-	case SEEN_UNSETTLED:
-		FAIL_BECAUSE("the walks did not settle whether %s's region is kept out: %s",
-			     self->p.l, why);
-		break;
-	}
+	snprintf(what, sizeof(what), "came back to the domain of group %u it left",
+		 self->p.group);
+	region_verdict(_metadata, self, expect, seen, what, why);
 }
 
 TEST_F_TIMEOUT(overlap, a_member_joining_over_an_allocated_unmapped_iova_is_kept_out_of_the_group, 180)
