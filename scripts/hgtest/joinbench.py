@@ -116,7 +116,9 @@ def table(results):
     rows = [head]
     for label, kernel, r, wall, cpu in results:
         if isinstance(r, str):
-            rows.append((kernel, label, r, "", "", f"{wall:.0f}", f"{cpu:.0f}"))
+            ran = wall > 0
+            rows.append((kernel, label, r, "", "", f"{wall:.0f}" if ran else "-",
+                         f"{cpu:.0f}" if ran else "-"))
         else:
             rows.append((kernel, label, summary(r["idle"]), summary(r["busy"]),
                          str(r["churns"]), f"{wall:.0f}", f"{cpu:.0f}"))
@@ -147,9 +149,10 @@ def specs(text):
     return out
 
 
-def host(repo, kernels, rounds, out=sys.stdout):
+def host(repo, kernels, rounds, keep, out=sys.stdout):
     """Runs the guest side on each kernel of @kernels (specs()) and prints
-    the table; 0, or 2 when no kernel could run."""
+    the table; each guest's output and console go to directory @keep
+    (LABEL-KERNEL.out, .log); 0, or 2 when no kernel could run."""
     import resource  # pylint: disable=import-outside-toplevel
     import shlex  # pylint: disable=import-outside-toplevel
     import subprocess  # pylint: disable=import-outside-toplevel
@@ -194,15 +197,18 @@ def host(repo, kernels, rounds, out=sys.stdout):
             # one vCPU, as scripts/vm-tests runs its guests: under TCG a
             # second vCPU's timer may never fire, and the churn's thread
             # yields only at a tick
+            base = os.path.join(keep, f"{label}-{kernel}")
             argv = ["scripts/vm-run", "--smp", "1", "--kernel", kernel, "--topology", "acs-off",
                     "--rmrr", f"{L_DEV}={RMRR_START:#x}-{RMRR_END:#x}",
-                    "--timeout", "900", "--", "bash", "-c", cmd]
+                    "--timeout", "900", "--log", base + ".log", "--", "bash", "-c", cmd]
             c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.monotonic()
             p = run(argv, env)
             wall = time.monotonic() - t0
             c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime
+            with open(base + ".out", "w") as f:
+                f.write(p.stdout)
             try:
                 results.append((label, kernel, parse(p.stdout), wall, cpu))
                 ran += 1
@@ -226,7 +232,9 @@ def main(argv):
         except ValueError as e:
             sys.stderr.write(f"joinbench: {e}\n")
             return 2
-        return host(argv[1], kernels, rounds)
+        keep = os.path.join(argv[1], os.environ.get("B") or "build", "bench-join")
+        os.makedirs(keep, exist_ok=True)
+        return host(argv[1], kernels, rounds, keep)
     sys.stderr.write("usage: joinbench.py host REPO | guest L H ROUNDS REGION_END TREE SPEC\n")
     return 2
 
