@@ -21,7 +21,33 @@
 # environment are added to what the build needs, never in its place
 # (make CFLAGS=-O0 builds). Warnings are errors (-Werror) unless WERROR=0,
 # for packagers whose compiler warns where ours does not.
+#
+# make ARCH=arm64   the command and the selftests cross-built for arm64
+#                   into build/arm64/ (Debian's gcc-aarch64-linux-gnu and
+#                   the arm64 -dev packages through multiarch, installed by
+#                   scripts/setup; UAPI headers: scripts/kernel-tree
+#                   prepare --arch arm64). CROSS_COMPILE= another prefix.
 
+ARCH     ?=
+ifneq ($(filter arm64 aarch64,$(ARCH)),)
+HG_ARCH       := arm64
+CROSS_COMPILE ?= aarch64-linux-gnu-
+B             ?= build/arm64
+# make's built-in cc and ar become the cross tools; CC= or AR= given
+# explicitly win.
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+ifeq ($(origin AR),default)
+AR := $(CROSS_COMPILE)ar
+endif
+# pkg-config reads the arm64 .pc files only (multiarch directory).
+HG_PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
+UAPI_ARCH     := --arch arm64
+else ifneq ($(filter-out x86_64 x86,$(ARCH)),)
+$(error ARCH=$(ARCH): only arm64 is cross-built (make ARCH=arm64); without ARCH, the build machine's)
+endif
+HG_PKG_CONFIG ?= pkg-config
 B        ?= build
 PREFIX   ?= /usr/local
 SANITIZE ?= 0
@@ -32,13 +58,13 @@ WERROR   ?= 1
 # neither scripts/kernel-tree nor pkg-config.
 PKGS := json-c libnl-genl-3.0 libkmod libxml-2.0
 KSRC = $(eval KSRC := $(shell scripts/kernel-tree src 2>/dev/null))$(KSRC)
-UAPI = $(eval UAPI := $(shell scripts/kernel-tree uapi 2>/dev/null))$(UAPI)
+UAPI = $(eval UAPI := $(shell scripts/kernel-tree uapi $(UAPI_ARCH) 2>/dev/null))$(UAPI)
 PKG_CFLAGS = $(eval PKG_CFLAGS := \
-	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
+	     $(shell $(HG_PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
 # libkmod (loading the module, lib/module/kmod_dl.c) and libxml2 (libvirt
 # XML, lib/preflight/xml_dl.c) are opened when needed, not linked: their
 # headers are enough here, and no process carries libcrypto or ICU for them.
-PKG_LIBS = $(eval PKG_LIBS := $(shell pkg-config --libs \
+PKG_LIBS = $(eval PKG_LIBS := $(shell $(HG_PKG_CONFIG) --libs \
 	   $(filter-out libkmod libxml-2.0,$(PKGS)) 2>/dev/null))$(PKG_LIBS)
 
 CC       ?= gcc
@@ -90,11 +116,21 @@ all: $(B)/hostgeom $(TESTS) $(FAKE_LIBS)
 .PHONY: all check demo bench repro fixcheck module install clean setup prereq \
 	fuzz fuzz-build fuzz-corpus install-selftests lava
 
+# The Debian package of each pkg-config name in PKGS (":arm64" added when
+# cross-building), named when one is missing.
+PKG_DEB_json-c         := libjson-c-dev
+PKG_DEB_libnl-genl-3.0 := libnl-genl-3-dev
+PKG_DEB_libkmod        := libkmod-dev
+PKG_DEB_libxml-2.0     := libxml2-dev
+
 prereq:
+	@command -v $(firstword $(CC)) >/dev/null || { \
+	  echo "hostgeom: no C compiler '$(CC)'$(if $(HG_ARCH),: install gcc-aarch64-linux-gnu (scripts/setup does)); run scripts/setup" >&2; exit 2; }
 	@test -n "$(UAPI)" -a -f "$(UAPI)/linux/iommufd.h" || { \
-	  echo "hostgeom: kernel UAPI headers missing; run scripts/setup" >&2; exit 2; }
-	@pkg-config --exists $(PKGS) || { \
-	  echo "hostgeom: missing $(PKGS) development packages; run scripts/setup" >&2; exit 2; }
+	  echo "hostgeom: kernel UAPI headers missing$(if $(HG_ARCH), for $(HG_ARCH)); run scripts/setup" >&2; exit 2; }
+	@miss="$(strip $(foreach p,$(PKGS),$(shell $(HG_PKG_CONFIG) --exists $(p) 2>/dev/null || echo $(PKG_DEB_$(p))$(if $(HG_ARCH),:$(HG_ARCH)))))"; \
+	test -z "$$miss" || { \
+	  echo "hostgeom: missing development packages: $$miss; install them (scripts/setup does$(if $(HG_ARCH), with dpkg --add-architecture $(HG_ARCH)))" >&2; exit 2; }
 
 $(B)/%.o: %.c | prereq
 	@mkdir -p $(@D)

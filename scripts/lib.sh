@@ -15,8 +15,14 @@ children_cpu() {
 		printf "%.2f", s }' "$1")
 }
 
+# PKG (the native one, or arch all) or PKG:ARCH is installed. With a
+# foreign architecture added, dpkg-query answers an unqualified name once
+# per architecture installed.
 pkg_installed() {
-	[[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
+	local want=${1#*:}
+	[[ $1 == *:* ]] || want=$(dpkg --print-architecture)
+	dpkg-query -W -f='${Architecture} ${db:Status-Status}\n' "$1" 2>/dev/null |
+		grep -qE "^($want|all) installed\$"
 }
 
 hostgeom_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)

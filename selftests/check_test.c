@@ -18,6 +18,14 @@
 
 #define TOP39	UINT64_C(0x7fffffffff)
 
+/* The text @call (a printer) prints; the caller frees it. */
+#define CLI_PRINT_TEXT(call) ({			\
+	struct cli_capture c_;				\
+	cli_capture_start(&c_, false);			\
+	call;						\
+	cli_capture_text(&c_);				\
+})
+
 static const struct hg_resv msi = { 0xfee00000, 0xfeefffff, HG_RESV_MSI };
 
 FIXTURE(check) {
@@ -415,6 +423,158 @@ TEST_F(check, json_geom_group)
 	EXPECT_STREQ("0000:01:00.0", json_object_get_string(
 			     json_object_array_get_idx(json_get(obj, "members"), 0)));
 	json_object_put(obj);
+}
+
+/*
+ * An SMMUv3 as QEMU 10 presents it (test_data/hw_info/qemu-10.0, stage 1):
+ * 48 input bits, granules 4K, 16K and 64K, as a 4K arm64 guest's type1
+ * reports [0, 0x7ffffff], [0x8100000, 2^48 - 1] and 0x40201000.
+ */
+static void smmuv3_host(struct hg_group_geom *geom)
+{
+	static const struct hg_range r[] = {
+		{ 0, 0x7ffffff }, { 0x8100000, (UINT64_C(1) << 48) - 1 },
+	};
+	struct hg_hw_info_smmuv3 info = {
+		.idr = { 0xd44101a, 0x2730010, 0, 0x1404, 0, 0x74 },
+	};
+
+	set_ranges(&geom->type1.iova, r, 2);
+	set_ranges(&geom->iommufd.iova, r, 2);
+	geom->type1.pgsizes = 0x40201000;
+	geom->iommufd.have_hw_info = true;
+	geom->iommufd.hw_type = HG_HW_INFO_TYPE_ARM_SMMUV3;
+	hg_smmuv3_decode(&info, &geom->iommufd.smmuv3);
+}
+
+TEST_F(check, smmuv3_hw_info_agrees)
+{
+	self->resv[0] = (struct hg_resv){ 0x8000000, 0x80fffff, HG_RESV_MSI };
+	smmuv3_host(&self->geom);
+	ASSERT_EQ(0, hg_group_check(&self->geom, &self->out, &self->err));
+	EXPECT_TRUE(self->out.hw_checked);
+	EXPECT_EQ(48, self->out.hw_bits);
+	EXPECT_STREQ("", self->out.hw_disagrees);
+	EXPECT_TRUE(hg_group_agrees(&self->out));
+}
+
+TEST_F(check, smmuv3_hw_info_range_above)
+{
+	static const struct hg_range wide[] = {
+		{ 0, 0x7ffffff }, { 0x8100000, (UINT64_C(1) << 52) - 1 },
+	};
+
+	self->resv[0] = (struct hg_resv){ 0x8000000, 0x80fffff, HG_RESV_MSI };
+	smmuv3_host(&self->geom);
+	set_ranges(&self->geom.type1.iova, wide, 2);
+	set_ranges(&self->geom.iommufd.iova, wide, 2);
+	ASSERT_EQ(0, hg_group_check(&self->geom, &self->out, &self->err));
+	EXPECT_NE(NULL, strstr(self->out.hw_disagrees,
+			       "type1 maps up to 0xfffffffffffff, above the 48 address bits"));
+	EXPECT_FALSE(hg_group_agrees(&self->out));
+}
+
+TEST_F(check, smmuv3_hw_info_pgsizes)
+{
+	struct hg_hw_info_smmuv3 info = { .idr = { 0xd44101a, 0, 0, 0, 0,
+						   0x45 } };	/* 64K only */
+	json_object *obj;
+
+	self->resv[0] = (struct hg_resv){ 0x8000000, 0x80fffff, HG_RESV_MSI };
+	smmuv3_host(&self->geom);
+	hg_smmuv3_decode(&info, &self->geom.iommufd.smmuv3);
+	ASSERT_EQ(0, hg_group_check(&self->geom, &self->out, &self->err));
+	EXPECT_NE(NULL, strstr(self->out.hw_disagrees,
+			       "type1 page sizes 0x40201000 include 0x40201000"));
+	EXPECT_FALSE(hg_group_agrees(&self->out));
+	obj = CLI_PRINT_JSON(check_print_group(&self->out, &self->geom));
+	ASSERT_NE(NULL, obj);
+	EXPECT_FALSE(json_object_get_boolean(json_get(obj, "hw_info.agree")));
+	EXPECT_EQ(48, json_object_get_int(json_get(obj, "hw_info.aw_bits")));
+	EXPECT_FALSE(json_object_get_boolean(json_get(obj, "agree")));
+	json_object_put(obj);
+}
+
+TEST_F(check, amd_hw_info_bound)
+{
+	/* HATS 0: four levels, 48 bits; the VT-d-like ranges fit */
+	self->geom.iommufd.have_hw_info = true;
+	self->geom.iommufd.hw_type = HG_HW_INFO_TYPE_AMD;
+	hg_amd_decode(0, 0, &self->geom.iommufd.amd);
+	ASSERT_EQ(0, hg_group_check(&self->geom, &self->out, &self->err));
+	EXPECT_EQ(48, self->out.hw_bits);
+	EXPECT_EQ(0, self->out.hw_pgsizes);	/* AMD's are not checked */
+	EXPECT_TRUE(hg_group_agrees(&self->out));
+	/* HATS 3 (reserved): no width to check against */
+	hg_group_check_free(&self->out);
+	hg_amd_decode(3u << 10, 0, &self->geom.iommufd.amd);
+	ASSERT_EQ(0, hg_group_check(&self->geom, &self->out, &self->err));
+	EXPECT_FALSE(self->out.hw_checked);
+}
+
+TEST_F(check, json_smmuv3_amd)
+{
+	struct hg_hw_info_smmuv3 info = { .idr = { 0x1a, 0, 0, 0, 0,
+						   0x74 | 2u << 10 } };
+	json_object *obj, *rsv;
+	char *text;
+
+	smmuv3_host(&self->geom);
+	obj = CLI_PRINT_JSON(ranges_print_group(&self->geom));
+	ASSERT_NE(NULL, obj);
+	EXPECT_STREQ("arm-smmuv3", json_object_get_string(
+			     json_get(obj, "iommufd.hw_info.type")));
+	EXPECT_EQ(44, json_object_get_int(
+			  json_get(obj, "iommufd.hw_info.smmuv3.oas_bits")));
+	EXPECT_EQ(48, json_object_get_int(
+			  json_get(obj, "iommufd.hw_info.smmuv3.va_bits")));
+	EXPECT_STREQ("aarch64", json_object_get_string(
+			     json_get(obj, "iommufd.hw_info.smmuv3.ttf")));
+	EXPECT_EQ(16, json_object_get_int(
+			  json_get(obj, "iommufd.hw_info.smmuv3.sid_bits")));
+	EXPECT_STREQ("4K 16K 64K 2M 32M 512M 1G", json_object_get_string(
+			     json_get(obj, "iommufd.hw_info.smmuv3.pgsizes_human")));
+	EXPECT_EQ(NULL, json_get(obj, "iommufd.hw_info.vtd"));
+	json_object_put(obj);
+
+	/* VAX 2 is reserved: va_bits null, the raw value kept, marked */
+	hg_smmuv3_decode(&info, &self->geom.iommufd.smmuv3);
+	obj = CLI_PRINT_JSON(ranges_print_group(&self->geom));
+	ASSERT_NE(NULL, obj);
+	EXPECT_EQ(NULL, json_get(obj, "iommufd.hw_info.smmuv3.va_bits"));
+	EXPECT_EQ(2, json_object_get_int(
+			 json_get(obj, "iommufd.hw_info.smmuv3.va_bits_raw")));
+	rsv = json_get(obj, "iommufd.hw_info.smmuv3.reserved");
+	ASSERT_EQ(1, json_object_array_length(rsv));
+	EXPECT_STREQ("vax", json_object_get_string(
+			     json_object_array_get_idx(rsv, 0)));
+	json_object_put(obj);
+	text = CLI_PRINT_TEXT(ranges_print_group(&self->geom));
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, " vax raw 2 (reserved)"));
+	free(text);
+
+	/* QEMU's AMD: GATS 2 is reserved, HATS 2 six levels */
+	self->geom.iommufd.hw_type = HG_HW_INFO_TYPE_AMD;
+	hg_amd_decode(0x29d3, 0, &self->geom.iommufd.amd);
+	obj = CLI_PRINT_JSON(ranges_print_group(&self->geom));
+	ASSERT_NE(NULL, obj);
+	EXPECT_STREQ("amd", json_object_get_string(
+			     json_get(obj, "iommufd.hw_info.type")));
+	EXPECT_EQ(6, json_object_get_int(
+			 json_get(obj, "iommufd.hw_info.amd.host_levels")));
+	EXPECT_EQ(NULL, json_get(obj, "iommufd.hw_info.amd.guest_levels"));
+	EXPECT_EQ(2, json_object_get_int(
+			 json_get(obj, "iommufd.hw_info.amd.guest_levels_raw")));
+	rsv = json_get(obj, "iommufd.hw_info.amd.reserved");
+	ASSERT_EQ(1, json_object_array_length(rsv));
+	EXPECT_STREQ("gats", json_object_get_string(
+			     json_object_array_get_idx(rsv, 0)));
+	json_object_put(obj);
+	text = CLI_PRINT_TEXT(ranges_print_group(&self->geom));
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "amd efr 0x29d3 efr2 0x0 host-levels 6 (64 bits) gats raw 2 (reserved)"));
+	free(text);
 }
 
 TEST_HARNESS_MAIN

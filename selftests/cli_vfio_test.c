@@ -280,4 +280,125 @@ TEST_F(vfio, ranges_with_no_ready_group_exits_2)
 	fake_sysfs_destroy(fs);
 }
 
+/*
+ * arm64 hosts (fake_vfio_arm64_machine): SMMUv3 and virtio-iommu, 4 KiB
+ * and 64 KiB kernels. check agrees (SMMUv3's ID registers with it),
+ * ranges decodes them, and qemu for virt gives 48 bits, the host's
+ * granule and the MSI window as the hole.
+ */
+FIXTURE(arm64) {
+	struct fake_sysfs *fs;
+	struct hg_ctx ctx;
+	struct run r;
+	json_object *doc;
+};
+
+FIXTURE_VARIANT(arm64) {
+	enum fake_arm64_iommu kind;
+	uint64_t pgsizes;
+	const char *granule;
+	uint64_t msi_start;
+};
+
+FIXTURE_VARIANT_ADD(arm64, smmuv3_4k) {
+	.kind = FAKE_ARM64_SMMUV3, .pgsizes = 0x40201000, .granule = "4k",
+	.msi_start = 0x8000000,
+};
+
+FIXTURE_VARIANT_ADD(arm64, smmuv3_64k) {
+	.kind = FAKE_ARM64_SMMUV3, .pgsizes = 0x20010000, .granule = "64k",
+	.msi_start = 0x8000000,
+};
+
+FIXTURE_VARIANT_ADD(arm64, virtio_4k) {
+	.kind = FAKE_ARM64_VIRTIO, .pgsizes = 0xfffffffffffff000, .granule = "4k",
+	.msi_start = 0x8090000,
+};
+
+FIXTURE_VARIANT_ADD(arm64, virtio_64k) {
+	.kind = FAKE_ARM64_VIRTIO, .pgsizes = 0xffffffffffff0000, .granule = "64k",
+	.msi_start = 0x8090000,
+};
+
+FIXTURE_SETUP(arm64)
+{
+	ASSERT_NE(NULL, fake_vfio_setup());
+	self->fs = fake_sysfs_create();
+	ASSERT_NE(NULL, self->fs);
+	ASSERT_EQ(0, fake_vfio_arm64_machine(self->fs, variant->kind,
+					     variant->pgsizes));
+	fake_vfio_ctx(&self->ctx, fake_sysfs_root(self->fs));
+	self->r.out = NULL;
+	self->doc = NULL;
+}
+
+FIXTURE_TEARDOWN(arm64)
+{
+	json_object_put(self->doc);
+	free(self->r.out);
+	fake_sysfs_destroy(self->fs);
+	fake_vfio_teardown();
+}
+
+TEST_F(arm64, check_agrees_with_hw_info)
+{
+	json_object *g;
+
+	RUN(true, cmd_check, "check");
+	ASSERT_EQ(0, self->r.status) TH_LOG("%s", self->r.err);
+	ASSERT_NE(NULL, self->doc);
+	g = group_at(self->doc, 0);
+	EXPECT_TRUE(json_object_get_boolean(json_get(g, "agree")));
+	EXPECT_EQ(48, json_object_get_int(json_get(g, "aw_bits")));
+	if (variant->kind == FAKE_ARM64_SMMUV3) {
+		/* 64K pages: type1's 64K and 512M are the 64K granule's */
+		EXPECT_TRUE(json_object_get_boolean(json_get(g, "hw_info.agree")));
+		EXPECT_EQ(48, json_object_get_int(json_get(g, "hw_info.aw_bits")));
+	} else {
+		EXPECT_EQ(NULL, json_get(g, "hw_info"));
+	}
+}
+
+TEST_F(arm64, ranges_decodes_smmuv3)
+{
+	json_object *hw;
+
+	RUN(true, cmd_ranges, "ranges");
+	ASSERT_EQ(0, self->r.status) TH_LOG("%s", self->r.err);
+	hw = json_get(group_at(self->doc, 0), "iommufd.hw_info");
+	if (variant->kind != FAKE_ARM64_SMMUV3) {
+		EXPECT_STREQ("none", json_object_get_string(json_get(hw, "type")));
+		return;
+	}
+	EXPECT_STREQ("arm-smmuv3", json_object_get_string(json_get(hw, "type")));
+	EXPECT_EQ(44, json_object_get_int(json_get(hw, "smmuv3.oas_bits")));
+	EXPECT_EQ(48, json_object_get_int(json_get(hw, "smmuv3.va_bits")));
+	EXPECT_EQ(16, json_object_get_int(json_get(hw, "smmuv3.sid_bits")));
+	RUN(false, cmd_ranges, "ranges", "0");
+	EXPECT_NE(NULL, strstr(self->r.out, "\tsmmuv3 idr0 0xd44101a idr1 0x2730010 idr3 0x1404 idr5 0x74\n"
+				 "\toas 44 bits va 48 bits pgsizes 0x62215000 (4K 16K 64K 2M 32M 512M 1G) sid 16 bits ssid 0 bits s1 yes s2 no ttf aarch64 st-level 2 bbml 2 ril yes\n"))
+		TH_LOG("%s", self->r.out);
+}
+
+TEST_F(arm64, qemu_for_virt)
+{
+	char want[64];
+	uint64_t v;
+
+	RUN(true, cmd_qemu, "qemu", "--machine", "virt", "--qemu-version", "10.0");
+	ASSERT_EQ(0, self->r.status) TH_LOG("%s", self->r.err);
+	EXPECT_STREQ("virt", json_object_get_string(json_get(self->doc, "machine")));
+	EXPECT_EQ(48, json_object_get_int(json_get(self->doc, "virtio_iommu.aw_bits")));
+	EXPECT_STREQ(variant->granule, json_object_get_string(
+			     json_get(self->doc, "virtio_iommu.granule")));
+	snprintf(want, sizeof(want), "\"granule\":\"%s\"", variant->granule);
+	EXPECT_NE(NULL, strstr(json_object_get_string(
+				       json_get(self->doc, "virtio_iommu.device")), want));
+	ASSERT_EQ(1, json_object_array_length(json_get(self->doc, "virtio_iommu.holes")));
+	EXPECT_EQ(0, json_get_hex(json_get(json_object_array_get_idx(
+		json_get(self->doc, "virtio_iommu.holes"), 0), "start"), &v));
+	EXPECT_EQ(variant->msi_start, v);
+	EXPECT_EQ(NULL, json_get(self->doc, "intel_iommu"));
+}
+
 TEST_HARNESS_MAIN

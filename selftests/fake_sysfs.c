@@ -398,3 +398,50 @@ int fake_sysfs_add_vtd_unit(struct fake_sysfs *fs, const char *cap,
 	       fake_sysfs_symlink(fs, link, VTD_UNIT) ? -1 : 0;
 #undef VTD_UNIT
 }
+
+int fake_sysfs_add_arm64_host(struct fake_sysfs *fs, enum fake_arm64_iommu kind)
+{
+	static const struct fake_dev devs[] = {
+		{ .name = "0000:00:02.0", .group = 0, .pci = true,
+		  .vendor = 0x1b36, .device = 0x000c, .class_code = 0x060400,
+		  .driver = "pcieport" },
+		{ .name = "0000:01:00.0", .parent = "0000:00:02.0", .group = 0,
+		  .pci = true, .vendor = 0x1234, .device = 0x11e8,
+		  .class_code = 0xff0000, .driver = "vfio-pci",
+		  .vfio_cdev = "vfio0" },
+		{ .name = "0000:00:03.0", .group = 1, .pci = true,
+		  .vendor = 0x1b36, .device = 0x000c, .class_code = 0x060400,
+		  .driver = "pcieport" },
+		{ .name = "0000:02:00.0", .parent = "0000:00:03.0", .group = 1,
+		  .pci = true, .vendor = 0x1234, .device = 0x11e8,
+		  .class_code = 0xff0000, .driver = "vfio-pci",
+		  .vfio_cdev = "vfio1" },
+	};
+	const bool smmu = kind == FAKE_ARM64_SMMUV3;
+	const char *msi = smmu ? "0x0000000008000000 0x00000000080fffff msi\n" :
+				 "0x0000000008090000 0x000000000809ffff msi\n";
+	/*
+	 * The SMMU is a platform device; virtio-iommu a virtio device on
+	 * PCI, its unit named after the PCI function (as the arm64 rows'
+	 * guests show them).
+	 */
+	const char *unit = smmu ?
+		"devices/platform/9050000.smmuv3/iommu/smmu3.0x0000000009050000" :
+		"devices/platform/4010000000.pcie/pci0000:00/0000:00:01.0/virtio0/iommu/0000:00:01.0";
+	char link[128];
+	size_t i;
+	int ret;
+
+	ret = fake_sysfs_add_group(fs, 0, "DMA", msi) ?:
+	      fake_sysfs_add_group(fs, 1, "DMA", msi) ?:
+	      fake_sysfs_mkdir(fs, unit) ?:
+	      fake_sysfs_symlink(fs, smmu ? "class/iommu/smmu3.0x0000000009050000" :
+					    "class/iommu/0000:00:01.0", unit);
+	for (i = 0; !ret && i < sizeof(devs) / sizeof(devs[0]); i++) {
+		ret = fake_sysfs_add_dev(fs, &devs[i]);
+		snprintf(link, sizeof(link), "bus/pci/devices/%s/iommu",
+			 devs[i].name);
+		ret = ret ?: fake_sysfs_symlink(fs, link, unit);
+	}
+	return ret;
+}

@@ -73,6 +73,19 @@ int fake_sysfs_symlink(struct fake_sysfs *fs, const char *path,
 int fake_sysfs_add_vtd_unit(struct fake_sysfs *fs, const char *cap,
 			    const char *bdf);
 
+/*
+ * An arm64 virt host as the arm64 rows' guests show it (devicetree boot,
+ * ACS off): group 0 = root port 0000:00:02.0 (pcieport) + edu
+ * 0000:01:00.0 (vfio-pci, vfio0), group 1 = 0000:00:03.0 + 0000:02:00.0
+ * (vfio1); each group's MSI window (SMMUv3: the software MSI window
+ * 0x8000000-0x80fffff; virtio-iommu: the ITS doorbell 0x8090000-0x809ffff)
+ * and the IOMMU unit in class/iommu with each device's iommu link. The
+ * page size is the kernel's, which sysfs does not show: type1's page
+ * sizes say it (fake_vfio_arm64_machine).
+ */
+enum fake_arm64_iommu { FAKE_ARM64_SMMUV3, FAKE_ARM64_VIRTIO };
+int fake_sysfs_add_arm64_host(struct fake_sysfs *fs, enum fake_arm64_iommu kind);
+
 /* What fake_sysfs_replace() puts where a file was. */
 enum fake_hostile {
 	FAKE_LINK_DEV_ZERO,	/* a symlink to /dev/zero: never ends */

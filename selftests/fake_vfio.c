@@ -335,15 +335,24 @@ static int hw_info(struct iommu_hw_info *hw)
 		.cap_reg = fake_kernel.cap_reg,
 		.ecap_reg = fake_kernel.ecap_reg,
 	};
+	const void *data = &vtd;
 	size_t len = fake_kernel.hw_type == IOMMU_HW_INFO_TYPE_INTEL_VTD ?
 		     sizeof(vtd) : 0;
+
+	if (fake_kernel.hw_type == HG_HW_INFO_TYPE_ARM_SMMUV3) {
+		data = &fake_kernel.smmuv3;
+		len = sizeof(fake_kernel.smmuv3);
+	} else if (fake_kernel.hw_type == HG_HW_INFO_TYPE_AMD) {
+		data = &fake_kernel.amd;
+		len = sizeof(fake_kernel.amd);
+	}
 
 	if (fake_kernel.hw_info_errno)
 		return fail(fake_kernel.hw_info_errno);
 	if (hw->dev_id < 100)
 		return fail(ENOENT);
 	memset((void *)(uintptr_t)hw->data_uptr, 0, hw->data_len);
-	memcpy((void *)(uintptr_t)hw->data_uptr, &vtd,
+	memcpy((void *)(uintptr_t)hw->data_uptr, data,
 	       len < hw->data_len ? len : hw->data_len);
 	hw->data_len = len;
 	hw->out_data_type = fake_kernel.hw_type;
@@ -425,6 +434,24 @@ void fake_vfio_ctx(struct hg_ctx *ctx, const char *sysfs_root)
 	ctx->ioctl = fake_ioctl;
 }
 
+/* Both backends answer the two ranges @r, type1 with page sizes @pgsizes. */
+static void answer_ranges(uint64_t pgsizes, const struct vfio_iova_range r[2])
+{
+	struct fake_answer *a = &fake_kernel.answers[0];
+	size_t i;
+
+	fake_answer_init(a, pgsizes);
+	fake_answer_dma_avail(a, 65535);
+	fake_answer_iova(a, 2, r, 2);
+	fake_kernel.n_answers = 1;
+	for (i = 0; i < 2; i++) {
+		fake_kernel.ranges[i].start = r[i].start;
+		fake_kernel.ranges[i].end = r[i].end;
+	}
+	fake_kernel.range_counts[0] = 2;
+	fake_kernel.n_range_counts = 1;
+}
+
 int fake_vfio_default_machine(struct fake_sysfs *fs)
 {
 	static const struct fake_dev devs[] = {
@@ -447,7 +474,6 @@ int fake_vfio_default_machine(struct fake_sysfs *fs)
 		"vfio/devices/vfio1", "vfio/devices/vfio2",
 	};
 	static const char msi[] = "0x00000000fee00000 0x00000000feefffff msi\n";
-	struct fake_answer *a = &fake_kernel.answers[0];
 	size_t i;
 	int ret;
 
@@ -457,19 +483,43 @@ int fake_vfio_default_machine(struct fake_sysfs *fs)
 		ret = fake_sysfs_add_dev(fs, &devs[i]);
 	for (i = 0; !ret && i < sizeof(nodes) / sizeof(nodes[0]); i++)
 		ret = fake_vfio_node(nodes[i]);
-	fake_answer_init(a, FAKE_VTD39_PGSIZES);
-	fake_answer_dma_avail(a, 65535);
-	fake_answer_iova(a, 2, fake_vtd39, 2);
-	fake_kernel.n_answers = 1;
-	for (i = 0; i < 2; i++) {
-		fake_kernel.ranges[i].start = fake_vtd39[i].start;
-		fake_kernel.ranges[i].end = fake_vtd39[i].end;
-	}
-	fake_kernel.range_counts[0] = 2;
-	fake_kernel.n_range_counts = 1;
+	answer_ranges(FAKE_VTD39_PGSIZES, fake_vtd39);
 	fake_kernel.hw_type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
 	fake_kernel.cap_reg = FAKE_VTD39_CAP;
 	fake_kernel.ecap_reg = FAKE_VTD39_ECAP;
+	return ret;
+}
+
+int fake_vfio_arm64_machine(struct fake_sysfs *fs, enum fake_arm64_iommu kind,
+			    uint64_t pgsizes)
+{
+	static const char *const nodes[] = {
+		"vfio/vfio", "vfio/0", "vfio/1", "iommu", "vfio/devices/vfio0",
+		"vfio/devices/vfio1",
+	};
+	const uint64_t top = (UINT64_C(1) << 48) - 1;
+	struct vfio_iova_range r[2] = {
+		{ 0, 0x7ffffff }, { 0x8100000, top },
+	};
+	size_t i;
+	int ret;
+
+	if (kind == FAKE_ARM64_VIRTIO) {
+		r[0].end = 0x808ffff;
+		r[1].start = 0x80a0000;
+	}
+	ret = fake_sysfs_add_arm64_host(fs, kind);
+	for (i = 0; !ret && i < sizeof(nodes) / sizeof(nodes[0]); i++)
+		ret = fake_vfio_node(nodes[i]);
+	answer_ranges(pgsizes, r);
+	fake_kernel.iova_alignment = pgsizes & -pgsizes;
+	fake_kernel.hw_type = IOMMU_HW_INFO_TYPE_NONE;
+	if (kind == FAKE_ARM64_SMMUV3) {
+		fake_kernel.hw_type = HG_HW_INFO_TYPE_ARM_SMMUV3;
+		fake_kernel.smmuv3 = (struct hg_hw_info_smmuv3){
+			.idr = { 0xd44101a, 0x2730010, 0, 0x1404, 0, 0x74 },
+		};
+	}
 	return ret;
 }
 

@@ -15,9 +15,10 @@
 #include <linux/vfio.h>
 
 #include <hostgeom/ctx.h>
+#include <hostgeom/hw_info.h>
 #include <hostgeom/range.h>
 
-struct fake_sysfs;
+#include "fake_sysfs.h"
 
 /* A VFIO_IOMMU_GET_INFO answer; capabilities are chained as added. */
 struct fake_answer {
@@ -69,7 +70,9 @@ struct fake_kernel {
 	bool ranges_lie;		/* succeed even when they do not fit */
 	uint64_t iova_alignment;
 	uint32_t hw_type;
-	uint64_t cap_reg, ecap_reg;
+	uint64_t cap_reg, ecap_reg;		/* VT-d's */
+	struct hg_hw_info_smmuv3 smmuv3;	/* HG_HW_INFO_TYPE_ARM_SMMUV3's */
+	struct hg_hw_info_amd amd;		/* HG_HW_INFO_TYPE_AMD's */
 	int iova_ranges_calls;
 	uint32_t ioas_id;
 
@@ -106,6 +109,16 @@ void fake_vfio_ctx(struct hg_ctx *ctx, const char *sysfs_root);
  * aw-bits=39 guest answers.
  */
 int fake_vfio_default_machine(struct fake_sysfs *fs);
+
+/*
+ * An arm64 host (fake_sysfs_add_arm64_host, @kind) whose type1 and
+ * iommufd answer what the arm64 rows' guests answer: [0, 2^48 - 1] less
+ * the MSI window, page sizes @pgsizes (0x40201000 for a 4 KiB kernel,
+ * 0x20010000 for 64 KiB); for SMMUv3 IOMMU_GET_HW_INFO gives QEMU 10.0's
+ * ID registers (selftests/test_data/hw_info/qemu-10.0, stage 1).
+ */
+int fake_vfio_arm64_machine(struct fake_sysfs *fs, enum fake_arm64_iommu kind,
+			    uint64_t pgsizes);
 
 /* "" when every fd opened since @fds_before is closed and in order. */
 const char *fake_vfio_leaks(int fds_before);

@@ -42,14 +42,18 @@ SCENARIOS = {
     "faults": ["vtd48", "vtd39"],
     "slow": ["vtd39", "vtd48"],
     "live": ["vtd39"],
+    "arm64": ["arm64-smmuv3", "arm64-virtio"],
 }
+# The rows the bash version knew: the x86 ones (HOSTGEOM_VM_ARCH).
+BASH_ARCH = "x86_64"
 GUEST_PROGRAMS = ("vm_geometry_test", "vfio_ranges_test", "module_test", "module_carve_test",
                   "module_overlap_test", "module_fail_nth_test")
 
 
-def make_tree(tmp, vm_tests=None):
+def make_tree(tmp, vm_tests=None, arm64=True):
     """A copy of scripts/ with the fakes in place, and build/ with the
-    guest's fake programs (nic_rmrr_test is missing: a row must say so)."""
+    guest's fake programs (nic_rmrr_test is missing: a row must say so),
+    also cross-built into build/arm64 unless not @arm64."""
     tree = os.path.join(tmp, "tree")
     shutil.copytree(os.path.join(REPO, "scripts"), os.path.join(tree, "scripts"),
                     ignore=shutil.ignore_patterns("__pycache__"))
@@ -64,22 +68,30 @@ def make_tree(tmp, vm_tests=None):
     shutil.copy(os.path.join(FAKES, "hostgeom"), os.path.join(tree, "build", "hostgeom"))
     for p in GUEST_PROGRAMS:
         shutil.copy(os.path.join(FAKES, "selftest"), os.path.join(tree, "build", "selftests", p))
+    if arm64:
+        os.makedirs(os.path.join(tree, "build", "arm64", "selftests"))
+        shutil.copy(os.path.join(FAKES, "hostgeom"), os.path.join(tree, "build", "arm64", "hostgeom"))
+        for p in rows.GUEST_TESTS:
+            shutil.copy(os.path.join(FAKES, "selftest"),
+                        os.path.join(tree, "build", "arm64", "selftests", p))
     # a guest test that is a script
     os.makedirs(os.path.join(tree, "selftests"))
     shutil.copy(os.path.join(FAKES, "selftest"), os.path.join(tree, "selftests", "ynl_family_test.py"))
     return tree
 
 
-def start_scenario(tmp, scenario, vm_tests=None):
+def start_scenario(tmp, scenario, vm_tests=None, arch=BASH_ARCH, arm64=True):
     """(Popen of vm-tests in a fake tree, the tree, the calls directory)."""
-    tree = make_tree(tmp, vm_tests)
+    tree = make_tree(tmp, vm_tests, arm64)
     calls = os.path.join(tmp, "calls")
     os.makedirs(calls)
     env = dict(os.environ, FAKE_CALLS=calls, FAKE_DATA=os.path.join(DATA, "scenarios", scenario),
                FAKE_RECORDED=os.path.join(DATA, "scenarios", "recorded"),
-               HOSTGEOM_VM_JOBS="2", HOSTGEOM_CACHE=os.path.join(tmp, "cache"))
+               HOSTGEOM_VM_JOBS="2", HOSTGEOM_CACHE=os.path.join(tmp, "cache"),
+               HOSTGEOM_VM_ARCH=arch)
     for k in list(env):
-        if k.startswith("HOSTGEOM_") and k not in ("HOSTGEOM_VM_JOBS", "HOSTGEOM_CACHE"):
+        if k.startswith("HOSTGEOM_") and k not in ("HOSTGEOM_VM_JOBS", "HOSTGEOM_CACHE",
+                                                   "HOSTGEOM_VM_ARCH"):
             del env[k]
     p = subprocess.Popen([os.path.join(tree, "scripts", "vm-tests"), *SCENARIOS[scenario]],
                          cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -87,9 +99,9 @@ def start_scenario(tmp, scenario, vm_tests=None):
     return p, tree, calls
 
 
-def run_scenario(tmp, scenario, vm_tests=None):
+def run_scenario(tmp, scenario, vm_tests=None, arch=BASH_ARCH, arm64=True):
     """(status, stdout, stderr, {call name: text}) of vm-tests in a fake tree."""
-    p, tree, calls = start_scenario(tmp, scenario, vm_tests)
+    p, tree, calls = start_scenario(tmp, scenario, vm_tests, arch, arm64)
     p.stdout, p.stderr = p.communicate()
     recorded = {}
     for f in sorted(os.listdir(calls)):
@@ -129,7 +141,7 @@ def expected(scenario):
 
 def record(old):
     for scenario in SCENARIOS:
-        if scenario in ("slow", "recorded"):
+        if scenario in ("slow", "recorded", "arm64"):
             continue
         with tempfile.TemporaryDirectory() as tmp:
             rc, out, _, calls = run_scenario(tmp, scenario, old)
@@ -222,8 +234,9 @@ class Rows(unittest.TestCase):
                 self.assertIn(f"{k}={v}", a)
             self.assertEqual(r.module_tests, ("module_overlap_test",))
         # a row that is not VT-d's has no lazy variant here
-        with self.assertRaises(AssertionError):
-            rows.lazy(rows.by_name("virtio48"))
+        for name in ("virtio48", "arm64-smmuv3"):
+            with self.assertRaises(AssertionError):
+                rows.lazy(rows.by_name(name))
         # a row without --append passes none
         self.assertNotIn("--append", rows.by_name("vtd39-rmrr").vmrun_args())
 
@@ -232,17 +245,53 @@ class Rows(unittest.TestCase):
                            capture_output=True, text=True, check=True)
         with open(os.path.join(DATA, "expected", "list.stdout")) as f:
             old = f.read()
-        # the bash strings of two rows ended in empty fields
-        self.assertEqual(p.stdout.splitlines(), [x.rstrip("|") for x in old.splitlines()])
+        # the bash strings of two rows ended in empty fields; the bash
+        # version knew no arm64 row
+        arm64 = [x for x in p.stdout.splitlines() if x.startswith("arm64-")]
+        self.assertEqual([x for x in p.stdout.splitlines() if x not in arm64],
+                         [x.rstrip("|") for x in old.splitlines()])
+        self.assertEqual(arm64, [
+            "arm64-smmuv3|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
+            "debian-6.12-arm64 --topology arm64-smmuv3|48|0x40201000|"
+            "0000:00:02.0,0000:01:00.0;0000:00:03.0,0000:02:00.0|"
+            "0x0-0x7ffffff,0x8100000-0xffffffffffff",
+            "arm64-virtio|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
+            "debian-6.12-arm64 --topology arm64-virtio|48|0xfffffffffffff000|"
+            "0000:00:02.0,0000:01:00.0;0000:00:03.0,0000:02:00.0|"
+            "0x0-0x808ffff,0x80a0000-0xffffffffffff",
+            "arm64-smmuv3-acpi|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
+            "debian-6.12-arm64 --topology arm64-smmuv3 --firmware uefi|48|0x40201000|"
+            "0000:01:00.0;0000:02:00.0|0x0-0x7ffffff,0x8100000-0xffffffffffff",
+            "arm64-virtio-acpi|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
+            "debian-6.12-arm64 --topology arm64-virtio --firmware uefi|48|0xfffffffffffff000|"
+            "0000:01:00.0;0000:02:00.0|0x0-0x808ffff,0x80a0000-0xffffffffffff"])
+
+    def test_run_order_starts_the_longest_rows_first(self):
+        from hgtest import vmtests
+        prepared = list(enumerate(r for r in rows.ROWS if not r.named_only))
+        order = [r.name for _, r in vmtests.run_order(prepared)]
+        kinds = ["debug" if "-debug" in r.kernel else
+                 "kselftest" if isinstance(r, rows.KselftestRow) else "plain"
+                 for r in (rows.by_name(n) for n in order)]
+        self.assertIn("vtd39-rmrr-fix", order)
+        self.assertEqual(kinds, sorted(kinds, key=["debug", "kselftest", "plain"].index))
+        # the rest keep row order
+        plain = [n for n, k in zip(order, kinds) if k == "plain"]
+        self.assertEqual(plain, [r.name for _, r in prepared if r.name in plain])
+        self.assertEqual(sorted(order), sorted(r.name for _, r in prepared))
 
     def test_help(self):
         p = subprocess.run([os.path.join(REPO, "scripts", "vm-tests"), "--help"],
                            capture_output=True, text=True, check=True)
+        arch = ("HOSTGEOM_VM_ARCH=x86_64 (or arm64) runs only that architecture's rows\n"
+                "when none is named (default: both; the arm64 rows need make ARCH=arm64).\n")
+        self.assertIn(arch, p.stdout)
         with open(os.path.join(DATA, "expected", "help.stdout")) as f:
-            self.assertEqual(p.stdout, f.read())
+            self.assertEqual(p.stdout.replace(arch, ""), f.read())
 
     def test_bad_settings(self):
-        for k, v in (("HOSTGEOM_VM_JOBS", "x"), ("HOSTGEOM_VM_SMP", "0"), ("HOSTGEOM_VM_TIMEOUT", "1.5")):
+        for k, v in (("HOSTGEOM_VM_JOBS", "x"), ("HOSTGEOM_VM_SMP", "0"), ("HOSTGEOM_VM_TIMEOUT", "1.5"),
+                     ("HOSTGEOM_VM_ARCH", "riscv64")):
             p = subprocess.run([os.path.join(REPO, "scripts", "vm-tests")], env=dict(os.environ, **{k: v}),
                                capture_output=True, text=True, check=False)
             self.assertEqual(p.returncode, 2, k)
@@ -280,7 +329,9 @@ class Runner(unittest.TestCase):
         self.assertEqual(without_findings(out), want_out, err)
         self.assertEqual(calls.keys(), want_calls.keys())
         for name in calls:
-            self.assertEqual(calls[name], want_calls[name], name)
+            # the bash version had no HOSTGEOM_VM_ARCH (its rows were x86)
+            got = calls[name].replace(f"HOSTGEOM_VM_ARCH={BASH_ARCH}\n", "")
+            self.assertEqual(got, want_calls[name], name)
         self.assertEqual(rc, want_rc)
         return out, err
 
@@ -322,6 +373,51 @@ class Runner(unittest.TestCase):
 
     def test_faults(self):
         self.check("faults")
+
+    def test_arm64_rows(self):
+        """The arm64 rows: vm-run --arch arm64, the cross-built programs
+        of build/arm64 (hostgeom as $HOSTGEOM), run by busybox sh."""
+        with tempfile.TemporaryDirectory() as tmp:
+            rc, out, err, calls = run_scenario(tmp, "arm64")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(sorted(calls), ["arm64-smmuv3.1", "arm64-virtio.1"])
+        for name in ("arm64-smmuv3", "arm64-virtio"):
+            args = calls[name + ".1"].splitlines()
+            self.assertEqual(args[:10], ["--smp", "1", "--arch", "arm64", "--env",
+                                         "HOSTGEOM=build/arm64/hostgeom", "--kernel",
+                                         "debian-6.12-arm64", "--topology", name])
+            self.assertIn("--vfio", args)
+            i = args.index("--")
+            # the command itself is not recorded (test_arm64_not_built
+            # shows whose programs it runs)
+            self.assertEqual(args[i + 1:i + 3], ["sh", "-c"])
+            self.assertIn("HOSTGEOM_EXPECT_AW=48", args)
+        self.assertIn("ok 1 vm_geometry_test\n", out)
+        self.assertIn("ok 1 vm arm64-smmuv3 # 3 passed\n", out)
+        self.assertIn("ok 2 vm arm64-virtio # 3 passed\n", out)
+
+    def test_arm64_not_built(self):
+        """Without make ARCH=arm64 the rows' programs did not run, each a
+        failure naming the command that builds them; HOSTGEOM_VM_ARCH=arm64
+        picks the arm64 rows alone."""
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = make_tree(tmp, arm64=False)
+            calls = os.path.join(tmp, "calls")
+            os.makedirs(calls)
+            env = {k: v for k, v in os.environ.items() if not k.startswith("HOSTGEOM_")}
+            env.update(FAKE_CALLS=calls, FAKE_DATA=os.path.join(DATA, "scenarios", "arm64"),
+                       FAKE_RECORDED=os.path.join(DATA, "scenarios", "recorded"),
+                       HOSTGEOM_VM_JOBS="2", HOSTGEOM_CACHE=os.path.join(tmp, "cache"),
+                       HOSTGEOM_VM_ARCH="arm64")
+            r = subprocess.run([os.path.join(tree, "scripts", "vm-tests")], cwd=tmp, env=env,
+                               capture_output=True, text=True, check=False)
+            # the named-only arm64-virtio-acpi is not among them
+            self.assertEqual(sorted(os.listdir(calls)),
+                             ["arm64-smmuv3-acpi.1", "arm64-smmuv3.1", "arm64-virtio.1"])
+        self.assertIn("not ok 1 vm arm64-smmuv3: vm_geometry_test # did not run: "
+                      "build/arm64/selftests/vm_geometry_test is missing (make ARCH=arm64)",
+                      r.stdout)
+        self.assertIn("1..3\n", r.stdout)
 
     def test_guest_command(self):
         out, _ = self.check("live")

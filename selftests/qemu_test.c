@@ -273,4 +273,31 @@ TEST_F(qemu, qemu10_and_not_found)
 	EXPECT_TRUE(has_note(&self->opts, "QEMU not found"));
 }
 
+/*
+ * An arm64 host with 64 KiB pages behind SMMUv3 (48 bits, the software
+ * MSI window, type1's 64K and 512M): granule 64k on virt, the emulated
+ * SMMUv3 named as no choice for VFIO; on q35 neither.
+ */
+TEST_F(qemu, arm64_smmuv3_64k_virt)
+{
+	self->resv[0] = (struct hg_resv){ 0x8000000, 0x80fffff, HG_RESV_MSI };
+	self->in.n_resv = 1;
+	self->in.pgsizes = 0x20010000;
+	self->in.machine = HG_MACHINE_VIRT;
+	hg_ranges_add(&self->in.usable, 0, 0x7ffffff);
+	hg_ranges_add(&self->in.usable, 0x8100000, hg_mask_bits(48));
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_EQ(48, self->opts.aw_bits);
+	EXPECT_STREQ("64k", self->opts.granule);
+	ASSERT_EQ(1, self->opts.reserved.n);
+	EXPECT_EQ(0x8000000, self->opts.reserved.v[0].start);
+	EXPECT_TRUE(has_note(&self->opts, "arm-smmuv3 (-machine virt,iommu=smmuv3) is no vIOMMU for an assigned device"));
+	EXPECT_FALSE(has_note(&self->opts, "warning: an x86 guest"));
+	hg_qemu_opts_free(&self->opts);
+	self->in.machine = HG_MACHINE_Q35;
+	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
+	EXPECT_FALSE(has_note(&self->opts, "arm-smmuv3"));
+	EXPECT_TRUE(has_note(&self->opts, "warning: an x86 guest uses 4k pages; granule 64k"));
+}
+
 TEST_HARNESS_MAIN

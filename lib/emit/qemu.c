@@ -13,6 +13,8 @@
  *    once", measured); QEMU conveys each assigned device's host holes to
  *    the guest per endpoint itself.
  *  - intel-iommu aw-bits: 39 or 48, never wider than the host (QEMU refuses).
+ *  - virt: QEMU 10.0's arm-smmuv3 cannot carry a vfio-pci device (its
+ *    notify_flag_changed refuses MAP notifiers), so only a note names it.
  *  - the QEMU (qemu_caps.h): virtio-iommu-pci has aw-bits and granule from
  *    QEMU 9.0 on; before, its input range is fixed at 64 bits and its
  *    granule at the target's page (4k on x86), so the device is printed
@@ -231,6 +233,9 @@ int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
 		note(out, "intel-iommu: no aw-bits (39 or 48) fits a %u-bit host; use virtio-iommu",
 		     aw);
 	}
+	/* QEMU 10.0's hw/arm/smmuv3.c refuses an IOMMU MAP notifier */
+	if (in->machine == HG_MACHINE_VIRT)
+		note(out, "arm-smmuv3 (-machine virt,iommu=smmuv3) is no vIOMMU for an assigned device: QEMU 10.0's emulated SMMUv3 has no MAP notifier and refuses a vfio-pci device behind it; virtio-iommu is the one for VFIO on virt");
 	note_libvirt(in, out);
 	return 0;
 }

@@ -140,6 +140,10 @@ static int probe(const char *binary, struct hg_qemu_caps *caps, char *buf,
 	if (ret == -ENOENT || ret == -EACCES)
 		return hg_err_set(err, ret, "QEMU binary '%s': %s", binary,
 				  strerror(-ret));
+	if (ret == -ENOEXEC)
+		return hg_err_set(err, ret,
+				  "QEMU binary '%s' cannot run on this machine (%s): a binary of another architecture?",
+				  binary, strerror(-ret));
 	if (ret)
 		return hg_err_set(err, -EINVAL,
 				  "'%s' is not QEMU: '%s --version' %s", binary,

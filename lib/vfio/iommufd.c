@@ -243,12 +243,16 @@ out:
 /* Vendor data is a bonus: a kernel or IOMMU without it is no error. */
 static void read_hw_info(struct iommufd *f, struct hg_iommufd_info *out)
 {
-	struct iommu_hw_info_vtd vtd = { 0 };
+	union {
+		struct iommu_hw_info_vtd vtd;
+		struct hg_hw_info_smmuv3 smmuv3;
+		struct hg_hw_info_amd amd;
+	} data = { 0 };
 	struct iommu_hw_info hw = {
 		.size = sizeof(hw),
 		.dev_id = f->first_devid,
-		.data_len = sizeof(vtd),
-		.data_uptr = (uintptr_t)&vtd,
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)&data,
 	};
 
 	if (hg_ctx_ioctl(f->ctx, f->fd, IOMMU_GET_HW_INFO, &hw))
@@ -257,8 +261,42 @@ static void read_hw_info(struct iommufd *f, struct hg_iommufd_info *out)
 	out->hw_type = hw.out_data_type;
 	out->hw_caps = hw.out_capabilities;
 	out->max_pasid_log2 = hw.out_max_pasid_log2;
-	if (hw.out_data_type == IOMMU_HW_INFO_TYPE_INTEL_VTD)
-		hg_vtd_decode(vtd.cap_reg, vtd.ecap_reg, &out->vtd);
+	switch (hw.out_data_type) {
+	case IOMMU_HW_INFO_TYPE_INTEL_VTD:
+		hg_vtd_decode(data.vtd.cap_reg, data.vtd.ecap_reg, &out->vtd);
+		break;
+	case HG_HW_INFO_TYPE_ARM_SMMUV3:
+		hg_smmuv3_decode(&data.smmuv3, &out->smmuv3);
+		break;
+	case HG_HW_INFO_TYPE_AMD:
+		hg_amd_decode(data.amd.efr, data.amd.efr2, &out->amd);
+		break;
+	}
+}
+
+unsigned int hg_iommufd_hw_bits(const struct hg_iommufd_info *info)
+{
+	if (!info->have_hw_info)
+		return 0;
+	switch (info->hw_type) {
+	case IOMMU_HW_INFO_TYPE_INTEL_VTD:
+		return info->vtd.mgaw;
+	case HG_HW_INFO_TYPE_ARM_SMMUV3:
+		return hg_smmuv3_dma_bits(&info->smmuv3);
+	case HG_HW_INFO_TYPE_AMD:
+		return hg_amd_dma_bits(&info->amd);
+	}
+	return 0;
+}
+
+uint64_t hg_iommufd_hw_pgsizes(const struct hg_iommufd_info *info)
+{
+	if (!info->have_hw_info)
+		return 0;
+	/* VT-d's depend on the table format the driver picked: not said */
+	if (info->hw_type == HG_HW_INFO_TYPE_ARM_SMMUV3)
+		return info->smmuv3.pgsizes;
+	return 0;
 }
 
 /* Device fds first (that detaches them), then the IOAS, then iommufd. */

@@ -6,6 +6,7 @@
  * from the backends.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,39 @@ static void pick_width(const struct hg_group_geom *geom,
 		out->aw_source = NULL;
 }
 
+/* The backends' ranges and page sizes within what the unit reports. */
+static void check_hw_info(const struct hg_group_geom *geom,
+			  struct hg_group_check *out)
+{
+	static const enum hg_source backends[] = { HG_SRC_TYPE1,
+						   HG_SRC_IOMMUFD };
+	uint64_t extra;
+	size_t i;
+
+	out->hw_bits = hg_iommufd_hw_bits(&geom->iommufd);
+	out->hw_pgsizes = hg_iommufd_hw_pgsizes(&geom->iommufd);
+	if (!out->hw_bits && !out->hw_pgsizes)
+		return;
+	out->hw_checked = true;
+	for (i = 0; out->hw_bits < 64 && i < 2; i++) {
+		const struct hg_ranges *r = &out->usable[backends[i]];
+
+		if (!out->have[backends[i]] || !r->n ||
+		    r->v[r->n - 1].end >> out->hw_bits == 0)
+			continue;
+		snprintf(out->hw_disagrees, sizeof(out->hw_disagrees),
+			 "%s maps up to 0x%" PRIx64 ", above the %u address bits the IOMMU reports",
+			 hg_source_name(backends[i]), r->v[r->n - 1].end,
+			 out->hw_bits);
+		return;
+	}
+	extra = geom->type1.pgsizes & ~out->hw_pgsizes;
+	if (out->hw_pgsizes && out->have[HG_SRC_TYPE1] && extra)
+		snprintf(out->hw_disagrees, sizeof(out->hw_disagrees),
+			 "type1 page sizes 0x%" PRIx64 " include 0x%" PRIx64 ", which the IOMMU's granules (0x%" PRIx64 ") do not give",
+			 geom->type1.pgsizes, extra, out->hw_pgsizes);
+}
+
 static int compare(struct hg_group_check *out, enum hg_source a,
 		   enum hg_source b)
 {
@@ -98,6 +132,7 @@ int hg_group_check(const struct hg_group_geom *geom,
 	if (ret)
 		goto fail;
 	pick_width(geom, out);
+	check_hw_info(geom, out);
 	if (out->aw_bits) {
 		ret = hg_usable_from_resv(group->resv, group->n_resv,
 					  out->aw_bits,
@@ -152,5 +187,5 @@ bool hg_group_agrees(const struct hg_group_check *check)
 	for (i = 0; i < check->n_cmp; i++)
 		if (check->cmp[i].n_diffs)
 			return false;
-	return true;
+	return !check->hw_disagrees[0];
 }

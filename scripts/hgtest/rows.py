@@ -28,7 +28,13 @@ command line makes true (the HOSTGEOM_EXPECT_* variables the tests read):
   module tests expect it, XFAIL, and VT-d's WARN for a mapping over the
   RMRR's identity mapping is a known report) or "fixed" (XPASS);
 - append: more kernel command line (vm-run --append);
-- named_only: run only when named (scripts/fixcheck, by hand).
+- named_only: run only when named (scripts/fixcheck, by hand);
+- arch: the guest's architecture, "x86_64" (q35, qemu-system-x86_64) or
+  "arm64" (virt, qemu-system-aarch64, Debian's arm64 kernel, an arm64
+  busybox initramfs: vm-run --arch arm64); an arm64 row runs the
+  cross-built programs of build/arm64 (make ARCH=arm64) with busybox sh;
+- firmware: "" (the architecture's default) or "uefi" (arm64: an ACPI
+  boot through Debian's QEMU_EFI.fd, vm-run --firmware uefi).
 
 lazy(row) is a row's variant with lazy IOTLB invalidation (a DMA-FQ
 domain): the rows with VT-d are strict otherwise, since QEMU's
@@ -54,6 +60,17 @@ DEFAULT_GROUPS = (("0000:02:00.0", "0000:03:01.0", "0000:03:02.0"), ("0000:01:00
 ACS_OFF_GROUPS = (("0000:00:02.0", "0000:01:00.0"),)
 VTD_PGSIZES = "0x40201000"
 VIRTIO_PGSIZES = "0xfffffffffffff000"
+# arm64 virt, devicetree boot: ACS stays off, each edu shares its root
+# port's group (Documentation/arm64.md).
+ARM64_GROUPS = (("0000:00:02.0", "0000:01:00.0"), ("0000:00:03.0", "0000:02:00.0"))
+# An ACPI (UEFI) boot: the kernel enables ACS on the ports, each edu alone.
+ARM64_ACPI_GROUPS = (("0000:01:00.0",), ("0000:02:00.0",))
+# SMMUv3 with a 4K-page kernel: the 4K granule's page and blocks; the
+# software MSI window 0x8000000-0x80fffff. virtio-iommu on virt: the ITS
+# doorbell 0x8090000-0x809ffff.
+ARM64_SMMUV3_RANGES = ("0x0-0x7ffffff", "0x8100000-0xffffffffffff")
+ARM64_VIRTIO_RANGES = ("0x0-0x808ffff", "0x80a0000-0xffffffffffff")
+ARCHES = ("x86_64", "arm64")
 
 
 def msi_split(aw):
@@ -80,16 +97,23 @@ class Row:
     module_tests: tuple = ()
     append: str = ""            # more kernel command line (vm-run --append)
     named_only: bool = False
+    arch: str = "x86_64"
+    firmware: str = ""
 
     def vmrun_args(self):
         """The row's own vm-run options (vm-tests adds --smp, --vfio,
         --timeout, --log and the command)."""
         a = []
+        if self.arch != "x86_64":
+            # the tests run "hostgeom" as $HOSTGEOM (else build/hostgeom)
+            a += ["--arch", self.arch, "--env", f"HOSTGEOM={self.build_dir()}/hostgeom"]
         if self.kernel != "kit":
             a += ["--kernel", self.kernel]
         a += ["--topology", self.topology]
         if self.iommu:
             a += ["--iommu", self.iommu]
+        if self.firmware:
+            a += ["--firmware", self.firmware]
         if self.rmrr:
             a += ["--rmrr", self.rmrr]
         if self.append:
@@ -111,6 +135,11 @@ class Row:
 
     def tests(self):
         return GUEST_TESTS if self.guest_tests is None else self.guest_tests
+
+    def build_dir(self):
+        """Where the row's programs are built: build (make) or, for
+        another architecture, build/ARCH (make ARCH=ARCH)."""
+        return "build" if self.arch == "x86_64" else f"build/{self.arch}"
 
     def module_run(self):
         """The module tests, in order (none without a stub)."""
@@ -144,8 +173,10 @@ def lazy(row, **changes):
     they are freed. The guest tests are told (HOSTGEOM_EXPECT_DMA_TYPE)
     and fail where the group's domain is not DMA-FQ. @changes: other
     fields of the variant (module_tests: the cases that matter there)."""
-    # VT-d's: its page sizes (the topology's vIOMMU when iommu is unset)
-    assert row.pgsizes == VTD_PGSIZES and row.iommu in ("", f"intel:aw-bits={row.aw}"), row.name
+    # VT-d's: an x86 row with its page sizes (arm64's SMMUv3 has the same
+    # ones; the topology's vIOMMU when iommu is unset)
+    assert (row.arch == "x86_64" and row.pgsizes == VTD_PGSIZES and
+            row.iommu in ("", f"intel:aw-bits={row.aw}")), row.name
     env = changes.pop("env", row.env) + (("HOSTGEOM_EXPECT_DMA_TYPE", "DMA-FQ"),)
     return dataclasses.replace(
         row, name=row.name + "-lazy", iommu=f"intel:aw-bits={row.aw}:caching-mode=off",
@@ -268,6 +299,23 @@ ROWS = (
         named_only=True),
     Row("amd", topology="amd", aw=64, pgsizes="0xfff7ffffff000", groups=DEFAULT_GROUPS,
         ranges=("0x0-0xfedfffff", "0xfef00000-0xfcffffffff", "0x10000000000-0xffffffffffffffff")),
+    # arm64 virt under TCG, Debian's arm64 6.12 (VFIO as modules, no
+    # iommufd), devicetree boot: the SMMUv3's 48-bit stage 1 and its
+    # software MSI window; virtio-iommu's machine default of 48 bits and
+    # the ITS doorbell. Documentation/arm64.md.
+    Row("arm64-smmuv3", arch="arm64", kernel="debian-6.12-arm64", topology="arm64-smmuv3",
+        aw=48, pgsizes=VTD_PGSIZES, groups=ARM64_GROUPS, ranges=ARM64_SMMUV3_RANGES),
+    Row("arm64-virtio", arch="arm64", kernel="debian-6.12-arm64", topology="arm64-virtio",
+        aw=48, pgsizes=VIRTIO_PGSIZES, groups=ARM64_GROUPS, ranges=ARM64_VIRTIO_RANGES),
+    # The same machines booted through UEFI (ACPI: IORT, and VIOT for
+    # virtio-iommu): ACS on, singleton groups. virtio's is named only:
+    # the SMMUv3 one shows what the ACPI boot changes.
+    Row("arm64-smmuv3-acpi", arch="arm64", kernel="debian-6.12-arm64",
+        topology="arm64-smmuv3", firmware="uefi", aw=48, pgsizes=VTD_PGSIZES,
+        groups=ARM64_ACPI_GROUPS, ranges=ARM64_SMMUV3_RANGES),
+    Row("arm64-virtio-acpi", arch="arm64", kernel="debian-6.12-arm64",
+        topology="arm64-virtio", firmware="uefi", aw=48, pgsizes=VIRTIO_PGSIZES,
+        groups=ARM64_ACPI_GROUPS, ranges=ARM64_VIRTIO_RANGES, named_only=True),
     KselftestRow("kselftest-kit", topology="default", base="vtd39",
                  named=("0000:03:01.0", "0000:03:02.0"),
                  must_pass=("vfio_ranges_test", "vm_geometry_test", "module_test",

@@ -7,8 +7,8 @@ row says whether the guest itself came through, and what the row found.
 
 Three passes: prepare (each row's kernel, module and guest command, in
 row order: the builds are cached and shared), run (the guests,
-HOSTGEOM_VM_JOBS at a time, the kselftest rows first: they run longest;
-a guest whose emulator fails runs once more), print (in row order).
+HOSTGEOM_VM_JOBS at a time, longest first (run_order); a guest whose
+emulator fails runs once more), print (in row order).
 Files per row in build/vm-logs/: NAME.log (console), NAME.out (its KTAP
 and comments), NAME.err (vm-run's messages), NAME.result (its line).
 """
@@ -32,6 +32,8 @@ run_kselftest.sh runs the installed collection (all by default), printing
 KTAP. Needs the plain build (make) and scripts/setup's QEMU, guest kernel
 and dkms.
   --list    print the topologies and their expectations
+HOSTGEOM_VM_ARCH=x86_64 (or arm64) runs only that architecture's rows
+when none is named (default: both; the arm64 rows need make ARCH=arm64).
 A guest gets HOSTGEOM_VM_TIMEOUT seconds (default 300); one that times out
 or whose QEMU crashes runs once more, and only the second attempt's results
 count. Guests run HOSTGEOM_VM_JOBS at a time (default: the number of CPUs),
@@ -86,6 +88,21 @@ def finding(row, counts):
     else:
         return ", ".join([f"{counts.passed} passed"] + detail)
     return f"{head} ({', '.join(detail)})" if detail else head
+
+
+def run_order(prepared):
+    """(number, row) pairs in the order their guests start: the rows on
+    debug kernels first (KASAN and lockdep make them the longest by
+    minutes), then the kselftest rows (the collection installed and run
+    whole), then the rest in row order. Started last, the longest row
+    would run alone at the end with a core idle beside it
+    (Documentation/bench.md)."""
+    def weight(pair):
+        row = pair[1]
+        if "-debug" in row.kernel:
+            return 0
+        return 1 if isinstance(row, rows.KselftestRow) else 2
+    return sorted(prepared, key=weight)
 
 
 def result_line(i, row, rc, row_out, retried_why, err_text, log):
@@ -202,18 +219,19 @@ class Runner:
             self.modules[kdir] = (module, why)
         return self.modules[kdir]
 
-    def present(self, i, tests):
-        """The guest's command for the programs @tests that are built (or
-        scripts: selftests/NAME.py); the others are not run, each a
-        failure with its reason."""
+    def present(self, i, tests, build="build"):
+        """The guest's command for the programs @tests that are built in
+        @build (or scripts: selftests/NAME.py); the others are not run,
+        each a failure with its reason."""
         cmd = ""
+        make = "make" if build == "build" else f"make ARCH={build.split('/')[-1]}"
         for t in tests:
-            if os.access(self.path("build", "selftests", t), os.X_OK):
-                cmd += f"hg_run build/selftests/{t}; "
+            if os.access(self.path(build, "selftests", t), os.X_OK):
+                cmd += f"hg_run {build}/selftests/{t}; "
             elif os.access(self.path("selftests", t + ".py"), os.X_OK):
                 cmd += f"hg_run selftests/{t}.py; "
             else:
-                self.not_run.setdefault(i, []).append((t, f"build/selftests/{t} is missing (make)"))
+                self.not_run.setdefault(i, []).append((t, f"{build}/selftests/{t} is missing ({make})"))
         return cmd
 
     def kernel_ready(self, i, row):
@@ -239,7 +257,7 @@ class Runner:
         return False
 
     def prepare_topology(self, i, row):
-        cmd = GUARD + self.present(i, row.tests())
+        cmd = GUARD + self.present(i, row.tests(), row.build_dir())
         if not self.kernel_ready(i, row):
             return
         mrun = row.module_run()
@@ -293,7 +311,10 @@ class Runner:
         self.cmds[i] = "scripts/kselftest-guest " + " ".join(shlex.quote(a) for a in gargs)
 
     def prepare(self, selected):
-        wanted = [r for r in rows.ROWS if (r.name in selected if selected else not r.named_only)]
+        arches = os.environ.get("HOSTGEOM_VM_ARCH", "") or ",".join(rows.ARCHES)
+        wanted = [r for r in rows.ROWS
+                  if (r.name in selected if selected else
+                      not r.named_only and getattr(r, "arch", "x86_64") in arches.split(","))]
         topo = [r for r in wanted if isinstance(r, rows.Row)]
         kself = [r for r in wanted if isinstance(r, rows.KselftestRow)]
         for i, row in enumerate(topo + kself, 1):
@@ -333,8 +354,10 @@ class Runner:
         # off in the debug kernels): the suites a row loads run only so.
         if "-debug" in row.kernel:
             argv += ["--append", "kunit.enable=1"]
+        # an arm64 guest's shell is its busybox (the host's bash is amd64)
+        shell = "bash" if getattr(row, "arch", "x86_64") == "x86_64" else "sh"
         return argv + ["--timeout", str(self.timeout), "--log",
-                       self.log_path(row.name, "log"), "--", "bash", "-c", self.cmds[i]]
+                       self.log_path(row.name, "log"), "--", shell, "-c", self.cmds[i]]
 
     def not_run_ktap(self, i, row):
         items = self.not_run.get(i, [])
@@ -406,8 +429,7 @@ class Runner:
         self.say(f"# vm-tests: {name} done after {int(time.monotonic() - start)} s: {line[:80]}")
 
     def run(self):
-        order = ([(i, r) for i, r in self.prepared if isinstance(r, rows.KselftestRow)] +
-                 [(i, r) for i, r in self.prepared if isinstance(r, rows.Row)])
+        order = run_order(self.prepared)
         with concurrent.futures.ThreadPoolExecutor(max_workers=self.jobs) as pool:
             futures = [pool.submit(self.run_row, i, r) for i, r in order if i in self.cmds]
             for f in futures:
@@ -479,6 +501,11 @@ def main(argv):
     # Guests run side by side, one vCPU each: a guest's second vCPU only
     # adds a TCG thread competing for the same host cores, and every TCG
     # stall seen here was that second vCPU's timer never firing.
+    arches = os.environ.get("HOSTGEOM_VM_ARCH", "")
+    if arches and not set(arches.split(",")) <= set(rows.ARCHES):
+        sys.stderr.write(f"vm-tests: HOSTGEOM_VM_ARCH wants {' or '.join(rows.ARCHES)} "
+                         f"(comma-separated), got '{arches}'\n")
+        return 2
     jobs = whole("HOSTGEOM_VM_JOBS", str(os.cpu_count() or 1))
     smp = whole("HOSTGEOM_VM_SMP", "1")
     if jobs is None or smp is None:

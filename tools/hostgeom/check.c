@@ -110,6 +110,25 @@ void check_print_group(const struct hg_group_check *c,
 	close_json_array();
 	print_string(PRINT_JSON, "iommufd_unattached", NULL,
 		     c->unattached[0] ? c->unattached : NULL);
+	if (c->hw_checked) {
+		open_json_object("hw_info");
+		print_uint(PRINT_JSON, "aw_bits", NULL, c->hw_bits);
+		print_hex(PRINT_JSON, "pgsizes", NULL, c->hw_pgsizes);
+		print_bool(PRINT_JSON, "agree", NULL, !c->hw_disagrees[0]);
+		print_string(PRINT_JSON, "why", NULL,
+			     c->hw_disagrees[0] ? c->hw_disagrees : NULL);
+		close_json_object();
+		if (c->hw_disagrees[0])
+			print_string(PRINT_TEXT, NULL,
+				     "	hw_info disagrees: %s\n",
+				     c->hw_disagrees);
+		else
+			print_uint(PRINT_TEXT, NULL,
+				   "	hw_info agrees (%u address bits)\n",
+				   c->hw_bits);
+	} else {
+		print_null(PRINT_JSON, "hw_info", NULL, NULL);
+	}
 	if (c->unattached[0] && !agrees)
 		print_string(PRINT_TEXT, NULL,
 			     "\tnote: iommufd excludes only the reserved regions of the devices it attached; not attached: %s\n",

@@ -33,7 +33,8 @@ static void usage(void)
 	       "virtio line is left out where its defaults do not fit the host.\n"
 	       "Comment lines say what each value came from.\n"
 	       "\n"
-	       "  -m, --machine q35|virt   guest machine type (default q35)\n"
+	       "  -m, --machine q35|virt   guest machine type (default q35; on\n"
+	       "                           an arm64 host virt)\n"
 	       "  -s, --source vfio|sysfs  geometry from VFIO (default; devices\n"
 	       "                           bound to vfio-pci, root) or from sysfs\n"
 	       "                           (reserved regions and the VT-d width)\n"
@@ -338,7 +339,8 @@ static int find_qemu(struct hg_qemu_caps *q, const char *binary,
 	binary = machine == HG_MACHINE_VIRT ? "qemu-system-aarch64" :
 					      "qemu-system-x86_64";
 	ret = hg_qemu_caps_probe(binary, q, err);
-	if (ret == -ENOENT) {
+	/* not there, or one this machine cannot run: as if none */
+	if (ret == -ENOENT || ret == -ENOEXEC) {
 		memset(q, 0, sizeof(*q));
 		hg_err_clear(err);
 		return 0;
@@ -357,7 +359,7 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
 		{ "qemu-version", required_argument, NULL, OPT_QEMU_VERSION },
 		CLI_COMMON_OPTS
 	};
-	struct qemu_target target = { .machine = HG_MACHINE_Q35 };
+	struct qemu_target target = { .machine = HG_MACHINE_HOST };
 	const char *qemu_binary = NULL, *qemu_version = NULL;
 	struct hg_qemu_caps qemu;
 	unsigned int backends = HG_BACKEND_ALL;

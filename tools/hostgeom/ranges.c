@@ -126,25 +126,178 @@ static void print_vtd(const struct hg_vtd_caps *v)
 	close_json_object();
 }
 
-/* The IOMMU's own report; in text only what VT-d says. */
+/*
+ * A decoded field, or when its encoding is reserved its raw value marked:
+ * JSON KEY is then null and KEY_raw holds the bits.
+ */
+static void print_decoded(const char *key, const char *fmt,
+			  const char *label, unsigned int value,
+			  unsigned int raw, bool reserved)
+{
+	char raw_key[64];
+
+	snprintf(raw_key, sizeof(raw_key), "%s_raw", key);
+	if (reserved) {
+		print_null(PRINT_JSON, key, NULL, NULL);
+		print_string(PRINT_TEXT, NULL, " %s", label);
+		print_uint(PRINT_ANY, raw_key, " raw %u (reserved)", raw);
+		return;
+	}
+	print_uint(PRINT_ANY, key, fmt, value);
+	print_uint(PRINT_JSON, raw_key, NULL, raw);
+}
+
+/* The names of the fields whose encoding is reserved. */
+static void print_reserved(unsigned int mask, const char *const *names,
+			   size_t n)
+{
+	size_t i;
+
+	open_json_array("reserved");
+	for (i = 0; i < n; i++)
+		if (mask & (1u << i))
+			print_string(PRINT_JSON, NULL, NULL, names[i]);
+	close_json_array();
+}
+
+static const char *const smmu_reserved_names[] = {
+	"st_level", "stall_model", "ttendian", "ttf", "bbml", "vax",
+	"granules",
+};
+
+static void print_smmuv3(const struct hg_smmuv3_caps *v)
+{
+	static const char *const ttf[] = { NULL, "aarch32", "aarch64",
+					   "aarch32+aarch64" };
+	unsigned int r = v->reserved;
+
+	open_json_object("smmuv3");
+	print_hex(PRINT_ANY, "idr0", "	smmuv3 idr0 0x%" PRIx64, v->idr[0]);
+	print_hex(PRINT_ANY, "idr1", " idr1 0x%" PRIx64, v->idr[1]);
+	print_hex(PRINT_ANY, "idr3", " idr3 0x%" PRIx64, v->idr[3]);
+	print_hex(PRINT_ANY, "idr5", " idr5 0x%" PRIx64, v->idr[5]);
+	print_hex(PRINT_JSON, "iidr", NULL, v->iidr);
+	print_hex(PRINT_JSON, "aidr", NULL, v->aidr);
+	print_text("\n\t");
+	print_uint(PRINT_ANY, "oas_bits", "oas %u bits", v->oas_bits);
+	print_uint(PRINT_JSON, "oas_raw", NULL, v->oas_raw);
+	print_decoded("va_bits", " va %u bits", "vax", v->va_bits,
+		      v->vax_raw, r & HG_SMMU_RSV_VAX);
+	print_pgsizes("pgsizes", " pgsizes 0x%" PRIx64, " (%s)", v->pgsizes);
+	print_bool(PRINT_JSON, "gran4k", NULL, v->gran4k);
+	print_bool(PRINT_JSON, "gran16k", NULL, v->gran16k);
+	print_bool(PRINT_JSON, "gran64k", NULL, v->gran64k);
+	print_uint(PRINT_ANY, "sid_bits", " sid %u bits", v->sid_bits);
+	print_uint(PRINT_ANY, "ssid_bits", " ssid %u bits", v->ssid_bits);
+	print_bool(PRINT_ANY, "stage1", " s1 %s", v->s1p);
+	print_bool(PRINT_ANY, "stage2", " s2 %s", v->s2p);
+	if (r & HG_SMMU_RSV_TTF) {
+		print_null(PRINT_JSON, "ttf", NULL, NULL);
+		print_uint(PRINT_ANY, "ttf_raw", " ttf raw %u (reserved)",
+			   v->ttf);
+	} else {
+		print_string(PRINT_ANY, "ttf", " ttf %s", ttf[v->ttf & 3]);
+		print_uint(PRINT_JSON, "ttf_raw", NULL, v->ttf);
+	}
+	print_decoded("st_level", " st-level %u", "st-level",
+		      v->st_level + 1, v->st_level, r & HG_SMMU_RSV_ST_LEVEL);
+	print_uint(PRINT_ANY, "bbml", " bbml %u", v->bbml);
+	if (r & HG_SMMU_RSV_BBML)
+		print_text(" (reserved)");
+	print_bool(PRINT_ANY, "ril", " ril %s", v->ril);
+	print_bool(PRINT_JSON, "asid16", NULL, v->asid16);
+	print_bool(PRINT_JSON, "vmid16", NULL, v->vmid16);
+	print_bool(PRINT_JSON, "cd2l", NULL, v->cd2l);
+	print_bool(PRINT_JSON, "coherent", NULL, v->cohacc);
+	print_bool(PRINT_JSON, "ats", NULL, v->ats);
+	print_bool(PRINT_JSON, "pri", NULL, v->pri);
+	print_bool(PRINT_JSON, "msi", NULL, v->msi);
+	print_uint(PRINT_JSON, "stall_model_raw", NULL, v->stall_model);
+	print_uint(PRINT_JSON, "ttendian_raw", NULL, v->ttendian);
+	if (r & (HG_SMMU_RSV_STALL | HG_SMMU_RSV_TTENDIAN | HG_SMMU_RSV_GRAN))
+		print_string(PRINT_TEXT, NULL, " %s",
+			     r & HG_SMMU_RSV_GRAN ? "(no granule: reserved)" :
+			     "(stall model or endianness reserved)");
+	print_reserved(r, smmu_reserved_names,
+		       sizeof(smmu_reserved_names) /
+		       sizeof(smmu_reserved_names[0]));
+	print_text("\n");
+	close_json_object();
+}
+
+static const char *const amd_reserved_names[] = { "hats", "gats" };
+
+static void print_amd(const struct hg_amd_caps *v)
+{
+	open_json_object("amd");
+	print_hex(PRINT_ANY, "efr", "	amd efr 0x%" PRIx64, v->efr);
+	print_hex(PRINT_ANY, "efr2", " efr2 0x%" PRIx64, v->efr2);
+	print_decoded("host_levels", " host-levels %u", "hats",
+		      v->host_levels, v->hats_raw, v->reserved & HG_AMD_RSV_HATS);
+	if (v->host_va_bits)
+		print_uint(PRINT_ANY, "host_va_bits", " (%u bits)",
+			   v->host_va_bits);
+	else
+		print_null(PRINT_JSON, "host_va_bits", NULL, NULL);
+	print_decoded("guest_levels", " guest-levels %u", "gats",
+		      v->guest_levels, v->gats_raw,
+		      v->reserved & HG_AMD_RSV_GATS);
+	print_uint(PRINT_ANY, "glx", " glx %u", v->glx);
+	print_uint(PRINT_JSON, "pasmax_raw", NULL, v->pasmax_raw);
+	if (v->gt)
+		print_uint(PRINT_ANY, "pasid_bits", " pasid %u bits",
+			   v->pasid_bits);
+	else
+		print_null(PRINT_JSON, "pasid_bits", NULL, NULL);
+	print_bool(PRINT_ANY, "guest_translation", " gt %s", v->gt);
+	print_bool(PRINT_ANY, "ppr", " ppr %s", v->ppr);
+	print_bool(PRINT_ANY, "guest_apic", " ga %s", v->ga);
+	print_bool(PRINT_JSON, "giosup", NULL, v->giosup);
+	print_bool(PRINT_JSON, "ephsup", NULL, v->ephsup);
+	print_reserved(v->reserved, amd_reserved_names, 2);
+	print_text("\n");
+	close_json_object();
+}
+
+static const char *hw_type_name(uint32_t type)
+{
+	switch (type) {
+	case IOMMU_HW_INFO_TYPE_NONE:
+		return "none";
+	case IOMMU_HW_INFO_TYPE_INTEL_VTD:
+		return "intel-vtd";
+	case HG_HW_INFO_TYPE_ARM_SMMUV3:
+		return "arm-smmuv3";
+	case HG_HW_INFO_TYPE_AMD:
+		return "amd";
+	}
+	return "unknown";
+}
+
+/* The IOMMU's own report: VT-d, SMMUv3 and AMD decoded, in text too. */
 static void print_hw_info(const struct hg_iommufd_info *f)
 {
-	bool is_vtd = f->hw_type == IOMMU_HW_INFO_TYPE_INTEL_VTD;
-
 	if (!f->have_hw_info) {
 		print_null(PRINT_JSON, "hw_info", NULL, NULL);
 		return;
 	}
 	open_json_object("hw_info");
-	print_string(PRINT_JSON, "type", NULL, is_vtd ? "intel-vtd" :
-		     f->hw_type == IOMMU_HW_INFO_TYPE_NONE ? "none" : "unknown");
+	print_string(PRINT_JSON, "type", NULL, hw_type_name(f->hw_type));
 	print_uint(PRINT_JSON, "type_id", NULL, f->hw_type);
 	print_hex(PRINT_JSON, "capabilities", NULL, f->hw_caps);
 	print_uint(PRINT_JSON, "max_pasid_log2", NULL, f->max_pasid_log2);
-	if (is_vtd)
+	if (f->hw_type == IOMMU_HW_INFO_TYPE_INTEL_VTD)
 		print_vtd(&f->vtd);
 	else
 		print_null(PRINT_JSON, "vtd", NULL, NULL);
+	if (f->hw_type == HG_HW_INFO_TYPE_ARM_SMMUV3)
+		print_smmuv3(&f->smmuv3);
+	else
+		print_null(PRINT_JSON, "smmuv3", NULL, NULL);
+	if (f->hw_type == HG_HW_INFO_TYPE_AMD)
+		print_amd(&f->amd);
+	else
+		print_null(PRINT_JSON, "amd", NULL, NULL);
 	close_json_object();
 }
 

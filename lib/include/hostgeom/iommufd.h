@@ -12,6 +12,7 @@
 
 #include <hostgeom/ctx.h>
 #include <hostgeom/err.h>
+#include <hostgeom/hw_info.h>
 #include <hostgeom/range.h>
 #include <hostgeom/vtd.h>
 
@@ -23,7 +24,18 @@ struct hg_iommufd_info {
 	uint64_t hw_caps;		/* out_capabilities: IOMMU_HW_CAP_* */
 	unsigned int max_pasid_log2;	/* 0: no PASID */
 	struct hg_vtd_caps vtd;		/* when hw_type is Intel VT-d */
+	struct hg_smmuv3_caps smmuv3;	/* when ARM SMMUv3 */
+	struct hg_amd_caps amd;		/* when AMD */
 };
+
+/*
+ * The widest DMA address the unit's report allows (VT-d MGAW, SMMUv3
+ * stage-1 VAX, AMD host levels: an upper bound, the kernel may take
+ * less), 0 when it gives none; and the page sizes its tables can use
+ * (SMMUv3's granules), 0 when it does not say.
+ */
+unsigned int hg_iommufd_hw_bits(const struct hg_iommufd_info *info);
+uint64_t hg_iommufd_hw_pgsizes(const struct hg_iommufd_info *info);
 
 void hg_iommufd_info_free(struct hg_iommufd_info *info);
 

@@ -18,6 +18,13 @@
 
 enum hg_machine { HG_MACHINE_Q35, HG_MACHINE_VIRT };
 
+/* The guest machine a host of this build's architecture runs: virt on arm64. */
+#if defined(__aarch64__)
+#define HG_MACHINE_HOST HG_MACHINE_VIRT
+#else
+#define HG_MACHINE_HOST HG_MACHINE_Q35
+#endif
+
 struct hg_qemu_input {
 	enum hg_machine machine;
 	struct hg_ranges usable;	/* host usable IOVA ranges (intersection) */

@@ -46,6 +46,15 @@ struct hg_group_check {
 	 * iommufd excludes only those of attached devices.
 	 */
 	char unattached[256];
+	/*
+	 * The IOMMU's own report (iommufd's IOMMU_GET_HW_INFO) against the
+	 * backends: no range above 2^hw_bits - 1, type1's page sizes among
+	 * those its tables have. hw_disagrees names the first mismatch.
+	 */
+	bool hw_checked;
+	unsigned int hw_bits;
+	uint64_t hw_pgsizes;
+	char hw_disagrees[256];
 };
 
 /*
