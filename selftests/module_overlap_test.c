@@ -966,28 +966,56 @@ static void attached_anyway(struct __test_metadata *_metadata,
  * The fix's message names H's IOVA (@hold's first range) and L's region,
  * page by page.
  */
-static void check_refusal(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(overlap) *self,
-			  const struct join_obs *o,
-			  const struct hg_khold *hold)
+/*
+ * The fix's line @line ("IOVA A-B @phrase C-D...") names H's held IOVA and
+ * L's region, read back.
+ */
+static void check_ranges(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(overlap) *self, const char *line,
+			 const char *phrase, const struct hg_khold *hold)
 {
 	uint64_t iova = 0, iova_end = 0, start = 0, end = 0;
-	const char *m = strstr(o->line, "IOVA ");
+	const char *m = strstr(line, "IOVA ");
+	char fmt[160];
 
-	EXPECT_TRUE(o->refusal) {
-		TH_LOG("%s is in no IOMMU group, but the kernel did not say why (no \"%s\" line)",
-		       self->p.l, REFUSAL);
-	}
-	if (!o->refusal)
-		return;
-	ASSERT_TRUE(m && sscanf(m, "IOVA %" SCNx64 "-%" SCNx64 " " REFUSAL " %" SCNx64 "-%" SCNx64,
-				&iova, &iova_end, &start, &end) == 4) {
-		TH_LOG("cannot read the two ranges in: %s", o->line);
+	snprintf(fmt, sizeof(fmt), "IOVA %%" SCNx64 "-%%" SCNx64 " %s %%" SCNx64 "-%%" SCNx64,
+		 phrase);
+	ASSERT_TRUE(m && sscanf(m, fmt, &iova, &iova_end, &start, &end) == 4) {
+		TH_LOG("cannot read the two ranges in: %s", line);
 	}
 	EXPECT_EQ(hold->held[0].iova, iova);
 	EXPECT_EQ(hold->held[0].end, iova_end);
 	EXPECT_EQ(self->p.region.start & ~0xfffULL, start);
 	EXPECT_EQ(self->p.region.end | 0xfffULL, end);
+}
+
+static void check_refusal(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(overlap) *self,
+			  const struct join_obs *o,
+			  const struct hg_khold *hold)
+{
+	EXPECT_TRUE(o->refusal) {
+		TH_LOG("%s is in no IOMMU group, but the kernel did not say why (no \"%s\" line)",
+		       self->p.l, REFUSAL);
+	}
+	if (o->refusal)
+		check_ranges(_metadata, self, o->line, REFUSAL, hold);
+}
+
+/* What the held page translates to now (GET_HOLD). */
+static uint32_t held_xlate(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(overlap) *self)
+{
+	struct hg_khold after = { 0 };
+	struct hg_err err = { 0 };
+	uint32_t xlate;
+
+	EXPECT_EQ(0, hg_genl_get_hold(self->g, &after, &err)) {
+		TH_LOG("%s", err.msg);
+	}
+	xlate = after.n_held ? after.held[0].xlate : HOSTGEOM_XLATE_UNMAPPED;
+	hg_khold_free(&after);
+	return xlate;
 }
 
 /* --------------------------------------------------------------- cases */
@@ -996,8 +1024,7 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_a_live_iova_is_kept_out_of_the_gro
 {
 	enum module_env_expectation expect = module_env_expectation();
 	struct hg_hold_req req = { 0 };
-	struct hg_khold hold = { 0 }, after = { 0 };
-	struct hg_err err = { 0 };
+	struct hg_khold hold = { 0 };
 	struct join_obs o;
 	struct dma_obs dma = { 0 };
 	uint32_t xlate;
@@ -1005,13 +1032,9 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_a_live_iova_is_kept_out_of_the_gro
 	if (!l_goes(_metadata, self) || !h_holds(_metadata, self, &req, &hold))
 		return;
 	l_comes_back(_metadata, self, &o);
-	ASSERT_EQ(0, hg_genl_get_hold(self->g, &after, &err)) {
-		TH_LOG("%s", err.msg);
-	}
-	xlate = after.n_held ? after.held[0].xlate : HOSTGEOM_XLATE_UNMAPPED;
+	xlate = held_xlate(_metadata, self);
 	TH_LOG("the held IOVA 0x%" PRIx64 " translates to %s",
 	       hold.held[0].probe, hg_xlate_name(xlate));
-	hg_khold_free(&after);
 	/* What the attached device's DMA does, for the verdict's words. */
 	if (o.join == JOIN_NO_OPS)
 		l_dmas(_metadata, self, &dma);
@@ -1266,6 +1289,33 @@ static void region_verdict(struct __test_metadata *_metadata,
 	}
 }
 
+/*
+ * The end of the cases where H's IOVAs in L's region were freed before L
+ * came back (@where they wait, in words): they must not keep L out, and
+ * walks through L and H must find its region kept out; @how L joined, for
+ * the verdict's words. Then L rejoins and gets its driver back.
+ */
+static void l_joined_over_freed(struct __test_metadata *_metadata,
+				FIXTURE_DATA(overlap) *self,
+				enum module_env_expectation expect,
+				const struct join_obs *o, const char *where,
+				const char *how)
+{
+	char why[2048] = "", what[512];
+	enum region_seen seen;
+
+	if (o->join != JOIN_OPS) {
+		FAIL_BECAUSE("with only freed IOVAs of %s's (%s) in its region, %s came back %s: they must not keep it out",
+			     self->p.h, where, self->p.l, join_name(o->join));
+		return;
+	}
+	seen = walk_l_and_h(_metadata, self, why, sizeof(why));
+	l_rejoins(_metadata, self);
+	l_restored(_metadata, self);
+	snprintf(what, sizeof(what), "joined group %u %s", self->p.group, how);
+	region_verdict(_metadata, self, expect, seen, what, why);
+}
+
 TEST_F_TIMEOUT(overlap, a_member_joining_over_freed_iovas_in_the_range_caches_joins_with_its_region_kept_out, 240)
 {
 	enum module_env_expectation expect = module_env_expectation();
@@ -1274,25 +1324,17 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_freed_iovas_in_the_range_caches_jo
 				   .count = 262144, .timeout_ms = 60000 };
 	struct hg_khold hold = { 0 };
 	struct join_obs o;
-	enum region_seen seen;
-	char why[2048] = "", what[256];
+	char what[256];
 
 	if (!l_goes(_metadata, self) || !h_holds(_metadata, self, &req, &hold))
 		return;
 	h_releases(_metadata, self);
 	l_comes_back(_metadata, self, &o);
-	if (o.join != JOIN_OPS) {
-		FAIL_BECAUSE("with only freed IOVAs of %s's (waiting in the range caches) in its region, %s came back %s: they must not keep it out",
-			     self->p.h, self->p.l, join_name(o.join));
-		return;
-	}
 	/* Walk through both: each gets the cached IOVAs first. */
-	seen = walk_l_and_h(_metadata, self, why, sizeof(why));
-	l_rejoins(_metadata, self);
-	l_restored(_metadata, self);
-	snprintf(what, sizeof(what), "joined group %u over %s's freed IOVAs, waiting in the range caches",
-		 self->p.group, self->p.h);
-	region_verdict(_metadata, self, expect, seen, what, why);
+	snprintf(what, sizeof(what), "over %s's freed IOVAs, waiting in the range caches",
+		 self->p.h);
+	l_joined_over_freed(_metadata, self, expect, &o,
+			    "waiting in the range caches", what);
 	hg_khold_free(&hold);
 }
 
@@ -1317,8 +1359,7 @@ TEST_F_TIMEOUT(overlap, a_member_joining_right_after_an_unmap_in_the_flush_queue
 	struct hg_err err = { 0 };
 	long long unmapped, joined;
 	struct join_obs o;
-	enum region_seen seen;
-	char why[2048] = "", when[192], what[256];
+	char when[192], what[256];
 	int ret;
 
 	if (strcmp(self->type_found, "DMA-FQ"))
@@ -1345,20 +1386,12 @@ TEST_F_TIMEOUT(overlap, a_member_joining_right_after_an_unmap_in_the_flush_queue
 		snprintf(when, sizeof(when), "%.3f ms after %s's unmap (%s)",
 			 (joined - unmapped) / 1e3, self->p.h,
 			 joined - unmapped <= FQ_TIMEOUT_MS * 1000 ?
-			 "within the flush queue's 10 ms: its IOVA was still queued" :
-			 "after the flush queue's 10 ms: its IOVA may have been freed already");
+			 "its probe began at the unmap: the IOVA was queued throughout" :
+			 "its probe began at the unmap; the flush queue's 10 ms may have run out before its group was reached");
 	TH_LOG("%s was probed %s", self->p.l, when);
-	if (o.join != JOIN_OPS) {
-		FAIL_BECAUSE("with only %s's unmapped IOVA (waiting in the flush queue) in its region, %s came back %s: it must not keep it out",
-			     self->p.h, self->p.l, join_name(o.join));
-		return;
-	}
-	seen = walk_l_and_h(_metadata, self, why, sizeof(why));
-	l_rejoins(_metadata, self);
-	l_restored(_metadata, self);
-	snprintf(what, sizeof(what), "joined group %u %s inside its region",
-		 self->p.group, when);
-	region_verdict(_metadata, self, expect, seen, what, why);
+	snprintf(what, sizeof(what), "%s inside its region", when);
+	l_joined_over_freed(_metadata, self, expect, &o,
+			    "waiting in the flush queue", what);
 	hg_khold_free(&hold);
 }
 
@@ -1525,12 +1558,9 @@ TEST_F_TIMEOUT(overlap, a_member_joining_over_an_allocated_unmapped_iova_is_kept
 TEST_F_TIMEOUT(overlap, a_member_whose_relaxable_region_holds_a_live_iova_joins_with_a_warning, 180)
 {
 	enum module_env_expectation expect = module_env_expectation();
-	uint64_t iova = 0, iova_end = 0, start = 0, end = 0;
 	struct hg_hold_req req = { 0 };
-	struct hg_khold hold = { 0 }, after = { 0 };
-	struct hg_err err = { 0 };
+	struct hg_khold hold = { 0 };
 	char line[512] = "";
-	const char *m;
 	struct join_obs o;
 	uint32_t xlate;
 	bool warned;
@@ -1539,11 +1569,7 @@ TEST_F_TIMEOUT(overlap, a_member_whose_relaxable_region_holds_a_live_iova_joins_
 	if (!l_goes(_metadata, self) || !h_holds(_metadata, self, &req, &hold))
 		return;
 	l_comes_back(_metadata, self, &o);
-	ASSERT_EQ(0, hg_genl_get_hold(self->g, &after, &err)) {
-		TH_LOG("%s", err.msg);
-	}
-	xlate = after.n_held ? after.held[0].xlate : HOSTGEOM_XLATE_UNMAPPED;
-	hg_khold_free(&after);
+	xlate = held_xlate(_metadata, self);
 	warned = klog_grep(&self->klog, self->p.l, RELAXED, line, sizeof(line));
 	TH_LOG("the held IOVA 0x%" PRIx64 " translates to %s; kernel: %s",
 	       hold.held[0].probe, hg_xlate_name(xlate),
@@ -1562,15 +1588,7 @@ TEST_F_TIMEOUT(overlap, a_member_whose_relaxable_region_holds_a_live_iova_joins_
 				      hg_resv_type_name(self->p.region.type));
 			break;
 		}
-		m = strstr(line, "IOVA ");
-		ASSERT_TRUE(m && sscanf(m, "IOVA %" SCNx64 "-%" SCNx64 " " RELAXED " %" SCNx64 "-%" SCNx64,
-					&iova, &iova_end, &start, &end) == 4) {
-			TH_LOG("cannot read the two ranges in: %s", line);
-		}
-		EXPECT_EQ(hold.held[0].iova, iova);
-		EXPECT_EQ(hold.held[0].end, iova_end);
-		EXPECT_EQ(self->p.region.start & ~0xfffULL, start);
-		EXPECT_EQ(self->p.region.end | 0xfffULL, end);
+		check_ranges(_metadata, self, line, RELAXED, &hold);
 		/* Joining left H's mapping as it was. */
 		EXPECT_EQ(HOSTGEOM_XLATE_SCRATCH, xlate);
 		FIX_SHOWS(expect, "%s joined group %u over %s's live IOVA 0x%" PRIx64 "-0x%" PRIx64 " in its relaxable region, with the warning the policy gives: %s",
