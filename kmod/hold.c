@@ -13,10 +13,19 @@
  * but translates to nothing, as it is between a driver's allocation and
  * its mapping in the two-step DMA API.
  *
+ * A churning hold (HOLD_CHURN) also runs a kernel thread that maps the
+ * buffer through the device and unmaps it, again and again, until the
+ * hold ends: a busy member, whose IOVAs come and go through the flush
+ * queue and the range caches while another member joins.
+ *
  * One hold at a time. It is released, whatever else happens, when its
  * device is about to be removed or to change drivers (a bus notifier),
  * when the netlink socket that made it is closed (the netlink notifier),
- * and when the module is unloaded: no mapping outlives its reason.
+ * and when the module is unloaded: no mapping outlives its reason. A hold
+ * told to (HOLD_UNTIL_ADDED) is also released when a PCI device of the
+ * given name is added, before the IOMMU core probes it: the bus notifier
+ * has a higher priority than the IOMMU core's, so the unmap comes right
+ * before the join.
  *
  * hg_hold_lock is taken last, after hg_lock and pci_lock_rescan_remove()
  * (HOLD) or in a notifier (which may run under either, or under the
@@ -24,6 +33,7 @@
  */
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/mutex.h>
@@ -53,6 +63,9 @@ struct hg_hold {
 	u32 maps;
 	struct hg_held *held;
 	unsigned int n_held;
+	char until_added[HOSTGEOM_HOLD_NAME_MAX];	/* "": none */
+	struct task_struct *churner;	/* NULL: no churn */
+	atomic64_t churns;		/* its map-unmap cycles */
 };
 
 static DEFINE_MUTEX(hg_hold_lock);
@@ -104,6 +117,9 @@ static int hg_hold_fill(const struct hg_hold *h, struct hg_hold_view *v)
 	v->map_size = hg_hold_size(h);
 	v->maps = h->maps;
 	v->alloc_only = h->alloc_only;
+	v->churn = !!h->churner;
+	v->churns = atomic64_read(&h->churns);
+	strscpy(v->until_added, h->until_added, sizeof(v->until_added));
 	for (i = 0; i < h->n_held; i++) {
 		v->held[i].iova = h->held[i].iova;
 		v->held[i].last = h->held[i].iova + v->map_size - 1;
@@ -144,6 +160,12 @@ static void hg_hold_undo(struct hg_hold *h, const char *why)
 
 	if (!h->dev)
 		return;
+	/* The churn uses the buffer and the device: it stops first. */
+	if (h->churner) {
+		kthread_stop(h->churner);
+		dev_info(h->dev, "hostgeom: the churn stopped after %llu map-unmap cycles\n",
+			 (u64)atomic64_read(&h->churns));
+	}
 	for (i = 0; i < h->n_held; i++)
 		hg_hold_drop(h, h->held[i].iova, &h->held[i].alloc);
 	dev_info(h->dev, "hostgeom: released %u held %s in %#llx-%#llx (%s)\n",
@@ -155,6 +177,34 @@ static void hg_hold_undo(struct hg_hold *h, const char *why)
 	WRITE_ONCE(hg_hold_dev, NULL);
 	put_device(h->dev);
 	memset(h, 0, sizeof(*h));
+}
+
+/*
+ * The churn's thread: maps the hold's buffer through its device and unmaps
+ * it until stopped. It takes no lock: the hold is not undone before
+ * kthread_stop() returns.
+ */
+static int hg_hold_churn(void *data)
+{
+	struct hg_hold *h = data;
+	u64 size = hg_hold_size(h);
+	dma_addr_t iova;
+
+	while (!kthread_should_stop()) {
+		iova = dma_map_page(h->dev, h->scratch, 0, size,
+				    DMA_TO_DEVICE);
+		if (dma_mapping_error(h->dev, iova)) {
+			atomic64_inc(&hg_counters.map_fails);
+			schedule_timeout_interruptible(1);
+			continue;
+		}
+		atomic64_inc(&hg_counters.maps);
+		dma_unmap_page(h->dev, iova, size, DMA_TO_DEVICE);
+		atomic64_inc(&hg_counters.unmaps);
+		atomic64_inc(&h->churns);
+		cond_resched();
+	}
+	return 0;
 }
 
 static bool hg_overlaps(const struct hg_hold_params *p, u64 iova, u64 last)
@@ -378,10 +428,22 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 	h->map_order = p->map_order;
 	h->start = p->start;
 	h->end = p->end;
+	strscpy(h->until_added, p->until_added, sizeof(h->until_added));
 	/* From here on the notifiers wait for the walk and then release. */
 	WRITE_ONCE(hg_hold_portid, portid);
 	WRITE_ONCE(hg_hold_dev, dev);
 	ret = hg_hold_fill_in(h, p, extack);
+	if (!ret && p->churn) {
+		h->churner = kthread_run(hg_hold_churn, h, "hostgeom-churn");
+		if (IS_ERR(h->churner)) {
+			ret = PTR_ERR(h->churner);
+			h->churner = NULL;
+			NL_SET_ERR_MSG(extack, "cannot start the churn's thread");
+			hg_hold_undo(h, "the churn's thread did not start");
+			mutex_unlock(&hg_hold_lock);
+			return ret;
+		}
+	}
 	if (!ret) {
 		dev_info(dev, "hostgeom: holding %u %s in %#llx-%#llx after %u maps, the first at %#llx\n",
 			 h->n_held,
@@ -460,6 +522,17 @@ static int hg_hold_bus_event(struct notifier_block *nb, unsigned long action,
 	const char *why;
 
 	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+		/* Not the held device: the one the hold waits for. */
+		if (!READ_ONCE(hg_hold_dev))
+			return NOTIFY_DONE;
+		mutex_lock(&hg_hold_lock);
+		if (hg_hold.dev && hg_hold.until_added[0] &&
+		    !strcmp(dev_name(dev), hg_hold.until_added))
+			hg_hold_undo(&hg_hold,
+				     "the device it waited for is being added");
+		mutex_unlock(&hg_hold_lock);
+		return NOTIFY_DONE;
 	case BUS_NOTIFY_DEL_DEVICE:
 		why = "the device is being removed";
 		break;
@@ -495,8 +568,10 @@ static int hg_hold_sock_event(struct notifier_block *nb, unsigned long action,
 	return NOTIFY_DONE;
 }
 
+/* Before the IOMMU core's (priority 0), which probes an added device. */
 static struct notifier_block hg_hold_bus_nb = {
 	.notifier_call = hg_hold_bus_event,
+	.priority = 1,
 };
 
 static struct notifier_block hg_hold_sock_nb = {

@@ -167,6 +167,8 @@ struct hg_hold_params {
 	u32 timeout_ms;
 	u8 map_order;
 	bool alloc_only;	/* allocate the IOVAs, map nothing */
+	bool churn;		/* map and unmap in a kthread while held */
+	char until_added[HOSTGEOM_HOLD_NAME_MAX];	/* "": none */
 };
 
 /* A hold as the replies describe it. */
@@ -177,6 +179,9 @@ struct hg_hold_view {
 	u64 map_size;
 	u32 maps;
 	bool alloc_only;
+	bool churn;
+	u64 churns;
+	char until_added[HOSTGEOM_HOLD_NAME_MAX];
 	struct {
 		u64 iova;
 		u64 last;	/* inclusive */

@@ -231,7 +231,14 @@ int hg_put_hold(struct sk_buff *skb, const struct hg_hold_view *v)
 	    nla_put_u64_64bit(skb, HOSTGEOM_A_HOLD_MAP_SIZE, v->map_size,
 			      HOSTGEOM_A_PAD) ||
 	    nla_put_u32(skb, HOSTGEOM_A_HOLD_MAPS, v->maps) ||
-	    (v->alloc_only && nla_put_flag(skb, HOSTGEOM_A_HOLD_ALLOC_ONLY)))
+	    (v->alloc_only && nla_put_flag(skb, HOSTGEOM_A_HOLD_ALLOC_ONLY)) ||
+	    (v->until_added[0] &&
+	     nla_put_string(skb, HOSTGEOM_A_HOLD_UNTIL_ADDED,
+			    v->until_added)) ||
+	    (v->churn &&
+	     (nla_put_flag(skb, HOSTGEOM_A_HOLD_CHURN) ||
+	      nla_put_u64_64bit(skb, HOSTGEOM_A_HOLD_CHURNS, v->churns,
+				HOSTGEOM_A_PAD))))
 		return -EMSGSIZE;
 	for (i = 0; i < v->n_held; i++) {
 		nest = nla_nest_start(skb, HOSTGEOM_A_HOLD_RANGE);

@@ -497,6 +497,11 @@ TEST_F(check, smmuv3_hw_info_pgsizes)
 
 TEST_F(check, amd_hw_info_bound)
 {
+	/* a v2 table's range on PASID 0: 2^56 - 1 (7.3's amd iommu.c) */
+	static const struct hg_range wide56[] = {
+		{ 0, (UINT64_C(1) << 56) - 1 },
+	};
+
 	/* HATS 0: four levels, 48 bits; the VT-d-like ranges fit */
 	self->geom.iommufd.have_hw_info = true;
 	self->geom.iommufd.hw_type = HG_HW_INFO_TYPE_AMD;
@@ -505,6 +510,24 @@ TEST_F(check, amd_hw_info_bound)
 	EXPECT_EQ(48, self->out.hw_bits);
 	EXPECT_EQ(0, self->out.hw_pgsizes);	/* AMD's are not checked */
 	EXPECT_TRUE(hg_group_agrees(&self->out));
+	/*
+	 * HATS 0, GATS 1: with amd_iommu=pgtbl_v2 the guest table's 57 bits
+	 * are the bound; a range above 48 bits is no disagreement
+	 */
+	hg_group_check_free(&self->out);
+	set_ranges(&self->geom.type1.iova, wide56, 1);
+	set_ranges(&self->geom.iommufd.iova, wide56, 1);
+	hg_amd_decode(1u << 12 | 1u << 4, 0, &self->geom.iommufd.amd);
+	ASSERT_EQ(0, hg_group_check(&self->geom, &self->out, &self->err));
+	EXPECT_EQ(57, self->out.hw_bits);
+	EXPECT_STREQ("", self->out.hw_disagrees);
+	/* GATS 0: four guest levels too; 56 bits are above the bound */
+	hg_group_check_free(&self->out);
+	hg_amd_decode(1u << 4, 0, &self->geom.iommufd.amd);
+	ASSERT_EQ(0, hg_group_check(&self->geom, &self->out, &self->err));
+	EXPECT_EQ(48, self->out.hw_bits);
+	EXPECT_NE(NULL, strstr(self->out.hw_disagrees,
+			       "above the 48 address bits"));
 	/* HATS 3 (reserved): no width to check against */
 	hg_group_check_free(&self->out);
 	hg_amd_decode(3u << 10, 0, &self->geom.iommufd.amd);
@@ -554,6 +577,24 @@ TEST_F(check, json_smmuv3_amd)
 	EXPECT_NE(NULL, strstr(text, " vax raw 2 (reserved)"));
 	free(text);
 
+	/* OAS 7 is reserved: oas_bits null, the raw value kept, marked */
+	info.idr[5] = 0x77;
+	hg_smmuv3_decode(&info, &self->geom.iommufd.smmuv3);
+	obj = CLI_PRINT_JSON(ranges_print_group(&self->geom));
+	ASSERT_NE(NULL, obj);
+	EXPECT_EQ(NULL, json_get(obj, "iommufd.hw_info.smmuv3.oas_bits"));
+	EXPECT_EQ(7, json_object_get_int(
+			 json_get(obj, "iommufd.hw_info.smmuv3.oas_raw")));
+	rsv = json_get(obj, "iommufd.hw_info.smmuv3.reserved");
+	ASSERT_EQ(1, json_object_array_length(rsv));
+	EXPECT_STREQ("oas", json_object_get_string(
+			     json_object_array_get_idx(rsv, 0)));
+	json_object_put(obj);
+	text = CLI_PRINT_TEXT(ranges_print_group(&self->geom));
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "\toas raw 7 (reserved) va 48 bits"));
+	free(text);
+
 	/* QEMU's AMD: GATS 2 is reserved, HATS 2 six levels */
 	self->geom.iommufd.hw_type = HG_HW_INFO_TYPE_AMD;
 	hg_amd_decode(0x29d3, 0, &self->geom.iommufd.amd);
@@ -564,6 +605,7 @@ TEST_F(check, json_smmuv3_amd)
 	EXPECT_EQ(6, json_object_get_int(
 			 json_get(obj, "iommufd.hw_info.amd.host_levels")));
 	EXPECT_EQ(NULL, json_get(obj, "iommufd.hw_info.amd.guest_levels"));
+	EXPECT_EQ(NULL, json_get(obj, "iommufd.hw_info.amd.guest_va_bits"));
 	EXPECT_EQ(2, json_object_get_int(
 			 json_get(obj, "iommufd.hw_info.amd.guest_levels_raw")));
 	rsv = json_get(obj, "iommufd.hw_info.amd.reserved");

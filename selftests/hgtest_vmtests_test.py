@@ -212,6 +212,34 @@ class Rows(unittest.TestCase):
                 self.assertTrue(any(os.path.exists(os.path.join(REPO, "selftests", t + ext))
                                     for ext in (".c", ".py")), f"{r.name}: no selftests/{t}.c or .py")
 
+    def test_lazy_variants(self):
+        lazy = [r for r in rows.topology_rows() if r.name.endswith("-lazy")]
+        self.assertEqual({r.name for r in lazy},
+                         {"vtd39-rmrr-lazy", "vtd39-rmrr-fix-lazy", "vtd39-rmrr-7.3-lazy",
+                          "vtd39-rmrr-7.3-fix-lazy"})
+        for r in lazy:
+            base = rows.by_name(r.name[:-len("-lazy")])
+            self.assertIsInstance(base, rows.Row, r.name)
+            self.assertTrue(r.named_only, r.name)
+            self.assertEqual((r.kernel, r.topology, r.rmrr, r.expect_carve),
+                             (base.kernel, base.topology, base.rmrr, base.expect_carve))
+            # the guest's VT-d driver is strict with caching mode on
+            self.assertEqual(r.iommu, f"intel:aw-bits={base.aw}:caching-mode=off")
+            a = r.vmrun_args()
+            self.assertEqual(a[a.index("--append") + 1].split(), ["iommu.strict=0"])
+            self.assertIn("HOSTGEOM_EXPECT_DMA_TYPE=DMA-FQ", a)
+            self.assertIn(f"HOSTGEOM_OVERLAP_CHURN={rows.CHURN_ROUNDS}", a)
+            # the base's own environment is kept
+            for k, v in base.env:
+                self.assertIn(f"{k}={v}", a)
+            self.assertEqual(r.module_tests, ("module_overlap_test",))
+        # a row that is not VT-d's has no lazy variant here
+        for name in ("virtio48", "arm64-smmuv3"):
+            with self.assertRaises(AssertionError):
+                rows.lazy(rows.by_name(name))
+        # a row without --append passes none
+        self.assertNotIn("--append", rows.by_name("vtd39-rmrr").vmrun_args())
+
     def test_list_as_the_bash_version_printed_it(self):
         p = subprocess.run([os.path.join(REPO, "scripts", "vm-tests"), "--list"],
                            capture_output=True, text=True, check=True)

@@ -141,6 +141,7 @@ TEST(qemu_amd)
 	/* QEMU sets GATS to 2, which no guest table depth is: raw, marked */
 	EXPECT_EQ(2, c.gats_raw);
 	EXPECT_EQ(0, c.guest_levels);
+	EXPECT_EQ(0, c.guest_va_bits);
 	EXPECT_EQ((unsigned int)HG_AMD_RSV_GATS, c.reserved);
 	EXPECT_TRUE(c.gt);
 	EXPECT_TRUE(c.ppr);
@@ -159,14 +160,15 @@ TEST(smmuv3_fields)
 	struct hg_smmuv3_caps c;
 	unsigned int oas;
 
-	/* every OAS encoding */
-	for (oas = 0; oas < 8; oas++) {
+	/* every OAS encoding the driver knows; 7 is reserved */
+	for (oas = 0; oas < 7; oas++) {
 		static const unsigned int bits[] = { 32, 36, 40, 42, 44, 48,
-						     52, 56 };
+						     52 };
 
 		info.idr[5] = oas | 1u << 4;
 		hg_smmuv3_decode(&info, &c);
 		EXPECT_EQ(bits[oas], c.oas_bits);
+		EXPECT_EQ(0u, c.reserved & HG_SMMU_RSV_OAS);
 	}
 	/* 64K granule alone; 52-bit OAS adds the 4T block */
 	info.idr[5] = 5 | 1u << 6;
@@ -201,6 +203,16 @@ TEST(smmuv3_reserved)
 	EXPECT_EQ(0, c.va_bits);	/* never guessed */
 	EXPECT_EQ(0, c.pgsizes);
 	EXPECT_EQ(0, hg_smmuv3_dma_bits(&c));
+	/* OAS 7: raw, marked, no width; a stage-2 unit then has no bound */
+	info.idr[0] = 1u << 0 | 2u << 2;
+	info.idr[3] = 0;
+	info.idr[5] = 7 | 1u << 6;
+	hg_smmuv3_decode(&info, &c);
+	EXPECT_EQ((unsigned int)HG_SMMU_RSV_OAS, c.reserved);
+	EXPECT_EQ(7, c.oas_raw);
+	EXPECT_EQ(0, c.oas_bits);
+	EXPECT_EQ(SZ_64K | SZ_512M, c.pgsizes);	/* no 4T block */
+	EXPECT_EQ(0, hg_smmuv3_dma_bits(&c));
 	/* VAX 3 too */
 	info.idr[5] = 5 | 3u << 10 | 1u << 4;
 	hg_smmuv3_decode(&info, &c);
@@ -217,6 +229,8 @@ TEST(amd_fields)
 	EXPECT_EQ(4, c.host_levels);
 	EXPECT_EQ(48, c.host_va_bits);
 	EXPECT_EQ(4, c.guest_levels);
+	EXPECT_EQ(48, c.guest_va_bits);
+	EXPECT_EQ(48, hg_amd_dma_bits(&c));
 	EXPECT_EQ(0, c.pasid_bits);	/* no GT: no PASID */
 	hg_amd_decode(1u << 10 | 1u << 12 | 1u << 4 | UINT64_C(15) << 32 |
 		      3u << 14 | UINT64_C(1) << 48 | UINT64_C(1) << 50, 7, &c);
@@ -228,6 +242,15 @@ TEST(amd_fields)
 	EXPECT_TRUE(c.giosup && c.ephsup);
 	EXPECT_EQ(7, c.efr2);
 	EXPECT_EQ(0u, c.reserved);
+	/*
+	 * HATS 0 with GATS 1: four host levels (48 bits) but five guest
+	 * levels (57): with amd_iommu=pgtbl_v2 a DMA domain's table is the
+	 * guest one, so the bound is 57 bits, not 48.
+	 */
+	hg_amd_decode(1u << 12 | 1u << 4, 0, &c);
+	EXPECT_EQ(48, c.host_va_bits);
+	EXPECT_EQ(57, c.guest_va_bits);
+	EXPECT_EQ(57, hg_amd_dma_bits(&c));
 	/* HATS 3: host translation unusable; GATS 3: reserved */
 	hg_amd_decode(3u << 10 | 3u << 12, 0, &c);
 	EXPECT_EQ((unsigned int)(HG_AMD_RSV_HATS | HG_AMD_RSV_GATS),

@@ -32,13 +32,21 @@ static size_t count_lines(const char *s)
 	return n;
 }
 
-static void klog_add(struct klog *k, const char *line, size_t n)
+/*
+ * One line of k->text: "USEC;TEXT\n", USEC the kernel's time stamp in
+ * microseconds ("-" where klogctl() gave the line).
+ */
+static void klog_add(struct klog *k, const char *ts, size_t tn,
+		     const char *line, size_t n)
 {
-	char *grown = realloc(k->text, k->len + n + 2);
+	char *grown = realloc(k->text, k->len + tn + n + 3);
 
 	if (!grown)
 		return;
 	k->text = grown;
+	memcpy(k->text + k->len, ts, tn);
+	k->len += tn;
+	k->text[k->len++] = ';';
 	memcpy(k->text + k->len, line, n);
 	k->len += n;
 	k->text[k->len++] = '\n';
@@ -63,7 +71,7 @@ void klog_open(struct klog *k)
 /* Takes in what the kernel logged since the last call. */
 static void klog_read(struct klog *k)
 {
-	char rec[2048], *msg, *buf, *line;
+	char rec[2048], *msg, *ts, *buf, *line;
 	size_t i = 0;
 	ssize_t n;
 
@@ -73,7 +81,7 @@ static void klog_read(struct klog *k)
 		for (line = buf; line && *line; i++) {
 			n = strcspn(line, "\n");
 			if (i >= k->skip)
-				klog_add(k, line, n);
+				klog_add(k, "-", 1, line, n);
 			line += n + (line[n] == '\n');
 		}
 		free(buf);
@@ -87,8 +95,12 @@ static void klog_read(struct klog *k)
 			break;
 		rec[n] = '\0';
 		msg = strchr(rec, ';');
-		if (msg)
-			klog_add(k, msg + 1, strcspn(msg + 1, "\n"));
+		/* "prio,seq,usec,flags;text": the time kept with the text */
+		ts = strchr(rec, ',');
+		ts = ts ? strchr(ts + 1, ',') : NULL;
+		if (msg && ts && ts < msg)
+			klog_add(k, ts + 1, strcspn(ts + 1, ",;"), msg + 1,
+				  strcspn(msg + 1, "\n"));
 	}
 }
 
@@ -96,22 +108,41 @@ static void klog_read(struct klog *k)
  * The lines since klog_open() holding @a and @b: how many, the first in
  * @first (when not NULL).
  */
-unsigned int klog_grep(struct klog *k, const char *a, const char *b,
-		       char *first, size_t len)
+static unsigned int klog_find(struct klog *k, const char *a, const char *b,
+			      char *first, size_t len, long long *usec)
 {
 	unsigned int n = 0;
-	char *line, *end;
+	char *line, *end, *text;
 
 	klog_read(k);
 	for (line = k->text; line && *line; line = end + 1) {
 		/* Every line ends with a newline (klog_add()). */
 		end = strchr(line, '\n');
 		*end = '\0';
-		if (strstr(line, a) && strstr(line, b) && !n++ && first)
-			snprintf(first, len, "%s", line);
+		text = strchr(line, ';') + 1;
+		if (strstr(text, a) && strstr(text, b) && !n++) {
+			if (first)
+				snprintf(first, len, "%s", text);
+			if (usec)
+				*usec = *line == '-' ? -1 : atoll(line);
+		}
 		*end = '\n';
 	}
 	return n;
+}
+
+unsigned int klog_grep(struct klog *k, const char *a, const char *b,
+		       char *first, size_t len)
+{
+	return klog_find(k, a, b, first, len, NULL);
+}
+
+long long klog_when(struct klog *k, const char *a, const char *b)
+{
+	long long usec = -1;
+
+	klog_find(k, a, b, NULL, 0, &usec);
+	return usec;
 }
 
 void klog_close(struct klog *k)

@@ -26,6 +26,13 @@ void klog_open(struct klog *k);
 unsigned int klog_grep(struct klog *k, const char *a, const char *b,
 		       char *first, size_t len);
 
+/*
+ * The kernel's time stamp, in microseconds, of the first line since
+ * klog_open() holding @a and @b: -1 when there is none or the time is not
+ * known (klogctl()).
+ */
+long long klog_when(struct klog *k, const char *a, const char *b);
+
 void klog_close(struct klog *k);
 
 #endif

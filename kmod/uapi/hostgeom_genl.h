@@ -9,8 +9,8 @@
  * attribute that may be ignored does not need it, a changed meaning does.
  * Nor does a new command: an older module answers it with EOPNOTSUPP, as
  * it answers any command it does not know (HOLD, RELEASE, GET_HOLD,
- * DEV_DMA_IOMMU, HOLD_ALLOC_ONLY and DEVICE_DMA were added in version 1
- * that way).
+ * DEV_DMA_IOMMU, HOLD_ALLOC_ONLY, DEVICE_DMA, HOLD_UNTIL_ADDED and
+ * HOLD_CHURN were added in version 1 that way).
  */
 #ifndef _UAPI_HOSTGEOM_GENL_H
 #define _UAPI_HOSTGEOM_GENL_H
@@ -87,6 +87,13 @@ enum hostgeom_cmd {
  * HOLD_RANGEs overlapping it are kept (see enum hostgeom_held_attr).
  * HOLD_ALLOC_ONLY: the IOVAs are only allocated (dma_iova_try_alloc()),
  * never mapped; in the request and in the replies of such a hold.
+ * HOLD_UNTIL_ADDED (request and replies): the hold is released when a PCI
+ * device of this name is added, before the IOMMU core probes it (a bus
+ * notifier of higher priority): a test's unmap right before a join.
+ * HOLD_CHURN (request and replies): while the hold lasts, a kernel thread
+ * maps the hold's buffer through the device and unmaps it, again and
+ * again; HOLD_CHURNS: the map-unmap cycles so far (replies of such a
+ * hold).
  * DEVICE_DMA_*: the DEVICE_DMA request (NAME) and reply: the device NAME,
  * bound to the stub, copied HOSTGEOM_EDU_DMA_BYTES (BYTES) of a pattern
  * from a page mapped at DMA address SRC into its buffer, then from its
@@ -149,6 +156,9 @@ enum hostgeom_attr {
 	HOSTGEOM_A_DEVICE_DMA_NS,	/* u64, time both transfers took */
 	HOSTGEOM_A_DEVICE_DMA_PROBE,	/* flag: probe for untranslated DMA */
 	HOSTGEOM_A_DEVICE_DMA_UNTRANSLATED, /* u8, the probe's bytes landed */
+	HOSTGEOM_A_HOLD_UNTIL_ADDED,	/* string: released when it is added */
+	HOSTGEOM_A_HOLD_CHURN,		/* flag: map and unmap while held */
+	HOSTGEOM_A_HOLD_CHURNS,		/* u64, map-unmap cycles so far */
 
 	__HOSTGEOM_A_MAX,
 	HOSTGEOM_A_MAX = __HOSTGEOM_A_MAX - 1

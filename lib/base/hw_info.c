@@ -16,8 +16,12 @@ static unsigned int field(uint64_t reg, unsigned int hi, unsigned int lo)
 	return (unsigned int)((reg >> lo) & ((UINT64_C(1) << (hi - lo + 1)) - 1));
 }
 
-/* IDR5.OAS: 0 to 6 are 32, 36, 40, 42, 44, 48, 52 bits; 7 is 56. */
-static const unsigned int oas_bits[8] = { 32, 36, 40, 42, 44, 48, 52, 56 };
+/*
+ * IDR5.OAS: 0 to 6 are 32, 36, 40, 42, 44, 48, 52 bits. 7 has no meaning
+ * in the driver (7.3's arm-smmu-v3.c calls it unknown and truncates to 48
+ * bits): reserved.
+ */
+static const unsigned int oas_bits[7] = { 32, 36, 40, 42, 44, 48, 52 };
 
 void hg_smmuv3_decode(const struct hg_hw_info_smmuv3 *info,
 		      struct hg_smmuv3_caps *out)
@@ -62,7 +66,10 @@ void hg_smmuv3_decode(const struct hg_hw_info_smmuv3 *info,
 		out->reserved |= HG_SMMU_RSV_BBML;
 
 	out->oas_raw = field(idr5, 2, 0);
-	out->oas_bits = oas_bits[out->oas_raw];
+	if (out->oas_raw < 7)
+		out->oas_bits = oas_bits[out->oas_raw];
+	else
+		out->reserved |= HG_SMMU_RSV_OAS;
 	out->gran4k = field(idr5, 4, 4);
 	out->gran16k = field(idr5, 5, 5);
 	out->gran64k = field(idr5, 6, 6);
@@ -89,7 +96,11 @@ void hg_smmuv3_decode(const struct hg_hw_info_smmuv3 *info,
 
 unsigned int hg_smmuv3_dma_bits(const struct hg_smmuv3_caps *caps)
 {
-	/* A DMA domain is a stage-1 table when stage 1 exists: VAX. */
+	/*
+	 * A DMA domain is a stage-1 table when stage 1 exists: at most VAX's
+	 * 48 or 52 bits (the driver takes the smaller of that and the CPU's
+	 * VA_BITS, which the register does not tell).
+	 */
 	if (caps->s1p)
 		return caps->va_bits;
 	/* A stage-2-only unit: its input size is its output size. */
@@ -121,6 +132,9 @@ void hg_amd_decode(uint64_t efr, uint64_t efr2, struct hg_amd_caps *out)
 		out->reserved |= HG_AMD_RSV_GATS;
 	else
 		out->guest_levels = 4 + out->gats_raw;
+	/* An x86-64 table: 48 bits in four levels, 57 in five */
+	if (out->guest_levels)
+		out->guest_va_bits = 12 + 9 * out->guest_levels;
 	out->glx = field(efr, 15, 14);
 	out->pasmax_raw = field(efr, 36, 32);
 	if (out->gt)
@@ -131,5 +145,15 @@ void hg_amd_decode(uint64_t efr, uint64_t efr2, struct hg_amd_caps *out)
 
 unsigned int hg_amd_dma_bits(const struct hg_amd_caps *caps)
 {
-	return caps->host_va_bits;
+	/*
+	 * A DMA domain uses the host (v1) table, or with amd_iommu=pgtbl_v2
+	 * the guest (v2) one, which EFR does not tell: the wider of the two
+	 * bounds it. A reserved HATS leaves it unknown. 7.3's driver builds
+	 * five guest levels only for GATS 1, four for any other value: a
+	 * reserved GATS's table is at most 48 bits, within the host's.
+	 */
+	if (caps->reserved & HG_AMD_RSV_HATS)
+		return 0;
+	return caps->host_va_bits > caps->guest_va_bits ?
+	       caps->host_va_bits : caps->guest_va_bits;
 }

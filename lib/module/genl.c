@@ -332,6 +332,9 @@ static struct nla_policy top_pol[HOSTGEOM_A_MAX + 1] = {
 	[HOSTGEOM_A_DEVICE_DMA_HELD] = { .type = NLA_U8 },
 	[HOSTGEOM_A_DEVICE_DMA_NS] = { .type = NLA_U64 },
 	[HOSTGEOM_A_DEVICE_DMA_UNTRANSLATED] = { .type = NLA_U8 },
+	[HOSTGEOM_A_HOLD_UNTIL_ADDED] = { .type = NLA_STRING },
+	[HOSTGEOM_A_HOLD_CHURN] = { .type = NLA_FLAG },
+	[HOSTGEOM_A_HOLD_CHURNS] = { .type = NLA_U64 },
 };
 
 static struct nla_policy held_pol[HOSTGEOM_A_HELD_MAX + 1] = {
@@ -916,7 +919,14 @@ static int parse_hold(struct nlattr *attrs, int len, void *arg)
 	h->map_size = nla_get_u64(tb[HOSTGEOM_A_HOLD_MAP_SIZE]);
 	h->maps = nla_get_u32(tb[HOSTGEOM_A_HOLD_MAPS]);
 	h->alloc_only = tb[HOSTGEOM_A_HOLD_ALLOC_ONLY] != NULL;
-	if (!h->device[0] || h->start > h->end || !h->map_size)
+	h->churn = tb[HOSTGEOM_A_HOLD_CHURN] != NULL;
+	if (tb[HOSTGEOM_A_HOLD_CHURNS])
+		h->churns = nla_get_u64(tb[HOSTGEOM_A_HOLD_CHURNS]);
+	if (tb[HOSTGEOM_A_HOLD_UNTIL_ADDED])
+		nla_strlcpy(h->until_added, tb[HOSTGEOM_A_HOLD_UNTIL_ADDED],
+			    sizeof(h->until_added));
+	if (!h->device[0] || h->start > h->end || !h->map_size ||
+	    h->churn != (tb[HOSTGEOM_A_HOLD_CHURNS] != NULL))
 		return -EPROTO;
 	nla_for_each_attr(pos, attrs, len, rem) {
 		if (nla_type(pos) != HOSTGEOM_A_HOLD_RANGE)
@@ -968,7 +978,10 @@ static int put_hold_req(struct nl_msg *msg, const struct hg_hold_req *r)
 					  r->timeout_ms)) ||
 	    (r->has_map_order && nla_put_u8(msg, HOSTGEOM_A_CARVE_MAP_ORDER,
 					    r->map_order)) ||
-	    (r->alloc_only && nla_put_flag(msg, HOSTGEOM_A_HOLD_ALLOC_ONLY)))
+	    (r->alloc_only && nla_put_flag(msg, HOSTGEOM_A_HOLD_ALLOC_ONLY)) ||
+	    (r->churn && nla_put_flag(msg, HOSTGEOM_A_HOLD_CHURN)) ||
+	    (r->until_added &&
+	     nla_put_string(msg, HOSTGEOM_A_HOLD_UNTIL_ADDED, r->until_added)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -983,6 +996,11 @@ int hg_genl_hold(struct hg_genl *g, const struct hg_hold_req *req,
 	    strlen(req->device) >= HOSTGEOM_HOLD_NAME_MAX)
 		return hg_err_set(err, -EINVAL,
 				  "a hold needs a device name of 1 to %d characters",
+				  HOSTGEOM_HOLD_NAME_MAX - 1);
+	if (req->until_added && (!req->until_added[0] ||
+	    strlen(req->until_added) >= HOSTGEOM_HOLD_NAME_MAX))
+		return hg_err_set(err, -EINVAL,
+				  "a hold released when a device is added needs its name, of 1 to %d characters",
 				  HOSTGEOM_HOLD_NAME_MAX - 1);
 	msg = hg_genl_msg(g, HOSTGEOM_CMD_HOLD, 0);
 	if (!msg || put_hold_req(msg, req) < 0) {

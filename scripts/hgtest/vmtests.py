@@ -34,9 +34,9 @@ and dkms.
   --list    print the topologies and their expectations
 HOSTGEOM_VM_ARCH=x86_64 (or arm64) runs only that architecture's rows
 when none is named (default: both; the arm64 rows need make ARCH=arm64).
-A guest gets HOSTGEOM_VM_TIMEOUT seconds (default 300); one that times out
-or whose QEMU crashes runs once more, and only the second attempt's results
-count. Guests run HOSTGEOM_VM_JOBS at a time (default: the number of CPUs),
+A guest gets HOSTGEOM_VM_TIMEOUT seconds (default 300), three times as long
+on a debug kernel; one that times out or whose QEMU crashes runs once more,
+and only the second attempt's results count. Guests run HOSTGEOM_VM_JOBS at a time (default: the number of CPUs),
 with HOSTGEOM_VM_SMP vCPUs each (default 1); the output comes in row order.
 """
 
@@ -346,6 +346,12 @@ class Runner:
             self.edu[topology] = any(line.startswith("edu,") for line in text.splitlines())
         return self.edu[topology]
 
+    def row_timeout(self, row):
+        """A debug kernel's guest runs the same tests several times
+        slower (KASAN, lockdep; Documentation/bench.md): a timeout
+        there would only buy a second attempt as slow as the first."""
+        return self.timeout * 3 if "-debug" in row.kernel else self.timeout
+
     def vmrun_argv(self, i, row):
         argv = ["scripts/vm-run", "--smp", str(self.smp)] + row.vmrun_args()
         if self.has_edu(row.topology):
@@ -356,7 +362,7 @@ class Runner:
             argv += ["--append", "kunit.enable=1"]
         # an arm64 guest's shell is its busybox (the host's bash is amd64)
         shell = "bash" if getattr(row, "arch", "x86_64") == "x86_64" else "sh"
-        return argv + ["--timeout", str(self.timeout), "--log",
+        return argv + ["--timeout", str(self.row_timeout(row)), "--log",
                        self.log_path(row.name, "log"), "--", shell, "-c", self.cmds[i]]
 
     def not_run_ktap(self, i, row):
@@ -395,7 +401,7 @@ class Runner:
             # its results are not counted, and its console is kept.
             if rc not in RETRY or attempt == 2:
                 break
-            why = RETRY[rc] or f"the guest did not finish within {self.timeout}s"
+            why = RETRY[rc] or f"the guest did not finish within {self.row_timeout(row)}s"
             retried = why
             with open(self.path(log), "rb") as a, open(self.path(self.log_path(name, "attempt1.log")), "wb") as b:
                 b.write(a.read())

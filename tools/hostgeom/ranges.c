@@ -162,7 +162,7 @@ static void print_reserved(unsigned int mask, const char *const *names,
 
 static const char *const smmu_reserved_names[] = {
 	"st_level", "stall_model", "ttendian", "ttf", "bbml", "vax",
-	"granules",
+	"granules", "oas",
 };
 
 static void print_smmuv3(const struct hg_smmuv3_caps *v)
@@ -179,8 +179,14 @@ static void print_smmuv3(const struct hg_smmuv3_caps *v)
 	print_hex(PRINT_JSON, "iidr", NULL, v->iidr);
 	print_hex(PRINT_JSON, "aidr", NULL, v->aidr);
 	print_text("\n\t");
-	print_uint(PRINT_ANY, "oas_bits", "oas %u bits", v->oas_bits);
-	print_uint(PRINT_JSON, "oas_raw", NULL, v->oas_raw);
+	if (r & HG_SMMU_RSV_OAS) {
+		print_null(PRINT_JSON, "oas_bits", NULL, NULL);
+		print_uint(PRINT_ANY, "oas_raw", "oas raw %u (reserved)",
+			   v->oas_raw);
+	} else {
+		print_uint(PRINT_ANY, "oas_bits", "oas %u bits", v->oas_bits);
+		print_uint(PRINT_JSON, "oas_raw", NULL, v->oas_raw);
+	}
 	print_decoded("va_bits", " va %u bits", "vax", v->va_bits,
 		      v->vax_raw, r & HG_SMMU_RSV_VAX);
 	print_pgsizes("pgsizes", " pgsizes 0x%" PRIx64, " (%s)", v->pgsizes);
@@ -242,6 +248,11 @@ static void print_amd(const struct hg_amd_caps *v)
 	print_decoded("guest_levels", " guest-levels %u", "gats",
 		      v->guest_levels, v->gats_raw,
 		      v->reserved & HG_AMD_RSV_GATS);
+	if (v->guest_va_bits)
+		print_uint(PRINT_ANY, "guest_va_bits", " (%u bits)",
+			   v->guest_va_bits);
+	else
+		print_null(PRINT_JSON, "guest_va_bits", NULL, NULL);
 	print_uint(PRINT_ANY, "glx", " glx %u", v->glx);
 	print_uint(PRINT_JSON, "pasmax_raw", NULL, v->pasmax_raw);
 	if (v->gt)

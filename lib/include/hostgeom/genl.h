@@ -175,6 +175,8 @@ struct hg_hold_req {
 	bool has_map_order;
 	uint8_t map_order;
 	bool alloc_only;	/* allocate the IOVAs, map nothing */
+	bool churn;		/* map and unmap in a loop while held */
+	const char *until_added;	/* NULL, or released when it is added */
 };
 
 /* A held mapping; xlate: what its page probe translates to (enum hostgeom_xlate). */
@@ -193,6 +195,9 @@ struct hg_khold {
 	uint64_t map_size;
 	uint32_t maps;		/* mappings the walk made to get there */
 	bool alloc_only;	/* allocated, not mapped */
+	bool churn;		/* churning: map-unmap cycles in churns */
+	uint64_t churns;
+	char until_added[64];	/* "": none */
 	struct hg_kheld *held;	/* each overlaps the target */
 	size_t n_held;
 };

@@ -44,6 +44,7 @@ enum {
 	HG_SMMU_RSV_BBML	= 1u << 4,	/* IDR3 bits 12:11 */
 	HG_SMMU_RSV_VAX		= 1u << 5,	/* IDR5 bits 11:10 */
 	HG_SMMU_RSV_GRAN	= 1u << 6,	/* IDR5: no granule at all */
+	HG_SMMU_RSV_OAS		= 1u << 7,	/* IDR5 bits 2:0 == 7 */
 };
 
 struct hg_smmuv3_caps {
@@ -58,7 +59,7 @@ struct hg_smmuv3_caps {
 	unsigned int sid_bits, ssid_bits;	/* IDR1 SIDSIZE, SSIDSIZE */
 	bool ril;
 	unsigned int bbml;		/* raw */
-	unsigned int oas_raw, oas_bits;	/* output address size */
+	unsigned int oas_raw, oas_bits;	/* output address size; 0: reserved */
 	unsigned int vax_raw, va_bits;	/* stage-1 input size: 48 or 52 */
 	bool gran4k, gran16k, gran64k, ds;
 	uint64_t pgsizes;		/* every page size the granules give */
@@ -76,7 +77,7 @@ struct hg_amd_caps {
 	uint64_t efr, efr2;
 	unsigned int reserved;		/* HG_AMD_RSV_* */
 	unsigned int hats_raw, host_levels, host_va_bits;
-	unsigned int gats_raw, guest_levels;
+	unsigned int gats_raw, guest_levels, guest_va_bits;
 	unsigned int glx;		/* raw: guest CR3 table levels */
 	unsigned int pasmax_raw, pasid_bits;	/* pasid_bits with GT only */
 	bool ppr, gt, ga, giosup, ephsup;
@@ -85,9 +86,11 @@ struct hg_amd_caps {
 void hg_amd_decode(uint64_t efr, uint64_t efr2, struct hg_amd_caps *out);
 
 /*
- * The widest input address a DMA domain of this unit can take, as the
- * kernel's driver derives it (0 when a reserved encoding hides it), and
- * the page sizes its tables can use (0 when unknown).
+ * An upper bound on the input address width of a DMA domain of this unit
+ * (0 when a reserved encoding hides it): SMMUv3 IDR5.VAX's 48 or 52 bits
+ * for stage 1 (the kernel may take less: its own VA size), the OAS for a
+ * stage-2-only unit; AMD the wider of the host and guest page tables
+ * (the firmware's IVinfo may lower the host one).
  */
 unsigned int hg_smmuv3_dma_bits(const struct hg_smmuv3_caps *caps);
 unsigned int hg_amd_dma_bits(const struct hg_amd_caps *caps);

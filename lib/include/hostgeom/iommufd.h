@@ -30,9 +30,9 @@ struct hg_iommufd_info {
 
 /*
  * The widest DMA address the unit's report allows (VT-d MGAW, SMMUv3
- * stage-1 VAX, AMD host levels: an upper bound, the kernel may take
- * less), 0 when it gives none; and the page sizes its tables can use
- * (SMMUv3's granules), 0 when it does not say.
+ * stage-1 VAX, AMD the wider of its host and guest tables: an upper
+ * bound, the kernel may take less), 0 when it gives none; and the page
+ * sizes its tables can use (SMMUv3's granules), 0 when it does not say.
  */
 unsigned int hg_iommufd_hw_bits(const struct hg_iommufd_info *info);
 uint64_t hg_iommufd_hw_pgsizes(const struct hg_iommufd_info *info);
