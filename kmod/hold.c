@@ -31,6 +31,7 @@
  * (HOLD) or in a notifier (which may run under either, or under the
  * device lock): nothing is locked, and no PCI device waited for, inside it.
  */
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
@@ -69,6 +70,16 @@ struct hg_hold {
 	struct task_struct *churner;	/* NULL: no churn */
 	atomic64_t churns;		/* its map-unmap cycles */
 };
+
+/*
+ * How long HOLD waits, before it answers, after a hold that ends at a join
+ * (HOLD_UNTIL_ADDED): dma-iommu starts its flush-queue timer only when none
+ * is pending, so the walk's own unmaps (hg_hold_keep()) may have started
+ * one that would free the held IOVA soon after its unmap. Past this, their
+ * timer (IOVA_DEFAULT_FQ_TIMEOUT, 10 ms, rounded up to whole jiffies) has
+ * fired, and the held IOVA's unmap starts a fresh one.
+ */
+#define HG_HOLD_FQ_SETTLE_MS	50
 
 static DEFINE_MUTEX(hg_hold_lock);
 static struct hg_hold hg_hold;
@@ -508,6 +519,8 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 			hg_hold_undo(h, "no memory for the reply");
 		}
 		mutex_unlock(&hg_hold_lock);
+		if (!ret && p->until_added[0] && !p->alloc_only)
+			msleep(HG_HOLD_FQ_SETTLE_MS);
 		return ret;
 	}
 	/* Nothing is mapped: hg_hold_fill_in() undid it all. */
