@@ -173,9 +173,16 @@ def policy_lens(source, defines):
                          r"(?:,\s*\.len\s*=\s*([^}]+?))?\s*\}", text):
         expr = m.group(2) or ""
         expr = re.sub(r"\b(HOSTGEOM_\w+)\b", lambda n: defines.get(n.group(1), n.group(1)), expr)
-        if expr and not re.fullmatch(r"[0-9 +\-*()]+", expr):
+        n = re.fullmatch(r"\s*(\d+)\s*(?:([-+])\s*(\d+))?\s*", expr)
+        if expr and not n:
             raise RuntimeError(f"{source}: cannot evaluate {m.group(1)}'s .len {m.group(2)!r}")
-        lens[m.group(1)] = eval(expr) if expr else None  # pylint: disable=eval-used
+        if not n:
+            lens[m.group(1)] = None
+        elif n.group(2):
+            b = int(n.group(3))
+            lens[m.group(1)] = int(n.group(1)) + (b if n.group(2) == "+" else -b)
+        else:
+            lens[m.group(1)] = int(n.group(1))
     return lens
 
 
