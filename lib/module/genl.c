@@ -123,14 +123,9 @@ int hg_genl_open(struct hg_genl **out, struct hg_err *err)
 	return 0;
 }
 
-/*
- * The type of the request's attribute that NLMSGERR_ATTR_OFFS (@offs, the
- * offset from the start of the request) points at, read in the copy of the
- * request that the error carries unless capped (@len: the error's bytes
- * after its netlink header); 0 when it says nothing.
- */
-static uint16_t bad_attr_type(const struct nlmsgerr *e, uint32_t len,
-			      int flags, const struct nlattr *offs)
+/* NLMSGERR_ATTR_OFFS counts from the start of the request. */
+uint16_t hg_genl_bad_attr(const struct nlmsgerr *e, uint32_t len, int flags,
+			  const struct nlattr *offs)
 {
 	const struct nlattr *bad;
 	uint64_t at;
@@ -174,8 +169,9 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
 	    nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) == sizeof(uint32_t))
 		req->miss_type = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
-	req->bad_type = bad_attr_type(e, nlh->nlmsg_len - NLMSG_HDRLEN,
-				      nlh->nlmsg_flags, tb[NLMSGERR_ATTR_OFFS]);
+	req->bad_type = hg_genl_bad_attr(e, nlh->nlmsg_len - NLMSG_HDRLEN,
+					 nlh->nlmsg_flags,
+					 tb[NLMSGERR_ATTR_OFFS]);
 	return NL_STOP;
 }
 
