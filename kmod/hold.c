@@ -31,6 +31,7 @@
  * (HOLD) or in a notifier (which may run under either, or under the
  * device lock): nothing is locked, and no PCI device waited for, inside it.
  */
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
@@ -39,9 +40,11 @@
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <net/net_namespace.h>
 
 #include "hostgeom.h"
@@ -68,6 +71,16 @@ struct hg_hold {
 	atomic64_t churns;		/* its map-unmap cycles */
 };
 
+/*
+ * How long HOLD waits, before it answers, after a hold that ends at a join
+ * (HOLD_UNTIL_ADDED): dma-iommu starts its flush-queue timer only when none
+ * is pending, so the walk's own unmaps (hg_hold_keep()) may have started
+ * one that would free the held IOVA soon after its unmap. Past this, their
+ * timer (IOVA_DEFAULT_FQ_TIMEOUT, 10 ms, rounded up to whole jiffies) has
+ * fired, and the held IOVA's unmap starts a fresh one.
+ */
+#define HG_HOLD_FQ_SETTLE_MS	50
+
 static DEFINE_MUTEX(hg_hold_lock);
 static struct hg_hold hg_hold;
 /*
@@ -76,6 +89,43 @@ static struct hg_hold hg_hold;
  */
 static struct device *hg_hold_dev;
 static u32 hg_hold_portid;
+
+/*
+ * The name of the device that a HOLD_UNTIL_ADDED hold waits for, compared
+ * by the bus notifier under rcu_read_lock() only, so that adding any other
+ * PCI device never waits for hg_hold_lock. Set before hg_hold_dev is
+ * published, replaced under hg_hold_lock, freed after a grace period.
+ */
+struct hg_hold_name {
+	struct rcu_head rcu;
+	char name[HOSTGEOM_HOLD_NAME_MAX];
+};
+
+static struct hg_hold_name __rcu *hg_hold_until;
+
+/* Withdraws the published name, if any; hg_hold_lock held. */
+static void hg_hold_unpublish_name(void)
+{
+	struct hg_hold_name *old;
+
+	old = rcu_replace_pointer(hg_hold_until, NULL,
+				  lockdep_is_held(&hg_hold_lock));
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/* Whether @dev is the device the hold waits for, read without the lock. */
+static bool hg_hold_waits_for(struct device *dev)
+{
+	const struct hg_hold_name *n;
+	bool match;
+
+	rcu_read_lock();
+	n = rcu_dereference(hg_hold_until);
+	match = n && !strcmp(dev_name(dev), n->name);
+	rcu_read_unlock();
+	return match;
+}
 
 static u64 hg_hold_size(const struct hg_hold *h)
 {
@@ -175,6 +225,7 @@ static void hg_hold_undo(struct hg_hold *h, const char *why)
 		__free_pages(h->scratch, h->map_order);
 	kfree(h->held);
 	WRITE_ONCE(hg_hold_dev, NULL);
+	hg_hold_unpublish_name();
 	put_device(h->dev);
 	memset(h, 0, sizeof(*h));
 }
@@ -429,6 +480,18 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 	h->start = p->start;
 	h->end = p->end;
 	strscpy(h->until_added, p->until_added, sizeof(h->until_added));
+	if (h->until_added[0]) {
+		struct hg_hold_name *n = kzalloc(sizeof(*n), GFP_KERNEL);
+
+		if (!n) {
+			NL_SET_ERR_MSG(extack, "no memory for the device's name");
+			memset(h, 0, sizeof(*h));
+			ret = -ENOMEM;
+			goto fail;
+		}
+		strscpy(n->name, h->until_added, sizeof(n->name));
+		rcu_assign_pointer(hg_hold_until, n);
+	}
 	/* From here on the notifiers wait for the walk and then release. */
 	WRITE_ONCE(hg_hold_portid, portid);
 	WRITE_ONCE(hg_hold_dev, dev);
@@ -456,12 +519,15 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 			hg_hold_undo(h, "no memory for the reply");
 		}
 		mutex_unlock(&hg_hold_lock);
+		if (!ret && p->until_added[0] && !p->alloc_only)
+			msleep(HG_HOLD_FQ_SETTLE_MS);
 		return ret;
 	}
 	/* Nothing is mapped: hg_hold_fill_in() undid it all. */
 	if (h->scratch)
 		__free_pages(h->scratch, h->map_order);
 	WRITE_ONCE(hg_hold_dev, NULL);
+	hg_hold_unpublish_name();
 	memset(h, 0, sizeof(*h));
 fail:
 	mutex_unlock(&hg_hold_lock);
@@ -524,7 +590,7 @@ static int hg_hold_bus_event(struct notifier_block *nb, unsigned long action,
 	switch (action) {
 	case BUS_NOTIFY_ADD_DEVICE:
 		/* Not the held device: the one the hold waits for. */
-		if (!READ_ONCE(hg_hold_dev))
+		if (!hg_hold_waits_for(dev))
 			return NOTIFY_DONE;
 		mutex_lock(&hg_hold_lock);
 		if (hg_hold.dev && hg_hold.until_added[0] &&

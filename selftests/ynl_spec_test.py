@@ -7,7 +7,11 @@ genetlink-c schema, rendered into a uAPI header by the tree's ynl-gen-c
 (--mode uapi), and every #define and every enum of the two headers is
 compared, names and values read by the C compiler. Each kernel tree that
 scripts/kernel-tree has unpacked (6.12, and 7.3 where it is there) is
-used; a spec with one value changed must fail the comparison. KTAP out."""
+used; a spec with one value changed must fail the comparison. The string
+attributes' max-len checks are compared with the module's policies
+(kmod/main.c, NLA_NUL_STRING entries and their .len), so that a limit the
+module enforces is in the spec, and a spec without one must fail. KTAP
+out."""
 import os
 import re
 import sys
@@ -17,6 +21,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from ynl_common import ROOT, SPEC, in_tree, kernel_tree, report, run
 
 UAPI = os.path.join(ROOT, "kmod", "uapi", "hostgeom_genl.h")
+POLICIES = os.path.join(ROOT, "kmod", "main.c")
 CC = os.environ.get("CC", "cc")
 GENERATORS = ("tools/net/ynl/pyynl/ynl_gen_c.py", "tools/net/ynl/ynl-gen-c.py")
 
@@ -157,6 +162,59 @@ def broken(spec_text):
     return new
 
 
+def policy_lens(source, defines):
+    """{attribute's C name: .len} of the NLA_NUL_STRING entries of the
+    module's policies, the length's expression evaluated with the UAPI
+    header's @defines (name: value text)."""
+    with open(source, encoding="utf-8") as f:
+        text = f.read()
+    lens = {}
+    for m in re.finditer(r"\[(HOSTGEOM_A_\w+)\]\s*=\s*\{\s*\.type\s*=\s*NLA_(?:NUL_)?STRING\s*"
+                         r"(?:,\s*\.len\s*=\s*([^}]+?))?\s*\}", text):
+        expr = m.group(2) or ""
+        expr = re.sub(r"\b(HOSTGEOM_\w+)\b", lambda n: defines.get(n.group(1), n.group(1)), expr)
+        n = re.fullmatch(r"\s*(\d+)\s*(?:([-+])\s*(\d+))?\s*", expr)
+        if expr and not n:
+            raise RuntimeError(f"{source}: cannot evaluate {m.group(1)}'s .len {m.group(2)!r}")
+        if not n:
+            lens[m.group(1)] = None
+        elif n.group(2):
+            b = int(n.group(3))
+            lens[m.group(1)] = int(n.group(1)) + (b if n.group(2) == "+" else -b)
+        else:
+            lens[m.group(1)] = int(n.group(1))
+    return lens
+
+
+def spec_max_lens(spec_text):
+    """{attribute's C name: max-len or None} of the spec's string
+    attributes."""
+    import yaml  # pylint: disable=import-outside-toplevel
+    spec = yaml.safe_load(spec_text)
+    lens = {}
+    for aset in spec.get("attribute-sets", []):
+        prefix = aset.get("name-prefix", aset["name"] + "-a-")
+        for a in aset.get("attributes", []):
+            if a.get("type") == "string":
+                c_name = (prefix + a["name"]).upper().replace("-", "_")
+                lens[c_name] = a.get("checks", {}).get("max-len")
+    return lens
+
+
+def compare_max_len(spec_text, policy):
+    """The problems (None: none) of the spec's string max-lens against the
+    module's @policy."""
+    spec = spec_max_lens(spec_text)
+    problems = []
+    for name, length in sorted(policy.items()):
+        if name not in spec:
+            problems.append(f"{name} is no string attribute in the spec")
+        elif spec[name] != length:
+            problems.append(f"{name}'s max-len is {spec[name]} in the spec, "
+                            f"{length} in the module's policy")
+    return brief(problems)
+
+
 def main():
     print("KTAP version 1")
     try:
@@ -175,6 +233,22 @@ def main():
     results = []
     with tempfile.TemporaryDirectory(prefix="ynl_spec_test.") as tmp:
         kit = read_header(UAPI, tmp)
+        try:
+            policy = policy_lens(POLICIES, kit[0])
+        except (OSError, RuntimeError) as e:
+            policy = None
+            results.append(("string max-len against the module's policy", str(e)))
+        if policy is not None:
+            results.append(("string max-len against the module's policy",
+                            compare_max_len(spec_text, policy) if policy
+                            else f"no string attribute found in {POLICIES}"))
+            # The comparison must see a max-len left out.
+            less, n = re.subn(r"(name: hold-until-added\n\s+type: string\n)\s+checks:\n\s+max-len: 63\n",
+                              r"\g<1>", spec_text)
+            want = ("HOSTGEOM_A_HOLD_UNTIL_ADDED's max-len is None in the spec, "
+                    "63 in the module's policy")
+            seen = compare_max_len(less, policy) if n == 1 else "the spec has no max-len on hold-until-added to leave out"
+            results.append(("a max-len left out fails", None if seen == want else f"found {seen!r}, wanted {want!r}"))
         for series, tree, gen in trees:
             results.append((f"{series} schema", validate(tree, spec_text)))
             d = os.path.join(tmp, series)

@@ -6,11 +6,14 @@
  * Documentation/genl-family.md describes every message and attribute.
  *
  * Bump HOSTGEOM_GENL_VERSION on any change a peer would misread: a new
- * attribute that may be ignored does not need it, a changed meaning does.
- * Nor does a new command: an older module answers it with EOPNOTSUPP, as
- * it answers any command it does not know (HOLD, RELEASE, GET_HOLD,
- * DEV_DMA_IOMMU, HOLD_ALLOC_ONLY, DEVICE_DMA, HOLD_UNTIL_ADDED and
- * HOLD_CHURN were added in version 1 that way).
+ * attribute does not need it, a changed meaning does. Nor does a new
+ * command: an older module answers it with EOPNOTSUPP, as it answers any
+ * command it does not know (HOLD, RELEASE, GET_HOLD, DEVICE_DMA were added
+ * in version 1 that way). An older module refuses a request attribute past
+ * its own last one with EINVAL (strict validation: an unknown attribute),
+ * so a new request attribute (HOLD_ALLOC_ONLY, HOLD_UNTIL_ADDED,
+ * HOLD_CHURN) needs a module that knows it; a reply attribute an older
+ * peer does not know (DEV_DMA_IOMMU) is ignored by it.
  */
 #ifndef _UAPI_HOSTGEOM_GENL_H
 #define _UAPI_HOSTGEOM_GENL_H

@@ -40,6 +40,7 @@ struct hg_req {
 	bool done;
 	char ext_msg[256];	/* the kernel's extended ACK message */
 	uint32_t miss_type;	/* attribute the kernel found missing */
+	uint16_t bad_type;	/* attribute the kernel's error points at */
 	int (*parse)(struct nlattr *attrs, int len, void *arg);
 	void *arg;
 };
@@ -122,6 +123,25 @@ int hg_genl_open(struct hg_genl **out, struct hg_err *err)
 	return 0;
 }
 
+/* NLMSGERR_ATTR_OFFS counts from the start of the request. */
+uint16_t hg_genl_bad_attr(const struct nlmsgerr *e, uint32_t len, int flags,
+			  const struct nlattr *offs)
+{
+	const struct nlattr *bad;
+	uint64_t at;
+
+	if (!offs || nla_len(offs) != sizeof(uint32_t) ||
+	    (flags & NLM_F_CAPPED) ||
+	    (uint64_t)e->msg.nlmsg_len + sizeof(e->error) > len)
+		return 0;
+	at = nla_get_u32((struct nlattr *)offs);
+	if (at < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    at + NLA_HDRLEN > e->msg.nlmsg_len)
+		return 0;
+	bad = (const struct nlattr *)((const char *)&e->msg + at);
+	return bad->nla_type & NLA_TYPE_MASK;
+}
+
 /* NLMSG_ERROR: the errno, and the extended ACK attributes after it. */
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 {
@@ -149,6 +169,9 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
 	    nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) == sizeof(uint32_t))
 		req->miss_type = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+	req->bad_type = hg_genl_bad_attr(e, nlh->nlmsg_len - NLMSG_HDRLEN,
+					 nlh->nlmsg_flags,
+					 tb[NLMSGERR_ATTR_OFFS]);
 	return NL_STOP;
 }
 
@@ -959,6 +982,15 @@ static int hold_call(struct hg_genl *g, struct nl_msg *msg,
 
 	memset(out, 0, sizeof(*out));
 	ret = hg_genl_call(g, msg, &req, what, err);
+	/*
+	 * A module older than these attributes knows none past its maximum
+	 * and refuses them (strict validation): EINVAL, pointing at one.
+	 */
+	if (ret == -EINVAL && (req.bad_type == HOSTGEOM_A_HOLD_UNTIL_ADDED ||
+			       req.bad_type == HOSTGEOM_A_HOLD_CHURN))
+		ret = hg_err_set(err, -EINVAL,
+				 "%s: the loaded hostgeom_test module predates HOLD_UNTIL_ADDED/HOLD_CHURN (it refused attribute %u as unknown): rebuild it from this tree and reload it",
+				 what, req.bad_type);
 	if (!ret && !hp.seen)
 		ret = hg_err_set(err, -EPROTO,
 				 "%s: the hostgeom_test module sent no reply; is it the module built from this tree?",

@@ -52,4 +52,15 @@ int hg_genl_parse_group_reply(void *attrs, int len, struct hg_kgroups *out);
 int hg_genl_parse_carve_reply(void *attrs, int len,
 			      struct hg_carve_result *out);
 
+struct nlmsgerr;
+struct nlattr;
+/*
+ * The type of the request's attribute that an error's NLMSGERR_ATTR_OFFS
+ * (@offs) points at, read in the copy of the request the error carries
+ * (@len: the error's bytes after its netlink header; @flags: its header's
+ * flags); 0 when it says nothing.
+ */
+uint16_t hg_genl_bad_attr(const struct nlmsgerr *e, uint32_t len, int flags,
+			  const struct nlattr *offs);
+
 #endif

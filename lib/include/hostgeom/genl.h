@@ -189,7 +189,7 @@ struct hg_kheld {
 
 /* The hold as a HOLD, RELEASE or GET_HOLD reply describes it. */
 struct hg_khold {
-	char device[64];
+	char device[HOSTGEOM_HOLD_NAME_MAX];
 	uint64_t start;		/* the target */
 	uint64_t end;
 	uint64_t map_size;
@@ -197,14 +197,14 @@ struct hg_khold {
 	bool alloc_only;	/* allocated, not mapped */
 	bool churn;		/* churning: map-unmap cycles in churns */
 	uint64_t churns;
-	char until_added[64];	/* "": none */
+	char until_added[HOSTGEOM_HOLD_NAME_MAX];	/* "": none */
 	struct hg_kheld *held;	/* each overlaps the target */
 	size_t n_held;
 };
 
 /* What a DEVICE_DMA request did. */
 struct hg_kdevice_dma {
-	char device[64];
+	char device[HOSTGEOM_HOLD_NAME_MAX];
 	int dma_iommu;		/* as in struct hg_kdevice */
 	uint64_t src;		/* DMA address of the pattern it read */
 	uint64_t dst;		/* DMA address of the page it wrote */
