@@ -5,14 +5,16 @@ VM tier; then one closing line "N passed, N failed, N skipped, N xfail,
 N xpass" over all of it (expected failures and unexpected passes apart).
 
 After the plain build, two lanes run side by side (hgtest/stages.py): the
-host lane (the ASan and fuzzing builds, unit tests, valgrind, fuzzing, the
-installed collection, then the VM tier) and the nested lane (the
-reproducer, its failure paths, preflight against real VFIO failures, the
-module's build checks). The host lane runs at nice 10: the nested guests
-come first, the host lane takes what they leave, instead of preempting a
-level-1 vCPU that the other one then waits for (that costs CPU time, not
-only wall clock); its fuzzers and guests may use every core, and all of
-them once the nested lane is done.
+VM lane (the arm64 build, then the VM tier, whose debug-kernel rows are
+the longest steps of all) and the host lane (preflight against real VFIO
+failures in a nested guest, the module's build checks, the ASan and
+fuzzing builds, unit tests, fuzzing, the installed collection,
+valgrind). The VM lane runs at nice 10: the host lane's nested guest
+comes first, the guests of the VM tier take what it leaves, instead of
+preempting a level-1 vCPU that the other one then waits for (that costs
+CPU time, not only wall clock). The nested reproducer runs with --repro
+(make repro and make fixcheck run it): its two guest levels cost more
+CPU than make check's budget leaves (Documentation/bench.md).
 """
 import glob
 import os
@@ -24,12 +26,13 @@ import time
 from . import stages
 from .stages import Lane, Step
 
-USAGE = """Usage: scripts/check [--no-vm] [--no-repro] [--no-setup] [--serial] [--help]
+USAGE = """Usage: scripts/check [--no-vm] [--repro] [--no-setup] [--serial] [--help]
 
   --no-vm     skip the VM tier (also HOSTGEOM_NO_VM=1); its tests count
               as skipped
-  --no-repro  skip the nested reproducer (scripts/repro, the longest
-              stage but the VM tier; also HOSTGEOM_NO_REPRO=1)
+  --repro     also run the nested reproducer's scenarios 1, 2 and 4 and
+              its failure paths (scripts/repro; also HOSTGEOM_REPRO=1);
+              without it they count as one skipped test
   --no-setup  do not run scripts/setup first
   --serial    one stage at a time, each one's output as it comes (also
               HOSTGEOM_CHECK_SERIAL=1); by default two lanes run side by
@@ -51,9 +54,11 @@ def skip_ktap(name, why):
         f.write(f"KTAP version 1\n1..1\nok 1 {name} # SKIP {why}\n")
 
 
-def host_lane(jobs, vm, valgrind=True):
+def host_lane(jobs, vm, repro):
     """The host lane's steps, found as it goes (the unit tests once the
-    ASan build made them)."""
+    ASan build made them): with the VM tier, its nested guests first."""
+    if vm:
+        yield from nested_steps(repro)
     yield Step("ASan build", ["make", "-s", f"-j{jobs}", "B=build/asan", "SANITIZE=1"], kind="timed")
     fuzz = shutil.which(os.environ.get("FUZZ_CC") or "clang")
     if fuzz:
@@ -72,8 +77,6 @@ def host_lane(jobs, vm, valgrind=True):
     # no cycle between the library's folders (lib/base, lib/sysfs, ...):
     # their includes and, from the plain build's objects, their calls
     yield Step("lib-graph", ["scripts/lib-graph", "--lib", "lib", "--objects", "build/lib"])
-    if valgrind:
-        yield valgrind_step()
     # A short run of each libFuzzer target from its seed corpus (make fuzz
     # for longer ones).
     if fuzz:
@@ -87,11 +90,14 @@ def host_lane(jobs, vm, valgrind=True):
     yield Step("install-selftests", ["scripts/install-selftests", "build/kselftest-host"],
                kind="plain", stderr_null=True)
     yield Step("kselftest-host", ["build/kselftest-host/run_kselftest.sh", "-c", "hostgeom"])
-    if vm:
-        # the arm64 rows' programs, cross-built (Documentation/arm64.md)
-        yield Step("arm64 build", ["make", "-s", f"-j{jobs}", "ARCH=arm64"], kind="timed")
-        # its long steps write elsewhere: a kernel's build, DKMS, consoles
-        yield Step("vm", ["scripts/vm-tests"], progress=("build/vm-logs/*",))
+    yield valgrind_step()
+
+
+def vm_lane(jobs):
+    # the arm64 rows' programs, cross-built (Documentation/arm64.md)
+    yield Step("arm64 build", ["make", "-s", f"-j{jobs}", "ARCH=arm64"], kind="timed")
+    # its long steps write elsewhere: a kernel's build, DKMS, consoles
+    yield Step("vm", ["scripts/vm-tests"], progress=("build/vm-logs/*",))
 
 
 def valgrind_step():
@@ -101,14 +107,13 @@ def valgrind_step():
                 env={"HOSTGEOM": os.path.abspath("build/hostgeom")})
 
 
-def nested_lane(repro, valgrind=False):
-    # The nested reproducer's scenarios that share one level-2 boot:
-    # verdicts against the expected ones (the bug reproduced hot- and
-    # cold-plugged into a shared group, a singleton group clean: the
-    # seed series' own case). Scenario 3 boots a second level 2, the
-    # longest step of the lane (Documentation/bench.md): make repro and
-    # make fixcheck run it. Its failure paths: a broken stage is an
-    # error with a reason.
+def nested_steps(repro):
+    # With --repro, the nested reproducer's scenarios that share one
+    # level-2 boot: verdicts against the expected ones (the bug
+    # reproduced hot- and cold-plugged into a shared group, a singleton
+    # group clean: the seed series' own case), and its failure paths (a
+    # broken stage is an error with a reason). Scenario 3 boots a second
+    # level 2: make repro and make fixcheck run all four.
     if repro:
         # Level 1's timeout well below the default hour: a guest that
         # stalls for good under TCG (Documentation/bench.md) then fails
@@ -116,7 +121,8 @@ def nested_lane(repro, valgrind=False):
         yield Step("repro", ["scripts/repro", "--ktap", "-s", "1,2,4", "--timeout", "1800"])
         yield Step("repro-faults", ["scripts/repro.d/faults"])
     else:
-        skip_ktap("repro", "--no-repro")
+        skip_ktap("repro", "the nested reproducer runs in make repro and make fixcheck "
+                  "(scripts/check --repro adds it here)")
     # preflight's predictions against real VFIO failures, nested
     yield Step("preflight-nested", ["scripts/preflight-nested", "--ktap"])
     # checkpatch and W=1 builds of the module (the VMs' own module builds
@@ -124,10 +130,6 @@ def nested_lane(repro, valgrind=False):
     yield Step("module-build", ["scripts/module-check"])
     # the fix series as a maintainer's tools see it (cached by content)
     yield Step("series-check", ["scripts/series-check"])
-    # Side by side, valgrind ends this lane: the host lane, with the VM
-    # tier, is the longer one (Documentation/bench.md).
-    if valgrind:
-        yield valgrind_step()
 
 
 def use_ccache():
@@ -151,14 +153,14 @@ def use_ccache():
 
 def main(argv):
     vm = not os.environ.get("HOSTGEOM_NO_VM")
-    repro = not os.environ.get("HOSTGEOM_NO_REPRO")
+    repro = os.environ.get("HOSTGEOM_REPRO", "0") not in ("", "0")
     serial = os.environ.get("HOSTGEOM_CHECK_SERIAL", "0") not in ("", "0")
     setup = True
     for arg in argv:
         if arg == "--no-vm":
             vm = False
-        elif arg == "--no-repro":
-            repro = False
+        elif arg == "--repro":
+            repro = True
         elif arg == "--no-setup":
             setup = False
         elif arg == "--serial":
@@ -183,12 +185,12 @@ def main(argv):
     first.append(Step("build", ["make", "-s", f"-j{jobs}"], kind="timed"))
     # the nested lane needs only the plain build: it starts meanwhile
     if serial or not vm:
-        lanes = [Lane("host", lambda: host_lane(jobs, vm))]
+        lanes = [Lane("host", lambda: host_lane(jobs, vm, repro))]
         if vm:
-            lanes.append(Lane("nested", lambda: nested_lane(repro)))
+            lanes.append(Lane("vm", lambda: vm_lane(jobs)))
     else:
-        lanes = [Lane("nested", lambda: nested_lane(repro, valgrind=True)),
-                 Lane("host", lambda: host_lane(jobs, vm, valgrind=False), nice=10)]
+        lanes = [Lane("host", lambda: host_lane(jobs, vm, repro)),
+                 Lane("vm", lambda: vm_lane(jobs), nice=10)]
     # Set-up and build first, one after the other, as they come.
     sched = stages.Scheduler(repo, KTAP, [Lane("set-up", lambda: iter(first))], serial=True)
     rc = stages.run_stopping_on_signals(sched)
