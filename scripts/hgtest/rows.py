@@ -331,6 +331,13 @@ ROWS = (
 )
 
 
+def on_debug_kernel(row):
+    """Whether @row boots one of scripts/guest-kernel's debug kernels
+    (kit-debug, kit-7.3-debug, each +fix): lockdep, KASAN, kmemleak and
+    KUnit, several times slower than the plain ones."""
+    return "-debug" in row.kernel
+
+
 def by_name(name):
     for r in ROWS:
         if r.name == name:

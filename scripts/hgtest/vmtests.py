@@ -99,7 +99,7 @@ def run_order(prepared):
     (Documentation/bench.md)."""
     def weight(pair):
         row = pair[1]
-        if "-debug" in row.kernel:
+        if rows.on_debug_kernel(row):
             return 0
         return 1 if isinstance(row, rows.KselftestRow) else 2
     return sorted(prepared, key=weight)
@@ -280,7 +280,7 @@ class Runner:
             cmd += "fi; "
         # A debug kernel's KUnit suites (modules) run first: their KTAP
         # goes to the console, where scripts/kunit-ktap reads it after.
-        if "-debug" in row.kernel:
+        if rows.on_debug_kernel(row):
             rc, kmods = self.capture(["scripts/guest-kernel", "modules", row.kernel], merge=True)
             if rc == 0:
                 cmd = (f"for m in {shlex.quote(kmods)}/lib/modules/*/kernel/*/*/*kunit*.ko; "
@@ -350,7 +350,7 @@ class Runner:
         """A debug kernel's guest runs the same tests several times
         slower (KASAN, lockdep; Documentation/bench.md): a timeout
         there would only buy a second attempt as slow as the first."""
-        return self.timeout * 3 if "-debug" in row.kernel else self.timeout
+        return self.timeout * 3 if rows.on_debug_kernel(row) else self.timeout
 
     def vmrun_argv(self, i, row):
         argv = ["scripts/vm-run", "--smp", str(self.smp)] + row.vmrun_args()
@@ -358,7 +358,7 @@ class Runner:
             argv += ["--vfio", "1234:11e8"]
         # KUnit's built-in core starts disabled (KUNIT_DEFAULT_ENABLED is
         # off in the debug kernels): the suites a row loads run only so.
-        if "-debug" in row.kernel:
+        if rows.on_debug_kernel(row):
             argv += ["--append", "kunit.enable=1"]
         # an arm64 guest's shell is its busybox (the host's bash is amd64)
         shell = "bash" if getattr(row, "arch", "x86_64") == "x86_64" else "sh"
