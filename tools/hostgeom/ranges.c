@@ -147,6 +147,16 @@ static void print_decoded(const char *key, const char *fmt,
 	print_uint(PRINT_JSON, raw_key, NULL, raw);
 }
 
+/* @value where @known, else a JSON null and no text. */
+static void print_uint_or_null(const char *key, const char *fmt,
+			       unsigned int value, bool known)
+{
+	if (known)
+		print_uint(PRINT_ANY, key, fmt, value);
+	else
+		print_null(PRINT_JSON, key, NULL, NULL);
+}
+
 /* The names of the fields whose encoding is reserved. */
 static void print_reserved(unsigned int mask, const char *const *names,
 			   size_t n)
@@ -240,26 +250,17 @@ static void print_amd(const struct hg_amd_caps *v)
 	print_hex(PRINT_ANY, "efr2", " efr2 0x%" PRIx64, v->efr2);
 	print_decoded("host_levels", " host-levels %u", "hats",
 		      v->host_levels, v->hats_raw, v->reserved & HG_AMD_RSV_HATS);
-	if (v->host_va_bits)
-		print_uint(PRINT_ANY, "host_va_bits", " (%u bits)",
+	print_uint_or_null("host_va_bits", " (%u bits)", v->host_va_bits,
 			   v->host_va_bits);
-	else
-		print_null(PRINT_JSON, "host_va_bits", NULL, NULL);
 	print_decoded("guest_levels", " guest-levels %u", "gats",
 		      v->guest_levels, v->gats_raw,
 		      v->reserved & HG_AMD_RSV_GATS);
-	if (v->guest_va_bits)
-		print_uint(PRINT_ANY, "guest_va_bits", " (%u bits)",
+	print_uint_or_null("guest_va_bits", " (%u bits)", v->guest_va_bits,
 			   v->guest_va_bits);
-	else
-		print_null(PRINT_JSON, "guest_va_bits", NULL, NULL);
 	print_uint(PRINT_ANY, "glx", " glx %u", v->glx);
 	print_uint(PRINT_JSON, "pasmax_raw", NULL, v->pasmax_raw);
-	if (v->gt)
-		print_uint(PRINT_ANY, "pasid_bits", " pasid %u bits",
-			   v->pasid_bits);
-	else
-		print_null(PRINT_JSON, "pasid_bits", NULL, NULL);
+	print_uint_or_null("pasid_bits", " pasid %u bits", v->pasid_bits,
+			   v->gt);
 	print_bool(PRINT_ANY, "guest_translation", " gt %s", v->gt);
 	print_bool(PRINT_ANY, "ppr", " ppr %s", v->ppr);
 	print_bool(PRINT_ANY, "guest_apic", " ga %s", v->ga);
