@@ -74,9 +74,9 @@ WERROR_FLAG := $(if $(filter 0,$(WERROR)),,-Werror)
 # add to it or override it flag by flag, never drop it).
 HG_CFLAGS   := -std=gnu11 -Wall -Wextra $(WERROR_FLAG)
 # Debug info names sources relative to the tree, wherever it is: a build
-# in a fresh clone elsewhere is the same build (ccache, which hashes the
-# working directory when -g is on, hits across clones; measured: 0 of 117
-# compiles hit from a second clone without it, 117 of 117 with it).
+# in a fresh clone elsewhere is the same build, and ccache (which hashes
+# the working directory when -g is on) hits across clones, as CI's may be elsewhere
+# (Documentation/bench.md, "Costs the scripts act on").
 PREFIX_MAP  := -fdebug-prefix-map=$(CURDIR)=.
 HG_CFLAGS   += $(PREFIX_MAP)
 HG_CPPFLAGS = -D_GNU_SOURCE -Ilib/include -Ilib -Ikmod/uapi \
