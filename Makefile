@@ -73,10 +73,10 @@ WERROR_FLAG := $(if $(filter 0,$(WERROR)),,-Werror)
 # What the code needs, before the user's CFLAGS and CPPFLAGS (which may
 # add to it or override it flag by flag, never drop it).
 HG_CFLAGS   := -std=gnu11 -Wall -Wextra $(WERROR_FLAG)
-# Debug info names sources relative to the tree, wherever it is: a build
-# in a fresh clone elsewhere is the same build, and ccache (which hashes
-# the working directory when -g is on) hits across clones, as CI's may be elsewhere
-# (Documentation/bench.md, "Costs the scripts act on").
+# Debug info names sources relative to the tree, wherever it is: a clone
+# at another path (CI's) builds the same objects, and ccache, which hashes
+# the working directory when -g is on, hits there too (bench.md, "Costs
+# the scripts act on").
 PREFIX_MAP  := -fdebug-prefix-map=$(CURDIR)=.
 HG_CFLAGS   += $(PREFIX_MAP)
 HG_CPPFLAGS = -D_GNU_SOURCE -Ilib/include -Ilib -Ikmod/uapi \
