@@ -275,6 +275,58 @@ TEST_F(pf, qemu_version_of_the_guest)
 		TH_LOG("%s", self->res.out);
 }
 
+/*
+ * The guest's QEMU in JSON, as "hostgeom qemu" names it: a version given
+ * (no binary, properties from the table), a binary read (the recorded
+ * 7.2); null where no virtio-iommu asks for it.
+ */
+TEST_F(pf, the_guests_qemu_in_json)
+{
+	const char *given[] = {
+		"preflight", "-j", "--qemu-version", "7.2", "--viommu",
+		"virtio", "--host-aw-bits", "39", NULL,
+	};
+	const char *binary[] = {
+		"preflight", "-j", "--qemu", "selftests/fake_qemu", "--viommu",
+		"virtio", "--host-aw-bits", "39", NULL,
+	};
+	const char *intel[] = {
+		"preflight", "-j", "--qemu-version", "7.2", "--viommu",
+		"intel", "--host-aw-bits", "39", NULL,
+	};
+	json_object *doc, *guest, *q;
+
+	EXPECT_NE(2, cli_run(&self->res, given)) TH_LOG("%s", self->res.err);
+	doc = json_tokener_parse(self->res.out);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", self->res.out);
+	EXPECT_STREQ("7.2", json_object_get_string(json_get(doc, "guest.qemu.version")));
+	EXPECT_STREQ("table", json_object_get_string(json_get(doc, "guest.qemu.properties_from")));
+	EXPECT_FALSE(json_object_get_boolean(json_get(doc, "guest.qemu.virtio_aw_bits")));
+	guest = json_get(doc, "guest.qemu");
+	EXPECT_TRUE(json_object_object_get_ex(guest, "binary", &q));
+	EXPECT_EQ(NULL, q);
+	json_object_put(doc);
+
+	EXPECT_NE(2, cli_run(&self->res, intel)) TH_LOG("%s", self->res.err);
+	doc = json_tokener_parse(self->res.out);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", self->res.out);
+	EXPECT_TRUE(json_object_object_get_ex(json_get(doc, "guest"), "qemu", &q));
+	EXPECT_EQ(NULL, q);
+	json_object_put(doc);
+
+	if (access("selftests/test_data/qemu/7.2", R_OK))
+		SKIP(return, "no selftests/test_data here (an installed collection)");
+	setenv("FAKE_QEMU_DATA", "selftests/test_data/qemu/7.2", 1);
+	EXPECT_NE(2, cli_run(&self->res, binary)) TH_LOG("%s", self->res.err);
+	doc = json_tokener_parse(self->res.out);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", self->res.out);
+	EXPECT_STREQ("selftests/fake_qemu",
+		     json_object_get_string(json_get(doc, "guest.qemu.binary")));
+	EXPECT_STREQ("binary", json_object_get_string(json_get(doc, "guest.qemu.properties_from")));
+	EXPECT_EQ(0, strncmp("7.2.", json_object_get_string(json_get(doc, "guest.qemu.version")), 4));
+	json_object_put(doc);
+}
+
 /* A libvirt domain with a virtio-iommu whose QEMU is @emulator. */
 static void write_domain(const char *path, const char *emulator)
 {

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* What ranges, check and qemu print alike. */
+/* What ranges, check, qemu and preflight print alike. */
 #include <inttypes.h>
+#include <stdio.h>
+
+#include <hostgeom/qemu_caps.h>
 
 #include "geom_print.h"
 
@@ -63,4 +66,29 @@ void print_skipped(const struct hg_geom_query *q)
 		close_json_object();
 	}
 	close_json_array();
+}
+
+void print_qemu_caps(const struct hg_qemu_caps *q)
+{
+	char ver[32];
+
+	if (!q) {
+		print_null(PRINT_JSON, "qemu", NULL, NULL);
+		return;
+	}
+	open_json_object("qemu");
+	if (q->binary[0])
+		snprintf(ver, sizeof(ver), "%u.%u.%u", q->major, q->minor,
+			 q->micro);
+	else
+		snprintf(ver, sizeof(ver), "%u.%u", q->major, q->minor);
+	print_string(PRINT_JSON, "version", NULL, ver);
+	if (q->binary[0])
+		print_string(PRINT_JSON, "binary", NULL, q->binary);
+	else
+		print_null(PRINT_JSON, "binary", NULL, NULL);
+	print_string(PRINT_JSON, "properties_from", NULL, q->source);
+	print_bool(PRINT_JSON, "virtio_aw_bits", NULL, q->virtio_aw_bits);
+	print_bool(PRINT_JSON, "virtio_granule", NULL, q->virtio_granule);
+	close_json_object();
 }

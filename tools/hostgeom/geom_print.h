@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What ranges, check and qemu print alike, through print.h. */
+/* What ranges, check, qemu and preflight print alike, through print.h. */
 #ifndef HOSTGEOM_GEOM_PRINT_H
 #define HOSTGEOM_GEOM_PRINT_H
 
@@ -22,5 +22,11 @@ void print_members(enum output_type t, const struct hg_group *group);
 void print_status(enum hg_status status, const char *reason);
 /* "skipped": [{"group", "reason"}]; text: "skipped group N: reason". */
 void print_skipped(const struct hg_geom_query *q);
+struct hg_qemu_caps;
+/*
+ * "qemu": {"version", "binary", "properties_from", "virtio_aw_bits",
+ * "virtio_granule"}, null when @q is (JSON only).
+ */
+void print_qemu_caps(const struct hg_qemu_caps *q);
 
 #endif

@@ -439,6 +439,8 @@ static void print_guest(const struct hg_pf_guest *g)
 		   hg_pf_cpu_phys_bits(g));
 	print_string(PRINT_ANY, "viommu", ", vIOMMU %s\n",
 		     viommu_name(g->viommu));
+	/* asked only for a virtio-iommu, whose properties depend on it */
+	print_qemu_caps(g->qemu);
 	close_json_object();
 }
 

@@ -114,31 +114,6 @@ static void print_intel(const struct hg_qemu_opts *o, const char *intel,
 	close_json_object();
 }
 
-static void print_qemu(const struct hg_qemu_caps *q)
-{
-	char ver[32];
-
-	if (!q) {
-		print_null(PRINT_JSON, "qemu", NULL, NULL);
-		return;
-	}
-	open_json_object("qemu");
-	if (q->binary[0])
-		snprintf(ver, sizeof(ver), "%u.%u.%u", q->major, q->minor,
-			 q->micro);
-	else
-		snprintf(ver, sizeof(ver), "%u.%u", q->major, q->minor);
-	print_string(PRINT_JSON, "version", NULL, ver);
-	if (q->binary[0])
-		print_string(PRINT_JSON, "binary", NULL, q->binary);
-	else
-		print_null(PRINT_JSON, "binary", NULL, NULL);
-	print_string(PRINT_JSON, "properties_from", NULL, q->source);
-	print_bool(PRINT_JSON, "virtio_aw_bits", NULL, q->virtio_aw_bits);
-	print_bool(PRINT_JSON, "virtio_granule", NULL, q->virtio_granule);
-	close_json_object();
-}
-
 /* In text the notes are comments under the host line, in JSON the last key. */
 static void print_notes(enum output_type t, const struct hg_qemu_opts *o)
 {
@@ -159,7 +134,7 @@ static void print_opts(const struct hg_qemu_input *in,
 {
 	cli_envelope("qemu");
 	print_string(PRINT_JSON, "machine", NULL, hg_machine_name(o->machine));
-	print_qemu(in->qemu);
+	print_qemu_caps(in->qemu);
 	print_host(in);
 	print_notes(PRINT_TEXT, o);
 	if (virtio)
