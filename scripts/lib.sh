@@ -57,15 +57,23 @@ no_ccache() {
 # Builds the test module against the kernel build tree $1 (make's output on
 # stderr) and prints the path of the .ko: kmod/out/RELEASE/hostgeom_test.ko.
 test_module() {
-	local rel out
+	local rel out cross=()
 	mkdir -p "$hostgeom_repo/kmod/out"
+	# an arm64 build tree (kit-arm64) is cross-compiled
+	if grep -qs '^CONFIG_ARM64=y' "$1/.config"; then
+		command -v aarch64-linux-gnu-gcc >/dev/null || {
+			echo "${0##*/}: no aarch64-linux-gnu-gcc for the arm64 test module: install gcc-aarch64-linux-gnu (scripts/setup does)" >&2
+			return 1
+		}
+		cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	fi
 	rel=$(make -s -C "$hostgeom_repo/kmod" KDIR="$1" release) || return 1
 	out=$hostgeom_repo/kmod/out/$rel
 	# A debug kernel (KASAN, lockdep) has the kit's release but another
 	# ABI: its module goes beside, and the rows name it (HOSTGEOM_KMOD).
 	! grep -qs '^CONFIG_KASAN=y' "$1/.config" || out+=-debug
 	# one kbuild at a time in kmod/out (make check runs its VMs side by side)
-	flock "$hostgeom_repo/kmod/out/.lock" make -s -C "$hostgeom_repo/kmod" KDIR="$1" OUT="$out" >&2 || return 1
+	flock "$hostgeom_repo/kmod/out/.lock" make -s -C "$hostgeom_repo/kmod" KDIR="$1" OUT="$out" "${cross[@]}" >&2 || return 1
 	[[ -f $out/hostgeom_test.ko ]] || return 1
 	printf '%s\n' "$out/hostgeom_test.ko"
 }
