@@ -270,9 +270,9 @@ class Runner:
             # VFIO tests. A module that does not load fails each of its
             # tests, by name. The tests load this file too (a debug
             # kernel's is not in kmod/out/RELEASE/).
-            inner = self.present(i, mrun)
+            inner = self.present(i, mrun, row.build_dir())
             cmd += f"export HOSTGEOM_KMOD={shlex.quote(module)}; "
-            cmd += f"if build/hostgeom resv --load={module} >/dev/null; then "
+            cmd += f"if {row.build_dir()}/hostgeom resv --load={module} >/dev/null; then "
             cmd += f"scripts/stub-bind {' '.join(row.stub)} -- bash -c '{GUARD}{inner}'; else "
             cmd += f"echo 'TAP version 13'; echo '1..{len(mrun)}'; "
             for j, t in enumerate(mrun, 1):
