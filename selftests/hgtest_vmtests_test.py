@@ -265,6 +265,14 @@ class Rows(unittest.TestCase):
             "arm64-virtio-acpi|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
             "debian-6.12-arm64 --topology arm64-virtio --firmware uefi|48|0xfffffffffffff000|"
             "0000:01:00.0;0000:02:00.0|0x0-0x808ffff,0x80a0000-0xffffffffffff",
+            "arm64-smmuv3-kit|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
+            "kit-arm64 --topology arm64-smmuv3 --append pciehp.pciehp_poll_mode=1|48|0x40201000|"
+            "0000:00:02.0,0000:01:00.0;0000:00:03.0,0000:02:00.0|"
+            "0x0-0x7ffffff,0x8100000-0xffffffffffff||02:00.0",
+            "arm64-virtio-kit|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
+            "kit-arm64 --topology arm64-virtio|48|0xfffffffffffff000|"
+            "0000:00:02.0,0000:01:00.0;0000:00:03.0,0000:02:00.0|"
+            "0x0-0x808ffff,0x80a0000-0xffffffffffff||02:00.0",
             "arm64-smmuv3-rmr|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
             "kit-arm64 --topology arm64-smmuv3-acs-off --firmware uefi --rmr "
             "0000:01:00.0=0xf0000000-0xf00fffff --env HOSTGEOM_EXPECT_CARVE=bug|48|0x40201000|"
@@ -421,12 +429,13 @@ class Runner(unittest.TestCase):
                                capture_output=True, text=True, check=False)
             # the named-only arm64-virtio-acpi is not among them
             self.assertEqual(sorted(os.listdir(calls)),
-                             ["arm64-smmuv3-acpi.1", "arm64-smmuv3-rmr-fix.1",
-                              "arm64-smmuv3-rmr.1", "arm64-smmuv3.1", "arm64-virtio.1"])
+                             ["arm64-smmuv3-acpi.1", "arm64-smmuv3-kit.1",
+                              "arm64-smmuv3-rmr-fix.1", "arm64-smmuv3-rmr.1",
+                              "arm64-smmuv3.1", "arm64-virtio-kit.1", "arm64-virtio.1"])
         self.assertIn("not ok 1 vm arm64-smmuv3: vm_geometry_test # did not run: "
                       "build/arm64/selftests/vm_geometry_test is missing (make ARCH=arm64)",
                       r.stdout)
-        self.assertIn("1..5\n", r.stdout)
+        self.assertIn("1..7\n", r.stdout)
 
     def test_guest_command(self):
         out, _ = self.check("live")
