@@ -12,8 +12,12 @@
  *   HOSTGEOM_EXPECT_RANGES   e.g. "0x0-0xfedfffff,0xfef00000-0x7fffffffff"
  *   HOSTGEOM_EXPECT_PGSIZES  type1's bitmap, e.g. 0x40201000
  *   HOSTGEOM_EXPECT_AW       the address width, e.g. 39
+ *   HOSTGEOM_EXPECT_HW_INFO  iommufd's IOMMU_GET_HW_INFO: the unit's type
+ *                            and registers, e.g. "amd:efr=0x29d3,efr2=0x0",
+ *                            "smmuv3:idr0=0xd44101a,idr5=0x74" or "vtd"
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,6 +245,79 @@ TEST_F(vfio_ranges, match_expected_aw_bits)
 	if (!text)
 		SKIP(return, "HOSTGEOM_EXPECT_AW not set");
 	EXPECT_EQ(strtoul(text, NULL, 10), hg_aw_bits_of(self->ranges));
+}
+
+/* The register NAME of @info, for HOSTGEOM_EXPECT_HW_INFO; -1 unknown. */
+static int hw_register(const struct hg_iommufd_info *info, const char *name,
+		       uint64_t *value)
+{
+	unsigned int n;
+
+	if (info->hw_type == HG_HW_INFO_TYPE_AMD) {
+		if (!strcmp(name, "efr"))
+			*value = info->amd.efr;
+		else if (!strcmp(name, "efr2"))
+			*value = info->amd.efr2;
+		else
+			return -1;
+		return 0;
+	}
+	if (info->hw_type == HG_HW_INFO_TYPE_ARM_SMMUV3 &&
+	    sscanf(name, "idr%u", &n) == 1 && n < 6) {
+		*value = info->smmuv3.idr[n];
+		return 0;
+	}
+	return -1;
+}
+
+/* The unit iommufd describes is the one the row's QEMU emulates. */
+TEST_F(vfio_ranges, match_expected_hw_info)
+{
+	static const struct { const char *name; uint32_t type; } types[] = {
+		{ "vtd", 1 },	/* IOMMU_HW_INFO_TYPE_INTEL_VTD */
+		{ "smmuv3", HG_HW_INFO_TYPE_ARM_SMMUV3 },
+		{ "amd", HG_HW_INFO_TYPE_AMD },
+	};
+	const char *text = getenv("HOSTGEOM_EXPECT_HW_INFO");
+	const struct hg_iommufd_info *info = &self->g->iommufd;
+	char spec[256], *regs, *item, *save;
+	uint64_t want, got;
+	size_t i;
+
+	if (!text)
+		SKIP(return, "HOSTGEOM_EXPECT_HW_INFO not set");
+	if (variant->backend != HG_BACKEND_IOMMUFD)
+		SKIP(return, "IOMMU_GET_HW_INFO is iommufd's");
+	snprintf(spec, sizeof(spec), "%s", text);
+	regs = strchr(spec, ':');
+	if (regs)
+		*regs++ = '\0';
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(spec, types[i].name))
+			break;
+	ASSERT_LT(i, sizeof(types) / sizeof(types[0])) {
+		TH_LOG("HOSTGEOM_EXPECT_HW_INFO='%s': the type is vtd, smmuv3 or amd", text);
+	}
+	ASSERT_TRUE(info->have_hw_info) {
+		TH_LOG("iommufd gave no IOMMU_GET_HW_INFO; %s expected", spec);
+	}
+	ASSERT_EQ(types[i].type, info->hw_type);
+	for (item = regs ? strtok_r(regs, ",", &save) : NULL; item;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+
+		ASSERT_NE(NULL, eq) {
+			TH_LOG("HOSTGEOM_EXPECT_HW_INFO='%s': %s is not REGISTER=VALUE", text, item);
+		}
+		*eq = '\0';
+		want = strtoull(eq + 1, NULL, 0);
+		ASSERT_EQ(0, hw_register(info, item, &got)) {
+			TH_LOG("HOSTGEOM_EXPECT_HW_INFO='%s': no register %s in a %s report", text, item, spec);
+		}
+		EXPECT_EQ(want, got) {
+			TH_LOG("%s: 0x%" PRIx64 ", expected 0x%" PRIx64, item, got, want);
+		}
+	}
 }
 
 /* Everything was closed: asking again works and gives the same answer. */

@@ -76,6 +76,9 @@ ARM64_ACPI_GROUPS = (("0000:01:00.0",), ("0000:02:00.0",))
 ARM64_SMMUV3_RANGES = ("0x0-0x7ffffff", "0x8100000-0xffffffffffff")
 ARM64_VIRTIO_RANGES = ("0x0-0x808ffff", "0x80a0000-0xffffffffffff")
 ARCHES = ("x86_64", "arm64")
+# QEMU's amd-iommu (64 bits): the IOAPIC/MSI window, and the HyperTransport
+# hole at 0xfd00000000-0xffffffffff.
+AMD_RANGES = ("0x0-0xfedfffff", "0xfef00000-0xfcffffffff", "0x10000000000-0xffffffffffffffff")
 
 
 def msi_split(aw):
@@ -311,7 +314,15 @@ ROWS = (
         guest_tests=(), stub=("01:00.0",), module_tests=("module_overlap_test",),
         named_only=True),
     Row("amd", topology="amd", aw=64, pgsizes="0xfff7ffffff000", groups=DEFAULT_GROUPS,
-        ranges=("0x0-0xfedfffff", "0xfef00000-0xfcffffffff", "0x10000000000-0xffffffffffffffff")),
+        ranges=AMD_RANGES),
+    # The same on 7.3 (AMD_IOMMU_IOMMUFD: selftests/config.7.3), whose
+    # IOMMU_GET_HW_INFO reports QEMU's EFR. 7.3 turns interrupt remapping
+    # off there ("[Firmware Bug]: No southbridge IOAPIC found"; 6.12 keeps
+    # it), so VFIO needs unsafe interrupts allowed, as with virtio-iommu.
+    Row("amd-7.3", kernel="kit-7.3", topology="amd", aw=64, pgsizes="0xfff7ffffff000",
+        groups=DEFAULT_GROUPS, ranges=AMD_RANGES,
+        env=(("HOSTGEOM_EXPECT_HW_INFO", "amd:efr=0x29d3,efr2=0x0"),),
+        append="vfio_iommu_type1.allow_unsafe_interrupts=1 iommufd.allow_unsafe_interrupts=1"),
     # arm64 virt under TCG, Debian's arm64 6.12 (VFIO as modules, no
     # iommufd), devicetree boot: the SMMUv3's 48-bit stage 1 and its
     # software MSI window; virtio-iommu's machine default of 48 bits and
