@@ -280,7 +280,20 @@ class Rows(unittest.TestCase):
             "arm64-smmuv3-rmr-fix|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
             "kit-arm64+fix --topology arm64-smmuv3-acs-off --firmware uefi --rmr "
             "0000:01:00.0=0xf0000000-0xf00fffff --env HOSTGEOM_EXPECT_CARVE=fixed|48|0x40201000|"
-            "0000:00:02.0,0000:01:00.0||-|01:00.0|module_overlap_test"])
+            "0000:00:02.0,0000:01:00.0||-|01:00.0|module_overlap_test",
+            "arm64-smmuv3-7.3|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
+            "kit-7.3-arm64 --topology arm64-smmuv3 --append pciehp.pciehp_poll_mode=1 --env "
+            "HOSTGEOM_EXPECT_HW_INFO=smmuv3:idr0=0xd44101a,idr1=0x2730010,idr3=0x1404,idr5=0x74|"
+            "48|0x40201000|0000:00:02.0,0000:01:00.0;0000:00:03.0,0000:02:00.0|"
+            "0x0-0x7ffffff,0x8100000-0xffffffffffff",
+            "arm64-smmuv3-rmr-7.3|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
+            "kit-7.3-arm64 --topology arm64-smmuv3-acs-off --firmware uefi --rmr "
+            "0000:01:00.0=0xf0000000-0xf00fffff --env HOSTGEOM_EXPECT_CARVE=bug|48|"
+            "0x40201000|0000:00:02.0,0000:01:00.0||-|01:00.0|module_overlap_test",
+            "arm64-smmuv3-rmr-7.3-fix|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom "
+            "--kernel kit-7.3-arm64+fix --topology arm64-smmuv3-acs-off --firmware uefi "
+            "--rmr 0000:01:00.0=0xf0000000-0xf00fffff --env HOSTGEOM_EXPECT_CARVE=fixed|48|"
+            "0x40201000|0000:00:02.0,0000:01:00.0||-|01:00.0|module_overlap_test"])
 
     def test_run_order_starts_the_longest_rows_first(self):
         from hgtest import vmtests

@@ -364,6 +364,23 @@ ROWS = (
         topology="arm64-smmuv3-acs-off", firmware="uefi", rmr=RMR, expect_carve="fixed",
         aw=48, pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=(),
         stub=("01:00.0",), module_tests=("module_overlap_test",)),
+    # The same on 7.3 (kit-7.3-arm64: SMMUv3's IOMMU_GET_HW_INFO, with
+    # QEMU 10.0's reset values of the registers), named only as x86's
+    # 7.3 rows are: a fresh machine's make check builds no 7.3 arm64
+    # kernel (Documentation/arm64.md).
+    Row("arm64-smmuv3-7.3", arch="arm64", kernel="kit-7.3-arm64", topology="arm64-smmuv3",
+        aw=48, pgsizes=VTD_PGSIZES, groups=ARM64_GROUPS, ranges=ARM64_SMMUV3_RANGES,
+        env=(("HOSTGEOM_EXPECT_HW_INFO",
+              "smmuv3:idr0=0xd44101a,idr1=0x2730010,idr3=0x1404,idr5=0x74"),),
+        append="pciehp.pciehp_poll_mode=1", named_only=True),
+    Row("arm64-smmuv3-rmr-7.3", arch="arm64", kernel="kit-7.3-arm64",
+        topology="arm64-smmuv3-acs-off", firmware="uefi", rmr=RMR, expect_carve="bug",
+        aw=48, pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=(),
+        stub=("01:00.0",), module_tests=("module_overlap_test",), named_only=True),
+    Row("arm64-smmuv3-rmr-7.3-fix", arch="arm64", kernel="kit-7.3-arm64+fix",
+        topology="arm64-smmuv3-acs-off", firmware="uefi", rmr=RMR, expect_carve="fixed",
+        aw=48, pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=(),
+        stub=("01:00.0",), module_tests=("module_overlap_test",), named_only=True),
     KselftestRow("kselftest-kit", topology="default", base="vtd39",
                  named=("0000:03:01.0", "0000:03:02.0"),
                  must_pass=("vfio_ranges_test", "vm_geometry_test", "module_test",
