@@ -1538,7 +1538,10 @@ TEST_F_TIMEOUT(overlap, a_member_rescanned_again_and_again_beside_an_in_place_ch
 	struct timespec step = { 0, 2 * 1000 * 1000 };
 	unsigned int rounds, i, unmapped = 0, n[JOIN_ELSEWHERE + 1] = { 0 };
 	struct hg_err err = { 0 };
-	char counts[256], first[768] = "";
+	/* Which rounds ended how ("2 5"), for the verdict's words. */
+	char which[JOIN_ELSEWHERE + 1][64] = { "" };
+	char counts[512], first[768] = "";
+	size_t at;
 	struct join_obs o;
 	struct klog k;
 
@@ -1571,6 +1574,9 @@ TEST_F_TIMEOUT(overlap, a_member_rescanned_again_and_again_beside_an_in_place_ch
 		l_comes_back_in(_metadata, self, &o, &k);
 		klog_close(&k);
 		n[o.join]++;
+		at = strlen(which[o.join]);
+		snprintf(which[o.join] + at, sizeof(which[o.join]) - at, " %u",
+			 i + 1);
 		if (o.join == JOIN_OUT)
 			check_refusal(_metadata, self, &o, &hold);
 		else if (!first[0])
@@ -1591,8 +1597,10 @@ TEST_F_TIMEOUT(overlap, a_member_rescanned_again_and_again_beside_an_in_place_ch
 	l_rejoins(_metadata, self);
 	l_restored(_metadata, self);
 
-	snprintf(counts, sizeof(counts), "of %u rounds %u kept out, %u joined with the IOMMU DMA ops, %u attached without them, %u elsewhere",
-		 rounds, n[JOIN_OUT], n[JOIN_OPS], n[JOIN_NO_OPS],
+	snprintf(counts, sizeof(counts), "of %u rounds %u kept out (%s), %u joined with the IOMMU DMA ops (%s), %u attached without them (%s), %u elsewhere",
+		 rounds, n[JOIN_OUT], which[JOIN_OUT] + !!n[JOIN_OUT],
+		 n[JOIN_OPS], which[JOIN_OPS] + !!n[JOIN_OPS],
+		 n[JOIN_NO_OPS], which[JOIN_NO_OPS] + !!n[JOIN_NO_OPS],
 		 n[JOIN_ELSEWHERE]);
 	TH_LOG("%s", counts);
 	if (n[JOIN_UNKNOWN])
@@ -1918,6 +1926,53 @@ TEST_F(hold, a_churning_hold_maps_and_unmaps_until_released)
 	EXPECT_EQ(after.maps - before.maps, after.unmaps - before.unmaps);
 }
 
+/*
+ * An in-place churn: its thread unmaps the held mapping and maps it again
+ * at the same IOVA (HOLD_CHURNS grows), the replies may find it unmapped
+ * but never anywhere else, and the release unmaps it through the DMA API
+ * as it was made: the counters balance, nothing stays mapped.
+ */
+TEST_F(hold, an_in_place_churn_remaps_the_held_iova_until_released)
+{
+	struct hg_hold_req req = { .device = self->dev->name, .start = 0,
+				   .end = self->dev->dma_mask,
+				   .churn_in_place = true };
+	struct timespec step = { 0, 10 * 1000 * 1000 };
+	struct hg_khold h, mid, rel;
+	struct hg_kcounters before, after;
+	struct hg_err err = { 0 };
+	unsigned int i, unmapped = 0, looks = 20;
+
+	ASSERT_EQ(0, hg_genl_counters(self->g, &before, &err));
+	ASSERT_EQ(0, hg_genl_hold(self->g, &req, &h, &err)) {
+		TH_LOG("%s", err.msg);
+	}
+	EXPECT_TRUE(h.churn);
+	EXPECT_TRUE(h.churn_in_place);
+	ASSERT_EQ(1, h.n_held);
+	for (i = 0; i < looks; i++) {
+		nanosleep(&step, NULL);
+		ASSERT_EQ(0, hg_genl_get_hold(self->g, &mid, &err));
+		ASSERT_EQ(1, mid.n_held);
+		EXPECT_EQ(h.held[0].iova, mid.held[0].iova);
+		unmapped += mid.held[0].xlate == HOSTGEOM_XLATE_UNMAPPED;
+		if (mid.held[0].xlate != HOSTGEOM_XLATE_UNMAPPED)
+			EXPECT_EQ(HOSTGEOM_XLATE_SCRATCH, mid.held[0].xlate);
+		hg_khold_free(&mid);
+	}
+	ASSERT_EQ(0, hg_genl_release(self->g, &rel, &err));
+	TH_LOG("%" PRIu64 " unmap-remap cycles; unmapped at %u of %u looks",
+	       rel.churns, unmapped, looks);
+	EXPECT_TRUE(rel.churn_in_place);
+	EXPECT_LT(0, rel.churns);
+	hg_khold_free(&rel);
+	hg_khold_free(&h);
+	ASSERT_EQ(0, hg_genl_counters(self->g, &after, &err));
+	EXPECT_EQ(before.live, after.live);
+	EXPECT_EQ(1, after.maps - before.maps);
+	EXPECT_EQ(1, after.unmaps - before.unmaps);
+}
+
 TEST_F(hold, bad_requests_are_refused)
 {
 	struct hg_hold_req req = { .device = "0000:ff:1f.7", .start = 0,
@@ -1961,7 +2016,14 @@ TEST_F(hold, bad_requests_are_refused)
 		TH_LOG("%s", err.msg);
 	}
 	hg_err_clear(&err);
-	req.churn = req.alloc_only = false;
+	req.churn = false;
+	req.churn_in_place = true;
+	EXPECT_EQ(-EINVAL, hg_genl_hold(self->g, &req, &h, &err));
+	EXPECT_NE(NULL, strstr(err.msg, "not allocate-only")) {
+		TH_LOG("%s", err.msg);
+	}
+	hg_err_clear(&err);
+	req.churn_in_place = req.alloc_only = false;
 	req.until_added = "";
 	EXPECT_EQ(-EINVAL, hg_genl_hold(self->g, &req, &h, &err));
 	EXPECT_EQ(live, live_maps(self->g));
