@@ -219,9 +219,10 @@ static void hg_hold_drop(struct hg_hold *h, dma_addr_t iova,
 /*
  * In place: maps the held mappings that the churn left unmapped back, at
  * their IOVAs, to the buffer, as dma_map_page() had mapped them; 0, or the
- * first error (the others are tried all the same).
+ * first error (the others are tried all the same). @force: unmaps first
+ * whatever took a mapping's place.
  */
-static int hg_hold_remap(struct hg_hold *h)
+static int hg_hold_remap(struct hg_hold *h, bool force)
 {
 	u64 size = hg_hold_size(h);
 	unsigned int i;
@@ -230,6 +231,8 @@ static int hg_hold_remap(struct hg_hold *h)
 	for (i = 0; i < h->n_held; i++) {
 		if (!h->held[i].unmapped)
 			continue;
+		if (force)
+			iommu_unmap(h->domain, h->held[i].iova, size);
 		err = hg_iommu_map(h->domain, h->held[i].iova,
 				   page_to_phys(h->scratch), size, h->prot);
 		if (err) {
@@ -251,9 +254,20 @@ static void hg_hold_undo(struct hg_hold *h, const char *why)
 	/* The churn uses the buffer and the device: it stops first. */
 	if (h->churner) {
 		kthread_stop(h->churner);
-		/* What dma_unmap_page() unmaps must be mapped: mapped back. */
-		if (h->in_place && hg_hold_remap(h))
+		/*
+		 * What dma_unmap_page() unmaps must be mapped: mapped back.
+		 * Where that fails, something took the mapping's place while
+		 * its IOVA was allocated: a direct mapping of a device that
+		 * the kernel let join over it (Linux 7.3 will not map over
+		 * one). It goes, as the kernel's own bug would have it go on
+		 * 6.12 (VT-d maps a superpage over it), rather than leave the
+		 * IOVA allocated in the domain for good.
+		 */
+		if (h->in_place && hg_hold_remap(h, false)) {
 			atomic64_inc(&h->remap_fails);
+			if (!hg_hold_remap(h, true))
+				dev_info(h->dev, "hostgeom: a held IOVA was taken over while the churn had it unmapped: unmapped what was there to map it back\n");
+		}
 		if (h->in_place)
 			dev_info(h->dev, "hostgeom: the in-place churn stopped after %llu unmap-remap cycles, %llu failed remap(s)\n",
 				 (u64)atomic64_read(&h->churns),
@@ -264,10 +278,9 @@ static void hg_hold_undo(struct hg_hold *h, const char *why)
 	}
 	for (i = 0; i < h->n_held; i++) {
 		/*
-		 * Not mapped again (iommu_map() failed: a direct mapping
-		 * took its place?): dma_unmap_page() would unmap what is
-		 * there now and warn at the size it found. The IOVA stays
-		 * allocated, unused, until the domain goes.
+		 * Not mapped again even so: dma_unmap_page() would warn at
+		 * the size it found. The IOVA stays allocated, unused,
+		 * until the domain goes.
 		 */
 		if (h->held[i].unmapped) {
 			dev_info(h->dev, "hostgeom: %#llx could not be mapped again, left allocated\n",
@@ -339,7 +352,7 @@ static int hg_hold_churn_in_place(void *data)
 				h->held[i].unmapped = true;
 			}
 			unmapped = true;
-		} else if (hg_hold_remap(h)) {
+		} else if (hg_hold_remap(h, false)) {
 			atomic64_inc(&h->remap_fails);
 			schedule_timeout_interruptible(1);
 			continue;
