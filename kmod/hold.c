@@ -22,7 +22,7 @@
  * (iommu_unmap(), iommu_map() in the device's domain): dma-iommu's
  * allocator keeps the IOVAs allocated all along, and only their page-table
  * entries come and go, so another member that joins finds an IOVA in use
- * that, about half the time, translates to nothing.
+ * that, part of the time, translates to nothing.
  *
  * One hold at a time. It is released, whatever else happens, when its
  * device is about to be removed or to change drivers (a bus notifier),

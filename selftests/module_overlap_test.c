@@ -1514,10 +1514,11 @@ TEST_F_TIMEOUT(overlap, a_member_rescanned_again_and_again_beside_a_churning_one
  * place (HOLD_CHURN_IN_PLACE: a kernel thread unmaps it and maps it again
  * at the same IOVA through the IOMMU API), so the IOVA stays allocated in
  * dma-iommu's allocator all along while its page-table entry comes and
- * goes: whenever L joins, H's IOVA is in its region, and about half the
- * time it translates to nothing, as an IOVA does between a driver's
- * allocation and its mapping. L comes back and goes again ROUNDS times
- * (HOSTGEOM_OVERLAP_CHURN_IN_PLACE, IN_PLACE_ROUNDS when unset; 0 skips).
+ * goes: whenever L joins, H's IOVA is in its region, and part of the
+ * time it translates to nothing (the test says how often it saw that),
+ * as an IOVA does between a driver's allocation and its mapping. L comes
+ * back and goes again ROUNDS times (HOSTGEOM_OVERLAP_CHURN_IN_PLACE,
+ * IN_PLACE_ROUNDS when unset; 0 skips).
  * Each time it must be kept out with the kernel naming H's IOVA and L's
  * region (the fix: XPASS where =fixed, a failure where =bug). Joining with
  * the IOMMU DMA ops is the known problem (XFAIL where =bug, a failure

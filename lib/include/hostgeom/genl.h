@@ -179,7 +179,7 @@ struct hg_hold_req {
 	/*
 	 * The churn (churn need not be set) unmaps the held mappings and
 	 * maps them again at their IOVAs: allocated all along, translating
-	 * to nothing about half the time (a held range's xlate may then be
+	 * to nothing part of the time (a held range's xlate may then be
 	 * HOSTGEOM_XLATE_UNMAPPED).
 	 */
 	bool churn_in_place;
