@@ -2196,11 +2196,15 @@ TEST_F(hold, a_hold_ends_with_its_socket)
 	EXPECT_EQ(live, live_maps(self->g));
 }
 
-/* Last: it unloads the module (and loads it again). */
+/*
+ * Last: it unloads the module (and loads it again). The hold churns in
+ * place: the unload stops its thread, maps the held IOVA back and unmaps
+ * it, the debug rows' lockdep and KASAN watching.
+ */
 TEST_F_TIMEOUT(hold, unloading_releases_the_hold, 120)
 {
 	struct hg_hold_req req = { .device = self->dev->name, .start = 0,
-				   .end = 0xffffffff };
+				   .end = 0xffffffff, .churn_in_place = true };
 	struct hg_err err = { 0 };
 	struct klog k;
 	char name[96];
