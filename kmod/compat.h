@@ -132,6 +132,17 @@ static inline int hg_dma_iommu(const struct device *dev)
 #endif
 }
 
+/* iommu_map() with a gfp_t since 6.3; before, it allocated with GFP_KERNEL. */
+static inline int hg_iommu_map(struct iommu_domain *domain, unsigned long iova,
+			       phys_addr_t paddr, size_t size, int prot)
+{
+#if HG_SINCE(6, 3)
+	return iommu_map(domain, iova, paddr, size, prot, GFP_KERNEL);
+#else
+	return iommu_map(domain, iova, paddr, size, prot);
+#endif
+}
+
 /*
  * An IOVA allocated through @dev's DMA API and not mapped: the two-step
  * DMA API (dma_iova_try_alloc(), dma_iova_free()) has it, 7.3 does, 6.12

@@ -16,7 +16,13 @@
  * A churning hold (HOLD_CHURN) also runs a kernel thread that maps the
  * buffer through the device and unmaps it, again and again, until the
  * hold ends: a busy member, whose IOVAs come and go through the flush
- * queue and the range caches while another member joins.
+ * queue and the range caches while another member joins. An in-place churn
+ * (HOLD_CHURN_IN_PLACE) unmaps the held mappings themselves and maps them
+ * again, at the same IOVAs and to the same pages, through the IOMMU API
+ * (iommu_unmap(), iommu_map() in the device's domain): dma-iommu's
+ * allocator keeps the IOVAs allocated all along, and only their page-table
+ * entries come and go, so another member that joins finds an IOVA in use
+ * that, part of the time, translates to nothing.
  *
  * One hold at a time. It is released, whatever else happens, when its
  * device is about to be removed or to change drivers (a bus notifier),
@@ -32,6 +38,7 @@
  * device lock): nothing is locked, and no PCI device waited for, inside it.
  */
 #include <linux/delay.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
@@ -53,6 +60,7 @@ struct hg_held {
 	dma_addr_t iova;
 	u64 probe;		/* first page inside the target */
 	struct hg_iova alloc;	/* allocate-only: what frees it */
+	bool unmapped;		/* in place: unmapped by the churn now */
 };
 
 struct hg_hold {
@@ -69,6 +77,10 @@ struct hg_hold {
 	char until_added[HOSTGEOM_HOLD_NAME_MAX];	/* "": none */
 	struct task_struct *churner;	/* NULL: no churn */
 	atomic64_t churns;		/* its map-unmap cycles */
+	bool in_place;			/* it unmaps and remaps the held ones */
+	struct iommu_domain *domain;	/* in place: the one they are in */
+	int prot;			/* in place: as dma_map_page() made them */
+	atomic64_t remap_fails;		/* in place: iommu_map() failures */
 };
 
 /*
@@ -168,6 +180,7 @@ static int hg_hold_fill(const struct hg_hold *h, struct hg_hold_view *v)
 	v->maps = h->maps;
 	v->alloc_only = h->alloc_only;
 	v->churn = !!h->churner;
+	v->in_place = h->in_place;
 	v->churns = atomic64_read(&h->churns);
 	strscpy(v->until_added, h->until_added, sizeof(v->until_added));
 	for (i = 0; i < h->n_held; i++) {
@@ -203,6 +216,34 @@ static void hg_hold_drop(struct hg_hold *h, dma_addr_t iova,
 	atomic64_inc(&hg_counters.unmaps);
 }
 
+/*
+ * In place: maps the held mappings that the churn left unmapped back, at
+ * their IOVAs, to the buffer, as dma_map_page() had mapped them; 0, or the
+ * first error (the others are tried all the same). @force: unmaps first
+ * whatever took a mapping's place.
+ */
+static int hg_hold_remap(struct hg_hold *h, bool force)
+{
+	u64 size = hg_hold_size(h);
+	unsigned int i;
+	int ret = 0, err;
+
+	for (i = 0; i < h->n_held; i++) {
+		if (!h->held[i].unmapped)
+			continue;
+		if (force)
+			iommu_unmap(h->domain, h->held[i].iova, size);
+		err = hg_iommu_map(h->domain, h->held[i].iova,
+				   page_to_phys(h->scratch), size, h->prot);
+		if (err) {
+			ret = ret ?: err;
+			continue;
+		}
+		h->held[i].unmapped = false;
+	}
+	return ret;
+}
+
 /* Unmaps and frees everything; hg_hold_lock held. */
 static void hg_hold_undo(struct hg_hold *h, const char *why)
 {
@@ -213,11 +254,42 @@ static void hg_hold_undo(struct hg_hold *h, const char *why)
 	/* The churn uses the buffer and the device: it stops first. */
 	if (h->churner) {
 		kthread_stop(h->churner);
-		dev_info(h->dev, "hostgeom: the churn stopped after %llu map-unmap cycles\n",
-			 (u64)atomic64_read(&h->churns));
+		/*
+		 * What dma_unmap_page() unmaps must be mapped: mapped back.
+		 * Where that fails, something took the mapping's place while
+		 * its IOVA was allocated: a direct mapping of a device that
+		 * the kernel let join over it (Linux 7.3 will not map over
+		 * one). It goes, as the kernel's own bug would have it go on
+		 * 6.12 (VT-d maps a superpage over it), rather than leave the
+		 * IOVA allocated in the domain for good.
+		 */
+		if (h->in_place && hg_hold_remap(h, false)) {
+			atomic64_inc(&h->remap_fails);
+			if (!hg_hold_remap(h, true))
+				dev_info(h->dev, "hostgeom: a held IOVA was taken over while the churn had it unmapped: unmapped what was there to map it back\n");
+		}
+		if (h->in_place)
+			dev_info(h->dev, "hostgeom: the in-place churn stopped after %llu unmap-remap cycles, %llu failed remap(s)\n",
+				 (u64)atomic64_read(&h->churns),
+				 (u64)atomic64_read(&h->remap_fails));
+		else
+			dev_info(h->dev, "hostgeom: the churn stopped after %llu map-unmap cycles\n",
+				 (u64)atomic64_read(&h->churns));
 	}
-	for (i = 0; i < h->n_held; i++)
+	for (i = 0; i < h->n_held; i++) {
+		/*
+		 * Not mapped again even so: dma_unmap_page() would warn at
+		 * the size it found. The IOVA stays allocated, unused,
+		 * until the domain goes.
+		 */
+		if (h->held[i].unmapped) {
+			dev_info(h->dev, "hostgeom: %#llx could not be mapped again, left allocated\n",
+				 (u64)h->held[i].iova);
+			atomic64_dec(&hg_counters.live);
+			continue;
+		}
 		hg_hold_drop(h, h->held[i].iova, &h->held[i].alloc);
+	}
 	dev_info(h->dev, "hostgeom: released %u held %s in %#llx-%#llx (%s)\n",
 		 h->n_held, h->alloc_only ? "allocation(s)" : "mapping(s)",
 		 h->start, h->end, why);
@@ -253,6 +325,41 @@ static int hg_hold_churn(void *data)
 		dma_unmap_page(h->dev, iova, size, DMA_TO_DEVICE);
 		atomic64_inc(&hg_counters.unmaps);
 		atomic64_inc(&h->churns);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * The in-place churn's thread: unmaps the held mappings and maps them
+ * again, at the same IOVAs, until stopped; a cycle counts at each remap,
+ * a failed remap is retried a jiffy later. It takes no lock: it alone
+ * touches the held mappings' unmapped flags until kthread_stop() returns,
+ * and the hold is not undone before (hg_hold_undo() then maps back what
+ * it left unmapped). The held mappings' IOVAs stay allocated all along.
+ */
+static int hg_hold_churn_in_place(void *data)
+{
+	struct hg_hold *h = data;
+	u64 size = hg_hold_size(h);
+	bool unmapped = false;
+	unsigned int i;
+
+	while (!kthread_should_stop()) {
+		if (!unmapped) {
+			for (i = 0; i < h->n_held; i++) {
+				iommu_unmap(h->domain, h->held[i].iova, size);
+				h->held[i].unmapped = true;
+			}
+			unmapped = true;
+		} else if (hg_hold_remap(h, false)) {
+			atomic64_inc(&h->remap_fails);
+			schedule_timeout_interruptible(1);
+			continue;
+		} else {
+			unmapped = false;
+			atomic64_inc(&h->churns);
+		}
 		cond_resched();
 	}
 	return 0;
@@ -473,6 +580,14 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 	ret = hg_hold_check_dev(dev, p, extack);
 	if (ret)
 		goto fail;
+	/* dma-iommu bounces an untrusted device's mappings: not remappable. */
+	if (p->in_place && dev_is_pci(dev) && to_pci_dev(dev)->untrusted) {
+		HG_SET_ERR_MSG_ATTR_FMT(extack, NULL,
+					"an untrusted device's mappings are bounced: no in-place churn",
+					" on %.16s", dev_name(dev));
+		ret = -EOPNOTSUPP;
+		goto fail;
+	}
 	h->dev = dev;
 	h->portid = portid;
 	h->alloc_only = p->alloc_only;
@@ -497,7 +612,15 @@ int hg_hold_make(const struct hg_hold_params *p, u32 portid,
 	WRITE_ONCE(hg_hold_dev, dev);
 	ret = hg_hold_fill_in(h, p, extack);
 	if (!ret && p->churn) {
-		h->churner = kthread_run(hg_hold_churn, h, "hostgeom-churn");
+		if (p->in_place) {
+			h->in_place = true;
+			h->domain = iommu_get_domain_for_dev(dev);
+			h->prot = IOMMU_READ |
+				  (dev_is_dma_coherent(dev) ? IOMMU_CACHE : 0);
+		}
+		h->churner = kthread_run(p->in_place ? hg_hold_churn_in_place :
+						       hg_hold_churn,
+					 h, "hostgeom-churn");
 		if (IS_ERR(h->churner)) {
 			ret = PTR_ERR(h->churner);
 			h->churner = NULL;

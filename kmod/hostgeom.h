@@ -168,6 +168,7 @@ struct hg_hold_params {
 	u8 map_order;
 	bool alloc_only;	/* allocate the IOVAs, map nothing */
 	bool churn;		/* map and unmap in a kthread while held */
+	bool in_place;		/* the churn unmaps and remaps the held ones */
 	char until_added[HOSTGEOM_HOLD_NAME_MAX];	/* "": none */
 };
 
@@ -180,6 +181,7 @@ struct hg_hold_view {
 	u32 maps;
 	bool alloc_only;
 	bool churn;
+	bool in_place;
 	u64 churns;
 	char until_added[HOSTGEOM_HOLD_NAME_MAX];
 	struct {

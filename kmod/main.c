@@ -76,7 +76,7 @@ static const struct nla_policy hg_carve_policy[HOSTGEOM_A_CARVE_CANARY + 1] = {
 	[HOSTGEOM_A_CARVE_CANARY] = NLA_POLICY_NESTED(hg_canary_policy),
 };
 
-static const struct nla_policy hg_hold_policy[HOSTGEOM_A_HOLD_CHURN + 1] = {
+static const struct nla_policy hg_hold_policy[HOSTGEOM_A_HOLD_CHURN_IN_PLACE + 1] = {
 	[HOSTGEOM_A_CARVE_COUNT] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &hg_count_range),
 	[HOSTGEOM_A_CARVE_TIMEOUT_MS] =
@@ -91,6 +91,7 @@ static const struct nla_policy hg_hold_policy[HOSTGEOM_A_HOLD_CHURN + 1] = {
 	[HOSTGEOM_A_HOLD_UNTIL_ADDED] = { .type = NLA_NUL_STRING,
 					  .len = HOSTGEOM_HOLD_NAME_MAX - 1 },
 	[HOSTGEOM_A_HOLD_CHURN] = { .type = NLA_FLAG },
+	[HOSTGEOM_A_HOLD_CHURN_IN_PLACE] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy hg_dma_policy[HOSTGEOM_A_DEVICE_DMA_PROBE + 1] = {
@@ -357,12 +358,16 @@ static int hg_parse_hold(struct genl_info *info, struct hg_hold_params *p)
 	p->start = nla_get_u64(a[HOSTGEOM_A_HOLD_START]);
 	p->end = nla_get_u64(a[HOSTGEOM_A_HOLD_END]);
 	p->alloc_only = nla_get_flag(a[HOSTGEOM_A_HOLD_ALLOC_ONLY]);
-	p->churn = nla_get_flag(a[HOSTGEOM_A_HOLD_CHURN]);
+	p->in_place = nla_get_flag(a[HOSTGEOM_A_HOLD_CHURN_IN_PLACE]);
+	/* An in-place churn is a churn: HOLD_CHURN may be left out. */
+	p->churn = nla_get_flag(a[HOSTGEOM_A_HOLD_CHURN]) || p->in_place;
 	if (a[HOSTGEOM_A_HOLD_UNTIL_ADDED])
 		nla_strscpy(p->until_added, a[HOSTGEOM_A_HOLD_UNTIL_ADDED],
 			    sizeof(p->until_added));
 	if (p->churn && p->alloc_only) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[HOSTGEOM_A_HOLD_CHURN],
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    p->in_place ? a[HOSTGEOM_A_HOLD_CHURN_IN_PLACE] :
+						  a[HOSTGEOM_A_HOLD_CHURN],
 				    "a churning hold maps: not allocate-only");
 		return -EINVAL;
 	}

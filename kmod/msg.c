@@ -238,7 +238,8 @@ int hg_put_hold(struct sk_buff *skb, const struct hg_hold_view *v)
 	    (v->churn &&
 	     (nla_put_flag(skb, HOSTGEOM_A_HOLD_CHURN) ||
 	      nla_put_u64_64bit(skb, HOSTGEOM_A_HOLD_CHURNS, v->churns,
-				HOSTGEOM_A_PAD))))
+				HOSTGEOM_A_PAD))) ||
+	    (v->in_place && nla_put_flag(skb, HOSTGEOM_A_HOLD_CHURN_IN_PLACE)))
 		return -EMSGSIZE;
 	for (i = 0; i < v->n_held; i++) {
 		nest = nla_nest_start(skb, HOSTGEOM_A_HOLD_RANGE);

@@ -714,9 +714,14 @@ static bool h_holds(struct __test_metadata *_metadata,
 	ASSERT_LT(0, hold->n_held);
 	TH_LOG("%s holds 0x%" PRIx64 "-0x%" PRIx64 " (%s, %s) after %u maps of %" PRIu64 " KiB",
 	       hold->device, hold->held[0].iova, hold->held[0].end,
-	       hold->alloc_only ? "allocated, not mapped" : "mapped",
+	       hold->alloc_only ? "allocated, not mapped" :
+	       hold->churn_in_place ? "mapped, unmapped and remapped in place" :
+	       "mapped",
 	       hg_xlate_name(hold->held[0].xlate), hold->maps,
 	       hold->map_size >> 10);
+	/* In place, the churn may have it unmapped right now. */
+	if (hold->churn_in_place && hold->held[0].xlate == HOSTGEOM_XLATE_UNMAPPED)
+		return true;
 	EXPECT_EQ(hold->alloc_only ? HOSTGEOM_XLATE_UNMAPPED :
 				     HOSTGEOM_XLATE_SCRATCH,
 		  hold->held[0].xlate);
@@ -768,9 +773,13 @@ static const char *join_name(enum join j)
 	return "?";
 }
 
-/* Step 3's end and step 4: rescan, L comes back; how it joined in @o. */
-static void l_comes_back(struct __test_metadata *_metadata,
-			 FIXTURE_DATA(overlap) *self, struct join_obs *o)
+/*
+ * Step 3's end and step 4: rescan, L comes back; how it joined in @o, the
+ * kernel's words read in @k (from before the rescan).
+ */
+static void l_comes_back_in(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(overlap) *self, struct join_obs *o,
+			    struct klog *k)
 {
 	struct l_view v;
 	char why[512] = "";
@@ -801,11 +810,10 @@ static void l_comes_back(struct __test_metadata *_metadata,
 		o->join = JOIN_UNKNOWN;
 	else
 		o->join = v.dma_iommu ? JOIN_OPS : JOIN_NO_OPS;
-	o->refusal = klog_grep(&self->klog, self->p.l, REFUSAL, o->line,
+	o->refusal = klog_grep(k, self->p.l, REFUSAL, o->line,
 			       sizeof(o->line));
-	if (!klog_grep(&self->klog, self->p.l, REFUSAL_V1, o->other,
-		       sizeof(o->other)))
-		klog_grep(&self->klog, self->p.l, NO_DMA_OPS, o->other,
+	if (!klog_grep(k, self->p.l, REFUSAL_V1, o->other, sizeof(o->other)))
+		klog_grep(k, self->p.l, NO_DMA_OPS, o->other,
 			  sizeof(o->other));
 	if (v.listed)
 		TH_LOG("%s came back %s (group %u)", self->p.l,
@@ -815,6 +823,12 @@ static void l_comes_back(struct __test_metadata *_metadata,
 	TH_LOG("kernel: %s", o->refusal ? o->line : "(no \"" REFUSAL "\")");
 	if (o->other[0])
 		TH_LOG("kernel: %s", o->other);
+}
+
+static void l_comes_back(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(overlap) *self, struct join_obs *o)
+{
+	l_comes_back_in(_metadata, self, o, &self->klog);
 }
 
 /* Step 5: H's IOVA is gone; L joins again with the IOMMU DMA ops. */
@@ -1513,6 +1527,124 @@ TEST_F_TIMEOUT(overlap, a_member_rescanned_again_and_again_beside_a_churning_one
 }
 
 /*
+ * e in place: H holds a 2 MiB mapping inside L's region and churns it in
+ * place (HOLD_CHURN_IN_PLACE: a kernel thread unmaps it and maps it again
+ * at the same IOVA through the IOMMU API), so the IOVA stays allocated in
+ * dma-iommu's allocator all along while its page-table entry comes and
+ * goes: whenever L joins, H's IOVA is in its region, and part of the
+ * time it translates to nothing (the test says how often it saw that),
+ * as an IOVA does between a driver's allocation and its mapping. L comes
+ * back and goes again ROUNDS times (HOSTGEOM_OVERLAP_CHURN_IN_PLACE,
+ * IN_PLACE_ROUNDS when unset; 0 skips).
+ * Each time it must be kept out with the kernel naming H's IOVA and L's
+ * region (the fix: XPASS where =fixed, a failure where =bug). Joining with
+ * the IOMMU DMA ops is the known problem (XFAIL where =bug, a failure
+ * where =fixed: a fix that tells a live IOVA by whether it translates lets
+ * L join over one that is unmapped at that moment); attached without them
+ * is a failure. Once the hold is released L joins again.
+ */
+#define IN_PLACE_ROUNDS 5
+/* Looks at the held IOVA before the rounds, to say how often it is unmapped. */
+#define IN_PLACE_LOOKS 20
+
+TEST_F_TIMEOUT(overlap, a_member_rescanned_again_and_again_beside_an_in_place_churn_in_its_region_is_kept_out_every_time, 600)
+{
+	enum module_env_expectation expect = module_env_expectation();
+	const char *env = getenv("HOSTGEOM_OVERLAP_CHURN_IN_PLACE");
+	struct hg_hold_req req = { .churn_in_place = true };
+	struct hg_khold hold = { 0 }, now = { 0 }, end = { 0 };
+	struct timespec step = { 0, 2 * 1000 * 1000 };
+	unsigned int rounds, i, unmapped = 0, n[JOIN_ELSEWHERE + 1] = { 0 };
+	struct hg_err err = { 0 };
+	/* Which rounds ended how ("2 5"), for the verdict's words. */
+	char which[JOIN_ELSEWHERE + 1][64] = { "" };
+	char counts[512], first[768] = "";
+	size_t at;
+	struct join_obs o;
+	struct klog k;
+
+	rounds = env && *env ? strtoul(env, NULL, 10) : IN_PLACE_ROUNDS;
+	if (!rounds)
+		SKIP(return, "HOSTGEOM_OVERLAP_CHURN_IN_PLACE=0: the row leaves the in-place churn out");
+	if (!l_goes(_metadata, self) || !h_holds(_metadata, self, &req, &hold))
+		return;
+	ASSERT_TRUE(hold.churn && hold.churn_in_place);
+	for (i = 0; i < IN_PLACE_LOOKS; i++) {
+		ASSERT_EQ(0, hg_genl_get_hold(self->g, &now, &err)) {
+			TH_LOG("%s", err.msg);
+		}
+		unmapped += now.n_held &&
+			    now.held[0].xlate == HOSTGEOM_XLATE_UNMAPPED;
+		hg_khold_free(&now);
+		nanosleep(&step, NULL);
+	}
+	TH_LOG("the held IOVA 0x%" PRIx64 " translated to nothing at %u of %u looks, 2 ms apart",
+	       hold.held[0].probe, unmapped, IN_PLACE_LOOKS);
+	for (i = 0; i < rounds; i++) {
+		if (i) {
+			ASSERT_EQ(0, remove_dev(self->p.l));
+			self->state = L_REMOVED;
+			ASSERT_TRUE(wait_for(present, self->p.l, false,
+					     COME_BACK_MS));
+		}
+		TH_LOG("round %u of %u:", i + 1, rounds);
+		klog_open(&k);
+		l_comes_back_in(_metadata, self, &o, &k);
+		klog_close(&k);
+		n[o.join]++;
+		at = strlen(which[o.join]);
+		snprintf(which[o.join] + at, sizeof(which[o.join]) - at, " %u",
+			 i + 1);
+		if (o.join == JOIN_OUT)
+			check_refusal(_metadata, self, &o, &hold);
+		else if (!first[0])
+			snprintf(first, sizeof(first), "round %u: %s%s%.500s",
+				 i + 1, join_name(o.join),
+				 o.other[0] ? "; kernel: " : "", o.other);
+	}
+	ASSERT_EQ(0, hg_genl_release(self->g, &end, &err)) {
+		TH_LOG("%s", err.msg);
+	}
+	self->held = false;
+	TH_LOG("%" PRIu64 " unmap-remap cycles in place while %s came back %u time(s)",
+	       end.churns, self->p.l, rounds);
+	EXPECT_LT(0, end.churns) {
+		TH_LOG("the churn did not run");
+	}
+	hg_khold_free(&end);
+	l_rejoins(_metadata, self);
+	l_restored(_metadata, self);
+
+	snprintf(counts, sizeof(counts), "of %u rounds %u kept out (%s), %u joined with the IOMMU DMA ops (%s), %u attached without them (%s), %u elsewhere",
+		 rounds, n[JOIN_OUT], which[JOIN_OUT] + !!n[JOIN_OUT],
+		 n[JOIN_OPS], which[JOIN_OPS] + !!n[JOIN_OPS],
+		 n[JOIN_NO_OPS], which[JOIN_NO_OPS] + !!n[JOIN_NO_OPS],
+		 n[JOIN_ELSEWHERE]);
+	TH_LOG("%s", counts);
+	if (n[JOIN_UNKNOWN])
+		SKIP(return, "this kernel does not say whether a device uses the IOMMU DMA ops (before 6.12)");
+	if (n[JOIN_ELSEWHERE]) {
+		FAIL_BECAUSE("%s came back in another group than %s's: %s",
+			     self->p.l, self->p.h, counts);
+	} else if (n[JOIN_OPS] && (expect == EXPECT_FIXED || !n[JOIN_NO_OPS])) {
+		KNOWN_PROBLEM(expect, "%s joined group %u while %s's IOVA 0x%" PRIx64 "-0x%" PRIx64 ", allocated all along and unmapped and remapped in place, lay inside its region 0x%" PRIx64 "-0x%" PRIx64 " %s: %s; first %s",
+			      self->p.l, self->p.group, self->p.h,
+			      hold.held[0].iova, hold.held[0].end,
+			      self->p.region.start, self->p.region.end,
+			      hg_resv_type_name(self->p.region.type), counts,
+			      first);
+	} else if (n[JOIN_NO_OPS]) {
+		FAIL_BECAUSE("%s was refused the IOMMU DMA ops but left attached to group %u's translating domain, where %s's IOVAs are: %s; first %s",
+			     self->p.l, self->p.group, self->p.h, counts, first);
+	} else {
+		FIX_SHOWS(expect, "%s was kept out of group %u each of %u times, the kernel naming %s's IOVA 0x%" PRIx64 "-0x%" PRIx64 " (allocated all along, unmapped and remapped in place) and its region, and joined once it was released",
+			  self->p.l, self->p.group, rounds, self->p.h,
+			  hold.held[0].iova, hold.held[0].end);
+	}
+	hg_khold_free(&hold);
+}
+
+/*
  * Re-added to the domain it left, with no new domain in between: the
  * group's devices were all there when it was set up, so a fixed kernel
  * reserved L's region then, and it stays reserved; unpatched, it never
@@ -1812,12 +1944,60 @@ TEST_F(hold, a_churning_hold_maps_and_unmaps_until_released)
 	EXPECT_EQ(after.maps - before.maps, after.unmaps - before.unmaps);
 }
 
+/*
+ * An in-place churn: its thread unmaps the held mapping and maps it again
+ * at the same IOVA (HOLD_CHURNS grows), the replies may find it unmapped
+ * but never anywhere else, and the release unmaps it through the DMA API
+ * as it was made: the counters balance, nothing stays mapped.
+ */
+TEST_F(hold, an_in_place_churn_remaps_the_held_iova_until_released)
+{
+	struct hg_hold_req req = { .device = self->dev->name, .start = 0,
+				   .end = self->dev->dma_mask,
+				   .churn_in_place = true };
+	struct timespec step = { 0, 10 * 1000 * 1000 };
+	struct hg_khold h, mid, rel;
+	struct hg_kcounters before, after;
+	struct hg_err err = { 0 };
+	unsigned int i, unmapped = 0, looks = 20;
+
+	ASSERT_EQ(0, hg_genl_counters(self->g, &before, &err));
+	ASSERT_EQ(0, hg_genl_hold(self->g, &req, &h, &err)) {
+		TH_LOG("%s", err.msg);
+	}
+	EXPECT_TRUE(h.churn);
+	EXPECT_TRUE(h.churn_in_place);
+	ASSERT_EQ(1, h.n_held);
+	for (i = 0; i < looks; i++) {
+		nanosleep(&step, NULL);
+		ASSERT_EQ(0, hg_genl_get_hold(self->g, &mid, &err));
+		ASSERT_EQ(1, mid.n_held);
+		EXPECT_EQ(h.held[0].iova, mid.held[0].iova);
+		unmapped += mid.held[0].xlate == HOSTGEOM_XLATE_UNMAPPED;
+		if (mid.held[0].xlate != HOSTGEOM_XLATE_UNMAPPED)
+			EXPECT_EQ(HOSTGEOM_XLATE_SCRATCH, mid.held[0].xlate);
+		hg_khold_free(&mid);
+	}
+	ASSERT_EQ(0, hg_genl_release(self->g, &rel, &err));
+	TH_LOG("%" PRIu64 " unmap-remap cycles; unmapped at %u of %u looks",
+	       rel.churns, unmapped, looks);
+	EXPECT_TRUE(rel.churn_in_place);
+	EXPECT_LT(0, rel.churns);
+	hg_khold_free(&rel);
+	hg_khold_free(&h);
+	ASSERT_EQ(0, hg_genl_counters(self->g, &after, &err));
+	EXPECT_EQ(before.live, after.live);
+	EXPECT_EQ(1, after.maps - before.maps);
+	EXPECT_EQ(1, after.unmaps - before.unmaps);
+}
+
 TEST_F(hold, bad_requests_are_refused)
 {
 	struct hg_hold_req req = { .device = "0000:ff:1f.7", .start = 0,
 				   .end = 0xffffffff };
 	struct hg_err err = { 0 };
 	struct hg_khold h;
+	int i;
 
 	uint64_t live = live_maps(self->g);
 
@@ -1848,14 +2028,18 @@ TEST_F(hold, bad_requests_are_refused)
 	EXPECT_EQ(-ERANGE, hg_genl_hold(self->g, &req, &h, &err));
 	hg_err_clear(&err);
 	req.count = 0;
-	req.churn = true;
 	req.alloc_only = true;
-	EXPECT_EQ(-EINVAL, hg_genl_hold(self->g, &req, &h, &err));
-	EXPECT_NE(NULL, strstr(err.msg, "not allocate-only")) {
-		TH_LOG("%s", err.msg);
+	/* Neither churn, the one that maps nor the one in place. */
+	for (i = 0; i < 2; i++) {
+		req.churn = !i;
+		req.churn_in_place = i;
+		EXPECT_EQ(-EINVAL, hg_genl_hold(self->g, &req, &h, &err));
+		EXPECT_NE(NULL, strstr(err.msg, "not allocate-only")) {
+			TH_LOG("%s", err.msg);
+		}
+		hg_err_clear(&err);
 	}
-	hg_err_clear(&err);
-	req.churn = req.alloc_only = false;
+	req.churn = req.churn_in_place = req.alloc_only = false;
 	req.until_added = "";
 	EXPECT_EQ(-EINVAL, hg_genl_hold(self->g, &req, &h, &err));
 	EXPECT_EQ(live, live_maps(self->g));
@@ -2029,11 +2213,15 @@ TEST_F(hold, a_hold_ends_with_its_socket)
 	EXPECT_EQ(live, live_maps(self->g));
 }
 
-/* Last: it unloads the module (and loads it again). */
+/*
+ * Last: it unloads the module (and loads it again). The hold churns in
+ * place: the unload stops its thread, maps the held IOVA back and unmaps
+ * it, the debug rows' lockdep and KASAN watching.
+ */
 TEST_F_TIMEOUT(hold, unloading_releases_the_hold, 120)
 {
 	struct hg_hold_req req = { .device = self->dev->name, .start = 0,
-				   .end = 0xffffffff };
+				   .end = 0xffffffff, .churn_in_place = true };
 	struct hg_err err = { 0 };
 	struct klog k;
 	char name[96];

@@ -12,8 +12,8 @@
  * in version 1 that way). An older module refuses a request attribute past
  * its own last one with EINVAL (strict validation: an unknown attribute),
  * so a new request attribute (HOLD_ALLOC_ONLY, HOLD_UNTIL_ADDED,
- * HOLD_CHURN) needs a module that knows it; a reply attribute an older
- * peer does not know (DEV_DMA_IOMMU) is ignored by it.
+ * HOLD_CHURN, HOLD_CHURN_IN_PLACE) needs a module that knows it; a reply
+ * attribute an older peer does not know (DEV_DMA_IOMMU) is ignored by it.
  */
 #ifndef _UAPI_HOSTGEOM_GENL_H
 #define _UAPI_HOSTGEOM_GENL_H
@@ -96,7 +96,12 @@ enum hostgeom_cmd {
  * HOLD_CHURN (request and replies): while the hold lasts, a kernel thread
  * maps the hold's buffer through the device and unmaps it, again and
  * again; HOLD_CHURNS: the map-unmap cycles so far (replies of such a
- * hold).
+ * hold). HOLD_CHURN_IN_PLACE (request and replies; implies HOLD_CHURN,
+ * which the replies then carry too): the churn unmaps the held mappings
+ * and maps them again at the same IOVAs instead, so that they stay
+ * allocated in the DMA API's allocator all along while their page-table
+ * entries come and go (a reply may find them UNMAPPED); HOLD_CHURNS then
+ * counts the unmap-remap cycles. Neither churn with HOLD_ALLOC_ONLY.
  * DEVICE_DMA_*: the DEVICE_DMA request (NAME) and reply: the device NAME,
  * bound to the stub, copied HOSTGEOM_EDU_DMA_BYTES (BYTES) of a pattern
  * from a page mapped at DMA address SRC into its buffer, then from its
@@ -162,6 +167,7 @@ enum hostgeom_attr {
 	HOSTGEOM_A_HOLD_UNTIL_ADDED,	/* string: released when it is added */
 	HOSTGEOM_A_HOLD_CHURN,		/* flag: map and unmap while held */
 	HOSTGEOM_A_HOLD_CHURNS,		/* u64, map-unmap cycles so far */
+	HOSTGEOM_A_HOLD_CHURN_IN_PLACE,	/* flag: the churn remaps the held */
 
 	__HOSTGEOM_A_MAX,
 	HOSTGEOM_A_MAX = __HOSTGEOM_A_MAX - 1

@@ -358,6 +358,7 @@ static struct nla_policy top_pol[HOSTGEOM_A_MAX + 1] = {
 	[HOSTGEOM_A_HOLD_UNTIL_ADDED] = { .type = NLA_STRING },
 	[HOSTGEOM_A_HOLD_CHURN] = { .type = NLA_FLAG },
 	[HOSTGEOM_A_HOLD_CHURNS] = { .type = NLA_U64 },
+	[HOSTGEOM_A_HOLD_CHURN_IN_PLACE] = { .type = NLA_FLAG },
 };
 
 static struct nla_policy held_pol[HOSTGEOM_A_HELD_MAX + 1] = {
@@ -943,13 +944,20 @@ static int parse_hold(struct nlattr *attrs, int len, void *arg)
 	h->maps = nla_get_u32(tb[HOSTGEOM_A_HOLD_MAPS]);
 	h->alloc_only = tb[HOSTGEOM_A_HOLD_ALLOC_ONLY] != NULL;
 	h->churn = tb[HOSTGEOM_A_HOLD_CHURN] != NULL;
+	h->churn_in_place = tb[HOSTGEOM_A_HOLD_CHURN_IN_PLACE] != NULL;
 	if (tb[HOSTGEOM_A_HOLD_CHURNS])
 		h->churns = nla_get_u64(tb[HOSTGEOM_A_HOLD_CHURNS]);
 	if (tb[HOSTGEOM_A_HOLD_UNTIL_ADDED])
 		nla_strlcpy(h->until_added, tb[HOSTGEOM_A_HOLD_UNTIL_ADDED],
 			    sizeof(h->until_added));
+	/*
+	 * An in-place churn is a churn of mapped IOVAs: the module sends
+	 * CHURN with it, never ALLOC_ONLY. Its held ranges may translate to
+	 * nothing (UNMAPPED), as an allocate-only hold's do.
+	 */
 	if (!h->device[0] || h->start > h->end || !h->map_size ||
-	    h->churn != (tb[HOSTGEOM_A_HOLD_CHURNS] != NULL))
+	    h->churn != (tb[HOSTGEOM_A_HOLD_CHURNS] != NULL) ||
+	    (h->churn_in_place && (!h->churn || h->alloc_only)))
 		return -EPROTO;
 	nla_for_each_attr(pos, attrs, len, rem) {
 		if (nla_type(pos) != HOSTGEOM_A_HOLD_RANGE)
@@ -963,6 +971,14 @@ static int parse_hold(struct nlattr *attrs, int len, void *arg)
 	}
 	/* A hold holds something, and the walk made each of its mappings. */
 	return h->n_held && h->n_held <= h->maps ? 0 : -EPROTO;
+}
+
+int hg_genl_parse_hold_reply(void *attrs, int len, struct hg_khold *out)
+{
+	struct hold_parse hp = { .out = out };
+
+	memset(out, 0, sizeof(*out));
+	return parse_hold(attrs, len, &hp);
 }
 
 void hg_khold_free(struct hg_khold *h)
@@ -987,9 +1003,10 @@ static int hold_call(struct hg_genl *g, struct nl_msg *msg,
 	 * and refuses them (strict validation): EINVAL, pointing at one.
 	 */
 	if (ret == -EINVAL && (req.bad_type == HOSTGEOM_A_HOLD_UNTIL_ADDED ||
-			       req.bad_type == HOSTGEOM_A_HOLD_CHURN))
+			       req.bad_type == HOSTGEOM_A_HOLD_CHURN ||
+			       req.bad_type == HOSTGEOM_A_HOLD_CHURN_IN_PLACE))
 		ret = hg_err_set(err, -EINVAL,
-				 "%s: the loaded hostgeom_test module predates HOLD_UNTIL_ADDED/HOLD_CHURN (it refused attribute %u as unknown): rebuild it from this tree and reload it",
+				 "%s: the loaded hostgeom_test module predates HOLD_UNTIL_ADDED/HOLD_CHURN/HOLD_CHURN_IN_PLACE (it refused attribute %u as unknown): rebuild it from this tree and reload it",
 				 what, req.bad_type);
 	if (!ret && !hp.seen)
 		ret = hg_err_set(err, -EPROTO,
@@ -1012,6 +1029,8 @@ static int put_hold_req(struct nl_msg *msg, const struct hg_hold_req *r)
 					    r->map_order)) ||
 	    (r->alloc_only && nla_put_flag(msg, HOSTGEOM_A_HOLD_ALLOC_ONLY)) ||
 	    (r->churn && nla_put_flag(msg, HOSTGEOM_A_HOLD_CHURN)) ||
+	    (r->churn_in_place &&
+	     nla_put_flag(msg, HOSTGEOM_A_HOLD_CHURN_IN_PLACE)) ||
 	    (r->until_added &&
 	     nla_put_string(msg, HOSTGEOM_A_HOLD_UNTIL_ADDED, r->until_added)))
 		return -EMSGSIZE;

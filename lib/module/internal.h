@@ -51,6 +51,11 @@ int hg_genl_parse_group_reply(void *attrs, int len, struct hg_kgroups *out);
 /* The CARVE reply into @out (free with hg_carve_result_free()). */
 int hg_genl_parse_carve_reply(void *attrs, int len,
 			      struct hg_carve_result *out);
+/*
+ * A HOLD, RELEASE or GET_HOLD reply into @out (free it with hg_khold_free(),
+ * also after an error).
+ */
+int hg_genl_parse_hold_reply(void *attrs, int len, struct hg_khold *out);
 
 struct nlmsgerr;
 struct nlattr;

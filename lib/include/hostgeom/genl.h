@@ -176,6 +176,13 @@ struct hg_hold_req {
 	uint8_t map_order;
 	bool alloc_only;	/* allocate the IOVAs, map nothing */
 	bool churn;		/* map and unmap in a loop while held */
+	/*
+	 * The churn (churn need not be set) unmaps the held mappings and
+	 * maps them again at their IOVAs: allocated all along, translating
+	 * to nothing part of the time (a held range's xlate may then be
+	 * HOSTGEOM_XLATE_UNMAPPED).
+	 */
+	bool churn_in_place;
 	const char *until_added;	/* NULL, or released when it is added */
 };
 
@@ -196,6 +203,7 @@ struct hg_khold {
 	uint32_t maps;		/* mappings the walk made to get there */
 	bool alloc_only;	/* allocated, not mapped */
 	bool churn;		/* churning: map-unmap cycles in churns */
+	bool churn_in_place;	/* in place (churn too): unmap-remap cycles */
 	uint64_t churns;
 	char until_added[HOSTGEOM_HOLD_NAME_MAX];	/* "": none */
 	struct hg_kheld *held;	/* each overlaps the target */
