@@ -359,7 +359,11 @@ class Runner:
         # KUnit's built-in core starts disabled (KUNIT_DEFAULT_ENABLED is
         # off in the debug kernels): the suites a row loads run only so.
         if rows.on_debug_kernel(row):
-            argv += ["--append", "kunit.enable=1"]
+            # kunit.autorun: 7.3 runs a loaded module's suites only with
+            # it (KUNIT_AUTORUN_ENABLED is off in the kit's configuration;
+            # the suite was set up and never run). 6.12 has no such
+            # parameter and runs them anyway.
+            argv += ["--append", "kunit.enable=1 kunit.autorun=1"]
         # an arm64 guest's shell is its busybox (the host's bash is amd64)
         shell = "bash" if getattr(row, "arch", "x86_64") == "x86_64" else "sh"
         return argv + ["--timeout", str(self.row_timeout(row)), "--log",
