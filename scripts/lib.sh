@@ -54,19 +54,26 @@ no_ccache() {
 	PATH=${p%:}
 }
 
+# make's extra arguments for a module built against the kernel build tree
+# $1, one a line: none for the host's architecture, the cross compiler's
+# for an arm64 tree (kit-arm64). Status 1, naming the package, when that
+# compiler is missing.
+kdir_cross_args() {
+	grep -qs '^CONFIG_ARM64=y' "$1/.config" || return 0
+	command -v aarch64-linux-gnu-gcc >/dev/null || {
+		echo "${0##*/}: no aarch64-linux-gnu-gcc for a module of the arm64 tree $1: install gcc-aarch64-linux-gnu (scripts/setup does)" >&2
+		return 1
+	}
+	printf '%s\n' ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+}
+
 # Builds the test module against the kernel build tree $1 (make's output on
 # stderr) and prints the path of the .ko: kmod/out/RELEASE/hostgeom_test.ko.
 test_module() {
-	local rel out cross=()
+	local rel out args cross=()
 	mkdir -p "$hostgeom_repo/kmod/out"
-	# an arm64 build tree (kit-arm64) is cross-compiled
-	if grep -qs '^CONFIG_ARM64=y' "$1/.config"; then
-		command -v aarch64-linux-gnu-gcc >/dev/null || {
-			echo "${0##*/}: no aarch64-linux-gnu-gcc for the arm64 test module: install gcc-aarch64-linux-gnu (scripts/setup does)" >&2
-			return 1
-		}
-		cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
-	fi
+	args=$(kdir_cross_args "$1") || return 1
+	[[ -z $args ]] || mapfile -t cross <<<"$args"
 	rel=$(make -s -C "$hostgeom_repo/kmod" KDIR="$1" release) || return 1
 	out=$hostgeom_repo/kmod/out/$rel
 	# A debug kernel (KASAN, lockdep) has the kit's release but another
