@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/iommufd.h>
+
 #include <hostgeom/geometry.h>
 #include <hostgeom/ranges_query.h>
 
@@ -274,7 +276,7 @@ static int hw_register(const struct hg_iommufd_info *info, const char *name,
 TEST_F(vfio_ranges, match_expected_hw_info)
 {
 	static const struct { const char *name; uint32_t type; } types[] = {
-		{ "vtd", 1 },	/* IOMMU_HW_INFO_TYPE_INTEL_VTD */
+		{ "vtd", IOMMU_HW_INFO_TYPE_INTEL_VTD },
 		{ "smmuv3", HG_HW_INFO_TYPE_ARM_SMMUV3 },
 		{ "amd", HG_HW_INFO_TYPE_AMD },
 	};
