@@ -201,6 +201,18 @@ def lazy(row, **changes):
         env=env, named_only=True, **changes)
 
 
+def arm64_rmr(name, kernel, expect_carve, **changes):
+    """The bug at one level on arm64 (row @name on @kernel, @expect_carve
+    "bug" or "fixed"): the edu behind a port without ACS, in an ACPI boot
+    (the IORT carries the RMR), has an RMR of its own; the module's tests
+    on it, as the vtd39-rmrr rows run them. SMMUv3's domains are strict:
+    the lazy cases skip."""
+    return Row(name, arch="arm64", kernel=kernel, topology="arm64-smmuv3-acs-off",
+               firmware="uefi", rmr=RMR, expect_carve=expect_carve, aw=48,
+               pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=(),
+               stub=("01:00.0",), module_tests=("module_overlap_test",), **changes)
+
+
 @dataclasses.dataclass(frozen=True)
 class KselftestRow:
     """The collection as a kernel CI fleet runs it: installed in the guest
@@ -352,19 +364,10 @@ ROWS = (
     Row("arm64-virtio-kit", arch="arm64", kernel="kit-arm64", topology="arm64-virtio",
         aw=48, pgsizes=VIRTIO_PGSIZES, groups=ARM64_GROUPS, ranges=ARM64_VIRTIO_RANGES,
         stub=("02:00.0",)),
-    # The bug at one level on arm64: the edu behind a port without ACS
-    # (an ACPI boot: the IORT carries the RMR) has an RMR of its own,
-    # which dma-iommu keeps out of the group's allocator only when fixed;
-    # the kit's arm64 kernel, red unpatched and green with the fix.
-    # Strict domains (SMMUv3's default): the lazy cases skip.
-    Row("arm64-smmuv3-rmr", arch="arm64", kernel="kit-arm64", topology="arm64-smmuv3-acs-off",
-        firmware="uefi", rmr=RMR, expect_carve="bug", aw=48, pgsizes=VTD_PGSIZES,
-        groups=ACS_OFF_GROUPS, guest_tests=(), stub=("01:00.0",),
-        module_tests=("module_overlap_test",)),
-    Row("arm64-smmuv3-rmr-fix", arch="arm64", kernel="kit-arm64+fix",
-        topology="arm64-smmuv3-acs-off", firmware="uefi", rmr=RMR, expect_carve="fixed",
-        aw=48, pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=(),
-        stub=("01:00.0",), module_tests=("module_overlap_test",)),
+    # The bug at one level on arm64 (arm64_rmr()): the kit's arm64
+    # kernel, red unpatched and green with the fix.
+    arm64_rmr("arm64-smmuv3-rmr", "kit-arm64", "bug"),
+    arm64_rmr("arm64-smmuv3-rmr-fix", "kit-arm64+fix", "fixed"),
     # The same on 7.3 (kit-7.3-arm64: SMMUv3's IOMMU_GET_HW_INFO, with
     # QEMU 10.0's reset values of the registers), named only as x86's
     # 7.3 rows are: a fresh machine's make check builds no 7.3 arm64
@@ -377,14 +380,8 @@ ROWS = (
         env=(("HOSTGEOM_EXPECT_HW_INFO",
               "smmuv3:idr0=0xd44101b,idr1=0x2730010,idr3=0x1414,idr5=0x74"),),
         append="pciehp.pciehp_poll_mode=1", named_only=True),
-    Row("arm64-smmuv3-rmr-7.3", arch="arm64", kernel="kit-7.3-arm64",
-        topology="arm64-smmuv3-acs-off", firmware="uefi", rmr=RMR, expect_carve="bug",
-        aw=48, pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=(),
-        stub=("01:00.0",), module_tests=("module_overlap_test",), named_only=True),
-    Row("arm64-smmuv3-rmr-7.3-fix", arch="arm64", kernel="kit-7.3-arm64+fix",
-        topology="arm64-smmuv3-acs-off", firmware="uefi", rmr=RMR, expect_carve="fixed",
-        aw=48, pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=(),
-        stub=("01:00.0",), module_tests=("module_overlap_test",), named_only=True),
+    arm64_rmr("arm64-smmuv3-rmr-7.3", "kit-7.3-arm64", "bug", named_only=True),
+    arm64_rmr("arm64-smmuv3-rmr-7.3-fix", "kit-7.3-arm64+fix", "fixed", named_only=True),
     KselftestRow("kselftest-kit", topology="default", base="vtd39",
                  named=("0000:03:01.0", "0000:03:02.0"),
                  must_pass=("vfio_ranges_test", "vm_geometry_test", "module_test",
