@@ -54,17 +54,28 @@ no_ccache() {
 	PATH=${p%:}
 }
 
+# Kbuild's arguments to build for architecture $1 (x86_64, or arm64 with
+# Debian's cross compiler), one a line. Status 1, naming the package, when
+# that compiler is missing.
+arch_make_args() {
+	case $1 in
+	x86_64) printf '%s\n' ARCH=x86_64 ;;
+	arm64)
+		command -v aarch64-linux-gnu-gcc >/dev/null || {
+			echo "${0##*/}: error: no aarch64-linux-gnu-gcc for arm64: install gcc-aarch64-linux-gnu (scripts/setup does)" >&2
+			return 1
+		}
+		printf '%s\n' ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+		;;
+	esac
+}
+
 # make's extra arguments for a module built against the kernel build tree
-# $1, one a line: none for the host's architecture, the cross compiler's
-# for an arm64 tree (kit-arm64). Status 1, naming the package, when that
-# compiler is missing.
+# $1, one a line: none for the host's architecture, arm64's for an arm64
+# tree (kit-arm64). Status 1 as arch_make_args.
 kdir_cross_args() {
 	grep -qs '^CONFIG_ARM64=y' "$1/.config" || return 0
-	command -v aarch64-linux-gnu-gcc >/dev/null || {
-		echo "${0##*/}: no aarch64-linux-gnu-gcc for a module of the arm64 tree $1: install gcc-aarch64-linux-gnu (scripts/setup does)" >&2
-		return 1
-	}
-	printf '%s\n' ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+	arch_make_args arm64
 }
 
 # Builds the test module against the kernel build tree $1 (make's output on
