@@ -1,0 +1,144 @@
+# SPDX-License-Identifier: GPL-2.0
+"""scripts/granule's judge: the verdict of each case of the nested granule
+run from its evidence directory (scripts/granule.d/level1 writes it), as
+a table, JSON or KTAP; the exit status scripts/granule returns.
+
+A case's verdict, in this order of precedence:
+  map-errors  level 1's QEMU logged VFIO DMA map failures while level 2
+              ran: level 2 maps pages that level 1's VFIO cannot
+  refused     level 2's virtio-iommu driver refused the granule
+              ("granule ... larger than system page size"): the device
+              got no DMA domain
+  clean       the carve check ran and found nothing, no map failure
+  violation   the carve check ran and reported IOVAs in a reserved region
+  error       the case could not run (the reason says why)
+"""
+import json
+import os
+import re
+import sys
+
+from .repro import first_line, num, read_text
+
+CASES = {
+    "4k-guest-4k": ("level 2 with 4 KiB pages, granule=4k", "map-errors"),
+    "4k-guest-printed": ("level 2 with 4 KiB pages, the printed granule", "refused"),
+    "64k-guest-printed": ("level 2 with 64 KiB pages, the printed granule", "clean"),
+}
+# Level 1's QEMU when a VFIO DMA map fails (as scripts/repro.d/level1 counts)
+MAP_ERROR = re.compile(r"vfio_container_dma_map|vfio_dma_map|VFIO_MAP_DMA")
+# Linux's virtio-iommu driver (viommu_domain_finalise(), 6.12)
+REFUSED = re.compile(r"granule 0x[0-9a-f]+ larger than system page size 0x[0-9a-f]+")
+
+
+def case_names(out):
+    """The cases of the run in plan order (NAME:KERNEL:MODULE:GRANULE lines)."""
+    names = []
+    for line in (read_text(os.path.join(out, "plan")) or "").splitlines():
+        if line.strip():
+            names.append(line.split(":", 1)[0])
+    return names
+
+
+def judge(out, name):
+    """{case, title, granule, observed, expected, as_expected, reason, ...}"""
+    title, expected = CASES.get(name, (name, "?"))
+    d = os.path.join(out, name)
+    doc = {"case": name, "title": title, "expected": expected,
+           "granule": first_line(os.path.join(d, "granule")) or None,
+           "map_errors": 0, "observed": "error", "reason": "", "l2_seconds": None}
+    qlog = read_text(os.path.join(d, "l1-qemu.log")) or ""
+    doc["map_errors"] = sum(1 for line in qlog.splitlines() if MAP_ERROR.search(line))
+    first_error = next((line for line in qlog.splitlines() if MAP_ERROR.search(line)), "")
+    dmesg = read_text(os.path.join(d, "s1.dmesg")) or ""
+    refused = REFUSED.search(dmesg)
+    carve_rc = first_line(os.path.join(d, "s1.carve.rc"))
+    error = first_line(os.path.join(d, "s1.error"))
+    seconds = num(os.path.join(d, "l2.status"), "seconds")
+    doc["l2_seconds"] = float(seconds) if re.fullmatch(r"[0-9]+(\.[0-9]+)?", seconds) else None
+    if doc["map_errors"]:
+        doc["observed"] = "map-errors"
+        doc["reason"] = f"{doc['map_errors']} in level 1's QEMU, the first: {first_error.strip()[:200]}"
+    elif refused:
+        doc["observed"] = "refused"
+        doc["reason"] = f"level 2: {refused.group(0)}"
+    elif carve_rc == "0":
+        doc["observed"] = "clean"
+    elif carve_rc in ("1",):
+        doc["observed"] = "violation"
+        doc["reason"] = "the carve check found IOVAs in a reserved region (s1.carve.json)"
+    elif error:
+        doc["reason"] = error
+    elif not os.path.isdir(d):
+        l1 = first_line(os.path.join(out, "l1.error")) or \
+            ((read_text(os.path.join(out, "l1.err")) or "").strip().splitlines() or [""])[-1]
+        doc["reason"] = "level 1 never ran this case" + (f": {l1}" if l1 else "")
+    else:
+        why = ((read_text(os.path.join(d, "l2.err")) or "").strip().splitlines() or [""])[-1]
+        doc["reason"] = f"no carve result (carve status '{carve_rc}')" + (f"; {why}" if why else "")
+    doc["as_expected"] = doc["observed"] == expected
+    return doc
+
+
+def results(out):
+    return {"printed_granule": first_line(os.path.join(out, "l1-printed-granule.txt")) or None,
+            "level1_seconds": int(num(os.path.join(out, "l1.status"), "seconds") or 0) or None,
+            "cases": [judge(out, n) for n in case_names(out)]}
+
+
+def table(doc):
+    rows = [("case", "granule", "observed", "expected", "level 2 s", "why")]
+    for c in doc["cases"]:
+        rows.append((c["case"], c["granule"] or "-", c["observed"], c["expected"],
+                     "-" if c["l2_seconds"] is None else f"{c['l2_seconds']:.0f}", c["reason"] or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = ["  ".join(r[i].ljust(widths[i]) for i in range(5)) + "  " + r[5] for r in rows]
+    lines.append(f"hostgeom qemu on level 1 printed granule {doc['printed_granule'] or '(none)'}; "
+                 f"level 1 ran {doc['level1_seconds'] or '-'} s")
+    return "".join(line.rstrip() + "\n" for line in lines)
+
+
+def ktap(doc):
+    lines = ["KTAP version 1", f"1..{len(doc['cases'])}"]
+    for i, c in enumerate(doc["cases"], 1):
+        lines.append(f"{'ok' if c['as_expected'] else 'not ok'} {i} granule {c['case']}: "
+                     f"{c['observed']} (expected {c['expected']})")
+    return "".join(line + "\n" for line in lines) + \
+        "".join(f"# {line}\n" for line in table(doc).splitlines())
+
+
+def status(doc):
+    """0 as expected, 1 a verdict differs, 2 a case could not run (or none ran)."""
+    if not doc["cases"] or any(c["observed"] == "error" for c in doc["cases"]):
+        return 2
+    return 0 if all(c["as_expected"] for c in doc["cases"]) else 1
+
+
+def main(argv):
+    fmt = "table"
+    args = []
+    for a in argv:
+        if a in ("-j", "--json"):
+            fmt = "json"
+        elif a == "--ktap":
+            fmt = "ktap"
+        else:
+            args.append(a)
+    if len(args) != 1:
+        sys.stderr.write("usage: python3 -m hgtest.granule [--json|--ktap] DIR\n")
+        return 2
+    if not os.path.isfile(os.path.join(args[0], "plan")):
+        sys.stderr.write(f"granule: {args[0]}: no plan file: not an evidence directory of scripts/granule\n")
+        return 2
+    doc = results(args[0])
+    if fmt == "json":
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    elif fmt == "ktap":
+        sys.stdout.write(ktap(doc))
+    else:
+        sys.stdout.write(table(doc))
+    return status(doc)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""scripts/granule's judge (scripts/hgtest/granule.py) on evidence
+directories written here the way scripts/granule.d/level1 writes them:
+each verdict from the evidence that decides it (level 1's QEMU's VFIO map
+errors, level 2's virtio-iommu refusing the granule, the carve status),
+the order of precedence, a case level 1 never ran, the table, JSON, KTAP
+and the exit status; and the script's own refusals (unknown case, not an
+evidence directory). KTAP out."""
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+from hgtest_common import REPO
+import ktap_unittest
+from hgtest import granule
+
+GRANULE = os.path.join(REPO, "scripts", "granule")
+MAP_ERROR = ("qemu-system-aarch64: vfio_container_dma_map(0xaaaaf1c2a0d0, 0xfffff000, 0x1000, "
+             "0xffff8c1ff000) = -22 (Invalid argument)\n")
+REFUSED = ("[   20.114431] virtio_iommu virtio1: granule 0x10000 larger than system page size "
+           "0x1000\n")
+
+
+class Judge(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.out = self.tmp.name
+        self.write("l1-printed-granule.txt", "64k\n")
+        self.write("l1.status", "rc 0\nseconds 900\n")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, path, text):
+        path = os.path.join(self.out, path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+
+    def case(self, name, granule_, qemu_log="", dmesg="", carve_rc=None, error=None):
+        with open(os.path.join(self.out, "plan"), "a") as f:
+            f.write(f"{name}:/k/Image:/m/hostgeom_test.ko:{granule_}\n")
+        self.write(f"{name}/granule", granule_ + "\n")
+        self.write(f"{name}/l1-qemu.log", qemu_log)
+        self.write(f"{name}/s1.dmesg", dmesg)
+        self.write(f"{name}/l2.status", "rc 0\nseconds 312.4\n")
+        if carve_rc is not None:
+            self.write(f"{name}/s1.carve.rc", f"{carve_rc}\n")
+        if error is not None:
+            self.write(f"{name}/s1.error", error + "\n")
+
+    def verdict(self, name):
+        return granule.judge(self.out, name)
+
+    def test_vfio_map_errors_of_level_1_make_map_errors_and_are_counted(self):
+        self.case("4k-guest-4k", "4k", qemu_log="booting\n" + MAP_ERROR * 3, carve_rc=0)
+        v = self.verdict("4k-guest-4k")
+        self.assertEqual((v["observed"], v["map_errors"], v["as_expected"]), ("map-errors", 3, True))
+        self.assertIn("= -22", v["reason"])
+
+    def test_map_errors_win_over_a_clean_carve(self):
+        self.case("64k-guest-printed", "64k", qemu_log=MAP_ERROR, carve_rc=0)
+        v = self.verdict("64k-guest-printed")
+        self.assertEqual((v["observed"], v["as_expected"]), ("map-errors", False))
+
+    def test_the_guest_refusing_the_granule_is_refused(self):
+        self.case("4k-guest-printed", "64k", dmesg="x\n" + REFUSED,
+                  error="0000:01:00.0 did not bind to hostgeom_stub")
+        v = self.verdict("4k-guest-printed")
+        self.assertEqual((v["observed"], v["as_expected"]), ("refused", True))
+        self.assertIn("0x10000 larger than system page size 0x1000", v["reason"])
+
+    def test_a_clean_carve_without_map_errors_is_clean(self):
+        self.case("64k-guest-printed", "64k", carve_rc=0)
+        self.assertEqual(self.verdict("64k-guest-printed")["observed"], "clean")
+
+    def test_a_carve_that_finds_iovas_in_a_region_is_a_violation(self):
+        self.case("64k-guest-printed", "64k", carve_rc=1)
+        v = self.verdict("64k-guest-printed")
+        self.assertEqual((v["observed"], v["as_expected"]), ("violation", False))
+
+    def test_a_case_without_a_result_is_an_error_with_level_2s_reason(self):
+        self.case("64k-guest-printed", "64k", error="level 2 never saw a device below root port")
+        v = self.verdict("64k-guest-printed")
+        self.assertEqual(v["observed"], "error")
+        self.assertIn("never saw a device", v["reason"])
+
+    def test_a_case_level_1_never_reached_names_level_1s_error(self):
+        with open(os.path.join(self.out, "plan"), "w") as f:
+            f.write("4k-guest-4k:/k:/m:4k\n")
+        self.write("l1.error", "level 1 has no edu on vfio-pci\n")
+        v = self.verdict("4k-guest-4k")
+        self.assertEqual(v["observed"], "error")
+        self.assertIn("level 1 never ran this case: level 1 has no edu on vfio-pci", v["reason"])
+
+    def test_status_is_0_as_expected_1_differs_2_error(self):
+        self.case("4k-guest-4k", "4k", qemu_log=MAP_ERROR)
+        self.assertEqual(granule.status(granule.results(self.out)), 0)
+        self.case("64k-guest-printed", "64k", qemu_log=MAP_ERROR)
+        self.assertEqual(granule.status(granule.results(self.out)), 1)
+        self.case("4k-guest-printed", "64k")
+        self.assertEqual(granule.status(granule.results(self.out)), 2)
+
+    def test_ktap_json_and_table_through_the_script(self):
+        self.case("4k-guest-4k", "4k", qemu_log=MAP_ERROR)
+        self.case("64k-guest-printed", "64k", carve_rc=0)
+        r = subprocess.run([GRANULE, "--report", self.out, "--ktap"], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1..2\nok 1 granule 4k-guest-4k: map-errors (expected map-errors)\n"
+                      "ok 2 granule 64k-guest-printed: clean (expected clean)\n", r.stdout)
+        r = subprocess.run([GRANULE, "--report", self.out, "--json"], capture_output=True,
+                           text=True, timeout=60)
+        doc = json.loads(r.stdout)
+        self.assertEqual(doc["printed_granule"], "64k")
+        self.assertEqual([c["observed"] for c in doc["cases"]], ["map-errors", "clean"])
+        r = subprocess.run([GRANULE, "--report", self.out], capture_output=True, text=True,
+                           timeout=60)
+        self.assertIn("hostgeom qemu on level 1 printed granule 64k; level 1 ran 900 s", r.stdout)
+
+
+class Script(unittest.TestCase):
+    def run_granule(self, *args):
+        return subprocess.run([GRANULE, *args], capture_output=True, text=True, timeout=60)
+
+    def test_an_unknown_case_is_refused_by_name_before_any_build(self):
+        r = self.run_granule("--cases", "4k-guest-4k,8k-guest")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown case '8k-guest'", r.stderr)
+
+    def test_a_report_of_a_directory_that_is_no_evidence_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = self.run_granule("--report", d)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no plan file", r.stderr)
+
+    def test_a_timeout_that_is_no_number_is_refused(self):
+        r = self.run_granule("--timeout", "1h")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--timeout 1h: want seconds", r.stderr)
+
+
+if __name__ == "__main__":
+    ktap_unittest.main()
