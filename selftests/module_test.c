@@ -626,7 +626,8 @@ TEST_F_TIMEOUT(mod, unload_while_a_check_runs, 180)
 				    .floor = 1ULL << 32 };
 	struct timespec t0, t1;
 	struct hg_err err = { 0 };
-	int status, pipefd[2];
+	struct hg_kcounters c;
+	int status, pipefd[2], tries;
 	bool loaded;
 	char stop;
 	pid_t pid;
@@ -634,6 +635,8 @@ TEST_F_TIMEOUT(mod, unload_while_a_check_runs, 180)
 	MODULE_ENV_NEED_STUB(self->stub);
 	MODULE_ENV_NEED_WALK(self->g, self->stub);
 	req.group = self->stub->id;
+	ASSERT_EQ(0, counters(self->g, &c));
+	ASSERT_EQ(0, c.live);	/* so that a live mapping below is the walk's */
 	ASSERT_EQ(0, pipe(pipefd));
 	fflush(NULL);
 	pid = fork();
@@ -650,7 +653,20 @@ TEST_F_TIMEOUT(mod, unload_while_a_check_runs, 180)
 		_exit(write(pipefd[1], &stop, 1) == 1 ? 0 : 2);
 	}
 	close(pipefd[1]);
-	usleep(500000);		/* the walk is under way */
+	/*
+	 * Until the walk has mappings live: a fixed half second lost the race
+	 * on a loaded host (the child's request came after the rmmod, and the
+	 * child failed). GET_COUNTERS takes no lock, so it answers mid-walk.
+	 */
+	for (tries = 0; tries < 600; tries++) {
+		ASSERT_EQ(0, counters(self->g, &c));
+		if (c.live)
+			break;
+		usleep(50000);
+	}
+	ASSERT_LT(0, c.live) {
+		TH_LOG("no mapping live 30 s after the walk's request: the walk never started, or ended at once");
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	hg_genl_close(self->g);
 	self->g = NULL;
