@@ -119,7 +119,7 @@ FAKE_LIBS := $(B)/selftests/fake_libs/libkmod.so.2 \
 
 all: $(B)/hostgeom $(TESTS) $(FAKE_LIBS)
 
-.PHONY: all check demo bench repro fixcheck module install clean setup prereq \
+.PHONY: all check demo bench repro granule fixcheck module install clean setup prereq \
 	fuzz fuzz-build fuzz-corpus install-selftests lava qemu-loop
 
 # The Debian package of each pkg-config name in PKGS (":arm64" added when
@@ -254,6 +254,14 @@ repro:
 	scripts/setup
 	$(MAKE) all
 	scripts/repro $(REPRO_ARGS)
+	scripts/granule $(GRANULE_ARGS)
+
+# The seed's granule case nested on arm64 (Documentation/arm64.md): also
+# part of make repro.
+granule:
+	scripts/setup
+	$(MAKE) all
+	scripts/granule $(GRANULE_ARGS)
 
 # The QEMU patch loop, red to green: scenario 2 with level 1 on QEMU built
 # from Debian's source, unpatched (clean), then with the patches of

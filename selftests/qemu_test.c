@@ -316,11 +316,14 @@ TEST_F(qemu, arm64_smmuv3_64k_virt)
 	EXPECT_TRUE(has_note(&self->opts, "arm-smmuv3 (-machine virt,iommu=smmuv3): as of QEMU 10.0 no vIOMMU for an assigned device (no MAP notifier: it refuses a vfio-pci device behind it), not checked for the QEMU to run"));
 	EXPECT_FALSE(has_note(&self->opts, "is no vIOMMU"));
 	EXPECT_FALSE(has_note(&self->opts, "warning: an x86 guest"));
+	/* measured nested (scripts/granule): a 4k guest refuses 64k */
+	EXPECT_TRUE(has_note(&self->opts, "warning: the guest needs pages of at least 64k"));
 	hg_qemu_opts_free(&self->opts);
 	self->in.machine = HG_MACHINE_Q35;
 	ASSERT_EQ(0, hg_qemu_derive(&self->in, &self->opts, &self->err));
 	EXPECT_FALSE(has_note(&self->opts, "arm-smmuv3"));
 	EXPECT_TRUE(has_note(&self->opts, "warning: an x86 guest uses 4k pages; granule 64k"));
+	EXPECT_FALSE(has_note(&self->opts, "the guest needs pages of at least"));
 }
 
 /*

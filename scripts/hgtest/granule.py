@@ -6,6 +6,8 @@ a table, JSON or KTAP; the exit status scripts/granule returns.
 A case's verdict, in this order of precedence:
   map-errors  level 1's QEMU logged VFIO DMA map failures while level 2
               ran: level 2 maps pages that level 1's VFIO cannot
+  hotplug-refused  level 1's QEMU refused the hot-plug (QMP device_add
+              answered an error, which the reason quotes)
   refused     level 2's virtio-iommu driver refused the granule
               ("granule ... larger than system page size"): the device
               got no DMA domain
@@ -20,8 +22,15 @@ import sys
 
 from .repro import first_line, num, read_text
 
+# What QEMU 10.0.2 did (Documentation/arm64.md, "The granule case,
+# nested"): a cold-plugged device narrows the virtio-iommu page mask to
+# the host's (granule=4k included), which a 4 KiB guest then refuses; once
+# the guest runs the granule is frozen and a hot-plug that needs another
+# one is refused.
 CASES = {
-    "4k-guest-4k": ("level 2 with 4 KiB pages, granule=4k", "map-errors"),
+    "4k-guest-4k": ("level 2 with 4 KiB pages, granule=4k", "refused"),
+    "4k-guest-4k-hotplug": ("level 2 with 4 KiB pages, granule=4k, the edu hot-plugged",
+                            "hotplug-refused"),
     "4k-guest-printed": ("level 2 with 4 KiB pages, the printed granule", "refused"),
     "64k-guest-printed": ("level 2 with 64 KiB pages, the printed granule", "clean"),
 }
@@ -29,6 +38,9 @@ CASES = {
 MAP_ERROR = re.compile(r"vfio_container_dma_map|vfio_dma_map|VFIO_MAP_DMA")
 # Linux's virtio-iommu driver (viommu_domain_finalise(), 6.12)
 REFUSED = re.compile(r"granule 0x[0-9a-f]+ larger than system page size 0x[0-9a-f]+")
+# ... and the page sizes it was offered (viommu_probe())
+PAGE_MASK = re.compile(r"virtio_iommu virtio[0-9]+: page mask: (0x[0-9a-f]+)")
+HOTPLUG_REFUSED = "QMP device_add refused: "
 
 
 def case_names(out):
@@ -50,8 +62,11 @@ def judge(out, name):
     qlog = read_text(os.path.join(d, "l1-qemu.log")) or ""
     doc["map_errors"] = sum(1 for line in qlog.splitlines() if MAP_ERROR.search(line))
     first_error = next((line for line in qlog.splitlines() if MAP_ERROR.search(line)), "")
-    dmesg = read_text(os.path.join(d, "s1.dmesg")) or ""
+    dmesg = read_text(os.path.join(d, "s1.dmesg")) or read_text(os.path.join(d, "console.log")) or ""
     refused = REFUSED.search(dmesg)
+    mask = PAGE_MASK.search(dmesg)
+    doc["l2_page_mask"] = mask.group(1) if mask else None
+    doc["plug"] = first_line(os.path.join(d, "plug")) or "cold"
     carve_rc = first_line(os.path.join(d, "s1.carve.rc"))
     error = first_line(os.path.join(d, "s1.error"))
     seconds = num(os.path.join(d, "l2.status"), "seconds")
@@ -59,6 +74,9 @@ def judge(out, name):
     if doc["map_errors"]:
         doc["observed"] = "map-errors"
         doc["reason"] = f"{doc['map_errors']} in level 1's QEMU, the first: {first_error.strip()[:200]}"
+    elif error.startswith(HOTPLUG_REFUSED):
+        doc["observed"] = "hotplug-refused"
+        doc["reason"] = error[len(HOTPLUG_REFUSED):]
     elif refused:
         doc["observed"] = "refused"
         doc["reason"] = f"level 2: {refused.group(0)}"
@@ -87,12 +105,13 @@ def results(out):
 
 
 def table(doc):
-    rows = [("case", "granule", "observed", "expected", "level 2 s", "why")]
+    rows = [("case", "granule", "page mask", "observed", "expected", "level 2 s", "why")]
     for c in doc["cases"]:
-        rows.append((c["case"], c["granule"] or "-", c["observed"], c["expected"],
-                     "-" if c["l2_seconds"] is None else f"{c['l2_seconds']:.0f}", c["reason"] or "-"))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = ["  ".join(r[i].ljust(widths[i]) for i in range(5)) + "  " + r[5] for r in rows]
+        rows.append((c["case"], c["granule"] or "-", c["l2_page_mask"] or "-", c["observed"],
+                     c["expected"], "-" if c["l2_seconds"] is None else f"{c['l2_seconds']:.0f}",
+                     c["reason"] or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    lines = ["  ".join(r[i].ljust(widths[i]) for i in range(6)) + "  " + r[6] for r in rows]
     lines.append(f"hostgeom qemu on level 1 printed granule {doc['printed_granule'] or '(none)'}; "
                  f"level 1 ran {doc['level1_seconds'] or '-'} s")
     return "".join(line.rstrip() + "\n" for line in lines)
