@@ -23,8 +23,14 @@ RECORDED = os.path.join(TEST_DATA, "granule", "qemu-10.0.2")
 MAP_ERROR = ("qemu-system-aarch64: vfio_container_dma_map(0xaaaaf1c2a0d0, 0xfffff000, 0x1000, "
              "0xffff8c1ff000) = -22 (Invalid argument)\n")
 PAGE_MASK = "[    9.673748] virtio_iommu virtio0: page mask: 0x20010000\n"
-REFUSED = ("[   20.114431] virtio_iommu virtio1: granule 0x10000 larger than system page size "
-           "0x1000\n")
+REFUSED = ("[   29.152602] hostgeom_stub 0000:01:00.0: granule 0x10000 larger than system page "
+           "size 0x1000\n")
+# the same for another device behind virtio-iommu: not the edu's verdict
+OTHER_REFUSED = ("[    6.883334] virtio-pci 0000:00:1a.0: granule 0x10000 larger than system page "
+                 "size 0x1000\n")
+L1_QEMU_JSON = '{"schema":1,"command":"qemu","machine":"virt","host":{"pgsizes":"0x20010000"}}\n'
+L1_QEMU_TXT = ("# granule 64k: smallest host IOMMU page size (pgsizes 0x20010000)\n"
+               "# warning: the guest needs pages of at least 64k: ...\n")
 
 
 class Judge(unittest.TestCase):
@@ -33,6 +39,8 @@ class Judge(unittest.TestCase):
         self.out = self.tmp.name
         self.write("l1-printed-granule.txt", "64k\n")
         self.write("l1.status", "rc 0\nseconds 900\n")
+        self.write("l1-qemu.json", L1_QEMU_JSON)
+        self.write("l1-qemu.txt", L1_QEMU_TXT)
 
     def tearDown(self):
         self.tmp.cleanup()
@@ -64,6 +72,39 @@ class Judge(unittest.TestCase):
         self.assertEqual((v["observed"], v["map_errors"], v["as_expected"]),
                          ("map-errors", 3, False))
         self.assertIn("= -22", v["reason"])
+
+    def test_another_devices_refusal_is_not_the_edus(self):
+        self.case("4k-guest-4k", "4k", dmesg=OTHER_REFUSED, error="level 2 never saw the edu")
+        self.assertEqual(self.verdict("4k-guest-4k")["observed"], "error")
+
+    def test_a_hotplug_refused_for_another_reason_is_an_error(self):
+        self.case("4k-guest-4k-hotplug", "4k",
+                  error="QMP device_add refused: Bus 'rp1' not found")
+        v = self.verdict("4k-guest-4k-hotplug")
+        self.assertEqual((v["observed"], v["reason"]),
+                         ("error", "QMP device_add refused: Bus 'rp1' not found"))
+
+    def test_a_hotplug_without_reply_is_an_error(self):
+        self.case("4k-guest-4k-hotplug", "4k",
+                  error="no reply to QMP device_add within 300 s, or level 2's QEMU ended")
+        self.assertEqual(self.verdict("4k-guest-4k-hotplug")["observed"], "error")
+
+    def test_a_printed_granule_that_is_not_the_hosts_smallest_page_fails(self):
+        self.case("64k-guest-printed", "4k", carve_rc=0)
+        self.write("l1-printed-granule.txt", "4k\n")
+        doc = granule.results(self.out)
+        self.assertFalse(doc["printed"]["ok"])
+        self.assertIn("printed 4k, the host's smallest page is 64k (0x20010000)",
+                      doc["printed"]["reason"])
+        self.assertEqual(granule.status(doc), 1)
+        self.assertIn("not ok 1 granule printed on level 1: 4k", granule.ktap(doc))
+
+    def test_a_64k_granule_without_the_note_on_guest_pages_fails(self):
+        self.case("64k-guest-printed", "64k", carve_rc=0)
+        self.write("l1-qemu.txt", "# granule 64k: smallest host IOMMU page size\n")
+        doc = granule.results(self.out)
+        self.assertIn("without the note", doc["printed"]["reason"])
+        self.assertEqual(granule.status(doc), 1)
 
     def test_a_4k_granule_narrowed_to_the_hosts_64k_and_refused_is_as_expected(self):
         self.case("4k-guest-4k", "4k", dmesg=PAGE_MASK + REFUSED,
@@ -128,8 +169,9 @@ class Judge(unittest.TestCase):
         r = subprocess.run([GRANULE, "--report", self.out, "--ktap"], capture_output=True,
                            text=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("1..2\nok 1 granule 4k-guest-4k: refused (expected refused)\n"
-                      "ok 2 granule 64k-guest-printed: clean (expected clean)\n", r.stdout)
+        self.assertIn("1..3\nok 1 granule printed on level 1: 64k\n"
+                      "ok 2 granule 4k-guest-4k: refused (expected refused)\n"
+                      "ok 3 granule 64k-guest-printed: clean (expected clean)\n", r.stdout)
         r = subprocess.run([GRANULE, "--report", self.out, "--json"], capture_output=True,
                            text=True, timeout=60)
         doc = json.loads(r.stdout)
@@ -137,7 +179,8 @@ class Judge(unittest.TestCase):
         self.assertEqual([c["observed"] for c in doc["cases"]], ["refused", "clean"])
         r = subprocess.run([GRANULE, "--report", self.out], capture_output=True, text=True,
                            timeout=60)
-        self.assertIn("hostgeom qemu on level 1 printed granule 64k; level 1 ran 900 s", r.stdout)
+        self.assertIn("hostgeom qemu on level 1 printed granule 64k (host page sizes 0x20010000: "
+                      "as expected); level 1 ran 900 s", r.stdout)
 
 
 class Recorded(unittest.TestCase):
@@ -164,19 +207,41 @@ class Recorded(unittest.TestCase):
         self.assertIn("virtio-iommu does not support frozen granule 0x1000",
                       self.by["4k-guest-4k-hotplug"]["reason"])
 
-    def test_hostgeom_printed_64k_on_the_64k_host(self):
-        self.assertEqual(self.doc["printed_granule"], "64k")
+    def test_hostgeom_printed_64k_on_the_64k_host_with_its_note(self):
+        p = self.doc["printed"]
+        self.assertEqual((p["granule"], p["host_pgsizes"], p["warned"], p["ok"]),
+                         ("64k", "0x20010000", True, True))
         self.assertEqual(self.by["64k-guest-printed"]["granule"], "64k")
 
 
 class Script(unittest.TestCase):
-    def run_granule(self, *args):
-        return subprocess.run([GRANULE, *args], capture_output=True, text=True, timeout=60)
+    def run_granule(self, *args, cache=None):
+        env = dict(os.environ)
+        if cache:
+            env["HOSTGEOM_CACHE"] = cache
+        # seconds: a refusal comes before any build
+        return subprocess.run([GRANULE, *args], capture_output=True, text=True, timeout=20,
+                              env=env)
 
     def test_an_unknown_case_is_refused_by_name_before_any_build(self):
-        r = self.run_granule("--cases", "4k-guest-4k,8k-guest")
+        with tempfile.TemporaryDirectory() as tmp:
+            cache = os.path.join(tmp, "cache")
+            out = os.path.join(tmp, "out")
+            r = self.run_granule("--cases", "4k-guest-4k,8k-guest", "-o", out, cache=cache)
+            self.assertEqual(os.path.exists(cache), False)  # no kernel looked for
+            self.assertEqual(os.path.exists(out), False)
         self.assertEqual(r.returncode, 2)
         self.assertIn("unknown case '8k-guest'", r.stderr)
+
+    def test_an_evidence_directory_in_use_is_refused_before_any_build(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            cache = os.path.join(tmp, "cache")
+            with open(os.path.join(tmp, "earlier"), "w"):
+                pass
+            r = self.run_granule("-o", tmp, cache=cache)
+            self.assertEqual(os.path.exists(cache), False)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("is not empty", r.stderr)
 
     def test_a_report_of_a_directory_that_is_no_evidence_is_refused(self):
         with tempfile.TemporaryDirectory() as d:

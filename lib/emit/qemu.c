@@ -8,8 +8,9 @@
  *  - granule: the smallest host IOMMU page; a granule larger than the guest
  *    page size (64k on x86) makes the guest WARN and vfio-pci fail. On virt
  *    (scripts/granule, QEMU 10.0.2, Linux 6.12) a 4k-page guest refuses
- *    granule 64k and asking 4k does not help: QEMU narrows the page mask to
- *    the host's for a cold-plugged device, refuses a hot-plugged one.
+ *    granule 64k and asking 4k did not help: QEMU narrowed the page mask to
+ *    the host's for a cold-plugged device, refused a hot-plugged one (other
+ *    QEMU versions were not run, so the note names 10.0).
  *  - reserved-regions: the holes in the usable ranges below 2^aw-bits are
  *    reported, not emitted: QEMU 10's pc, q35 and virt machines set this
  *    property themselves and refuse a user list ("may not be set more than
@@ -259,8 +260,8 @@ int hg_qemu_derive(const struct hg_qemu_input *in, struct hg_qemu_opts *out,
 		note(out, "warning: an x86 guest uses 4k pages; granule %s makes its virtio-iommu driver fail",
 		     out->granule);
 	else if (in->machine == HG_MACHINE_VIRT && pgsize > 0x1000)
-		note(out, "warning: the guest needs pages of at least %s: Linux's virtio-iommu refuses a larger granule, and a device then has no IOMMU group (a 4k-page arm64 kernel, Debian's for one); a smaller granule does not help: QEMU narrows it to the host's for a cold-plugged device and refuses a hot-plugged one",
-		     out->granule);
+		note(out, "warning: the guest needs pages of at least %s: Linux's virtio-iommu refuses a larger granule, and a device then has no IOMMU group (a 4k-page arm64 kernel, Debian's for one); a smaller granule did not help with QEMU 10.0 (measured): it narrowed the page mask to the host's for a cold-plugged device and refused a hot-plugged one",
+		     granule_for(pgsize) ? out->granule : "the host's smallest IOMMU page");
 
 	fit_qemu(in, out, pgsize);
 	ret = derive_reserved(in, out, err);

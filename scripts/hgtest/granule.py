@@ -6,14 +6,18 @@ a table, JSON or KTAP; the exit status scripts/granule returns.
 A case's verdict, in this order of precedence:
   map-errors  level 1's QEMU logged VFIO DMA map failures while level 2
               ran: level 2 maps pages that level 1's VFIO cannot
-  hotplug-refused  level 1's QEMU refused the hot-plug (QMP device_add
-              answered an error, which the reason quotes)
-  refused     level 2's virtio-iommu driver refused the granule
+  hotplug-refused  level 1's QEMU refused the hot-plug because the
+              granule is frozen (QMP device_add's error, quoted); any
+              other failure of the hot-plug is an error
+  refused     level 2's virtio-iommu driver refused the granule for the edu
               ("granule ... larger than system page size"): the device
               got no DMA domain
   clean       the carve check ran and found nothing, no map failure
   violation   the carve check ran and reported IOVAs in a reserved region
   error       the case could not run (the reason says why)
+And one result more, first: the granule hostgeom qemu printed on level 1
+must be level 1's smallest host page (l1-qemu.json's host page sizes),
+with its note on what that asks of the guest when it is above 4k.
 """
 import json
 import os
@@ -37,10 +41,19 @@ CASES = {
 # Level 1's QEMU when a VFIO DMA map fails (as scripts/repro.d/level1 counts)
 MAP_ERROR = re.compile(r"vfio_container_dma_map|vfio_dma_map|VFIO_MAP_DMA")
 # Linux's virtio-iommu driver (viommu_domain_finalise(), 6.12)
-REFUSED = re.compile(r"granule 0x[0-9a-f]+ larger than system page size 0x[0-9a-f]+")
+# for the edu (level 2 puts it at 01:00.0, behind its root port rp1;
+# every other device behind virtio-iommu says the same)
+EDU = "0000:01:00.0"
+REFUSED = re.compile(EDU + r": granule 0x[0-9a-f]+ larger than system page size 0x[0-9a-f]+")
 # ... and the page sizes it was offered (viommu_probe())
 PAGE_MASK = re.compile(r"virtio_iommu virtio[0-9]+: page mask: (0x[0-9a-f]+)")
 HOTPLUG_REFUSED = "QMP device_add refused: "
+# QEMU's words when a hot-plugged device needs another granule than the
+# frozen one; any other refusal is no verdict of this case
+FROZEN = "virtio-iommu does not support frozen granule"
+GRANULES = {0x1000: "4k", 0x2000: "8k", 0x4000: "16k", 0x10000: "64k"}
+# hostgeom qemu's note on virt for a granule above 4k (lib/emit/qemu.c)
+VIRT_WARNING = "warning: the guest needs pages of at least"
 
 
 def case_names(out):
@@ -74,7 +87,7 @@ def judge(out, name):
     if doc["map_errors"]:
         doc["observed"] = "map-errors"
         doc["reason"] = f"{doc['map_errors']} in level 1's QEMU, the first: {first_error.strip()[:200]}"
-    elif error.startswith(HOTPLUG_REFUSED):
+    elif error.startswith(HOTPLUG_REFUSED) and FROZEN in error:
         doc["observed"] = "hotplug-refused"
         doc["reason"] = error[len(HOTPLUG_REFUSED):]
     elif refused:
@@ -98,8 +111,35 @@ def judge(out, name):
     return doc
 
 
+def printed(out):
+    """What hostgeom qemu printed on level 1 against level 1's own VFIO:
+    {granule, host_pgsizes, want, warned, ok, reason}. The granule must be
+    the smallest host page, and above 4k on virt the note must say what
+    that asks of the guest."""
+    p = {"granule": first_line(os.path.join(out, "l1-printed-granule.txt")) or None,
+         "host_pgsizes": None, "want": None, "warned": False, "ok": False, "reason": ""}
+    try:
+        doc = json.loads(read_text(os.path.join(out, "l1-qemu.json")) or "")
+        pgsizes = int(doc["host"]["pgsizes"], 16)
+    except (ValueError, KeyError, TypeError):
+        p["reason"] = "no host page sizes in l1-qemu.json (hostgeom qemu failed on level 1?)"
+        return p
+    p["host_pgsizes"] = f"{pgsizes:#x}"
+    p["want"] = GRANULES.get(pgsizes & -pgsizes, "host")
+    p["warned"] = VIRT_WARNING in (read_text(os.path.join(out, "l1-qemu.txt")) or "")
+    if p["granule"] != p["want"]:
+        p["reason"] = f"printed {p['granule']}, the host's smallest page is {p['want']} ({p['host_pgsizes']})"
+    elif p["want"] != "4k" and not p["warned"]:
+        p["reason"] = f"granule {p['want']} on virt without the note on the guest's page size"
+    else:
+        p["ok"] = True
+    return p
+
+
 def results(out):
-    return {"printed_granule": first_line(os.path.join(out, "l1-printed-granule.txt")) or None,
+    return {"printed": printed(out),
+            "printed_granule": first_line(os.path.join(out, "l1-printed-granule.txt")) or None,
+            "qemu": first_line(os.path.join(out, "l1-qemu-version.txt")) or None,
             "level1_seconds": int(num(os.path.join(out, "l1.status"), "seconds") or 0) or None,
             "cases": [judge(out, n) for n in case_names(out)]}
 
@@ -112,14 +152,21 @@ def table(doc):
                      c["reason"] or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(6)]
     lines = ["  ".join(r[i].ljust(widths[i]) for i in range(6)) + "  " + r[6] for r in rows]
-    lines.append(f"hostgeom qemu on level 1 printed granule {doc['printed_granule'] or '(none)'}; "
-                 f"level 1 ran {doc['level1_seconds'] or '-'} s")
+    p = doc["printed"]
+    lines.append(f"hostgeom qemu on level 1 printed granule {doc['printed_granule'] or '(none)'} "
+                 f"(host page sizes {p['host_pgsizes'] or '?'}: " +
+                 ("as expected" if p["ok"] else f"WRONG: {p['reason']}") +
+                 f"); level 1 ran {doc['level1_seconds'] or '-'} s; "
+                 f"{doc['qemu'] or 'QEMU version unknown'} (the expected verdicts are QEMU 10.0.2's)")
     return "".join(line.rstrip() + "\n" for line in lines)
 
 
 def ktap(doc):
-    lines = ["KTAP version 1", f"1..{len(doc['cases'])}"]
-    for i, c in enumerate(doc["cases"], 1):
+    lines = ["KTAP version 1", f"1..{len(doc['cases']) + 1}"]
+    p = doc["printed"]
+    lines.append(f"{'ok' if p['ok'] else 'not ok'} 1 granule printed on level 1: "
+                 f"{p['granule'] or '(none)'}" + ("" if p["ok"] else f" # {p['reason']}"))
+    for i, c in enumerate(doc["cases"], 2):
         lines.append(f"{'ok' if c['as_expected'] else 'not ok'} {i} granule {c['case']}: "
                      f"{c['observed']} (expected {c['expected']})")
     return "".join(line + "\n" for line in lines) + \
@@ -130,7 +177,7 @@ def status(doc):
     """0 as expected, 1 a verdict differs, 2 a case could not run (or none ran)."""
     if not doc["cases"] or any(c["observed"] == "error" for c in doc["cases"]):
         return 2
-    return 0 if all(c["as_expected"] for c in doc["cases"]) else 1
+    return 0 if doc["printed"]["ok"] and all(c["as_expected"] for c in doc["cases"]) else 1
 
 
 def main(argv):

@@ -369,9 +369,10 @@ ROWS = (
     arm64_rmr("arm64-smmuv3-rmr", "kit-arm64", "bug"),
     arm64_rmr("arm64-smmuv3-rmr-fix", "kit-arm64+fix", "fixed"),
     # The same on 7.3 (kit-7.3-arm64: SMMUv3's IOMMU_GET_HW_INFO, with
-    # QEMU 10.0's reset values of the registers), in make check: the one
-    # 7.3 arm64 kernel they need costs a fresh machine's make check about
-    # 4-13 minutes more (bench.md), the rows about 20 s of the VM tier.
+    # QEMU 10.0's reset values of the registers), in make check: their
+    # kernel, kit-7.3-arm64, and its +fix work tree cost a fresh machine's
+    # make check 4 to 13 minutes more (two machines, bench.md), the rows
+    # about 20 s of the VM tier.
     # The unpatched RMR row is named only: besides the known WARN it has
     # one in the ITS driver that is not explained (arm64.md), a failure.
     # Measured there: QEMU 10.0.2's virt SMMUv3 reads back with both
