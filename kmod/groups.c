@@ -211,10 +211,44 @@ static int hg_member_read(struct hg_member *m, int index)
 	return ret;
 }
 
+/*
+ * Where each page of a direct region goes in @domain: to itself (the
+ * identity mapping the IOMMU core made when the member joined), nowhere,
+ * or elsewhere. The last is what the allocator's view cannot show: the
+ * core skips a page that is mapped already (another member's IOVA, an MSI
+ * doorbell), so the region looks kept out while the device's own DMA to
+ * it goes somewhere else.
+ */
+static void hg_region_translate(struct iommu_domain *domain,
+				struct hg_region *r)
+{
+	unsigned long pgsize = 1UL << __ffs(domain->pgsize_bitmap);
+	u64 iova = r->start & ~((u64)pgsize - 1);
+	phys_addr_t phys;
+	u32 n;
+
+	r->translated = true;
+	for (n = 0; n < HOSTGEOM_REGION_MAX_PAGES && iova <= r->end; n++) {
+		phys = iommu_iova_to_phys(domain, iova);
+		if (phys == iova) {
+			r->pages_identity++;
+		} else if (!phys) {
+			r->pages_unmapped++;
+		} else if (!r->pages_foreign++) {
+			r->foreign_iova = iova;
+			r->foreign_phys = phys;
+		}
+		if (iova + pgsize < iova)
+			break;	/* the top of the address space */
+		iova += pgsize;
+	}
+}
+
 static void hg_domain_read(struct hg_group_snap *g)
 {
 	struct iommu_domain *domain = NULL;
-	unsigned int i;
+	struct hg_member *m;
+	unsigned int i, j;
 
 	/* Outside the group mutex: newer kernels assert it is not held. */
 	for (i = 0; i < g->n_members && !domain; i++)
@@ -227,6 +261,15 @@ static void hg_domain_read(struct hg_group_snap *g)
 	g->aperture_end = domain->geometry.aperture_end;
 	g->force_aperture = domain->geometry.force_aperture;
 	g->pgsize_bitmap = domain->pgsize_bitmap;
+	if (!(domain->type & __IOMMU_DOMAIN_PAGING) || !domain->pgsize_bitmap)
+		return;
+	for (i = 0; i < g->n_members; i++) {
+		m = &g->members[i];
+		for (j = 0; j < m->n_resv; j++)
+			if (m->resv[j].type == HOSTGEOM_RESV_DIRECT ||
+			    m->resv[j].type == HOSTGEOM_RESV_DIRECT_RELAXABLE)
+				hg_region_translate(domain, &m->resv[j]);
+	}
 }
 
 int hg_group_snapshot(struct iommu_group *group, struct hg_group_snap *g)

@@ -32,6 +32,13 @@ struct hg_region {
 	u64 end;		/* inclusive */
 	u32 type;		/* enum hostgeom_resv_type */
 	int owner;		/* member index, or HG_OWNER_CANARY */
+	/* a direct region's pages in the group's domain (hg_domain_read) */
+	bool translated;
+	u32 pages_identity;
+	u32 pages_unmapped;
+	u32 pages_foreign;
+	u64 foreign_iova;	/* the first page translating elsewhere */
+	u64 foreign_phys;
 };
 
 /* A group member as it was when the snapshot was taken. */

@@ -29,7 +29,21 @@ int hg_put_region(struct sk_buff *skb, int attrtype, const struct hg_region *r)
 					       r->start, HOSTGEOM_A_REGION_PAD) ||
 			     nla_put_u64_64bit(skb, HOSTGEOM_A_REGION_END,
 					       r->end, HOSTGEOM_A_REGION_PAD) ||
-			     nla_put_u32(skb, HOSTGEOM_A_REGION_TYPE, r->type));
+			     nla_put_u32(skb, HOSTGEOM_A_REGION_TYPE, r->type) ||
+			     (r->translated &&
+			      (nla_put_u32(skb, HOSTGEOM_A_REGION_PAGES_IDENTITY,
+					   r->pages_identity) ||
+			       nla_put_u32(skb, HOSTGEOM_A_REGION_PAGES_UNMAPPED,
+					   r->pages_unmapped) ||
+			       nla_put_u32(skb, HOSTGEOM_A_REGION_PAGES_FOREIGN,
+					   r->pages_foreign))) ||
+			     (r->pages_foreign &&
+			      (nla_put_u64_64bit(skb, HOSTGEOM_A_REGION_FOREIGN_IOVA,
+						 r->foreign_iova,
+						 HOSTGEOM_A_REGION_PAD) ||
+			       nla_put_u64_64bit(skb, HOSTGEOM_A_REGION_FOREIGN_PHYS,
+						 r->foreign_phys,
+						 HOSTGEOM_A_REGION_PAD))));
 }
 
 static int hg_put_member(struct sk_buff *skb, const struct hg_member *m)

@@ -281,6 +281,14 @@ class Rows(unittest.TestCase):
             "kit-arm64+fix --topology arm64-smmuv3-acs-off --firmware uefi --rmr "
             "0000:01:00.0=0xf0000000-0xf00fffff --env HOSTGEOM_EXPECT_CARVE=fixed|48|0x40201000|"
             "0000:00:02.0,0000:01:00.0||-|01:00.0|module_overlap_test",
+            "arm64-smmuv3-rmr-doorbell|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
+            "kit-arm64 --topology arm64-smmuv3-acs-off --firmware uefi --rmr "
+            "0000:01:00.0=0xffff0000-0xffffffff --env HOSTGEOM_EXPECT_CARVE=bug|48|0x40201000|"
+            "0000:00:02.0,0000:01:00.0||-|01:00.0",
+            "arm64-smmuv3-rmr-doorbell-fix|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom "
+            "--kernel kit-arm64+fix --topology arm64-smmuv3-acs-off --firmware uefi --rmr "
+            "0000:01:00.0=0xffff0000-0xffffffff --env HOSTGEOM_EXPECT_CARVE=fixed|48|0x40201000|"
+            "0000:00:02.0,0000:01:00.0||-|01:00.0",
             "arm64-smmuv3-7.3|--arch arm64 --env HOSTGEOM=build/arm64/hostgeom --kernel "
             "kit-7.3-arm64 --topology arm64-smmuv3 --append pciehp.pciehp_poll_mode=1 --env "
             "HOSTGEOM_EXPECT_HW_INFO=smmuv3:idr0=0xd44101b,idr1=0x2730010,idr3=0x1414,idr5=0x74|"
@@ -443,14 +451,15 @@ class Runner(unittest.TestCase):
             # the named-only arm64-virtio-acpi is not among them
             self.assertEqual(sorted(os.listdir(calls)),
                              ["arm64-smmuv3-acpi.1", "arm64-smmuv3-kit.1",
+                              "arm64-smmuv3-rmr-doorbell-fix.1", "arm64-smmuv3-rmr-doorbell.1",
                               "arm64-smmuv3-rmr-fix.1", "arm64-smmuv3-rmr.1",
                               "arm64-smmuv3.1", "arm64-virtio-kit.1", "arm64-virtio.1"])
         self.assertIn("not ok 1 vm arm64-smmuv3: vm_geometry_test # did not run: "
                       "build/arm64/selftests/vm_geometry_test is missing (make ARCH=arm64)",
                       r.stdout)
-        self.assertIn("1..9\n", r.stdout)
+        self.assertIn("1..11\n", r.stdout)
         # the 7.3 rows, whose source this fake cannot fetch, skip with why
-        self.assertIn("ok 8 vm arm64-smmuv3-7.3 # SKIP kernel kit-7.3-arm64 unavailable: ", r.stdout)
+        self.assertIn("ok 10 vm arm64-smmuv3-7.3 # SKIP kernel kit-7.3-arm64 unavailable: ", r.stdout)
 
     def test_guest_command(self):
         out, _ = self.check("live")

@@ -22,11 +22,9 @@
 #define MSI_START 0xfee00000ULL
 #define MSI_LAST 0xfeefffffULL
 
-static const struct hg_kregion msi = { MSI_START, MSI_LAST, HG_RESV_MSI };
-static const struct hg_kregion isa = { 0, 0xffffff,
-				       HG_RESV_DIRECT_RELAXABLE };
-static const struct hg_kregion high = { 0x8000000000ULL, UINT64_MAX,
-					HG_RESV_RESERVED };
+static const struct hg_kregion msi = { .start = MSI_START, .end = MSI_LAST, .type = HG_RESV_MSI };
+static const struct hg_kregion isa = { .start = 0, .end = 0xffffff, .type = HG_RESV_DIRECT_RELAXABLE };
+static const struct hg_kregion high = { .start = 0x8000000000ULL, .end = UINT64_MAX, .type = HG_RESV_RESERVED };
 
 /* A group of a bridge (MSI only), a device (MSI + high) and a stranger. */
 FIXTURE(carve) {
@@ -248,7 +246,7 @@ TEST_F(carve, region_beyond_the_limit_is_out_of_reach)
 
 TEST_F(carve, exhausted_segment_covers_down_to_the_lowest_iova)
 {
-	struct hg_kregion small = { 0, 0xfff, HG_RESV_DIRECT };
+	struct hg_kregion small = { .start = 0, .end = 0xfff, .type = HG_RESV_DIRECT };
 
 	self->dev_resv[1] = isa;
 	self->seg[0] = (struct hg_carve_segment){ 0x1000000, 0xffffffff, 641,
@@ -266,9 +264,8 @@ TEST_F(carve, exhausted_segment_covers_down_to_the_lowest_iova)
 
 TEST_F(carve, sw_msi_is_not_checked_and_canary_is_listed)
 {
-	struct hg_kregion sw = { 0x8000000, 0x80fffff, HG_RESV_SW_MSI };
-	struct hg_kregion canary = { 0xfff00000, 0xffffffff,
-				     HG_RESV_CANARY };
+	struct hg_kregion sw = { .start = 0x8000000, .end = 0x80fffff, .type = HG_RESV_SW_MSI };
+	struct hg_kregion canary = { .start = 0xfff00000, .end = 0xffffffff, .type = HG_RESV_CANARY };
 
 	self->dev_resv[1] = sw;
 	self->res.has_canary = true;
@@ -401,8 +398,7 @@ static const char *group_verdict(FIXTURE_DATA(carve) *self)
 }
 
 /* The bridge gets a second region, far below the walk's segment. */
-static const struct hg_kregion low_resv = { 0x80000000, 0x800fffff,
-					    HG_RESV_RESERVED };
+static const struct hg_kregion low_resv = { .start = 0x80000000, .end = 0x800fffff, .type = HG_RESV_RESERVED };
 
 /*
  * The whole 32-bit space (--floor 0) walked by a device that gets 32-bit
@@ -433,8 +429,7 @@ static void walk_32bit_down_to(FIXTURE_DATA(carve) *self, uint64_t low)
  */
 TEST_F(carve, map_failure_next_to_a_members_region_is_not_exhaustion)
 {
-	struct hg_kregion rmrr = { 0xb8000000, 0xb80fffff,
-				   HG_RESV_DIRECT };
+	struct hg_kregion rmrr = { .start = 0xb8000000, .end = 0xb80fffff, .type = HG_RESV_DIRECT };
 	struct hg_map_failure f;
 	json_object *doc, *ph;
 	size_t i;
@@ -496,10 +491,49 @@ TEST_F(carve, map_failure_next_to_a_members_region_is_not_exhaustion)
  * up: the lowest IOVA, raised past a member's region that holds it, with
  * less than one mapping of slack; the segment covers down to 0.
  */
+/*
+ * A direct region whose page the module found mapped elsewhere in the
+ * group's domain (an RMR over another member's MSI doorbell): the walks
+ * saw the space taken and call it carved; the page table says the
+ * device's DMA there goes astray. A violation, named "not-identity" with
+ * the page; a relaxable region the same way is only reported, and a
+ * region translating to itself page by page passes.
+ */
+TEST_F(carve, a_direct_region_mapped_elsewhere_is_a_violation)
+{
+	struct hg_kregion rmr = { .start = 0xffff0000, .end = 0xffffffff,
+				  .type = HG_RESV_DIRECT, .translated = true,
+				  .pages_identity = 15, .pages_foreign = 1,
+				  .foreign_iova = 0xfffff000,
+				  .foreign_phys = 0x8090000 };
+	json_object *doc, *r;
+
+	self->dev_resv[1] = rmr;
+	EXPECT_STREQ("violation", group_verdict(self));
+	EXPECT_STREQ("not-identity", rv_name(self, "0000:01:00.0", &rmr));
+	doc = CLI_PRINT_JSON(carve_print(1, &self->res));
+	ASSERT_NE(NULL, doc);
+	r = json_object_array_get_idx(
+		json_get(json_object_array_get_idx(json_get(doc, "groups"), 0), "regions"), 2);
+	EXPECT_STREQ("not-identity", jstr(r, "verdict"));
+	EXPECT_EQ(1, json_object_get_int(json_get(r, "pages.foreign")));
+	EXPECT_STREQ("0xfffff000", jstr(r, "pages.foreign_iova"));
+	json_object_put(doc);
+
+	self->dev_resv[1].type = HG_RESV_DIRECT_RELAXABLE;
+	EXPECT_STREQ("pass", group_verdict(self));
+	self->dev_resv[1] = rmr;
+	self->dev_resv[1].pages_foreign = 0;
+	self->dev_resv[1].pages_unmapped = 1;
+	EXPECT_STREQ("violation", group_verdict(self));
+	self->dev_resv[1].pages_unmapped = 0;
+	self->dev_resv[1].pages_identity = 16;
+	EXPECT_STREQ("pass", group_verdict(self));
+}
+
 TEST_F(carve, map_failure_at_the_bottom_is_exhaustion)
 {
-	struct hg_kregion isa16 = { 0, 0x10fffff,
-				    HG_RESV_DIRECT_RELAXABLE };
+	struct hg_kregion isa16 = { .start = 0, .end = 0x10fffff, .type = HG_RESV_DIRECT_RELAXABLE };
 	struct hg_map_failure f;
 	json_object *doc, *ph;
 
@@ -676,8 +710,7 @@ TEST_F(carve, result_verdict_takes_the_worst_group)
 	struct hg_carve_group groups[2];
 	struct hg_carve_segment seg0[2];
 	struct hg_carve_walk walk0;
-	struct hg_kregion rmrr = { 0xb8000000, 0xb80fffff,
-				   HG_RESV_DIRECT };
+	struct hg_kregion rmrr = { .start = 0xb8000000, .end = 0xb80fffff, .type = HG_RESV_DIRECT };
 
 	/* Group 0 passes: a walk of its own, the fixture's as it is. */
 	memcpy(seg0, self->seg, sizeof(seg0));

@@ -31,6 +31,9 @@
 #define HOSTGEOM_CARVE_MAX_MASK_BITS	64
 #define HOSTGEOM_CARVE_MAX_MAP_ORDER	10	/* 4 MiB with 4 KiB pages */
 
+/* Pages of one direct region looked up in its group's domain, at most. */
+#define HOSTGEOM_REGION_MAX_PAGES	65536
+
 /* Defaults for attributes a CARVE request leaves out. */
 #define HOSTGEOM_CARVE_DEF_COUNT	65536
 #define HOSTGEOM_CARVE_DEF_TIMEOUT_MS	20000
@@ -173,12 +176,25 @@ enum hostgeom_attr {
 	HOSTGEOM_A_MAX = __HOSTGEOM_A_MAX - 1
 };
 
+/*
+ * A region. PAGES_*: a member's direct (or direct-relaxable) region in a
+ * group whose domain translates, each of its pages (the domain's smallest
+ * page, the first HOSTGEOM_REGION_MAX_PAGES of them) looked up in the
+ * domain: translating to itself, to nothing, or elsewhere (FOREIGN_IOVA
+ * and FOREIGN_PHYS: the first such page and where it goes). Absent for
+ * other regions and domains.
+ */
 enum hostgeom_region_attr {
 	HOSTGEOM_A_REGION_UNSPEC,
 	HOSTGEOM_A_REGION_PAD,
 	HOSTGEOM_A_REGION_START,	/* u64 */
 	HOSTGEOM_A_REGION_END,		/* u64, inclusive */
 	HOSTGEOM_A_REGION_TYPE,		/* u32, enum hostgeom_resv_type */
+	HOSTGEOM_A_REGION_PAGES_IDENTITY,	/* u32 */
+	HOSTGEOM_A_REGION_PAGES_UNMAPPED,	/* u32 */
+	HOSTGEOM_A_REGION_PAGES_FOREIGN,	/* u32 */
+	HOSTGEOM_A_REGION_FOREIGN_IOVA,		/* u64 */
+	HOSTGEOM_A_REGION_FOREIGN_PHYS,		/* u64 */
 
 	__HOSTGEOM_A_REGION_MAX,
 	HOSTGEOM_A_REGION_MAX = __HOSTGEOM_A_REGION_MAX - 1

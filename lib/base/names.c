@@ -113,6 +113,7 @@ const char *hg_region_verdict_name(enum hg_region_verdict v)
 		[HG_RV_OUT_OF_REACH] = "out-of-reach",
 		[HG_RV_NOT_CHECKED] = "not-checked",
 		[HG_RV_MAP_FAILED] = "map-failed",
+		[HG_RV_NOT_IDENTITY] = "not-identity",
 	};
 
 	return NAME_OF(names, v);

@@ -302,6 +302,11 @@ static struct nla_policy region_pol[HOSTGEOM_A_REGION_MAX + 1] = {
 	[HOSTGEOM_A_REGION_START] = { .type = NLA_U64 },
 	[HOSTGEOM_A_REGION_END] = { .type = NLA_U64 },
 	[HOSTGEOM_A_REGION_TYPE] = { .type = NLA_U32 },
+	[HOSTGEOM_A_REGION_PAGES_IDENTITY] = { .type = NLA_U32 },
+	[HOSTGEOM_A_REGION_PAGES_UNMAPPED] = { .type = NLA_U32 },
+	[HOSTGEOM_A_REGION_PAGES_FOREIGN] = { .type = NLA_U32 },
+	[HOSTGEOM_A_REGION_FOREIGN_IOVA] = { .type = NLA_U64 },
+	[HOSTGEOM_A_REGION_FOREIGN_PHYS] = { .type = NLA_U64 },
 };
 
 static struct nla_policy dev_pol[HOSTGEOM_A_DEV_MAX + 1] = {
@@ -456,6 +461,38 @@ static enum hg_domain_type domain_type(uint32_t code)
 	return HG_DOMAIN_UNKNOWN;
 }
 
+/*
+ * A direct region's pages in its group's domain: the three counts come
+ * together or not at all, and a page that translates elsewhere comes with
+ * where it is and where it goes.
+ */
+static int parse_translation(struct nlattr **tb, struct hg_kregion *r)
+{
+	static const int counts[] = { HOSTGEOM_A_REGION_PAGES_IDENTITY,
+		HOSTGEOM_A_REGION_PAGES_UNMAPPED,
+		HOSTGEOM_A_REGION_PAGES_FOREIGN, 0 };
+	static const int foreign[] = { HOSTGEOM_A_REGION_FOREIGN_IOVA,
+		HOSTGEOM_A_REGION_FOREIGN_PHYS, 0 };
+
+	if (!tb[HOSTGEOM_A_REGION_PAGES_IDENTITY] &&
+	    !tb[HOSTGEOM_A_REGION_PAGES_UNMAPPED] &&
+	    !tb[HOSTGEOM_A_REGION_PAGES_FOREIGN])
+		return tb[HOSTGEOM_A_REGION_FOREIGN_IOVA] ? -EPROTO : 0;
+	if (!have(tb, counts))
+		return -EPROTO;
+	r->translated = true;
+	r->pages_identity = nla_get_u32(tb[HOSTGEOM_A_REGION_PAGES_IDENTITY]);
+	r->pages_unmapped = nla_get_u32(tb[HOSTGEOM_A_REGION_PAGES_UNMAPPED]);
+	r->pages_foreign = nla_get_u32(tb[HOSTGEOM_A_REGION_PAGES_FOREIGN]);
+	if (!r->pages_foreign)
+		return 0;
+	if (!have(tb, foreign))
+		return -EPROTO;
+	r->foreign_iova = nla_get_u64(tb[HOSTGEOM_A_REGION_FOREIGN_IOVA]);
+	r->foreign_phys = nla_get_u64(tb[HOSTGEOM_A_REGION_FOREIGN_PHYS]);
+	return 0;
+}
+
 static int parse_region(struct nlattr *nest, struct hg_kregion *r)
 {
 	static const int need[] = { HOSTGEOM_A_REGION_START,
@@ -468,7 +505,9 @@ static int parse_region(struct nlattr *nest, struct hg_kregion *r)
 	r->start = nla_get_u64(tb[HOSTGEOM_A_REGION_START]);
 	r->end = nla_get_u64(tb[HOSTGEOM_A_REGION_END]);
 	r->type = resv_type(nla_get_u32(tb[HOSTGEOM_A_REGION_TYPE]));
-	return r->start <= r->end ? 0 : -EPROTO;
+	if (r->start > r->end)
+		return -EPROTO;
+	return parse_translation(tb, r);
 }
 
 /* Appends every @type nest among [attrs, attrs + len) to @arr as regions. */

@@ -42,6 +42,19 @@ bool hg_kgroup_region_shared(const struct hg_kgroup *g,
 	return true;
 }
 
+/*
+ * A direct region whose pages do not all translate to themselves: the
+ * allocator's walks cannot see it (a page mapped before the member joined,
+ * e.g. another member's MSI doorbell, keeps the walks out as well as a
+ * reservation would). Relaxable regions are left out: a fix may leave
+ * them unreserved under a live IOVA, as VFIO and iommufd do.
+ */
+bool hg_kregion_not_identity(const struct hg_kregion *r)
+{
+	return r->type == HG_RESV_DIRECT && r->translated &&
+	       (r->pages_foreign || r->pages_unmapped);
+}
+
 static bool overlaps(uint64_t start, uint64_t last, const struct hg_kregion *r)
 {
 	return start <= r->end && last >= r->start;
@@ -436,6 +449,8 @@ static void judge(const struct hg_carve_group *cg, struct hg_region_check *c)
 		c->verdict = HG_RV_NOT_CHECKED;
 	else if (c->hits)
 		c->verdict = HG_RV_HIT;
+	else if (hg_kregion_not_identity(&c->region))
+		c->verdict = HG_RV_NOT_IDENTITY;
 	else if (map_failed_in(cg, c))
 		c->verdict = HG_RV_MAP_FAILED;
 	else
@@ -522,6 +537,10 @@ enum hg_carve_verdict hg_carve_group_verdict(const struct hg_carve_group *cg)
 	struct hg_map_failure f;
 	size_t i, j;
 
+	for (i = 0; i < cg->group.n_devs; i++)
+		for (j = 0; j < cg->group.devs[i].n_resv; j++)
+			if (hg_kregion_not_identity(&cg->group.devs[i].resv[j]))
+				return HG_CV_VIOLATION;
 	for (i = 0; i < cg->n_walks; i++) {
 		w = &cg->walks[i];
 		if (w->hits)

@@ -354,7 +354,7 @@ class Runner:
 
     def vmrun_argv(self, i, row):
         argv = ["scripts/vm-run", "--smp", str(self.smp)] + row.vmrun_args()
-        if self.has_edu(row.topology):
+        if getattr(row, "vfio", True) and self.has_edu(row.topology):
             argv += ["--vfio", "1234:11e8"]
         # KUnit's built-in core starts disabled (KUNIT_DEFAULT_ENABLED is
         # off in the debug kernels): the suites a row loads run only so.

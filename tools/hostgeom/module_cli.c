@@ -63,6 +63,18 @@ void module_print_kregion(enum output_type t, const char *start_fmt,
 	print_hex(t, "start", start_fmt, r->start);
 	print_hex(t, "end", "-0x%016" PRIx64, r->end);
 	print_string(t, "type", " %s", hg_resv_type_name(r->type));
+	if (!r->translated)
+		return;
+	/* a direct region's pages in the group's domain */
+	open_json_object("pages");
+	print_uint(t, "identity", " pages identity %u", r->pages_identity);
+	print_uint(t, "unmapped", " unmapped %u", r->pages_unmapped);
+	print_uint(t, "foreign", " elsewhere %u", r->pages_foreign);
+	if (r->pages_foreign) {
+		print_hex(t, "foreign_iova", " (0x%" PRIx64, r->foreign_iova);
+		print_hex(t, "foreign_phys", " -> 0x%" PRIx64 ")", r->foreign_phys);
+	}
+	close_json_object();
 }
 
 /* 1: yes/true, 0: no/false, -1: unknown, "-" and null. */

@@ -27,6 +27,16 @@ struct hg_kregion {
 	uint64_t start;
 	uint64_t end;		/* inclusive */
 	enum hg_resv_type type;	/* translated from the module's code */
+	/*
+	 * A member's direct region in a translating domain: its pages looked
+	 * up there (the module's PAGES_*), else false and zeros.
+	 */
+	bool translated;
+	uint32_t pages_identity;
+	uint32_t pages_unmapped;
+	uint32_t pages_foreign;
+	uint64_t foreign_iova;	/* the first page translating elsewhere */
+	uint64_t foreign_phys;
 };
 
 struct hg_kdevice {

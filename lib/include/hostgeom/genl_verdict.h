@@ -29,6 +29,10 @@ enum hg_region_verdict {
 	HG_RV_MAP_FAILED,	/* the allocator handed out an IOVA in it and
 				 * dma_map_page() failed there: not carved out
 				 * (see hg_carve_phase_map_failure()) */
+	HG_RV_NOT_IDENTITY,	/* a direct region with pages that do not
+				 * translate to themselves in the group's
+				 * domain (mapped elsewhere, or not at all):
+				 * its device's DMA there goes astray */
 };
 
 struct hg_region_check {
@@ -41,7 +45,7 @@ struct hg_region_check {
 
 /*
  * "hit", "carved", "partly-walked", "not-reached", "out-of-reach",
- * "not-checked", "map-failed". A walk counts as having gone through a
+ * "not-checked", "map-failed", "not-identity". A walk counts as having gone through a
  * region when one of its segments spans the part of the region the walk
  * could reach; an exhausted segment (hg_carve_segment_exhausted()) spans
  * everything below it too.
@@ -53,6 +57,12 @@ int hg_carve_regions(const struct hg_carve_group *cg,
 		     const struct hg_carve_result *res,
 		     struct hg_region_check **out, size_t *n,
 		     struct hg_err *err);
+
+/*
+ * True for a direct (not relaxable) region the module looked up in its
+ * group's domain with a page that does not translate to itself.
+ */
+bool hg_kregion_not_identity(const struct hg_kregion *r);
 
 /* True when every member of @g that has an IOMMU lists @r as its own. */
 bool hg_kgroup_region_shared(const struct hg_kgroup *g,
