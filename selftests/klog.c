@@ -68,6 +68,13 @@ void klog_open(struct klog *k)
 	free(buf);
 }
 
+void klog_open_all(struct klog *k)
+{
+	memset(k, 0, sizeof(*k));
+	/* a fresh reader of /dev/kmsg starts at the oldest record */
+	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
 /* Takes in what the kernel logged since the last call. */
 static void klog_read(struct klog *k)
 {

@@ -19,6 +19,9 @@ struct klog {
 /* From now on; klog_close() when done. */
 void klog_open(struct klog *k);
 
+/* From the oldest line the kernel still holds; klog_close() when done. */
+void klog_open_all(struct klog *k);
+
 /*
  * The lines since klog_open() holding @a and @b: how many, the first in
  * @first (when not NULL).

@@ -32,7 +32,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/klog.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -44,6 +43,7 @@
 #include "json_get.h"
 #include "kselftest_harness.h"
 #include "host_devices.h"
+#include "klog.h"
 #include "module_env.h"
 
 /* A group check must take less than this under TCG. */
@@ -370,23 +370,17 @@ TEST_F_TIMEOUT(carve, every_multi_member_group_passes, 300)
 TEST(stub_devices_kept_out_of_their_group_are_named_by_the_kernel)
 {
 	enum module_env_expectation expect = module_env_expectation();
-	char path[300], line[512] = "", *log = NULL, *at, *end;
 	unsigned int out = 0, named = 0;
+	char path[300], line[512] = "";
 	struct dirent *e;
-	bool have_log;
-	int len;
+	struct klog k;
+	bool found;
 	DIR *d;
 
 	d = opendir("/sys/bus/pci/drivers/" HOSTGEOM_STUB_DRIVER);
 	if (!d)
 		SKIP(return, "no device bound to %s", HOSTGEOM_STUB_DRIVER);
-	len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
-	if (len > 0)
-		log = calloc(1, len + 1);
-	if (log && klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, len) < 0) {
-		free(log);
-		log = NULL;
-	}
+	klog_open_all(&k);
 	while ((e = readdir(d))) {
 		if (!strchr(e->d_name, ':'))
 			continue;	/* bind, unbind, module, ... */
@@ -394,27 +388,16 @@ TEST(stub_devices_kept_out_of_their_group_are_named_by_the_kernel)
 		if (!access(path, F_OK))
 			continue;
 		out++;
-		for (at = log; at && (at = strstr(at, e->d_name)); at++) {
-			end = strchr(at, '\n');
-			if (end && (size_t)(end - at) < sizeof(line) &&
-			    memmem(at, end - at, REFUSAL, strlen(REFUSAL))) {
-				snprintf(line, sizeof(line), "%.*s", (int)(end - at), at);
-				named++;
-				break;
-			}
-		}
+		found = klog_grep(&k, e->d_name, REFUSAL, line, sizeof(line)) > 0;
+		named += found;
 		ksft_print_msg("%s is bound to %s and in no IOMMU group; kernel: %s\n",
 			       e->d_name, HOSTGEOM_STUB_DRIVER,
-			       named ? line : "(no \"" REFUSAL "\")");
+			       found ? line : "(no \"" REFUSAL "\")");
 	}
 	closedir(d);
-	have_log = log;
-	free(log);
+	klog_close(&k);
 	if (!out)
 		SKIP(return, "every device bound to %s is in an IOMMU group", HOSTGEOM_STUB_DRIVER);
-	ASSERT_TRUE(have_log) {
-		TH_LOG("the kernel log could not be read (klogctl)");
-	}
 	EXPECT_EQ(out, named) {
 		TH_LOG("%u device(s) kept out of their group without the kernel naming the range in the way",
 		       out - named);
