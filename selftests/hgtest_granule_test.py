@@ -28,19 +28,24 @@ REFUSED = ("[   29.152602] hostgeom_stub 0000:01:00.0: granule 0x10000 larger th
 # the same for another device behind virtio-iommu: not the edu's verdict
 OTHER_REFUSED = ("[    6.883334] virtio-pci 0000:00:1a.0: granule 0x10000 larger than system page "
                  "size 0x1000\n")
-L1_QEMU_JSON = '{"schema":1,"command":"qemu","machine":"virt","host":{"pgsizes":"0x20010000"}}\n'
-L1_QEMU_TXT = ("# granule 64k: smallest host IOMMU page size (pgsizes 0x20010000)\n"
-               "# warning: the guest needs pages of at least 64k: ...\n")
+NOTES = ["granule 64k: smallest host IOMMU page size (pgsizes 0x20010000)",
+         "warning: the guest needs pages of at least 64k: ..."]
+
+
+def l1_qemu_json(granule="64k", notes=NOTES):
+    """hostgeom -j qemu's answer on level 1, the fields the judge reads."""
+    return json.dumps({"schema": 1, "command": "qemu", "machine": "virt",
+                       "host": {"pgsizes": "0x20010000"},
+                       "virtio_iommu": {"aw_bits": 48, "granule": granule},
+                       "notes": notes}) + "\n"
 
 
 class Judge(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.out = self.tmp.name
-        self.write("l1-printed-granule.txt", "64k\n")
         self.write("l1.status", "rc 0\nseconds 900\n")
-        self.write("l1-qemu.json", L1_QEMU_JSON)
-        self.write("l1-qemu.txt", L1_QEMU_TXT)
+        self.write("l1-qemu.json", l1_qemu_json())
 
     def tearDown(self):
         self.tmp.cleanup()
@@ -91,7 +96,7 @@ class Judge(unittest.TestCase):
 
     def test_a_printed_granule_that_is_not_the_hosts_smallest_page_fails(self):
         self.case("64k-guest-printed", "4k", carve_rc=0)
-        self.write("l1-printed-granule.txt", "4k\n")
+        self.write("l1-qemu.json", l1_qemu_json(granule="4k"))
         doc = granule.results(self.out)
         self.assertFalse(doc["printed"]["ok"])
         self.assertIn("printed 4k, the host's smallest page is 64k (0x20010000)",
@@ -101,7 +106,7 @@ class Judge(unittest.TestCase):
 
     def test_a_64k_granule_without_the_note_on_guest_pages_fails(self):
         self.case("64k-guest-printed", "64k", carve_rc=0)
-        self.write("l1-qemu.txt", "# granule 64k: smallest host IOMMU page size\n")
+        self.write("l1-qemu.json", l1_qemu_json(notes=NOTES[:1]))
         doc = granule.results(self.out)
         self.assertIn("without the note", doc["printed"]["reason"])
         self.assertEqual(granule.status(doc), 1)

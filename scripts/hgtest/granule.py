@@ -56,6 +56,11 @@ GRANULES = {0x1000: "4k", 0x2000: "8k", 0x4000: "16k", 0x10000: "64k"}
 VIRT_WARNING = "warning: the guest needs pages of at least"
 
 
+def last_line(path):
+    """The last line of @path that is not empty, or ""."""
+    return ((read_text(path) or "").strip().splitlines() or [""])[-1]
+
+
 def case_names(out):
     """The cases of the run in plan order (NAME:KERNEL:MODULE:GRANULE lines)."""
     names = []
@@ -72,9 +77,9 @@ def judge(out, name):
     doc = {"case": name, "title": title, "expected": expected,
            "granule": first_line(os.path.join(d, "granule")) or None,
            "map_errors": 0, "observed": "error", "reason": "", "l2_seconds": None}
-    qlog = read_text(os.path.join(d, "l1-qemu.log")) or ""
-    doc["map_errors"] = sum(1 for line in qlog.splitlines() if MAP_ERROR.search(line))
-    first_error = next((line for line in qlog.splitlines() if MAP_ERROR.search(line)), "")
+    errors = [line for line in (read_text(os.path.join(d, "l1-qemu.log")) or "").splitlines()
+              if MAP_ERROR.search(line)]
+    doc["map_errors"] = len(errors)
     dmesg = read_text(os.path.join(d, "s1.dmesg")) or read_text(os.path.join(d, "console.log")) or ""
     refused = REFUSED.search(dmesg)
     mask = PAGE_MASK.search(dmesg)
@@ -86,7 +91,7 @@ def judge(out, name):
     doc["l2_seconds"] = float(seconds) if re.fullmatch(r"[0-9]+(\.[0-9]+)?", seconds) else None
     if doc["map_errors"]:
         doc["observed"] = "map-errors"
-        doc["reason"] = f"{doc['map_errors']} in level 1's QEMU, the first: {first_error.strip()[:200]}"
+        doc["reason"] = f"{doc['map_errors']} in level 1's QEMU, the first: {errors[0].strip()[:200]}"
     elif error.startswith(HOTPLUG_REFUSED) and FROZEN in error:
         doc["observed"] = "hotplug-refused"
         doc["reason"] = error[len(HOTPLUG_REFUSED):]
@@ -95,38 +100,38 @@ def judge(out, name):
         doc["reason"] = f"level 2: {refused.group(0)}"
     elif carve_rc == "0":
         doc["observed"] = "clean"
-    elif carve_rc in ("1",):
+    elif carve_rc == "1":
         doc["observed"] = "violation"
         doc["reason"] = "the carve check found IOVAs in a reserved region (s1.carve.json)"
     elif error:
         doc["reason"] = error
     elif not os.path.isdir(d):
-        l1 = first_line(os.path.join(out, "l1.error")) or \
-            ((read_text(os.path.join(out, "l1.err")) or "").strip().splitlines() or [""])[-1]
+        l1 = first_line(os.path.join(out, "l1.error")) or last_line(os.path.join(out, "l1.err"))
         doc["reason"] = "level 1 never ran this case" + (f": {l1}" if l1 else "")
     else:
-        why = ((read_text(os.path.join(d, "l2.err")) or "").strip().splitlines() or [""])[-1]
+        why = last_line(os.path.join(d, "l2.err"))
         doc["reason"] = f"no carve result (carve status '{carve_rc}')" + (f"; {why}" if why else "")
     doc["as_expected"] = doc["observed"] == expected
     return doc
 
 
 def printed(out):
-    """What hostgeom qemu printed on level 1 against level 1's own VFIO:
-    {granule, host_pgsizes, want, warned, ok, reason}. The granule must be
-    the smallest host page, and above 4k on virt the note must say what
-    that asks of the guest."""
-    p = {"granule": first_line(os.path.join(out, "l1-printed-granule.txt")) or None,
-         "host_pgsizes": None, "want": None, "warned": False, "ok": False, "reason": ""}
+    """What hostgeom qemu printed on level 1 (l1-qemu.json) against level
+    1's own VFIO: {granule, host_pgsizes, want, warned, ok, reason}. The
+    granule must be the smallest host page, and above 4k on virt a note
+    must say what that asks of the guest."""
+    p = {"granule": None, "host_pgsizes": None, "want": None, "warned": False, "ok": False,
+         "reason": ""}
     try:
         doc = json.loads(read_text(os.path.join(out, "l1-qemu.json")) or "")
+        p["granule"] = (doc.get("virtio_iommu") or {}).get("granule")
         pgsizes = int(doc["host"]["pgsizes"], 16)
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         p["reason"] = "no host page sizes in l1-qemu.json (hostgeom qemu failed on level 1?)"
         return p
     p["host_pgsizes"] = f"{pgsizes:#x}"
     p["want"] = GRANULES.get(pgsizes & -pgsizes, "host")
-    p["warned"] = VIRT_WARNING in (read_text(os.path.join(out, "l1-qemu.txt")) or "")
+    p["warned"] = any(VIRT_WARNING in str(n) for n in doc.get("notes") or ())
     if p["granule"] != p["want"]:
         p["reason"] = f"printed {p['granule']}, the host's smallest page is {p['want']} ({p['host_pgsizes']})"
     elif p["want"] != "4k" and not p["warned"]:
@@ -137,8 +142,9 @@ def printed(out):
 
 
 def results(out):
-    return {"printed": printed(out),
-            "printed_granule": first_line(os.path.join(out, "l1-printed-granule.txt")) or None,
+    p = printed(out)
+    return {"printed": p,
+            "printed_granule": p["granule"],
             "qemu": first_line(os.path.join(out, "l1-qemu-version.txt")) or None,
             "level1_seconds": int(num(os.path.join(out, "l1.status"), "seconds") or 0) or None,
             "cases": [judge(out, n) for n in case_names(out)]}
