@@ -207,16 +207,17 @@ def lazy(row, **changes):
         env=env, named_only=True, **changes)
 
 
-def arm64_rmr(name, kernel, expect_carve, **changes):
+def arm64_rmr(name, kernel, expect_carve, rmr=RMR, module_tests=("module_overlap_test",),
+              **changes):
     """The bug at one level on arm64 (row @name on @kernel, @expect_carve
     "bug" or "fixed"): the edu behind a port without ACS, in an ACPI boot
-    (the IORT carries the RMR), has an RMR of its own; the module's tests
-    on it, as the vtd39-rmrr rows run them. SMMUv3's domains are strict:
-    the lazy cases skip."""
+    (the IORT carries the RMR), has an RMR of its own (@rmr); the module's
+    tests on it, as the vtd39-rmrr rows run them. SMMUv3's domains are
+    strict: the lazy cases skip."""
     return Row(name, arch="arm64", kernel=kernel, topology="arm64-smmuv3-acs-off",
-               firmware="uefi", rmr=RMR, expect_carve=expect_carve, aw=48,
+               firmware="uefi", rmr=rmr, expect_carve=expect_carve, aw=48,
                pgsizes=VTD_PGSIZES, groups=ACS_OFF_GROUPS, guest_tests=(),
-               stub=("01:00.0",), module_tests=("module_overlap_test",), **changes)
+               stub=("01:00.0",), module_tests=module_tests, **changes)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -381,10 +382,10 @@ ROWS = (
     # keeps the edu out of the group, naming the doorbell's IOVA. The
     # carve and module tests only: the overlap cases hold IOVAs of their
     # own in the region, which this one is not about.
-    dataclasses.replace(arm64_rmr("arm64-smmuv3-rmr-doorbell", "kit-arm64", "bug"),
-                        rmr=RMR_DOORBELL, module_tests=()),
-    dataclasses.replace(arm64_rmr("arm64-smmuv3-rmr-doorbell-fix", "kit-arm64+fix", "fixed"),
-                        rmr=RMR_DOORBELL, module_tests=(), vfio=False),
+    arm64_rmr("arm64-smmuv3-rmr-doorbell", "kit-arm64", "bug", rmr=RMR_DOORBELL,
+              module_tests=()),
+    arm64_rmr("arm64-smmuv3-rmr-doorbell-fix", "kit-arm64+fix", "fixed", rmr=RMR_DOORBELL,
+              module_tests=(), vfio=False),
     # The same on 7.3 (kit-7.3-arm64: SMMUv3's IOMMU_GET_HW_INFO, with
     # QEMU 10.0's reset values of the registers), in make check: their
     # kernel, kit-7.3-arm64, and its +fix work tree cost a fresh machine's
